@@ -1,0 +1,44 @@
+# PartnerGraph developer commands. `make run` serves the API; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PIP_FLAGS := --quiet --disable-pip-version-check --no-input
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-sqlite test-postgres lint typecheck schema bench clean
+
+$(STAMP): requirements-dev.lock pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("PartnerGraph needs Python 3.11+") if sys.version_info < (3, 11) else None'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install $(PIP_FLAGS) --require-hashes -r requirements-dev.lock
+	$(BIN)/python -m pip install $(PIP_FLAGS) --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+## Serve the API on the embedded SQLite database (migrated, seed programs loaded).
+run: $(STAMP)
+	$(BIN)/partnergraph db upgrade
+	$(BIN)/partnergraph programs load programs/*.toml
+	$(BIN)/partnergraph serve --host $(HOST) --port $(PORT)
+
+## Run the whole test suite (SQLite always; PostgreSQL too when configured, and always under CI).
+test: $(STAMP)
+	$(BIN)/python -m tests.run_suite
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+## Re-export schema.graphql from the code.
+schema: $(STAMP)
+	$(BIN)/partnergraph schema export schema.graphql
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
