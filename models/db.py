@@ -1,0 +1,77 @@
+"""Engines and sessions: one database URL, an async engine for the app, a sync one for migrations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+psycopg"}
+SYNC_DRIVERS = {"sqlite": "sqlite+pysqlite", "postgresql": "postgresql+psycopg"}
+
+
+class UnsupportedDatabaseError(ValueError):
+    """The URL names a database PartnerGraph does not run on."""
+
+
+def _with_driver(url: str | URL, drivers: dict[str, str]) -> URL:
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend not in drivers:
+        raise UnsupportedDatabaseError(
+            f"unsupported database {backend!r}: use sqlite:///path or postgresql://..."
+        )
+    return parsed.set(drivername=drivers[backend])
+
+
+def async_url(url: str | URL) -> URL:
+    """The URL with the async driver PartnerGraph uses for its backend."""
+    return _with_driver(url, ASYNC_DRIVERS)
+
+
+def sync_url(url: str | URL) -> URL:
+    """The URL with the sync driver used by migrations and the CLI."""
+    return _with_driver(url, SYNC_DRIVERS)
+
+
+def ensure_sqlite_folder(url: str | URL) -> None:
+    """Create the folder of an SQLite database file, so a fresh clone can start."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def _prepare(engine: Engine) -> None:
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+
+
+def make_async_engine(url: str | URL, *, echo: bool = False) -> AsyncEngine:
+    """An async engine for the service."""
+    ensure_sqlite_folder(url)
+    engine = create_async_engine(async_url(url), echo=echo)
+    _prepare(engine.sync_engine)
+    return engine
+
+
+def make_sync_engine(url: str | URL, *, echo: bool = False) -> Engine:
+    """A sync engine for migrations, the CLI and tests."""
+    ensure_sqlite_folder(url)
+    engine = create_engine(sync_url(url), echo=echo)
+    _prepare(engine)
+    return engine
+
+
+def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded objects usable after commit."""
+    return async_sessionmaker(engine, expire_on_commit=False)
