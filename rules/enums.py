@@ -34,6 +34,14 @@ class ApiKeyRole(enum.StrEnum):
     PARTNER = "partner"
 
 
+class Measure(enum.StrEnum):
+    """How a requirement's threshold is read."""
+
+    COUNT = "count"
+    MONEY = "money"
+    FLAG = "flag"
+
+
 class RequirementKind(enum.StrEnum):
     """What a tier requirement measures (SEG-TIER-04, CS-AGR-03)."""
 
@@ -47,14 +55,14 @@ class RequirementKind(enum.StrEnum):
     CERTIFICATIONS = "certifications"
 
     @property
-    def measure(self) -> str:
+    def measure(self) -> Measure:
         """How the threshold is read: a count, an amount of money, or a yes/no flag."""
         if self is RequirementKind.INFLUENCED_REVENUE:
-            return "money"
+            return Measure.MONEY
         if self in (
             RequirementKind.SUCCESS_STORIES,
             RequirementKind.TRAININGS_COMPLETED,
             RequirementKind.CERTIFICATIONS,
         ):
-            return "count"
-        return "flag"
+            return Measure.COUNT
+        return Measure.FLAG

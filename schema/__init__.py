@@ -1,0 +1,51 @@
+"""The GraphQL schema of PartnerGraph."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.types import ExecutionContext
+from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, QueryDepthLimiter
+from strawberry.extensions.base_extension import SchemaExtension
+from strawberry.schema.config import StrawberryConfig
+
+from schema.mutations.memberships import MembershipMutations
+from schema.mutations.partners import PartnerMutations
+from schema.queries import Query
+from schema.errors import ErrorCodes
+from schema.types.partner import Membership, Partner, TierChange
+from schema.types.program import Benefit, Program, Requirement, Tier
+
+MAX_DEPTH = 12
+MAX_ALIASES = 30
+
+
+@strawberry.type
+class Mutation(PartnerMutations, MembershipMutations):
+    """Every mutation takes one `input` and returns a payload with `userErrors`."""
+
+
+class PartnerGraphSchema(strawberry.Schema):
+    """Strawberry's schema, leaving error logging to ErrorCodes (unexpected errors only)."""
+
+    def process_errors(self, errors: list[GraphQLError],
+                       execution_context: ExecutionContext | None = None) -> None:
+        return None
+
+
+def build_schema(*, introspection: bool = True) -> strawberry.Schema:
+    """The schema, with limits and error codes; introspection follows the environment."""
+    extensions: list[SchemaExtension | type[SchemaExtension]] = [
+        QueryDepthLimiter(max_depth=MAX_DEPTH),
+        MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        ErrorCodes(),
+    ]
+    if not introspection:
+        extensions.append(DisableIntrospection())
+    return PartnerGraphSchema(
+        query=Query,
+        mutation=Mutation,
+        types=[Program, Tier, Benefit, Requirement, Partner, Membership, TierChange],
+        extensions=extensions,
+        config=StrawberryConfig(auto_camel_case=True),
+    )

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import pycountry
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from rules.enums import MembershipStatus, PartnerCapacity, RequirementKind
+from rules.enums import Measure, MembershipStatus, PartnerCapacity, RequirementKind
 
 Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,63}$")]
 Version = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
@@ -135,13 +135,13 @@ class RequirementDef(Strict):
     def _thresholds_fit_kind(self) -> RequirementDef:
         measure = self.kind.measure
         for tier, value in self.tiers.items():
-            if measure == "flag" and value is not True:
+            if measure is Measure.FLAG and value is not True:
                 raise ValueError(f"tiers.{tier}: a {self.kind.value} requirement takes `true`")
-            if measure == "count" and (isinstance(value, bool) or not isinstance(value, int)):
+            if measure is Measure.COUNT and (isinstance(value, bool) or not isinstance(value, int)):
                 raise ValueError(f"tiers.{tier}: a {self.kind.value} requirement takes a count")
-            if measure == "money" and (isinstance(value, bool) or value < 0):
+            if measure is Measure.MONEY and (isinstance(value, bool) or value < 0):
                 raise ValueError(f"tiers.{tier}: a {self.kind.value} requirement takes an amount")
-        if measure == "money":
+        if measure is Measure.MONEY:
             if self.currency is None:
                 raise ValueError(f"a {self.kind.value} requirement needs a currency")
             _check_currency(self.currency)

@@ -1,0 +1,54 @@
+"""The ASGI application: /graphql (with GraphiQL in development) and /healthz."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from api.graphql_view import GraphQLView
+from api.settings import Settings, get_settings
+from models.db import make_async_engine, make_sessionmaker
+from schema import build_schema
+
+
+def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> Starlette:
+    """Build the application for `settings` (from the environment by default)."""
+    settings = settings or get_settings()
+    engine = engine or make_async_engine(settings.database_url, echo=settings.sql_echo)
+    sessionmaker = make_sessionmaker(engine)
+    schema = build_schema(introspection=settings.graphiql_enabled)
+    view = GraphQLView(
+        sessionmaker,
+        schema=schema,
+        graphql_ide="graphiql" if settings.graphiql_enabled else None,
+        allow_queries_via_get=True,
+    )
+
+    async def health(_request: Request) -> Response:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+        return JSONResponse({"status": "ok"})
+
+    async def home(_request: Request) -> Response:
+        return RedirectResponse("/graphql")
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        await engine.dispose()
+
+    return Starlette(
+        routes=[
+            Route("/", home),
+            Route("/healthz", health),
+            Route("/graphql", view, methods=["GET", "POST"]),
+        ],
+        lifespan=lifespan,
+    )

@@ -1,0 +1,173 @@
+"""`partnergraph`: serve the API, migrate the database, load programs, make API keys."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from api.settings import get_settings
+from models import migrate
+from models.db import UnsupportedDatabaseError, make_async_engine, make_sessionmaker
+from rules.enums import ApiKeyRole
+from services.actor import SYSTEM
+from services.api_keys import ApiKeyError, create_api_key
+from services.program_loader import ProgramLoadError, load_program_files
+
+EXIT_USAGE = 2
+EXIT_INVALID = 65
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port,
+                log_level=settings.log_level)
+    return 0
+
+
+def _db(args: argparse.Namespace) -> int:
+    url = get_settings().database_url
+    if args.action == "upgrade":
+        migrate.upgrade(url, args.revision or "head")
+    else:
+        migrate.downgrade(url, args.revision or "base")
+    print(f"database {args.action}d to {args.revision or ('head' if args.action == 'upgrade' else 'base')}")
+    return 0
+
+
+async def _load(paths: Sequence[Path]) -> int:
+    engine = make_async_engine(get_settings().database_url)
+    try:
+        results = await load_program_files(make_sessionmaker(engine), paths)
+    finally:
+        await engine.dispose()
+    for result in results:
+        print(f"{result.action:9} {result.slug} ({result.path})")
+    return 0
+
+
+def _programs(args: argparse.Namespace) -> int:
+    paths = [Path(p) for p in args.paths]
+    try:
+        if args.action == "check":
+            from services.program_files import ProgramFileError, read_program
+
+            failed = False
+            for path in paths:
+                try:
+                    print(f"ok        {read_program(path).definition.slug} ({path})")
+                except ProgramFileError as exc:
+                    failed = True
+                    print(exc, file=sys.stderr)
+            return EXIT_INVALID if failed else 0
+        return asyncio.run(_load(paths))
+    except ProgramLoadError as exc:
+        print(f"error: {exc.code}: nothing was loaded", file=sys.stderr)
+        print(exc, file=sys.stderr)
+        return EXIT_INVALID
+
+
+async def _create_key(args: argparse.Namespace) -> str:
+    from schema.errors import CodedError
+    from schema.ids import expect_id
+
+    partner_id = None
+    if args.partner:
+        try:
+            partner_id = expect_id(args.partner, "Partner")
+        except CodedError as exc:
+            raise ApiKeyError("INVALID_ID", f"--partner: {exc}") from exc
+    engine = make_async_engine(get_settings().database_url)
+    try:
+        async with make_sessionmaker(engine).begin() as session:
+            new = await create_api_key(session, name=args.name, role=ApiKeyRole(args.role),
+                                       partner_id=partner_id, actor=SYSTEM)
+    finally:
+        await engine.dispose()
+    print(f"created {new.key.role.value} key {new.key.name!r} (prefix {new.key.prefix}); "
+          "it is shown once, store it now:")
+    return new.token
+
+
+def _apikey(args: argparse.Namespace) -> int:
+    try:
+        token = asyncio.run(_create_key(args))
+    except ApiKeyError as exc:
+        print(f"error: {exc.code}: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    print(token)
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from schema import build_schema
+
+    sdl = str(build_schema()) + "\n"
+    if args.path == "-":
+        sys.stdout.write(sdl)
+    else:
+        Path(args.path).write_text(sdl, encoding="utf-8")
+        print(f"wrote {args.path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    parser = argparse.ArgumentParser(
+        prog="partnergraph",
+        description="PartnerGraph: run partner programs the way their contracts read. "
+        "Configuration comes from the environment (DATABASE_URL, PARTNERGRAPH_ENV, ...).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve the GraphQL API with uvicorn")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to bind (default 8000)")
+    serve.set_defaults(func=_serve)
+
+    db = sub.add_parser("db", help="migrate the database (DATABASE_URL)")
+    db.add_argument("action", choices=["upgrade", "downgrade"],
+                    help="upgrade (default to head) or downgrade (default to base)")
+    db.add_argument("revision", nargs="?", help="target revision")
+    db.set_defaults(func=_db)
+
+    programs = sub.add_parser("programs", help="check or load program definition files")
+    programs.add_argument("action", choices=["load", "check"],
+                          help="load: validate all, then create or update them in one "
+                          "transaction (idempotent); check: validate only")
+    programs.add_argument("paths", nargs="+", metavar="PATH", help="programs/*.toml files")
+    programs.set_defaults(func=_programs)
+
+    apikey = sub.add_parser("apikey", help="manage API keys")
+    apikey_sub = apikey.add_subparsers(dest="action", required=True)
+    create = apikey_sub.add_parser(
+        "create", help="create a key; the key alone is printed on the last line, once")
+    create.add_argument("--name", default="admin", help="a label for the key (default admin)")
+    create.add_argument("--role", choices=[r.value for r in ApiKeyRole], default="admin",
+                        help="admin: everything; partner: one partner's data (default admin)")
+    create.add_argument("--partner", help="the Partner ID a partner key speaks for")
+    create.set_defaults(func=_apikey)
+
+    schema = sub.add_parser("schema", help="print or write the GraphQL schema (SDL)")
+    schema.add_argument("action", choices=["export"])
+    schema.add_argument("path", nargs="?", default="-", help="file to write, or - for stdout")
+    schema.set_defaults(func=_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `partnergraph` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except UnsupportedDatabaseError as exc:
+        print(f"error: DATABASE_URL: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""The per-request context: who is calling, the database, and fresh DataLoaders."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from strawberry.types import Info as StrawberryInfo
+
+from schema.loaders import Loaders
+from services.actor import Actor
+
+T = TypeVar("T")
+
+
+@dataclass
+class Context:
+    """What every resolver gets as `info.context`."""
+
+    actor: Actor
+    sessionmaker: async_sessionmaker[AsyncSession]
+    session: AsyncSession
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.session, self.lock)
+
+    async def run(self, use_case: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
+        """Run a use case in its own transaction; committed on success, rolled back on error.
+
+        Loaders are renewed afterwards so later fields see the change.
+        """
+        async with self.lock:
+            async with self.sessionmaker.begin() as session:
+                result = await use_case(session, self.actor, *args, **kwargs)
+            await self.session.rollback()
+        self.loaders = Loaders(self.session, self.lock)
+        return result
+
+
+Info = StrawberryInfo[Context, None]

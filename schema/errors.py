@@ -1,0 +1,64 @@
+"""GraphQL-level errors: every error in a response carries `extensions.code`."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from graphql.error import GraphQLError
+from strawberry.extensions import MaskErrors
+
+log = logging.getLogger("partnergraph.errors")
+
+
+class CodedError(Exception):
+    """An expected failure of a query (bad ID, bad cursor, page size): a code and a message."""
+
+    def __init__(self, code: str, message: str, **details: Any) -> None:
+        self.code = code
+        self.details = details
+        super().__init__(message)
+
+
+def invalid_id(value: str) -> CodedError:
+    """A global ID that is not one of ours."""
+    return CodedError("INVALID_ID", f"{value[:80]!r} is not a valid global ID")
+
+
+class ErrorCodes(MaskErrors):
+    """Give every error a code; mask unexpected exceptions behind an error id that is logged."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=lambda _e: True)
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        original = error.original_error
+        extensions = dict(error.extensions or {})
+        message = error.message
+        if isinstance(original, CodedError):
+            extensions = {"code": original.code, **original.details}
+        elif original is None:
+            extensions.setdefault("code", _code_for_validation(error.message))
+        else:
+            error_id = uuid.uuid4().hex[:16]
+            log.error("unexpected error %s at %s", error_id, error.path, exc_info=original)
+            message = f"Internal error. Quote error id {error_id} when reporting it."
+            extensions = {"code": "INTERNAL_SERVER_ERROR", "errorId": error_id}
+        return GraphQLError(
+            message=message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            original_error=None,
+            extensions=extensions,
+        )
+
+
+def _code_for_validation(message: str) -> str:
+    if message.startswith("Syntax Error"):
+        return "GRAPHQL_PARSE_FAILED"
+    if message.startswith("Variable"):
+        return "BAD_USER_INPUT"
+    return "GRAPHQL_VALIDATION_FAILED"

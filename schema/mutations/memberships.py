@@ -1,0 +1,91 @@
+"""Mutations on memberships: enrollPartner, changeTier."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Membership as MembershipRow
+from models import TierChange as TierChangeRow
+from services import memberships as use_cases
+from services.actor import Actor
+from services.errors import MembershipErrorCode
+from schema.context import Info
+from schema.mutations.common import attempt, input_id, user_errors
+from schema.types.partner import Membership, TierChange
+
+Code = MembershipErrorCode
+MembershipErrorCodeEnum = strawberry.enum(
+    MembershipErrorCode, name="MembershipErrorCode",
+    description="Why an enrolment or tier change was refused.",
+)
+
+
+@strawberry.type(description="A refused membership input: the input path, a stable code, a message.")
+class MembershipUserError:
+    field: list[str] | None
+    code: MembershipErrorCodeEnum  # type: ignore[valid-type]
+    message: str
+
+
+@strawberry.input(description="Enrol a partner in a program at its entry tier (SEG-TIER-01).")
+class EnrollPartnerInput:
+    partner_id: strawberry.ID
+    program_id: strawberry.ID
+
+
+@strawberry.input(description="Move a membership to another tier of its program.")
+class ChangeTierInput:
+    membership_id: strawberry.ID
+    tier_id: strawberry.ID
+    reason: str = strawberry.field(
+        description=f"Why the tier changes, 1..{use_cases.REASON_MAX} characters; kept in history.")
+    effective_on: dt.date | None = strawberry.field(
+        default=None, description="Date it takes effect (program time zone); default today.")
+
+
+@strawberry.type(description="Result of enrollPartner.")
+class EnrollPartnerPayload:
+    membership: Membership | None
+    user_errors: list[MembershipUserError]
+
+
+@strawberry.type(description="Result of changeTier.")
+class ChangeTierPayload:
+    membership: Membership | None
+    tier_change: TierChange | None
+    user_errors: list[MembershipUserError]
+
+
+async def _enroll(session: AsyncSession, actor: Actor, data: EnrollPartnerInput) -> MembershipRow:
+    partner = input_id(data.partner_id, "Partner", "partnerId", Code.INVALID_ID)
+    program = input_id(data.program_id, "Program", "programId", Code.INVALID_ID)
+    return await use_cases.enroll_partner(session, actor, partner, program)
+
+
+async def _change(
+    session: AsyncSession, actor: Actor, data: ChangeTierInput
+) -> tuple[MembershipRow, TierChangeRow]:
+    membership = input_id(data.membership_id, "Membership", "membershipId", Code.INVALID_ID)
+    tier = input_id(data.tier_id, "Tier", "tierId", Code.INVALID_ID)
+    return await use_cases.change_tier(session, actor, membership, tier, data.reason,
+                                       data.effective_on)
+
+
+@strawberry.type
+class MembershipMutations:
+    @strawberry.mutation(description="Enrol a partner in a program (admins, or the partner itself).")
+    async def enroll_partner(self, info: Info, input: EnrollPartnerInput) -> EnrollPartnerPayload:  # noqa: A002
+        row, errors = await attempt(info, _enroll, input)
+        return EnrollPartnerPayload(membership=Membership.from_row(row) if row else None,
+                                    user_errors=user_errors(errors, MembershipUserError))
+
+    @strawberry.mutation(description="Change a membership's tier with a reason (admin keys only).")
+    async def change_tier(self, info: Info, input: ChangeTierInput) -> ChangeTierPayload:  # noqa: A002
+        result, errors = await attempt(info, _change, input)
+        return ChangeTierPayload(
+            membership=Membership.from_row(result[0]) if result else None,
+            tier_change=TierChange.from_row(result[1]) if result else None,
+            user_errors=user_errors(errors, MembershipUserError))

@@ -1,0 +1,119 @@
+"""Relay connections: `first/after`, `last/before`, page size 1..100 (default 20), keyset cursors."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import strawberry
+
+from models.paging import Page, PageRequest
+from schema.errors import CodedError
+
+MAX_PAGE = 100
+DEFAULT_PAGE = 20
+N = TypeVar("N")
+
+
+@strawberry.type(description="Where a page sits in its connection.")
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type(description="An item of a connection and its cursor.")
+class Edge(Generic[N]):
+    node: N
+    cursor: str
+
+
+@strawberry.type(description="A page of a list, with cursors to move through it.")
+class Connection(Generic[N]):
+    edges: list[Edge[N]]
+    page_info: PageInfo
+    _count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="How many items the whole list holds (with its filters).")
+    async def total_count(self) -> int:
+        return await self._count()
+
+    @strawberry.field(description="The nodes of this page, without their cursors.")
+    def nodes(self) -> list[N]:
+        return [edge.node for edge in self.edges]
+
+
+def encode_cursor(order: str, key: Sequence[Any]) -> str:
+    """An opaque cursor for a row's sort key under a named ordering."""
+    raw = json.dumps([order, list(key)], separators=(",", ":"), default=str).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, order: str, arity: int) -> list[Any]:
+    """The sort key inside a cursor; INVALID_CURSOR if malformed or from another ordering."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        name, key = json.loads(raw)
+    except (binascii.Error, ValueError, TypeError) as exc:
+        raise CodedError("INVALID_CURSOR", "the cursor is not one this API issued") from exc
+    if name != order or not isinstance(key, list) or len(key) != arity:
+        raise CodedError("INVALID_CURSOR", "the cursor belongs to another list or ordering")
+    return key
+
+
+@dataclass(frozen=True)
+class Slice:
+    """Validated pagination arguments."""
+
+    first: int | None
+    after: str | None
+    last: int | None
+    before: str | None
+
+
+def check_slice(first: int | None, after: str | None, last: int | None,
+                before: str | None) -> Slice:
+    """Apply the page-size rules: one of first/last, 1..100, default first=20."""
+    if first is not None and last is not None:
+        raise CodedError("INVALID_PAGINATION", "give `first` or `last`, not both")
+    for name, value in (("first", first), ("last", last)):
+        if value is not None and not 1 <= value <= MAX_PAGE:
+            raise CodedError("INVALID_PAGINATION", f"`{name}` must be between 1 and {MAX_PAGE}",
+                             argument=name)
+    if first is None and last is None:
+        if before is not None:
+            last = DEFAULT_PAGE
+        else:
+            first = DEFAULT_PAGE
+    return Slice(first, after, last, before)
+
+
+def page_request(page: Slice, order: str, arity: int,
+                 parse: Callable[[list[Any]], tuple[Any, ...]]) -> PageRequest:
+    """Turn validated arguments into a keyset request for `models.paging`."""
+    after = parse(decode_cursor(page.after, order, arity)) if page.after else None
+    before = parse(decode_cursor(page.before, order, arity)) if page.before else None
+    return PageRequest(first=page.first, after=after, last=page.last, before=before)
+
+
+def build_connection(
+    page: Page[Any],
+    order: str,
+    key: Callable[[Any], Sequence[Any]],
+    wrap: Callable[[Any], N],
+    count: Callable[[], Awaitable[int]],
+) -> Connection[N]:
+    """A Connection from a page of rows."""
+    edges = [Edge(node=wrap(row), cursor=encode_cursor(order, key(row))) for row in page.rows]
+    info = PageInfo(
+        has_next_page=page.has_next,
+        has_previous_page=page.has_previous,
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
+    )
+    return Connection(edges=edges, page_info=info, _count=count)

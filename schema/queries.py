@@ -1,0 +1,181 @@
+"""The Query root: viewer, programs, partners, node lookups."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import uuid
+from enum import Enum
+from typing import Any
+
+import strawberry
+from sqlalchemy import ColumnElement, func, select
+
+from models import Partner as PartnerRow
+from models import Program as ProgramRow
+from models.paging import count, fetch_page
+from models.queries import PartnerFilter as PartnerQuery
+from models.queries import partners_query
+from rules.enums import ApiKeyRole
+from schema.context import Info
+from schema.errors import CodedError
+from schema.ids import expect_id
+from schema.node import resolve_node
+from schema.pagination import Connection, build_connection, check_slice, page_request
+from schema.types.common import Node
+from schema.types.partner import MembershipStatusEnum, Partner
+from schema.types.program import Program
+
+SEARCH_MAX = 200
+NODES_MAX = 100
+
+ApiKeyRoleEnum = strawberry.enum(ApiKeyRole, name="ApiKeyRole", description="What a key may do.")
+
+
+@strawberry.type(description="The caller: the API key's name and role, and its partner if any.")
+class Viewer:
+    key_name: str
+    role: ApiKeyRoleEnum  # type: ignore[valid-type]
+    partner_id: strawberry.Private[uuid.UUID | None]
+
+    @strawberry.field(description="The partner a partner key speaks for; null for admin keys.")
+    async def partner(self, info: Info) -> Partner | None:
+        if self.partner_id is None:
+            return None
+        row = await info.context.loaders.partner.load(self.partner_id)
+        return None if row is None else Partner.from_row(row)
+
+
+@strawberry.enum(description="Orderings of the partner list.")
+class PartnerOrderField(Enum):
+    DISPLAY_NAME = "display_name"
+    CREATED_AT = "created_at"
+
+
+@strawberry.enum(description="Sort direction.")
+class OrderDirection(Enum):
+    ASC = "asc"
+    DESC = "desc"
+
+
+@strawberry.input(description="How to order partners; ties are broken by ID.")
+class PartnerOrder:
+    field: PartnerOrderField = PartnerOrderField.DISPLAY_NAME
+    direction: OrderDirection = OrderDirection.ASC
+
+
+@strawberry.input(description="Narrow the partner list; every given field must match.")
+class PartnerFilter:
+    program: strawberry.ID | None = strawberry.field(
+        default=None, description="Only members of this program (Program ID).")
+    tier: strawberry.ID | None = strawberry.field(
+        default=None, description="Only members currently at this tier (Tier ID).")
+    status: MembershipStatusEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Only partners with a membership in this status.")
+    country: str | None = strawberry.field(
+        default=None, description="ISO 3166-1 alpha-2 country code.")
+    search: str | None = strawberry.field(
+        default=None,
+        description=f"Case-insensitive text in the display or legal name, at most {SEARCH_MAX} characters.")
+
+
+def _partner_order(order: PartnerOrder) -> tuple[str, list[ColumnElement[Any]]]:
+    if order.field is PartnerOrderField.CREATED_AT:
+        return "created_at", [PartnerRow.created_at, PartnerRow.id]
+    return "display_name", [func.lower(PartnerRow.display_name), PartnerRow.id]
+
+
+def _partner_key(order_name: str, row: PartnerRow) -> tuple[Any, ...]:
+    if order_name == "created_at":
+        return (row.created_at.isoformat(), str(row.id))
+    return (row.display_name.lower(), str(row.id))
+
+
+def _parse_partner_key(order_name: str, raw: list[Any]) -> tuple[Any, ...]:
+    try:
+        first = dt.datetime.fromisoformat(raw[0]) if order_name == "created_at" else str(raw[0])
+        return (first, uuid.UUID(str(raw[1])))
+    except (TypeError, ValueError) as exc:
+        raise CodedError("INVALID_CURSOR", "the cursor is not one this API issued") from exc
+
+
+def _partner_query(info: Info, where: PartnerFilter | None) -> PartnerQuery:
+    actor = info.context.actor
+    only = None if actor.is_admin else actor.partner_id
+    if where is None:
+        return PartnerQuery(only_partner_id=only)
+    if where.search is not None and len(where.search) > SEARCH_MAX:
+        raise CodedError("INPUT_TOO_LONG", f"search is limited to {SEARCH_MAX} characters",
+                         argument="filter.search")
+    return PartnerQuery(
+        program_id=expect_id(where.program, "Program") if where.program else None,
+        tier_id=expect_id(where.tier, "Tier") if where.tier else None,
+        status=where.status,
+        country=where.country.strip().upper() if where.country else None,
+        search=where.search.strip() if where.search else None,
+        only_partner_id=only,
+    )
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The authenticated caller.")
+    def viewer(self, info: Info) -> Viewer:
+        actor = info.context.actor
+        return Viewer(key_name=actor.key_name, role=actor.role, partner_id=actor.partner_id)
+
+    @strawberry.field(description="Fetch any object by global ID; null if absent or not yours.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:  # noqa: A002
+        return await resolve_node(info, id)
+
+    @strawberry.field(description=f"Fetch up to {NODES_MAX} objects by global ID, in order.")
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+        if len(ids) > NODES_MAX:
+            raise CodedError("TOO_MANY_IDS", f"nodes takes at most {NODES_MAX} IDs")
+        return list(await asyncio.gather(*(resolve_node(info, i) for i in ids)))
+
+    @strawberry.field(description="Programs, ordered by slug.")
+    async def programs(
+        self, info: Info, first: int | None = None, after: str | None = None,
+        last: int | None = None, before: str | None = None,
+    ) -> Connection[Program]:
+        page_args = check_slice(first, after, last, before)
+        request = page_request(page_args, "slug", 1, lambda raw: (str(raw[0]),))
+        query = select(ProgramRow)
+        page = await info.context.loaders.read(
+            lambda s: fetch_page(s, query, [ProgramRow.slug], request))
+        return build_connection(page, "slug", lambda row: (row.slug,), Program.from_row,
+                                lambda: info.context.loaders.read(lambda s: count(s, query)))
+
+    @strawberry.field(description="A program by its slug, e.g. `segment-technology`.")
+    async def program(self, info: Info, slug: str) -> Program | None:
+        row = await info.context.loaders.program_by_slug.load(slug[:64])
+        return None if row is None else Program.from_row(row)
+
+    @strawberry.field(description="Partners; a partner key sees only its own partner.")
+    async def partners(
+        self, info: Info, filter: PartnerFilter | None = None,  # noqa: A002
+        order_by: PartnerOrder | None = None, first: int | None = None,
+        after: str | None = None, last: int | None = None, before: str | None = None,
+    ) -> Connection[Partner]:
+        page_args = check_slice(first, after, last, before)
+        order = order_by or PartnerOrder()
+        name, columns = _partner_order(order)
+        order_name = f"{name}:{order.direction.value}"
+        request = page_request(page_args, order_name, 2,
+                               lambda raw: _parse_partner_key(name, raw))
+        query = partners_query(_partner_query(info, filter))
+        descending = order.direction is OrderDirection.DESC
+        page = await info.context.loaders.read(
+            lambda s: fetch_page(s, query, columns, request, descending=descending))
+        return build_connection(page, order_name, lambda row: _partner_key(name, row),
+                                Partner.from_row,
+                                lambda: info.context.loaders.read(lambda s: count(s, query)))
+
+    @strawberry.field(description="A partner by ID; null if absent or not yours.")
+    async def partner(self, info: Info, id: strawberry.ID) -> Partner | None:  # noqa: A002
+        ident = expect_id(id, "Partner")
+        if not info.context.actor.may_see_partner(ident):
+            return None
+        row = await info.context.loaders.partner.load(ident)
+        return None if row is None else Partner.from_row(row)
