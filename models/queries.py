@@ -38,7 +38,7 @@ async def grouped(
     """Children of each parent id, in `order`, as one list per id."""
     groups: dict[uuid.UUID, list[M]] = defaultdict(list)
     stmt = select(model, parent).where(parent.in_(list(set(parent_ids)))).order_by(*order)
-    for row, parent_id in (await session.execute(stmt)).tuples():
+    for row, parent_id in await session.execute(stmt):
         groups[parent_id].append(row)
     return [groups.get(i, []) for i in parent_ids]
 
