@@ -35,8 +35,13 @@ class Context:
         Loaders are renewed afterwards so later fields see the change.
         """
         async with self.lock:
-            async with self.sessionmaker.begin() as session:
-                result = await use_case(session, self.actor, *args, **kwargs)
+            async with self.sessionmaker() as session:
+                try:
+                    result = await use_case(session, self.actor, *args, **kwargs)
+                    await session.commit()
+                except BaseException:
+                    await session.rollback()
+                    raise
             await self.session.rollback()
         self.loaders = Loaders(self.session, self.lock)
         return result

@@ -50,6 +50,10 @@ async def enroll_partner(
             ["input", "partnerId"], Code.CAPACITY_NOT_OFFERED,
             f"{program.slug} takes partners acting as {', '.join(sorted(offered))}; "
             "add one of these capacities to the partner first (CS-AGR-02)")
+    existing = await session.scalar(select(Membership.id).where(
+        Membership.partner_id == partner.id, Membership.program_id == program.id))
+    if existing is not None:
+        raise _already_enrolled(program)
     tiers = list(await session.scalars(select(Tier).where(Tier.program_id == program.id)))
     entry = tier_rules.entry_tier(tiers)
     today = program_today(program)
@@ -61,8 +65,7 @@ async def enroll_partner(
     try:
         await session.flush()
     except IntegrityError as exc:  # the (partner, program) key, even under a race
-        raise UseCaseError.one(["input", "programId"], Code.ALREADY_ENROLLED,
-                               f"the partner is already a member of {program.slug}") from exc
+        raise _already_enrolled(program) from exc
     session.add(TierChange(
         id=uuid.uuid4(), membership_id=membership.id, from_tier_id=None, to_tier_id=entry.id,
         reason="Enrolled at the program's entry tier (SEG-TIER-01)", effective_on=today,
@@ -71,6 +74,11 @@ async def enroll_partner(
         "partner_id": [None, str(partner.id)], "program": [None, program.slug],
         "tier": [None, entry.key], "status": [None, membership.status.value]})
     return membership
+
+
+def _already_enrolled(program: Program) -> UseCaseError:
+    return UseCaseError.one(["input", "programId"], Code.ALREADY_ENROLLED,
+                            f"the partner is already a member of {program.slug}")
 
 
 async def change_tier(

@@ -68,7 +68,7 @@ async def create_partner(session: AsyncSession, actor: Actor, fields: PartnerFie
         raise UseCaseError.one(["input"], PartnerErrorCode.FORBIDDEN,
                                "only an admin key can create partners")
     values = _clean(fields, creating=True)
-    partner = Partner(id=uuid.uuid4(), version=1, capacities=[], **values)
+    partner = Partner(id=uuid.uuid4(), version=1, **{"capacities": [], **values})
     session.add(partner)
     await session.flush()
     await record(session, actor, "createPartner", "Partner", partner.id,
