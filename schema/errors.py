@@ -38,7 +38,8 @@ class ErrorCodes(MaskErrors):
         message = error.message
         if isinstance(original, CodedError):
             extensions = {"code": original.code, **original.details}
-        elif original is None:
+        elif original is None or error.path is None:
+            # Parse, validation and variable-coercion errors happen before any resolver runs.
             extensions.setdefault("code", _code_for_validation(error.message))
         else:
             error_id = uuid.uuid4().hex[:16]
