@@ -144,8 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     apikey = sub.add_parser("apikey", help="manage API keys")
     apikey_sub = apikey.add_subparsers(dest="action", required=True)
-    create = apikey_sub.add_parser(
-        "create", help="create a key; the key alone is printed on the last line, once")
+    create_help = "create a key; the key alone is printed on the last line, once"
+    create = apikey_sub.add_parser("create", help=create_help, description=create_help.capitalize()
+                                   + ". Store it: only its SHA-256 hash is kept.")
     create.add_argument("--name", default="admin", help="a label for the key (default admin)")
     create.add_argument("--role", choices=[r.value for r in ApiKeyRole], default="admin",
                         help="admin: everything; partner: one partner's data (default admin)")

@@ -1,0 +1,61 @@
+"""The `partnergraph` command line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT, SEED_PROGRAMS
+
+
+def _run(url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": url}
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "api.cli", *args], capture_output=True, text=True, env=env,
+        cwd=ROOT, timeout=120, check=False)
+
+
+def test_help_lists_commands() -> None:
+    result = _run("sqlite:///unused.db", "--help")
+    assert result.returncode == 0
+    for command in ("serve", "db", "programs", "apikey", "schema"):
+        assert command in result.stdout
+
+
+def test_fresh_database_to_working_key(fresh_database_url: str) -> None:
+    assert _run(fresh_database_url, "db", "upgrade").returncode == 0
+    loaded = _run(fresh_database_url, "programs", "load", *map(str, SEED_PROGRAMS))
+    assert loaded.returncode == 0, loaded.stderr
+    assert "created   segment-technology" in loaded.stdout
+    again = _run(fresh_database_url, "programs", "load", *map(str, SEED_PROGRAMS))
+    assert "unchanged segment-technology" in again.stdout
+    created = _run(fresh_database_url, "apikey", "create", "--name", "ops")
+    assert created.returncode == 0, created.stderr
+    token = created.stdout.strip().splitlines()[-1]
+    assert token.startswith("pgk_") and " " not in token
+    bad_partner = _run(fresh_database_url, "apikey", "create", "--role", "partner")
+    assert bad_partner.returncode == 65
+    assert "PARTNER_REQUIRED" in bad_partner.stderr
+    down = _run(fresh_database_url, "db", "downgrade")
+    assert down.returncode == 0, down.stderr
+
+
+def test_invalid_program_file_is_reported(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text(SEED_PROGRAMS[0].read_text().replace("[calendar]", "[calender]"))
+    result = _run(f"sqlite:///{tmp_path / 'x.db'}", "programs", "check", str(broken))
+    assert result.returncode == 65
+    assert f"{broken}: calender: unknown key" in result.stderr
+
+
+def test_unsupported_database_url_is_a_clear_error() -> None:
+    result = _run("mysql://localhost/db", "db", "upgrade")
+    assert result.returncode == 2
+    assert "unsupported database 'mysql'" in result.stderr
+
+
+def test_apikey_help_says_how_the_key_is_printed() -> None:
+    result = _run("sqlite:///unused.db", "apikey", "create", "--help")
+    assert "printed on the last line" in result.stdout
