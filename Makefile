@@ -24,7 +24,7 @@ run: $(STAMP)
 
 ## Run the whole test suite (SQLite always; PostgreSQL too when configured, and always under CI).
 test: $(STAMP)
-	$(BIN)/python -m tests.run_suite
+	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

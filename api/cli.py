@@ -24,8 +24,13 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     settings = get_settings()
-    uvicorn.run("api.app:create_app", factory=True, host=args.host, port=args.port,
-                log_level=settings.log_level)
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        log_level=settings.log_level,
+    )
     return 0
 
 
@@ -35,7 +40,8 @@ def _db(args: argparse.Namespace) -> int:
         migrate.upgrade(url, args.revision or "head")
     else:
         migrate.downgrade(url, args.revision or "base")
-    print(f"database {args.action}d to {args.revision or ('head' if args.action == 'upgrade' else 'base')}")
+    target = args.revision or ("head" if args.action == "upgrade" else "base")
+    print(f"database {args.action}d to {target}")
     return 0
 
 
@@ -84,12 +90,19 @@ async def _create_key(args: argparse.Namespace) -> str:
     engine = make_async_engine(get_settings().database_url)
     try:
         async with make_sessionmaker(engine).begin() as session:
-            new = await create_api_key(session, name=args.name, role=ApiKeyRole(args.role),
-                                       partner_id=partner_id, actor=SYSTEM)
+            new = await create_api_key(
+                session,
+                name=args.name,
+                role=ApiKeyRole(args.role),
+                partner_id=partner_id,
+                actor=SYSTEM,
+            )
     finally:
         await engine.dispose()
-    print(f"created {new.key.role.value} key {new.key.name!r} (prefix {new.key.prefix}); "
-          "it is shown once, store it now:")
+    print(
+        f"created {new.key.role.value} key {new.key.name!r} (prefix {new.key.prefix}); "
+        "it is shown once, store it now:"
+    )
     return new.token
 
 
@@ -130,26 +143,39 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=_serve)
 
     db = sub.add_parser("db", help="migrate the database (DATABASE_URL)")
-    db.add_argument("action", choices=["upgrade", "downgrade"],
-                    help="upgrade (default to head) or downgrade (default to base)")
+    db.add_argument(
+        "action",
+        choices=["upgrade", "downgrade"],
+        help="upgrade (default to head) or downgrade (default to base)",
+    )
     db.add_argument("revision", nargs="?", help="target revision")
     db.set_defaults(func=_db)
 
     programs = sub.add_parser("programs", help="check or load program definition files")
-    programs.add_argument("action", choices=["load", "check"],
-                          help="load: validate all, then create or update them in one "
-                          "transaction (idempotent); check: validate only")
+    programs.add_argument(
+        "action",
+        choices=["load", "check"],
+        help="load: validate all, then create or update them in one "
+        "transaction (idempotent); check: validate only",
+    )
     programs.add_argument("paths", nargs="+", metavar="PATH", help="programs/*.toml files")
     programs.set_defaults(func=_programs)
 
     apikey = sub.add_parser("apikey", help="manage API keys")
     apikey_sub = apikey.add_subparsers(dest="action", required=True)
     create_help = "create a key; the key alone is printed on the last line, once"
-    create = apikey_sub.add_parser("create", help=create_help, description=create_help.capitalize()
-                                   + ". Store it: only its SHA-256 hash is kept.")
+    create = apikey_sub.add_parser(
+        "create",
+        help=create_help,
+        description=create_help.capitalize() + ". Store it: only its SHA-256 hash is kept.",
+    )
     create.add_argument("--name", default="admin", help="a label for the key (default admin)")
-    create.add_argument("--role", choices=[r.value for r in ApiKeyRole], default="admin",
-                        help="admin: everything; partner: one partner's data (default admin)")
+    create.add_argument(
+        "--role",
+        choices=[r.value for r in ApiKeyRole],
+        default="admin",
+        help="admin: everything; partner: one partner's data (default admin)",
+    )
     create.add_argument("--partner", help="the Partner ID a partner key speaks for")
     create.set_defaults(func=_apikey)
 

@@ -22,14 +22,16 @@ BEARER = "bearer "
 def _token(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     if header.lower().startswith(BEARER):
-        return header[len(BEARER):].strip() or None
+        return header[len(BEARER) :].strip() or None
     return request.headers.get("x-api-key") or None
 
 
 def unauthenticated(message: str) -> JSONResponse:
     """The 401 answer for a missing or invalid API key."""
     body = {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]}
-    return JSONResponse(body, status_code=401, headers={"WWW-Authenticate": 'Bearer realm="partnergraph"'})
+    return JSONResponse(
+        body, status_code=401, headers={"WWW-Authenticate": 'Bearer realm="partnergraph"'}
+    )
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -55,8 +57,13 @@ class GraphQLView(GraphQL[Context, None]):
             if actor is None:
                 return unauthenticated("the API key is unknown or revoked")
             request_id = request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex
-            actor = Actor(role=actor.role, key_id=actor.key_id, key_name=actor.key_name,
-                          partner_id=actor.partner_id, request_id=request_id)
+            actor = Actor(
+                role=actor.role,
+                key_id=actor.key_id,
+                key_name=actor.key_name,
+                partner_id=actor.partner_id,
+                request_id=request_id,
+            )
             ctx = Context(actor=actor, sessionmaker=self.sessionmaker, session=session)
             response = await super().run(request, ctx, root_value)
         response.headers["x-request-id"] = request_id

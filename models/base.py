@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import enum
 import uuid
 from datetime import UTC, datetime
 from typing import Any, TypeVar
-
-import enum
 
 from sqlalchemy import DateTime, Enum, MetaData, Uuid
 from sqlalchemy.engine import Dialect

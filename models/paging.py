@@ -8,8 +8,10 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
 
 T = TypeVar("T")
+OrderColumn = ColumnElement[Any] | QueryableAttribute[Any]
 
 
 @dataclass(frozen=True)
@@ -31,8 +33,9 @@ class Page(Generic[T]):
     has_previous: bool
 
 
-def _beyond(columns: Sequence[ColumnElement[Any]], key: tuple[Any, ...], *, forward: bool,
-            descending: bool) -> ColumnElement[bool]:
+def _beyond(
+    columns: Sequence[OrderColumn], key: tuple[Any, ...], *, forward: bool, descending: bool
+) -> ColumnElement[bool]:
     """Rows strictly after (or before) `key` in the order of `columns`."""
     greater = forward != descending
     clauses = []
@@ -45,8 +48,8 @@ def _beyond(columns: Sequence[ColumnElement[Any]], key: tuple[Any, ...], *, forw
 
 async def fetch_page(
     session: AsyncSession,
-    query: Select[tuple[T]],
-    order: Sequence[ColumnElement[Any]],
+    query: Select[T],
+    order: Sequence[OrderColumn],
     request: PageRequest,
     *,
     descending: bool = False,
@@ -71,7 +74,7 @@ async def fetch_page(
     return Page(rows, has_next=request.before is not None, has_previous=more)
 
 
-async def count(session: AsyncSession, query: Select[tuple[T]]) -> int:
+async def count(session: AsyncSession, query: Select[T]) -> int:
     """The number of rows `query` selects."""
     total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     return int(total or 0)

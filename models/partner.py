@@ -48,7 +48,9 @@ class Membership(IdMixin, TimestampMixin, Base):
     partner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("partners.id", ondelete="CASCADE"))
     program_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("programs.id"))
     tier_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tiers.id"), index=True)
-    status: Mapped[MembershipStatus] = mapped_column(enum_column(MembershipStatus, "membership_status"))
+    status: Mapped[MembershipStatus] = mapped_column(
+        enum_column(MembershipStatus, "membership_status")
+    )
     joined_on: Mapped[date] = mapped_column(Date)
     status_reason: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)

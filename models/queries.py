@@ -6,34 +6,32 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, exists, func, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
 
 from models import Benefit, Membership, Partner, Program, Requirement, Tier, TierChange
-from models.base import Base
+from models.base import IdMixin
 from rules.enums import MembershipStatus
 
-M = TypeVar("M", bound=Base)
+M = TypeVar("M", bound=IdMixin)
 
 
-async def by_ids(
-    session: AsyncSession, model: type[M], ids: Sequence[uuid.UUID]
-) -> list[M | None]:
+async def by_ids(session: AsyncSession, model: type[M], ids: Sequence[uuid.UUID]) -> list[M | None]:
     """Rows of `model` for `ids`, in the same order, None where missing."""
-    column: ColumnElement[uuid.UUID] = model.id  # type: ignore[attr-defined]
-    rows = {row.id: row for row in await session.scalars(  # type: ignore[attr-defined]
-        select(model).where(column.in_(list(set(ids)))))}
+    stmt = select(model).where(model.id.in_(list(set(ids))))
+    rows = {row.id: row for row in await session.scalars(stmt)}
     return [rows.get(i) for i in ids]
 
 
 async def grouped(
     session: AsyncSession,
     model: type[M],
-    parent: ColumnElement[uuid.UUID],
+    parent: QueryableAttribute[uuid.UUID],
     parent_ids: Sequence[uuid.UUID],
-    *order: ColumnElement[object],
+    *order: QueryableAttribute[Any],
 ) -> list[list[M]]:
     """Children of each parent id, in `order`, as one list per id."""
     groups: dict[uuid.UUID, list[M]] = defaultdict(list)
@@ -64,22 +62,26 @@ async def memberships_of_partners(
     session: AsyncSession, ids: Sequence[uuid.UUID]
 ) -> list[list[Membership]]:
     """Each partner's memberships, oldest first."""
-    return await grouped(session, Membership, Membership.partner_id, ids,
-                         Membership.joined_on, Membership.id)
+    return await grouped(
+        session, Membership, Membership.partner_id, ids, Membership.joined_on, Membership.id
+    )
 
 
 async def tier_history_of_memberships(
     session: AsyncSession, ids: Sequence[uuid.UUID]
 ) -> list[list[TierChange]]:
     """Each membership's tier changes, oldest first."""
-    return await grouped(session, TierChange, TierChange.membership_id, ids,
-                         TierChange.changed_at, TierChange.id)
+    return await grouped(
+        session, TierChange, TierChange.membership_id, ids, TierChange.changed_at, TierChange.id
+    )
 
 
 async def programs_by_slugs(session: AsyncSession, slugs: Sequence[str]) -> list[Program | None]:
     """Programs for slugs, in order, None where unknown."""
-    rows = {p.slug: p for p in await session.scalars(
-        select(Program).where(Program.slug.in_(list(set(slugs)))))}
+    rows = {
+        p.slug: p
+        for p in await session.scalars(select(Program).where(Program.slug.in_(list(set(slugs)))))
+    }
     return [rows.get(s) for s in slugs]
 
 
@@ -95,7 +97,7 @@ class PartnerFilter:
     only_partner_id: uuid.UUID | None = None
 
 
-def partners_query(where: PartnerFilter) -> Select[tuple[Partner]]:
+def partners_query(where: PartnerFilter) -> Select[Partner]:
     """The SELECT of partners matching a filter (name search is case-insensitive)."""
     stmt = select(Partner)
     if where.only_partner_id is not None:

@@ -38,8 +38,9 @@ def check_country(value: str) -> tuple[str, Problem | None]:
     """An ISO 3166-1 alpha-2 country code, upper-cased."""
     code = value.strip().upper()
     if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
-        return code, Problem("country", "invalid_country",
-                             f"{value!r} is not an ISO 3166-1 alpha-2 country code")
+        return code, Problem(
+            "country", "invalid_country", f"{value!r} is not an ISO 3166-1 alpha-2 country code"
+        )
     return code, None
 
 
@@ -68,6 +69,9 @@ def check_domain(value: str) -> tuple[str | None, Problem | None]:
         return None, None
     domain = normalize_domain(value)
     if domain is None:
-        return None, Problem("websiteDomain", "invalid_domain",
-                             f"{value[:100]!r} is not a website domain such as example.com")
+        return None, Problem(
+            "websiteDomain",
+            "invalid_domain",
+            f"{value[:100]!r} is not a website domain such as example.com",
+        )
     return domain, None

@@ -6,15 +6,15 @@ from collections.abc import Callable
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.types import ExecutionContext
 from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.extensions.base_extension import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
+from schema.errors import ErrorCodes
 from schema.mutations.memberships import MembershipMutations
 from schema.mutations.partners import PartnerMutations
 from schema.queries import Query
-from schema.errors import ErrorCodes
 from schema.types.partner import Membership, Partner, TierChange
 from schema.types.program import Benefit, Program, Requirement, Tier
 
@@ -30,8 +30,9 @@ class Mutation(PartnerMutations, MembershipMutations):
 class PartnerGraphSchema(strawberry.Schema):
     """Strawberry's schema, leaving error logging to ErrorCodes (unexpected errors only)."""
 
-    def process_errors(self, errors: list[GraphQLError],
-                       execution_context: ExecutionContext | None = None) -> None:
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
         return None
 
 

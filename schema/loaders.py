@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
@@ -11,30 +11,38 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
 from models import Benefit, Membership, Partner, Program, Requirement, Tier, TierChange, queries
+from models.base import IdMixin
 
 K = TypeVar("K")
 V = TypeVar("V")
+M = TypeVar("M", bound=IdMixin)
 
 
 class Loaders:
-    """The request's loaders, sharing one session guarded by a lock (sessions are not concurrent)."""
+    """The request's loaders; they share one session, guarded by a lock."""
 
     def __init__(self, session: AsyncSession, lock: asyncio.Lock) -> None:
         self._session = session
         self._lock = lock
-        self.program = self._loader(lambda s, ids: queries.by_ids(s, Program, ids))
+        self.program = self._by_id(Program)
         self.program_by_slug = self._loader(queries.programs_by_slugs)
-        self.tier = self._loader(lambda s, ids: queries.by_ids(s, Tier, ids))
-        self.benefit = self._loader(lambda s, ids: queries.by_ids(s, Benefit, ids))
-        self.requirement = self._loader(lambda s, ids: queries.by_ids(s, Requirement, ids))
-        self.partner = self._loader(lambda s, ids: queries.by_ids(s, Partner, ids))
-        self.membership = self._loader(lambda s, ids: queries.by_ids(s, Membership, ids))
-        self.tier_change = self._loader(lambda s, ids: queries.by_ids(s, TierChange, ids))
+        self.tier = self._by_id(Tier)
+        self.benefit = self._by_id(Benefit)
+        self.requirement = self._by_id(Requirement)
+        self.partner = self._by_id(Partner)
+        self.membership = self._by_id(Membership)
+        self.tier_change = self._by_id(TierChange)
         self.tiers_of_program = self._loader(queries.tiers_of_programs)
         self.benefits_of_tier = self._loader(queries.benefits_of_tiers)
         self.requirements_of_tier = self._loader(queries.requirements_of_tiers)
         self.memberships_of_partner = self._loader(queries.memberships_of_partners)
         self.tier_history_of_membership = self._loader(queries.tier_history_of_memberships)
+
+    def _by_id(self, model: type[M]) -> DataLoader[uuid.UUID, M | None]:
+        async def fetch(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[M | None]:
+            return await queries.by_ids(session, model, ids)
+
+        return self._loader(fetch)
 
     def _loader(
         self, fetch: Callable[[AsyncSession, Sequence[K]], Awaitable[Sequence[V]]]
@@ -49,6 +57,3 @@ class Loaders:
         """Run a one-off read (a page, a count) on the request's session."""
         async with self._lock:
             return await fetch(self._session)
-
-
-

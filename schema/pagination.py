@@ -1,4 +1,4 @@
-"""Relay connections: `first/after`, `last/before`, page size 1..100 (default 20), keyset cursors."""
+"""Relay connections: `first/after` or `last/before`, 1..100 per page (default 20)."""
 
 from __future__ import annotations
 
@@ -76,15 +76,17 @@ class Slice:
     before: str | None
 
 
-def check_slice(first: int | None, after: str | None, last: int | None,
-                before: str | None) -> Slice:
+def check_slice(
+    first: int | None, after: str | None, last: int | None, before: str | None
+) -> Slice:
     """Apply the page-size rules: one of first/last, 1..100, default first=20."""
     if first is not None and last is not None:
         raise CodedError("INVALID_PAGINATION", "give `first` or `last`, not both")
     for name, value in (("first", first), ("last", last)):
         if value is not None and not 1 <= value <= MAX_PAGE:
-            raise CodedError("INVALID_PAGINATION", f"`{name}` must be between 1 and {MAX_PAGE}",
-                             argument=name)
+            raise CodedError(
+                "INVALID_PAGINATION", f"`{name}` must be between 1 and {MAX_PAGE}", argument=name
+            )
     if first is None and last is None:
         if before is not None:
             last = DEFAULT_PAGE
@@ -93,8 +95,9 @@ def check_slice(first: int | None, after: str | None, last: int | None,
     return Slice(first, after, last, before)
 
 
-def page_request(page: Slice, order: str, arity: int,
-                 parse: Callable[[list[Any]], tuple[Any, ...]]) -> PageRequest:
+def page_request(
+    page: Slice, order: str, arity: int, parse: Callable[[list[Any]], tuple[Any, ...]]
+) -> PageRequest:
     """Turn validated arguments into a keyset request for `models.paging`."""
     after = parse(decode_cursor(page.after, order, arity)) if page.after else None
     before = parse(decode_cursor(page.before, order, arity)) if page.before else None

@@ -9,11 +9,11 @@ from enum import Enum
 from typing import Any
 
 import strawberry
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import func, select
 
 from models import Partner as PartnerRow
 from models import Program as ProgramRow
-from models.paging import count, fetch_page
+from models.paging import OrderColumn, count, fetch_page
 from models.queries import PartnerFilter as PartnerQuery
 from models.queries import partners_query
 from rules.enums import ApiKeyRole
@@ -67,19 +67,24 @@ class PartnerOrder:
 @strawberry.input(description="Narrow the partner list; every given field must match.")
 class PartnerFilter:
     program: strawberry.ID | None = strawberry.field(
-        default=None, description="Only members of this program (Program ID).")
+        default=None, description="Only members of this program (Program ID)."
+    )
     tier: strawberry.ID | None = strawberry.field(
-        default=None, description="Only members currently at this tier (Tier ID).")
+        default=None, description="Only members currently at this tier (Tier ID)."
+    )
     status: MembershipStatusEnum | None = strawberry.field(  # type: ignore[valid-type]
-        default=None, description="Only partners with a membership in this status.")
+        default=None, description="Only partners with a membership in this status."
+    )
     country: str | None = strawberry.field(
-        default=None, description="ISO 3166-1 alpha-2 country code.")
+        default=None, description="ISO 3166-1 alpha-2 country code."
+    )
     search: str | None = strawberry.field(
         default=None,
-        description=f"Case-insensitive text in the display or legal name, at most {SEARCH_MAX} characters.")
+        description=f"Case-insensitive text in the display or legal name (max {SEARCH_MAX}).",
+    )
 
 
-def _partner_order(order: PartnerOrder) -> tuple[str, list[ColumnElement[Any]]]:
+def _partner_order(order: PartnerOrder) -> tuple[str, list[OrderColumn]]:
     if order.field is PartnerOrderField.CREATED_AT:
         return "created_at", [PartnerRow.created_at, PartnerRow.id]
     return "display_name", [func.lower(PartnerRow.display_name), PartnerRow.id]
@@ -105,8 +110,11 @@ def _partner_query(info: Info, where: PartnerFilter | None) -> PartnerQuery:
     if where is None:
         return PartnerQuery(only_partner_id=only)
     if where.search is not None and len(where.search) > SEARCH_MAX:
-        raise CodedError("INPUT_TOO_LONG", f"search is limited to {SEARCH_MAX} characters",
-                         argument="filter.search")
+        raise CodedError(
+            "INPUT_TOO_LONG",
+            f"search is limited to {SEARCH_MAX} characters",
+            argument="filter.search",
+        )
     return PartnerQuery(
         program_id=expect_id(where.program, "Program") if where.program else None,
         tier_id=expect_id(where.tier, "Tier") if where.tier else None,
@@ -125,7 +133,7 @@ class Query:
         return Viewer(key_name=actor.key_name, role=actor.role, partner_id=actor.partner_id)
 
     @strawberry.field(description="Fetch any object by global ID; null if absent or not yours.")
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:  # noqa: A002
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await resolve_node(info, id)
 
     @strawberry.field(description=f"Fetch up to {NODES_MAX} objects by global ID, in order.")
@@ -136,16 +144,26 @@ class Query:
 
     @strawberry.field(description="Programs, ordered by slug.")
     async def programs(
-        self, info: Info, first: int | None = None, after: str | None = None,
-        last: int | None = None, before: str | None = None,
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Program]:
         page_args = check_slice(first, after, last, before)
         request = page_request(page_args, "slug", 1, lambda raw: (str(raw[0]),))
         query = select(ProgramRow)
         page = await info.context.loaders.read(
-            lambda s: fetch_page(s, query, [ProgramRow.slug], request))
-        return build_connection(page, "slug", lambda row: (row.slug,), Program.from_row,
-                                lambda: info.context.loaders.read(lambda s: count(s, query)))
+            lambda s: fetch_page(s, query, [ProgramRow.slug], request)
+        )
+        return build_connection(
+            page,
+            "slug",
+            lambda row: (row.slug,),
+            Program.from_row,
+            lambda: info.context.loaders.read(lambda s: count(s, query)),
+        )
 
     @strawberry.field(description="A program by its slug, e.g. `segment-technology`.")
     async def program(self, info: Info, slug: str) -> Program | None:
@@ -154,26 +172,35 @@ class Query:
 
     @strawberry.field(description="Partners; a partner key sees only its own partner.")
     async def partners(
-        self, info: Info, filter: PartnerFilter | None = None,  # noqa: A002
-        order_by: PartnerOrder | None = None, first: int | None = None,
-        after: str | None = None, last: int | None = None, before: str | None = None,
+        self,
+        info: Info,
+        filter: PartnerFilter | None = None,
+        order_by: PartnerOrder | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Partner]:
         page_args = check_slice(first, after, last, before)
         order = order_by or PartnerOrder()
         name, columns = _partner_order(order)
         order_name = f"{name}:{order.direction.value}"
-        request = page_request(page_args, order_name, 2,
-                               lambda raw: _parse_partner_key(name, raw))
+        request = page_request(page_args, order_name, 2, lambda raw: _parse_partner_key(name, raw))
         query = partners_query(_partner_query(info, filter))
         descending = order.direction is OrderDirection.DESC
         page = await info.context.loaders.read(
-            lambda s: fetch_page(s, query, columns, request, descending=descending))
-        return build_connection(page, order_name, lambda row: _partner_key(name, row),
-                                Partner.from_row,
-                                lambda: info.context.loaders.read(lambda s: count(s, query)))
+            lambda s: fetch_page(s, query, columns, request, descending=descending)
+        )
+        return build_connection(
+            page,
+            order_name,
+            lambda row: _partner_key(name, row),
+            Partner.from_row,
+            lambda: info.context.loaders.read(lambda s: count(s, query)),
+        )
 
     @strawberry.field(description="A partner by ID; null if absent or not yours.")
-    async def partner(self, info: Info, id: strawberry.ID) -> Partner | None:  # noqa: A002
+    async def partner(self, info: Info, id: strawberry.ID) -> Partner | None:
         ident = expect_id(id, "Partner")
         if not info.context.actor.may_see_partner(ident):
             return None

@@ -37,48 +37,82 @@ async def enroll_partner(
     """
     partner = await session.get(Partner, partner_id)
     if partner is None or not actor.may_see_partner(partner_id):
-        raise UseCaseError.one(["input", "partnerId"], Code.PARTNER_NOT_FOUND,
-                               "no partner has that id")
+        raise UseCaseError.one(
+            ["input", "partnerId"], Code.PARTNER_NOT_FOUND, "no partner has that id"
+        )
     program = await session.get(Program, program_id)
     if program is None:
-        raise UseCaseError.one(["input", "programId"], Code.PROGRAM_NOT_FOUND,
-                               "no program has that id")
+        raise UseCaseError.one(
+            ["input", "programId"], Code.PROGRAM_NOT_FOUND, "no program has that id"
+        )
     rules = program.definition["membership"]
     offered = set(rules["capacities"])
     if not offered & set(partner.capacities):
         raise UseCaseError.one(
-            ["input", "partnerId"], Code.CAPACITY_NOT_OFFERED,
+            ["input", "partnerId"],
+            Code.CAPACITY_NOT_OFFERED,
             f"{program.slug} takes partners acting as {', '.join(sorted(offered))}; "
-            "add one of these capacities to the partner first (CS-AGR-02)")
-    existing = await session.scalar(select(Membership.id).where(
-        Membership.partner_id == partner.id, Membership.program_id == program.id))
+            "add one of these capacities to the partner first (CS-AGR-02)",
+        )
+    existing = await session.scalar(
+        select(Membership.id).where(
+            Membership.partner_id == partner.id, Membership.program_id == program.id
+        )
+    )
     if existing is not None:
         raise _already_enrolled(program)
     tiers = list(await session.scalars(select(Tier).where(Tier.program_id == program.id)))
     entry = tier_rules.entry_tier(tiers)
     today = program_today(program)
     membership = Membership(
-        id=uuid.uuid4(), partner_id=partner.id, program_id=program.id, tier_id=entry.id,
-        status=MembershipStatus(rules["entry_status"]), joined_on=today, version=1,
-        status_reason="enrolled")
+        id=uuid.uuid4(),
+        partner_id=partner.id,
+        program_id=program.id,
+        tier_id=entry.id,
+        status=MembershipStatus(rules["entry_status"]),
+        joined_on=today,
+        version=1,
+        status_reason="enrolled",
+    )
     session.add(membership)
     try:
         await session.flush()
     except IntegrityError as exc:  # the (partner, program) key, even under a race
         raise _already_enrolled(program) from exc
-    session.add(TierChange(
-        id=uuid.uuid4(), membership_id=membership.id, from_tier_id=None, to_tier_id=entry.id,
-        reason="Enrolled at the program's entry tier (SEG-TIER-01)", effective_on=today,
-        changed_at=utcnow(), actor_key_id=actor.key_id))
-    await record(session, actor, "enrollPartner", "Membership", membership.id, {
-        "partner_id": [None, str(partner.id)], "program": [None, program.slug],
-        "tier": [None, entry.key], "status": [None, membership.status.value]})
+    session.add(
+        TierChange(
+            id=uuid.uuid4(),
+            membership_id=membership.id,
+            from_tier_id=None,
+            to_tier_id=entry.id,
+            reason="Enrolled at the program's entry tier (SEG-TIER-01)",
+            effective_on=today,
+            changed_at=utcnow(),
+            actor_key_id=actor.key_id,
+        )
+    )
+    await record(
+        session,
+        actor,
+        "enrollPartner",
+        "Membership",
+        membership.id,
+        {
+            "partner_id": [None, str(partner.id)],
+            "program": [None, program.slug],
+            "tier": [None, entry.key],
+            "status": [None, membership.status.value],
+        },
+    )
     return membership
 
 
 def _already_enrolled(program: Program) -> UseCaseError:
-    return UseCaseError.one(["input", "programId"], Code.ALREADY_ENROLLED,
-                            f"the partner is already a member of {program.slug}")
+    return UseCaseError.one(
+        ["input", "programId"],
+        Code.ALREADY_ENROLLED,
+        f"the partner is already a member of {program.slug}",
+    )
 
 
 async def change_tier(
@@ -96,42 +130,67 @@ async def change_tier(
     if not text:
         raise UseCaseError.one(["input", "reason"], Code.REQUIRED, "give the reason for the change")
     if len(text) > REASON_MAX:
-        raise UseCaseError.one(["input", "reason"], Code.TOO_LONG,
-                               f"reason is limited to {REASON_MAX} characters")
+        raise UseCaseError.one(
+            ["input", "reason"], Code.TOO_LONG, f"reason is limited to {REASON_MAX} characters"
+        )
     membership = await session.get(Membership, membership_id, with_for_update=True)
     if membership is None:
-        raise UseCaseError.one(["input", "membershipId"], Code.MEMBERSHIP_NOT_FOUND,
-                               "no membership has that id")
+        raise UseCaseError.one(
+            ["input", "membershipId"], Code.MEMBERSHIP_NOT_FOUND, "no membership has that id"
+        )
     if membership.status in ENDED_STATUSES:
-        raise UseCaseError.one(["input", "membershipId"], Code.MEMBERSHIP_ENDED,
-                               f"the membership is {membership.status.value}; its tier is final")
+        raise UseCaseError.one(
+            ["input", "membershipId"],
+            Code.MEMBERSHIP_ENDED,
+            f"the membership is {membership.status.value}; its tier is final",
+        )
     target = await session.get(Tier, tier_id)
     if target is None:
         raise UseCaseError.one(["input", "tierId"], Code.TIER_NOT_FOUND, "no tier has that id")
     if target.program_id != membership.program_id:
-        raise UseCaseError.one(["input", "tierId"], Code.TIER_NOT_IN_PROGRAM,
-                               "that tier belongs to another program")
+        raise UseCaseError.one(
+            ["input", "tierId"], Code.TIER_NOT_IN_PROGRAM, "that tier belongs to another program"
+        )
     current = await session.get(Tier, membership.tier_id)
     assert current is not None
     if tier_rules.direction(current.rank, target.rank) == "same":
-        raise UseCaseError.one(["input", "tierId"], Code.SAME_TIER,
-                               f"the membership is already at {target.name}")
+        raise UseCaseError.one(
+            ["input", "tierId"], Code.SAME_TIER, f"the membership is already at {target.name}"
+        )
     program = await session.get(Program, membership.program_id)
     assert program is not None
     today = program_today(program)
     when = effective_on or today
     if when > today:
-        raise UseCaseError.one(["input", "effectiveOn"], Code.INVALID_DATE,
-                               "a tier change cannot take effect in the future")
+        raise UseCaseError.one(
+            ["input", "effectiveOn"],
+            Code.INVALID_DATE,
+            "a tier change cannot take effect in the future",
+        )
     change = TierChange(
-        id=uuid.uuid4(), membership_id=membership.id, from_tier_id=current.id,
-        to_tier_id=target.id, reason=text, effective_on=when, changed_at=utcnow(),
-        actor_key_id=actor.key_id)
+        id=uuid.uuid4(),
+        membership_id=membership.id,
+        from_tier_id=current.id,
+        to_tier_id=target.id,
+        reason=text,
+        effective_on=when,
+        changed_at=utcnow(),
+        actor_key_id=actor.key_id,
+    )
     session.add(change)
     membership.tier_id = target.id
     membership.version += 1
     await session.flush()
-    await record(session, actor, "changeTier", "Membership", membership.id, {
-        "tier": [current.key, target.key], "reason": [None, text],
-        "effective_on": [None, when.isoformat()]})
+    await record(
+        session,
+        actor,
+        "changeTier",
+        "Membership",
+        membership.id,
+        {
+            "tier": [current.key, target.key],
+            "reason": [None, text],
+            "effective_on": [None, when.isoformat()],
+        },
+    )
     return membership, change

@@ -56,23 +56,30 @@ def _clean(fields: PartnerFields, *, creating: bool) -> dict[str, object]:
     if fields.capacities is not None:
         values["capacities"] = sorted({c.value for c in fields.capacities})
     if problems:
-        raise UseCaseError([
-            FieldError(("input", p.field), PartnerErrorCode(p.code), p.message) for p in problems
-        ])
+        raise UseCaseError(
+            [FieldError(("input", p.field), PartnerErrorCode(p.code), p.message) for p in problems]
+        )
     return values
 
 
 async def create_partner(session: AsyncSession, actor: Actor, fields: PartnerFields) -> Partner:
     """Create a partner (admins only)."""
     if not actor.is_admin:
-        raise UseCaseError.one(["input"], PartnerErrorCode.FORBIDDEN,
-                               "only an admin key can create partners")
+        raise UseCaseError.one(
+            ["input"], PartnerErrorCode.FORBIDDEN, "only an admin key can create partners"
+        )
     values = _clean(fields, creating=True)
     partner = Partner(id=uuid.uuid4(), version=1, **{"capacities": [], **values})
     session.add(partner)
     await session.flush()
-    await record(session, actor, "createPartner", "Partner", partner.id,
-                 {k: [None, v] for k, v in values.items()})
+    await record(
+        session,
+        actor,
+        "createPartner",
+        "Partner",
+        partner.id,
+        {k: [None, v] for k, v in values.items()},
+    )
     return partner
 
 
@@ -86,15 +93,20 @@ async def update_partner(
     """Change the given fields of a partner (admins, or the partner's own key)."""
     partner = await session.get(Partner, partner_id, with_for_update=True)
     if partner is None or not actor.may_see_partner(partner_id):
-        raise UseCaseError.one(["input", "id"], PartnerErrorCode.NOT_FOUND, "no partner has that id")
+        raise UseCaseError.one(
+            ["input", "id"], PartnerErrorCode.NOT_FOUND, "no partner has that id"
+        )
     if expected_version is not None and expected_version != partner.version:
         raise UseCaseError.one(
-            ["input", "expectedVersion"], PartnerErrorCode.STALE_VERSION,
-            f"the partner is at version {partner.version}, not {expected_version}")
+            ["input", "expectedVersion"],
+            PartnerErrorCode.STALE_VERSION,
+            f"the partner is at version {partner.version}, not {expected_version}",
+        )
     values = _clean(fields, creating=False)
     if not values:
-        raise UseCaseError.one(["input"], PartnerErrorCode.NOTHING_TO_UPDATE,
-                               "give at least one field to change")
+        raise UseCaseError.one(
+            ["input"], PartnerErrorCode.NOTHING_TO_UPDATE, "give at least one field to change"
+        )
     changes = {k: [getattr(partner, k), v] for k, v in values.items() if getattr(partner, k) != v}
     for key, (_, new) in changes.items():
         setattr(partner, key, new)

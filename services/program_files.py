@@ -1,4 +1,4 @@
-"""Reading program definition files: TOML in, a validated ProgramDefinition or precise errors out."""
+"""Reading program files: TOML in, a validated ProgramDefinition or precise errors out."""
 
 from __future__ import annotations
 

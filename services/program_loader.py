@@ -136,8 +136,9 @@ async def _refuse_if_used(session: AsyncSession, tier: Tier, path: Path) -> None
                 ProgramFileError(
                     path,
                     [
-                        f"tiers: tier {tier.key!r} was removed from the file but {members} membership(s) "
-                        f"and {history} tier history entries refer to it; keep the tier"
+                        f"tiers: tier {tier.key!r} was removed from the file but "
+                        f"{members} membership(s) and {history} tier history entries "
+                        "refer to it; keep the tier"
                     ],
                 )
             ]
@@ -186,7 +187,7 @@ async def _sync_children(
 ) -> None:
     """Make the rows of `model` under these tiers exactly `desired`, keeping ids of kept rows."""
     tier_keys = {tier.id: key for key, tier in tiers.items()}
-    rows: Sequence[Benefit | Requirement] = (
+    rows: Sequence[Benefit | Requirement] = (  # type: ignore[assignment]
         await session.scalars(select(model).where(model.tier_id.in_(list(tier_keys))))
     ).all()
     existing = {(tier_keys[row.tier_id], row.key): row for row in rows}

@@ -223,7 +223,7 @@ class AgreementDef(Strict):
 
 
 class CommissionBracket(Strict):
-    """A marginal slice: `rate` applies to cumulative revenue up to `up_to` (open-ended if absent)."""
+    """A marginal slice: `rate` applies to cumulative revenue up to `up_to` (open if absent)."""
 
     up_to: Amount | None = None
     rate: Rate

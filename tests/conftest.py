@@ -42,8 +42,10 @@ def postgres_admin() -> str:
     """The PostgreSQL server URL, or a skip (outside CI) / failure (under CI)."""
     url = databases.postgres_admin_url()
     if url is None:
-        pytest.skip("PostgreSQL tests skipped: set PARTNERGRAPH_TEST_DATABASE_URL "
-                    "(e.g. postgresql://postgres@127.0.0.1:5432/postgres) to run them")
+        pytest.skip(
+            "PostgreSQL tests skipped: set PARTNERGRAPH_TEST_DATABASE_URL "
+            "(e.g. postgresql://postgres@127.0.0.1:5432/postgres) to run them"
+        )
     problem = databases.check_postgres(url)
     if problem is not None:
         message = f"PostgreSQL unreachable at {url}: {problem}"
@@ -60,8 +62,9 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def fresh_database_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path
-                       ) -> Iterator[str]:
+def fresh_database_url(
+    request: pytest.FixtureRequest, backend: str, tmp_path: Path
+) -> Iterator[str]:
     """An empty database of each backend."""
     if backend == "sqlite":
         with databases.sqlite_database(tmp_path) as url:
@@ -72,8 +75,9 @@ def fresh_database_url(request: pytest.FixtureRequest, backend: str, tmp_path: P
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def migrated_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-                 ) -> Iterator[str]:
+def migrated_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A database of each backend migrated to head once per run."""
     with ExitStack() as stack:
         if request.param == "sqlite":
@@ -142,27 +146,31 @@ def statements(engine: AsyncEngine) -> StatementCounter:
 class Api:
     """A GraphQL client bound to the app under test."""
 
-    def __init__(self, client: httpx.AsyncClient,
-                 sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, client: httpx.AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]
+    ) -> None:
         self.client = client
         self.sessionmaker = sessionmaker
         self.admin_key = ""
 
-    async def new_key(self, role: ApiKeyRole = ApiKeyRole.ADMIN,
-                      partner_id: Any = None) -> str:
+    async def new_key(self, role: ApiKeyRole = ApiKeyRole.ADMIN, partner_id: Any = None) -> str:
         async with self.sessionmaker.begin() as session:
-            new = await create_api_key(session, name=f"test {role.value}", role=role,
-                                       partner_id=partner_id, actor=SYSTEM)
+            new = await create_api_key(
+                session, name=f"test {role.value}", role=role, partner_id=partner_id, actor=SYSTEM
+            )
         return new.token
 
-    async def post(self, query: str, variables: dict[str, Any] | None = None,
-                   key: str | None = None) -> httpx.Response:
+    async def post(
+        self, query: str, variables: dict[str, Any] | None = None, key: str | None = None
+    ) -> httpx.Response:
         headers = {"Authorization": f"Bearer {key or self.admin_key}"}
-        return await self.client.post("/graphql", json={"query": query, "variables": variables},
-                                      headers=headers)
+        return await self.client.post(
+            "/graphql", json={"query": query, "variables": variables}, headers=headers
+        )
 
-    async def gql(self, query: str, variables: dict[str, Any] | None = None,
-                  key: str | None = None) -> dict[str, Any]:
+    async def gql(
+        self, query: str, variables: dict[str, Any] | None = None, key: str | None = None
+    ) -> dict[str, Any]:
         """Run a query that must succeed; return its data."""
         response = await self.post(query, variables, key)
         assert response.status_code == 200, response.text
@@ -173,8 +181,12 @@ class Api:
 
 
 @pytest.fixture
-async def api(engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession],
-              database_url: str, seeded: None) -> AsyncIterator[Api]:
+async def api(
+    engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    database_url: str,
+    seeded: None,
+) -> AsyncIterator[Api]:
     settings = Settings(database_url=database_url)
     app = create_app(settings, engine=engine)
     transport = httpx.ASGITransport(app=app)

@@ -50,12 +50,16 @@ def postgres_database(admin_url: str) -> Iterator[str]:
     with psycopg.connect(_conninfo(admin_url), autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
-        yield make_url(admin_url).set(drivername="postgresql", database=name).render_as_string(
-            hide_password=False)
+        yield (
+            make_url(admin_url)
+            .set(drivername="postgresql", database=name)
+            .render_as_string(hide_password=False)
+        )
     finally:
         with psycopg.connect(_conninfo(admin_url), autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                sql.Identifier(name)))
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
 
 
 @contextmanager

@@ -66,10 +66,12 @@ async def program(api: Api, slug: str) -> dict[str, Any]:
     return result
 
 
-async def enroll(api: Api, partner_id: str, program_id: str, key: str | None = None
-                 ) -> dict[str, Any]:
+async def enroll(
+    api: Api, partner_id: str, program_id: str, key: str | None = None
+) -> dict[str, Any]:
     """Run enrollPartner; return the payload."""
-    data = await api.gql(ENROLL, {"input": {"partnerId": partner_id, "programId": program_id}},
-                         key=key)
+    data = await api.gql(
+        ENROLL, {"input": {"partnerId": partner_id, "programId": program_id}}, key=key
+    )
     payload: dict[str, Any] = data["enrollPartner"]
     return payload

@@ -42,8 +42,14 @@ async def test_create_partner_normalises_fields(api: Api) -> None:
 
 
 async def test_create_partner_reports_every_problem_and_writes_nothing(api: Api) -> None:
-    data = await api.gql(CREATE_PARTNER, {"input": partner_input(
-        legalName="  ", country="ZZ", websiteDomain="not a domain", noticeAddress="x" * 1001)})
+    data = await api.gql(
+        CREATE_PARTNER,
+        {
+            "input": partner_input(
+                legalName="  ", country="ZZ", websiteDomain="not a domain", noticeAddress="x" * 1001
+            )
+        },
+    )
     payload = data["createPartner"]
     assert payload["partner"] is None
     codes = {tuple(e["field"]): e["code"] for e in payload["userErrors"]}
@@ -58,19 +64,23 @@ async def test_create_partner_reports_every_problem_and_writes_nothing(api: Api)
 
 async def test_update_partner_with_versions(api: Api) -> None:
     partner = await create_partner(api)
-    data = await api.gql(UPDATE, {"input": {"id": partner["id"], "displayName": "Acme EU",
-                                            "expectedVersion": 1}})
+    data = await api.gql(
+        UPDATE, {"input": {"id": partner["id"], "displayName": "Acme EU", "expectedVersion": 1}}
+    )
     assert data["updatePartner"]["partner"]["displayName"] == "Acme EU"
     assert data["updatePartner"]["partner"]["version"] == 2
-    stale = await api.gql(UPDATE, {"input": {"id": partner["id"], "country": "FR",
-                                             "expectedVersion": 1}})
+    stale = await api.gql(
+        UPDATE, {"input": {"id": partner["id"], "country": "FR", "expectedVersion": 1}}
+    )
     assert stale["updatePartner"]["userErrors"][0]["code"] == "STALE_VERSION"
     empty = await api.gql(UPDATE, {"input": {"id": partner["id"]}})
     assert empty["updatePartner"]["userErrors"][0]["code"] == "NOTHING_TO_UPDATE"
     bad = await api.gql(UPDATE, {"input": {"id": "nope", "country": "FR"}})
     assert bad["updatePartner"]["userErrors"][0] == {
-        "field": ["input", "id"], "code": "INVALID_ID",
-        "message": "id: 'nope' is not a valid global ID"}
+        "field": ["input", "id"],
+        "code": "INVALID_ID",
+        "message": "id: 'nope' is not a valid global ID",
+    }
 
 
 async def test_enroll_starts_at_entry_tier_with_history(api: Api) -> None:
@@ -82,8 +92,13 @@ async def test_enroll_starts_at_entry_tier_with_history(api: Api) -> None:
     membership = payload["membership"]
     assert membership["tier"]["name"] == "Registered"
     assert membership["status"] == "APPLICANT"
-    assert membership["tierHistory"] == [{"fromTier": None, "toTier": {"name": "Registered"},
-                                         "reason": "Enrolled at the program's entry tier (SEG-TIER-01)"}]
+    assert membership["tierHistory"] == [
+        {
+            "fromTier": None,
+            "toTier": {"name": "Registered"},
+            "reason": "Enrolled at the program's entry tier (SEG-TIER-01)",
+        }
+    ]
     again = await enroll(api, partner["id"], segment["id"])
     assert again["userErrors"][0]["code"] == "ALREADY_ENROLLED"
     assert await _count(api, Membership) == 1
@@ -103,15 +118,24 @@ async def test_change_tier_records_history_and_audit(api: Api) -> None:
     segment = await program(api, "segment-technology")
     membership = (await enroll(api, partner["id"], segment["id"]))["membership"]
     silver = next(t for t in segment["tiers"] if t["key"] == "silver")
-    data = await api.gql(CHANGE_TIER, {"input": {
-        "membershipId": membership["id"], "tierId": silver["id"],
-        "reason": "Two success stories and US$600K influenced ARR in 2025"}})
+    data = await api.gql(
+        CHANGE_TIER,
+        {
+            "input": {
+                "membershipId": membership["id"],
+                "tierId": silver["id"],
+                "reason": "Two success stories and US$600K influenced ARR in 2025",
+            }
+        },
+    )
     payload = data["changeTier"]
     assert payload["userErrors"] == []
     assert payload["membership"]["tier"]["name"] == "Silver"
     assert payload["membership"]["version"] == 2
     assert [h["toTier"]["name"] for h in payload["membership"]["tierHistory"]] == [
-        "Registered", "Silver"]
+        "Registered",
+        "Silver",
+    ]
     assert payload["membership"]["tierHistory"][1]["fromTier"] == {"name": "Registered"}
     async with api.sessionmaker() as session:
         event = await session.scalar(select(AuditEvent).where(AuditEvent.operation == "changeTier"))
@@ -119,10 +143,17 @@ async def test_change_tier_records_history_and_audit(api: Api) -> None:
     assert event.changes["tier"] == ["registered", "silver"]
 
 
-@pytest.mark.parametrize(("case", "code"), [
-    ("same", "SAME_TIER"), ("other_program", "TIER_NOT_IN_PROGRAM"), ("no_reason", "REQUIRED"),
-    ("long_reason", "TOO_LONG"), ("wrong_id_type", "INVALID_ID"), ("future", "INVALID_DATE"),
-])
+@pytest.mark.parametrize(
+    ("case", "code"),
+    [
+        ("same", "SAME_TIER"),
+        ("other_program", "TIER_NOT_IN_PROGRAM"),
+        ("no_reason", "REQUIRED"),
+        ("long_reason", "TOO_LONG"),
+        ("wrong_id_type", "INVALID_ID"),
+        ("future", "INVALID_DATE"),
+    ],
+)
 async def test_change_tier_refusals(api: Api, case: str, code: str) -> None:
     partner = await create_partner(api)
     segment = await program(api, "segment-technology")
@@ -130,14 +161,16 @@ async def test_change_tier_refusals(api: Api, case: str, code: str) -> None:
     membership = (await enroll(api, partner["id"], segment["id"]))["membership"]
     tiers = {t["key"]: t["id"] for t in segment["tiers"]}
     request = {"membershipId": membership["id"], "tierId": tiers["gold"], "reason": "review"}
-    request.update({
-        "same": {"tierId": tiers["registered"]},
-        "other_program": {"tierId": contentsquare["tiers"][0]["id"]},
-        "no_reason": {"reason": "   "},
-        "long_reason": {"reason": "x" * 1001},
-        "wrong_id_type": {"tierId": membership["id"]},
-        "future": {"effectiveOn": "2999-01-01"},
-    }[case])
+    request.update(
+        {
+            "same": {"tierId": tiers["registered"]},
+            "other_program": {"tierId": contentsquare["tiers"][0]["id"]},
+            "no_reason": {"reason": "   "},
+            "long_reason": {"reason": "x" * 1001},
+            "wrong_id_type": {"tierId": membership["id"]},
+            "future": {"effectiveOn": "2999-01-01"},
+        }[case]
+    )
     data = await api.gql(CHANGE_TIER, {"input": request})
     assert data["changeTier"]["userErrors"][0]["code"] == code
     assert data["changeTier"]["membership"] is None
@@ -147,14 +180,18 @@ async def test_change_tier_refusals(api: Api, case: str, code: str) -> None:
 async def test_partner_list_filters_and_search(api: Api) -> None:
     segment = await program(api, "segment-technology")
     acme = await create_partner(api, displayName="Acme", country="US")
-    await create_partner(api, displayName="Bolt_100%", legalName="Bolt SAS", country="FR",
-                         capacities=["REFERRER"])
+    await create_partner(
+        api, displayName="Bolt_100%", legalName="Bolt SAS", country="FR", capacities=["REFERRER"]
+    )
     await create_partner(api, displayName="Crane", legalName="Crane GmbH", country="DE")
     await enroll(api, acme["id"], segment["id"])
 
     async def names(filter_: dict[str, object]) -> list[str]:
-        data = await api.gql("query($f: PartnerFilter) { partners(filter: $f) { totalCount "
-                             "edges { node { displayName } } } }", {"f": filter_})
+        data = await api.gql(
+            "query($f: PartnerFilter) { partners(filter: $f) { totalCount "
+            "edges { node { displayName } } } }",
+            {"f": filter_},
+        )
         found = [e["node"]["displayName"] for e in data["partners"]["edges"]]
         assert data["partners"]["totalCount"] == len(found)
         return found
@@ -172,7 +209,8 @@ async def test_partner_list_filters_and_search(api: Api) -> None:
 async def test_partner_pagination_both_directions(api: Api) -> None:
     for name in ["delta", "Alpha", "charlie", "Bravo", "echo"]:
         await create_partner(api, displayName=name)
-    query = """query($first: Int, $after: String, $last: Int, $before: String, $dir: OrderDirection!) {
+    query = """query($first: Int, $after: String, $last: Int, $before: String,
+                     $dir: OrderDirection!) {
       partners(first: $first, after: $after, last: $last, before: $before,
                orderBy: {field: DISPLAY_NAME, direction: $dir}) {
         totalCount edges { node { displayName } }

@@ -8,7 +8,14 @@ from rules.enums import ApiKeyRole
 from schema.ids import decode_id
 from schema.node import NODE_TYPES
 from tests.conftest import Api
-from tests.helpers import CHANGE_TIER, CREATE_PARTNER, create_partner, enroll, partner_input, program
+from tests.helpers import (
+    CHANGE_TIER,
+    CREATE_PARTNER,
+    create_partner,
+    enroll,
+    partner_input,
+    program,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -22,8 +29,9 @@ async def test_requests_without_a_valid_key_get_401(api: Api) -> None:
     for header in ("Bearer pgk_nope_nope", "Bearer garbage", "Basic abc"):
         bad = await api.client.post("/graphql", json=query, headers={"Authorization": header})
         assert bad.status_code == 401, header
-    ok = await api.client.post("/graphql", json=query,
-                               headers={"Authorization": f"Bearer {api.admin_key}"})
+    ok = await api.client.post(
+        "/graphql", json=query, headers={"Authorization": f"Bearer {api.admin_key}"}
+    )
     assert ok.json() == {"data": {"viewer": {"role": "ADMIN"}}}
 
 
@@ -47,16 +55,26 @@ async def _world(api: Api) -> dict[str, dict[str, str]]:
     for name in ("own", "foreign"):
         partner = await create_partner(api, displayName=name)
         membership = (await enroll(api, partner["id"], segment["id"]))["membership"]
-        data = await api.gql("query($id: ID!) { node(id: $id) { ... on Membership { "
-                             "tierHistory { id } } } }", {"id": membership["id"]})
-        out[name] = {"Partner": partner["id"], "Membership": membership["id"],
-                     "TierChange": data["node"]["tierHistory"][0]["id"]}
+        data = await api.gql(
+            "query($id: ID!) { node(id: $id) { ... on Membership { tierHistory { id } } } }",
+            {"id": membership["id"]},
+        )
+        out[name] = {
+            "Partner": partner["id"],
+            "Membership": membership["id"],
+            "TierChange": data["node"]["tierHistory"][0]["id"],
+        }
     tier = segment["tiers"][0]
-    data = await api.gql("query($id: ID!) { node(id: $id) { ... on Tier { benefits { id } "
-                         "requirements { id } } } }", {"id": tier["id"]})
-    out["public"] = {"Program": segment["id"], "Tier": tier["id"],
-                     "Benefit": data["node"]["benefits"][0]["id"],
-                     "Requirement": data["node"]["requirements"][0]["id"]}
+    data = await api.gql(
+        "query($id: ID!) { node(id: $id) { ... on Tier { benefits { id } requirements { id } } } }",
+        {"id": tier["id"]},
+    )
+    out["public"] = {
+        "Program": segment["id"],
+        "Tier": tier["id"],
+        "Benefit": data["node"]["benefits"][0]["id"],
+        "Requirement": data["node"]["requirements"][0]["id"],
+    }
     return out
 
 
@@ -75,14 +93,19 @@ async def test_partner_key_cannot_see_foreign_objects_of_any_type(api: Api) -> N
     for type_name, global_id in {**world["own"], **world["public"]}.items():
         data = await api.gql(query, {"id": global_id}, key=key)
         assert data["node"] == {"__typename": type_name, "id": global_id}
-    nodes = await api.gql("query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
-                          {"ids": [world["own"]["Partner"], world["foreign"]["Partner"]]}, key=key)
+    nodes = await api.gql(
+        "query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+        {"ids": [world["own"]["Partner"], world["foreign"]["Partner"]]},
+        key=key,
+    )
     assert nodes["nodes"] == [{"id": world["own"]["Partner"]}, None]
-    partner = await api.gql("query($id: ID!) { partner(id: $id) { id } }",
-                            {"id": world["foreign"]["Partner"]}, key=key)
+    partner = await api.gql(
+        "query($id: ID!) { partner(id: $id) { id } }", {"id": world["foreign"]["Partner"]}, key=key
+    )
     assert partner["partner"] is None
-    listed = await api.gql("{ partners { totalCount edges { node { id } } } viewer { role "
-                           "partner { id } } }", key=key)
+    listed = await api.gql(
+        "{ partners { totalCount edges { node { id } } } viewer { role partner { id } } }", key=key
+    )
     assert listed["partners"]["totalCount"] == 1
     assert listed["partners"]["edges"] == [{"node": {"id": world["own"]["Partner"]}}]
     assert listed["viewer"] == {"role": "PARTNER", "partner": {"id": world["own"]["Partner"]}}
@@ -95,17 +118,27 @@ async def test_partner_key_cannot_change_what_is_not_its_own(api: Api) -> None:
     assert created["createPartner"]["userErrors"][0]["code"] == "FORBIDDEN"
     update = """mutation($input: UpdatePartnerInput!) { updatePartner(input: $input) {
         partner { id } userErrors { code } } }"""
-    foreign = await api.gql(update, {"input": {"id": world["foreign"]["Partner"],
-                                               "displayName": "mine now"}}, key=key)
+    foreign = await api.gql(
+        update, {"input": {"id": world["foreign"]["Partner"], "displayName": "mine now"}}, key=key
+    )
     assert foreign["updatePartner"]["userErrors"] == [{"code": "NOT_FOUND"}]
-    own = await api.gql(update, {"input": {"id": world["own"]["Partner"],
-                                           "displayName": "renamed"}}, key=key)
+    own = await api.gql(
+        update, {"input": {"id": world["own"]["Partner"], "displayName": "renamed"}}, key=key
+    )
     assert own["updatePartner"]["userErrors"] == []
     contentsquare = await program(api, "contentsquare")
     foreign_enrol = await enroll(api, world["foreign"]["Partner"], contentsquare["id"], key=key)
     assert foreign_enrol["userErrors"][0]["code"] == "PARTNER_NOT_FOUND"
     segment = await program(api, "segment-technology")
-    change = await api.gql(CHANGE_TIER, {"input": {
-        "membershipId": world["own"]["Membership"], "tierId": segment["tiers"][3]["id"],
-        "reason": "self-promotion"}}, key=key)
+    change = await api.gql(
+        CHANGE_TIER,
+        {
+            "input": {
+                "membershipId": world["own"]["Membership"],
+                "tierId": segment["tiers"][3]["id"],
+                "reason": "self-promotion",
+            }
+        },
+        key=key,
+    )
     assert change["changeTier"]["userErrors"][0]["code"] == "FORBIDDEN"

@@ -9,25 +9,31 @@ from tests.conftest import Api
 pytestmark = pytest.mark.anyio
 
 
-@pytest.mark.parametrize(("query", "variables", "code"), [
-    ("{ node(id: \"!!!\") { id } }", None, "INVALID_ID"),
-    ("{ node(id: \"\") { id } }", None, "INVALID_ID"),
-    ("{ partner(id: \"UHJvZ3JhbTpub3BlCg\") { id } }", None, "INVALID_ID"),
-    ("query($id: ID!) { partner(id: $id) { id } }", "program", "WRONG_ID_TYPE"),
-    ("{ partners(first: 0) { totalCount } }", None, "INVALID_PAGINATION"),
-    ("{ partners(first: 101) { totalCount } }", None, "INVALID_PAGINATION"),
-    ("{ partners(first: 1, last: 1) { totalCount } }", None, "INVALID_PAGINATION"),
-    ("{ partners(after: \"bm9wZQ\") { totalCount } }", None, "INVALID_CURSOR"),
-    ("{ partners(after: \"%%%\") { totalCount } }", None, "INVALID_CURSOR"),
-    ("{ partners(filter: {status: NOPE}) { totalCount } }", None, "GRAPHQL_VALIDATION_FAILED"),
-    ("{ partners(first: \"ten\") { totalCount } }", None, "GRAPHQL_VALIDATION_FAILED"),
-    ("{ nope }", None, "GRAPHQL_VALIDATION_FAILED"),
-    ("{ partners( }", None, "GRAPHQL_PARSE_FAILED"),
-    ("query($n: Int!) { partners(first: $n) { totalCount } }", {"n": "x"}, "BAD_USER_INPUT"),
-    ("{ partners(filter: {search: \"" + "x" * 201 + "\"}) { totalCount } }", None,
-     "INPUT_TOO_LONG"),
-    ("{ partners(filter: {program: \"UGFydG5lcjo\"}) { totalCount } }", None, "INVALID_ID"),
-])
+@pytest.mark.parametrize(
+    ("query", "variables", "code"),
+    [
+        ('{ node(id: "!!!") { id } }', None, "INVALID_ID"),
+        ('{ node(id: "") { id } }', None, "INVALID_ID"),
+        ('{ partner(id: "UHJvZ3JhbTpub3BlCg") { id } }', None, "INVALID_ID"),
+        ("query($id: ID!) { partner(id: $id) { id } }", "program", "WRONG_ID_TYPE"),
+        ("{ partners(first: 0) { totalCount } }", None, "INVALID_PAGINATION"),
+        ("{ partners(first: 101) { totalCount } }", None, "INVALID_PAGINATION"),
+        ("{ partners(first: 1, last: 1) { totalCount } }", None, "INVALID_PAGINATION"),
+        ('{ partners(after: "bm9wZQ") { totalCount } }', None, "INVALID_CURSOR"),
+        ('{ partners(after: "%%%") { totalCount } }', None, "INVALID_CURSOR"),
+        ("{ partners(filter: {status: NOPE}) { totalCount } }", None, "GRAPHQL_VALIDATION_FAILED"),
+        ('{ partners(first: "ten") { totalCount } }', None, "GRAPHQL_VALIDATION_FAILED"),
+        ("{ nope }", None, "GRAPHQL_VALIDATION_FAILED"),
+        ("{ partners( }", None, "GRAPHQL_PARSE_FAILED"),
+        ("query($n: Int!) { partners(first: $n) { totalCount } }", {"n": "x"}, "BAD_USER_INPUT"),
+        (
+            '{ partners(filter: {search: "' + "x" * 201 + '"}) { totalCount } }',
+            None,
+            "INPUT_TOO_LONG",
+        ),
+        ('{ partners(filter: {program: "UGFydG5lcjo"}) { totalCount } }', None, "INVALID_ID"),
+    ],
+)
 async def test_errors_carry_codes(api: Api, query: str, variables: object, code: str) -> None:
     if variables == "program":
         data = await api.gql('{ program(slug: "contentsquare") { id } }')
@@ -42,14 +48,20 @@ async def test_errors_carry_codes(api: Api, query: str, variables: object, code:
 async def test_cursor_from_another_ordering_is_refused(api: Api) -> None:
     data = await api.gql("{ programs(first: 1) { pageInfo { endCursor } } }")
     cursor = data["programs"]["pageInfo"]["endCursor"]
-    response = await api.post("query($c: String) { partners(after: $c) { totalCount } }",
-                              {"c": cursor})
+    response = await api.post(
+        "query($c: String) { partners(after: $c) { totalCount } }", {"c": cursor}
+    )
     assert response.json()["errors"][0]["extensions"]["code"] == "INVALID_CURSOR"
 
 
 async def test_too_deep_or_too_many_aliases_are_refused(api: Api) -> None:
-    deep = "{ partners { edges { node { memberships { " + "tier { program { " * 5 + "slug" \
-        + " } }" * 5 + " } } } } }"
+    deep = (
+        "{ partners { edges { node { memberships { "
+        + "tier { program { " * 5
+        + "slug"
+        + " } }" * 5
+        + " } } } } }"
+    )
     response = await api.post(deep)
     error = response.json()["errors"][0]
     assert "exceeds maximum operation depth" in error["message"]
@@ -79,6 +91,8 @@ async def test_unexpected_errors_are_masked_with_an_error_id(
 async def test_bad_scalar_in_variables_is_a_user_input_error(api: Api) -> None:
     query = """mutation($input: ChangeTierInput!) { changeTier(input: $input) {
         userErrors { code } } }"""
-    response = await api.post(query, {"input": {"membershipId": "x", "tierId": "y",
-                                                "reason": "r", "effectiveOn": "31/02/2026"}})
+    response = await api.post(
+        query,
+        {"input": {"membershipId": "x", "tierId": "y", "reason": "r", "effectiveOn": "31/02/2026"}},
+    )
     assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

@@ -13,8 +13,14 @@ from tests.conftest import ROOT, SEED_PROGRAMS
 def _run(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "DATABASE_URL": url}
     return subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "api.cli", *args], capture_output=True, text=True, env=env,
-        cwd=ROOT, timeout=120, check=False)
+        [sys.executable, "-m", "api.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_help_lists_commands() -> None:

@@ -10,6 +10,7 @@ import models
 from models import migrate
 from models.db import make_sync_engine
 
+
 def _tables(url: str) -> set[str]:
     engine = make_sync_engine(url)
     try:

@@ -12,18 +12,21 @@ from rules.partner_fields import check_country, check_text, normalize_domain
 from rules.tiers import direction, entry_tier
 
 
-@pytest.mark.parametrize(("given", "expected"), [
-    ("acme.com", "acme.com"),
-    ("https://www.Acme.com/fr", "acme.com"),
-    ("HTTP://WWW.ACME.COM.", "acme.com"),
-    ("user@acme.co.uk:8443/path?q=1#x", "acme.co.uk"),
-    ("münchen.de", "xn--mnchen-3ya.de"),
-    ("localhost", None),
-    ("10.0.0.1", None),
-    ("acme", None),
-    ("-bad-.com", None),
-    ("a b.com", None),
-])
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("acme.com", "acme.com"),
+        ("https://www.Acme.com/fr", "acme.com"),
+        ("HTTP://WWW.ACME.COM.", "acme.com"),
+        ("user@acme.co.uk:8443/path?q=1#x", "acme.co.uk"),
+        ("münchen.de", "xn--mnchen-3ya.de"),
+        ("localhost", None),
+        ("10.0.0.1", None),
+        ("acme", None),
+        ("-bad-.com", None),
+        ("a b.com", None),
+    ],
+)
 def test_normalize_domain(given: str, expected: str | None) -> None:
     assert normalize_domain(given) == expected
 
@@ -60,14 +63,21 @@ def test_entry_tier_is_lowest_rank() -> None:
 
 def test_direction() -> None:
     assert [direction(None, 0), direction(0, 2), direction(2, 1), direction(1, 1)] == [
-        "entry", "up", "down", "same"]
+        "entry",
+        "up",
+        "down",
+        "same",
+    ]
 
 
-@pytest.mark.parametrize(("amount", "currency", "expected"), [
-    ("52500.005", "USD", "52500.01"),
-    ("-0.005", "EUR", "-0.01"),
-    ("1234.5", "JPY", "1235"),
-    ("1.2345", "KWD", "1.235"),
-])
+@pytest.mark.parametrize(
+    ("amount", "currency", "expected"),
+    [
+        ("52500.005", "USD", "52500.01"),
+        ("-0.005", "EUR", "-0.01"),
+        ("1234.5", "JPY", "1235"),
+        ("1.2345", "KWD", "1.235"),
+    ],
+)
 def test_round_money(amount: str, currency: str, expected: str) -> None:
     assert round_money(Decimal(amount), currency) == Decimal(expected)

@@ -11,4 +11,5 @@ SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema.graphql"
 
 def test_schema_file_matches_code() -> None:
     assert SCHEMA_FILE.read_text(encoding="utf-8") == str(build_schema()) + "\n", (
-        "schema.graphql is stale: run `make schema` and commit it")
+        "schema.graphql is stale: run `make schema` and commit it"
+    )

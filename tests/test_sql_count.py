@@ -18,8 +18,9 @@ NESTED = """query($first: Int!) { partners(first: $first) { edges { node { displ
 EXPECTED_STATEMENTS = 8
 
 
-async def test_nested_query_statement_count_is_pinned(api: Api, statements: StatementCounter
-                                                      ) -> None:
+async def test_nested_query_statement_count_is_pinned(
+    api: Api, statements: StatementCounter
+) -> None:
     segment = await program(api, "segment-technology")
     contentsquare = await program(api, "contentsquare")
     for i in range(12):

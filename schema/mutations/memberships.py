@@ -9,21 +9,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Membership as MembershipRow
 from models import TierChange as TierChangeRow
-from services import memberships as use_cases
-from services.actor import Actor
-from services.errors import MembershipErrorCode
 from schema.context import Info
 from schema.mutations.common import attempt, input_id, user_errors
 from schema.types.partner import Membership, TierChange
+from services import memberships as use_cases
+from services.actor import Actor
+from services.errors import MembershipErrorCode
 
 Code = MembershipErrorCode
 MembershipErrorCodeEnum = strawberry.enum(
-    MembershipErrorCode, name="MembershipErrorCode",
+    MembershipErrorCode,
+    name="MembershipErrorCode",
     description="Why an enrolment or tier change was refused.",
 )
 
 
-@strawberry.type(description="A refused membership input: the input path, a stable code, a message.")
+@strawberry.type(
+    description="A refused membership input: the input path, a stable code, a message."
+)
 class MembershipUserError:
     field: list[str] | None
     code: MembershipErrorCodeEnum  # type: ignore[valid-type]
@@ -41,9 +44,11 @@ class ChangeTierInput:
     membership_id: strawberry.ID
     tier_id: strawberry.ID
     reason: str = strawberry.field(
-        description=f"Why the tier changes, 1..{use_cases.REASON_MAX} characters; kept in history.")
+        description=f"Why the tier changes, 1..{use_cases.REASON_MAX} characters; kept in history."
+    )
     effective_on: dt.date | None = strawberry.field(
-        default=None, description="Date it takes effect (program time zone); default today.")
+        default=None, description="Date it takes effect (program time zone); default today."
+    )
 
 
 @strawberry.type(description="Result of enrollPartner.")
@@ -70,22 +75,28 @@ async def _change(
 ) -> tuple[MembershipRow, TierChangeRow]:
     membership = input_id(data.membership_id, "Membership", "membershipId", Code.INVALID_ID)
     tier = input_id(data.tier_id, "Tier", "tierId", Code.INVALID_ID)
-    return await use_cases.change_tier(session, actor, membership, tier, data.reason,
-                                       data.effective_on)
+    return await use_cases.change_tier(
+        session, actor, membership, tier, data.reason, data.effective_on
+    )
 
 
 @strawberry.type
 class MembershipMutations:
-    @strawberry.mutation(description="Enrol a partner in a program (admins, or the partner itself).")
-    async def enroll_partner(self, info: Info, input: EnrollPartnerInput) -> EnrollPartnerPayload:  # noqa: A002
+    @strawberry.mutation(
+        description="Enrol a partner in a program (admins, or the partner itself)."
+    )
+    async def enroll_partner(self, info: Info, input: EnrollPartnerInput) -> EnrollPartnerPayload:
         row, errors = await attempt(info, _enroll, input)
-        return EnrollPartnerPayload(membership=Membership.from_row(row) if row else None,
-                                    user_errors=user_errors(errors, MembershipUserError))
+        return EnrollPartnerPayload(
+            membership=Membership.from_row(row) if row else None,
+            user_errors=user_errors(errors, MembershipUserError),
+        )
 
     @strawberry.mutation(description="Change a membership's tier with a reason (admin keys only).")
-    async def change_tier(self, info: Info, input: ChangeTierInput) -> ChangeTierPayload:  # noqa: A002
+    async def change_tier(self, info: Info, input: ChangeTierInput) -> ChangeTierPayload:
         result, errors = await attempt(info, _change, input)
         return ChangeTierPayload(
             membership=Membership.from_row(result[0]) if result else None,
             tier_change=TierChange.from_row(result[1]) if result else None,
-            user_errors=user_errors(errors, MembershipUserError))
+            user_errors=user_errors(errors, MembershipUserError),
+        )

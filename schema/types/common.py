@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TypeVar
 
 import strawberry
 
 from rules.money import round_money
+
+T = TypeVar("T")
+
+
+def present(row: T | None) -> T:
+    """A row that a foreign key guarantees; its absence is a bug, not a user's answer."""
+    if row is None:
+        raise LookupError("a referenced row is missing")
+    return row
 
 
 @strawberry.interface(description="An object with an opaque global ID, fetchable with `node(id:)`.")

@@ -12,7 +12,7 @@ from models import TierChange as TierChangeRow
 from rules.enums import MembershipStatus, PartnerCapacity
 from schema.context import Info
 from schema.ids import encode_id
-from schema.types.common import Node
+from schema.types.common import Node, present
 from schema.types.program import Program, Tier
 
 MembershipStatusEnum = strawberry.enum(
@@ -32,18 +32,23 @@ class TierChange(Node):
 
     @classmethod
     def from_row(cls, row: TierChangeRow) -> TierChange:
-        return cls(id=strawberry.ID(encode_id("TierChange", row.id)), row=row, reason=row.reason,
-                   effective_on=row.effective_on, changed_at=row.changed_at)
+        return cls(
+            id=strawberry.ID(encode_id("TierChange", row.id)),
+            row=row,
+            reason=row.reason,
+            effective_on=row.effective_on,
+            changed_at=row.changed_at,
+        )
 
     @strawberry.field(description="The tier before the change; null for the entry at enrolment.")
     async def from_tier(self, info: Info) -> Tier | None:
         if self.row.from_tier_id is None:
             return None
-        return Tier.from_row(await info.context.loaders.tier.load(self.row.from_tier_id))
+        return Tier.from_row(present(await info.context.loaders.tier.load(self.row.from_tier_id)))
 
     @strawberry.field(description="The tier after the change.")
     async def to_tier(self, info: Info) -> Tier:
-        return Tier.from_row(await info.context.loaders.tier.load(self.row.to_tier_id))
+        return Tier.from_row(present(await info.context.loaders.tier.load(self.row.to_tier_id)))
 
 
 @strawberry.type(description="A partner's membership in one program.")
@@ -54,8 +59,12 @@ class Membership(Node):
 
     @classmethod
     def from_row(cls, row: MembershipRow) -> Membership:
-        return cls(id=strawberry.ID(encode_id("Membership", row.id)), row=row,
-                   joined_on=row.joined_on, version=row.version)
+        return cls(
+            id=strawberry.ID(encode_id("Membership", row.id)),
+            row=row,
+            joined_on=row.joined_on,
+            version=row.version,
+        )
 
     @strawberry.field(description="Status in the program.")
     def status(self) -> MembershipStatusEnum:  # type: ignore[valid-type]
@@ -63,11 +72,13 @@ class Membership(Node):
 
     @strawberry.field(description="The program.")
     async def program(self, info: Info) -> Program:
-        return Program.from_row(await info.context.loaders.program.load(self.row.program_id))
+        return Program.from_row(
+            present(await info.context.loaders.program.load(self.row.program_id))
+        )
 
     @strawberry.field(description="The current tier.")
     async def tier(self, info: Info) -> Tier:
-        return Tier.from_row(await info.context.loaders.tier.load(self.row.tier_id))
+        return Tier.from_row(present(await info.context.loaders.tier.load(self.row.tier_id)))
 
     @strawberry.field(description="Every tier change, oldest first, starting with enrolment.")
     async def tier_history(self, info: Info) -> list[TierChange]:
@@ -76,7 +87,9 @@ class Membership(Node):
 
     @strawberry.field(description="The partner.")
     async def partner(self, info: Info) -> Partner:
-        return Partner.from_row(await info.context.loaders.partner.load(self.row.partner_id))
+        return Partner.from_row(
+            present(await info.context.loaders.partner.load(self.row.partner_id))
+        )
 
 
 @strawberry.type(description="An organisation taking part in partner programs.")
@@ -93,10 +106,18 @@ class Partner(Node):
 
     @classmethod
     def from_row(cls, row: PartnerRow) -> Partner:
-        return cls(id=strawberry.ID(encode_id("Partner", row.id)), row=row,
-                   legal_name=row.legal_name, display_name=row.display_name, country=row.country,
-                   notice_address=row.notice_address, website_domain=row.website_domain,
-                   version=row.version, created_at=row.created_at, updated_at=row.updated_at)
+        return cls(
+            id=strawberry.ID(encode_id("Partner", row.id)),
+            row=row,
+            legal_name=row.legal_name,
+            display_name=row.display_name,
+            country=row.country,
+            notice_address=row.notice_address,
+            website_domain=row.website_domain,
+            version=row.version,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
 
     @strawberry.field(description="Capacities the partner acts in.")
     def capacities(self) -> list[PartnerCapacityEnum]:  # type: ignore[valid-type]

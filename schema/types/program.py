@@ -14,7 +14,7 @@ from models import Tier as TierRow
 from rules.enums import Measure, RequirementKind
 from schema.context import Info
 from schema.ids import encode_id
-from schema.types.common import Money, Node
+from schema.types.common import Money, Node, present
 
 RequirementKindEnum = strawberry.enum(
     RequirementKind, name="RequirementKind", description="What a tier requirement measures."
@@ -39,13 +39,19 @@ class Benefit(Node):
 
     @classmethod
     def from_row(cls, row: BenefitRow) -> Benefit:
-        return cls(id=strawberry.ID(encode_id("Benefit", row.id)), row=row, key=row.key,
-                   name=row.name, description=row.description, invite_only=row.invite_only,
-                   requires_active_agreement=row.requires_active_agreement)
+        return cls(
+            id=strawberry.ID(encode_id("Benefit", row.id)),
+            row=row,
+            key=row.key,
+            name=row.name,
+            description=row.description,
+            invite_only=row.invite_only,
+            requires_active_agreement=row.requires_active_agreement,
+        )
 
     @strawberry.field(description="The tier this grant belongs to.")
     async def tier(self, info: Info) -> Tier:
-        row = await info.context.loaders.tier.load(self.row.tier_id)
+        row = present(await info.context.loaders.tier.load(self.row.tier_id))
         return Tier.from_row(row)
 
 
@@ -61,9 +67,14 @@ class Requirement(Node):
 
     @classmethod
     def from_row(cls, row: RequirementRow) -> Requirement:
-        return cls(id=strawberry.ID(encode_id("Requirement", row.id)), row=row, key=row.key,
-                   description=row.description, invited_only=row.invited_only,
-                   rule_ids=list(row.rule_ids))
+        return cls(
+            id=strawberry.ID(encode_id("Requirement", row.id)),
+            row=row,
+            key=row.key,
+            description=row.description,
+            invited_only=row.invited_only,
+            rule_ids=list(row.rule_ids),
+        )
 
     @strawberry.field(description="What the requirement measures.")
     def kind(self) -> RequirementKindEnum:  # type: ignore[valid-type]
@@ -87,7 +98,7 @@ class Requirement(Node):
 
     @strawberry.field(description="The tier this requirement belongs to.")
     async def tier(self, info: Info) -> Tier:
-        row = await info.context.loaders.tier.load(self.row.tier_id)
+        row = present(await info.context.loaders.tier.load(self.row.tier_id))
         return Tier.from_row(row)
 
 
@@ -102,9 +113,15 @@ class Tier(Node):
 
     @classmethod
     def from_row(cls, row: TierRow) -> Tier:
-        return cls(id=strawberry.ID(encode_id("Tier", row.id)), row=row, key=row.key,
-                   name=row.name, description=row.description, rank=row.rank,
-                   invite_only=row.invite_only)
+        return cls(
+            id=strawberry.ID(encode_id("Tier", row.id)),
+            row=row,
+            key=row.key,
+            name=row.name,
+            description=row.description,
+            rank=row.rank,
+            invite_only=row.invite_only,
+        )
 
     @strawberry.field(description="Benefits granted at this tier, in the program's order.")
     async def benefits(self, info: Info) -> list[Benefit]:
@@ -118,7 +135,7 @@ class Tier(Node):
 
     @strawberry.field(description="The program this tier belongs to.")
     async def program(self, info: Info) -> Annotated[Program, strawberry.lazy(__name__)]:
-        row = await info.context.loaders.program.load(self.row.program_id)
+        row = present(await info.context.loaders.program.load(self.row.program_id))
         return Program.from_row(row)
 
 
@@ -138,16 +155,25 @@ class Program(Node):
 
     @classmethod
     def from_row(cls, row: ProgramRow) -> Program:
-        return cls(id=strawberry.ID(encode_id("Program", row.id)), row=row, slug=row.slug,
-                   name=row.name, description=row.description, currency=row.currency,
-                   timezone=row.timezone, definition_sha256=row.definition_sha256)
+        return cls(
+            id=strawberry.ID(encode_id("Program", row.id)),
+            row=row,
+            slug=row.slug,
+            name=row.name,
+            description=row.description,
+            currency=row.currency,
+            timezone=row.timezone,
+            definition_sha256=row.definition_sha256,
+        )
 
     @strawberry.field(description="Tiers, lowest first (SEG-TIER-01).")
     async def tiers(self, info: Info) -> list[Tier]:
         rows = await info.context.loaders.tiers_of_program.load(self.row.id)
         return [Tier.from_row(r) for r in rows]
 
-    @strawberry.field(description="What the program calls its tiers, e.g. 'tier' or 'membership level'.")
+    @strawberry.field(
+        description="What the program calls its tiers, e.g. 'tier' or 'membership level'."
+    )
     def level_label(self) -> str:
         return str(self.row.definition["membership"]["level_label"])
 
@@ -156,14 +182,18 @@ class Program(Node):
         return list(self.row.definition["membership"]["capacities"])
 
     @strawberry.field(
-        description="Values the source documents leave open, shipped as defaults: key path and reason."
+        description="Values the source documents leave open, shipped as defaults, and why."
     )
     def documented_defaults(self) -> list[DocumentedDefault]:
-        return [DocumentedDefault(path=d["path"], reason=d["reason"])
-                for d in self.row.definition["documented_defaults"]]
+        return [
+            DocumentedDefault(path=d["path"], reason=d["reason"])
+            for d in self.row.definition["documented_defaults"]
+        ]
 
 
-@strawberry.type(description="A program value the source documents leave open, and why we chose it.")
+@strawberry.type(
+    description="A program value the source documents leave open, and why we chose it."
+)
 class DocumentedDefault:
     path: str = strawberry.field(description="Dotted key path in the program file.")
     reason: str
