@@ -7,7 +7,7 @@ PIP_FLAGS := --quiet --disable-pip-version-check --no-input
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres lint typecheck schema bench clean
+.PHONY: run test lint typecheck schema clean
 
 $(STAMP): requirements-dev.lock pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("PartnerGraph needs Python 3.11+") if sys.version_info < (3, 11) else None'
@@ -36,9 +36,6 @@ typecheck: $(STAMP)
 ## Re-export schema.graphql from the code.
 schema: $(STAMP)
 	$(BIN)/partnergraph schema export schema.graphql
-
-bench: $(STAMP)
-	$(BIN)/python -m benchmarks
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

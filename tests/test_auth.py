@@ -48,6 +48,15 @@ async def test_tampered_secret_is_refused(api: Api) -> None:
     assert response.status_code == 401
 
 
+def test_node_registry_covers_every_node_type_of_the_schema() -> None:
+    from schema import build_schema
+
+    schema = build_schema()
+    implementing = {t.name for t in schema._schema.get_possible_types(
+        schema._schema.get_type("Node"))}  # type: ignore[arg-type]
+    assert implementing == set(NODE_TYPES)
+
+
 async def _world(api: Api) -> dict[str, dict[str, str]]:
     """Two partners with a membership each; the global IDs of every node type."""
     segment = await program(api, "segment-technology")
