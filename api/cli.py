@@ -96,6 +96,7 @@ async def _create_key(args: argparse.Namespace) -> str:
                 role=ApiKeyRole(args.role),
                 partner_id=partner_id,
                 actor=SYSTEM,
+                owner_email=args.email,
             )
     finally:
         await engine.dispose()
@@ -177,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="admin: everything; partner: one partner's data (default admin)",
     )
     create.add_argument("--partner", help="the Partner ID a partner key speaks for")
+    create.add_argument("--email", help="e-mail of the person who holds the key (optional)")
     create.set_defaults(func=_apikey)
 
     schema = sub.add_parser("schema", help="print or write the GraphQL schema (SDL)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -21,25 +22,22 @@ def alembic_config(url: str | URL) -> Config:
     return config
 
 
-def upgrade(url: str | URL, revision: str = "head") -> None:
-    """Migrate the database up to `revision`."""
+def _run(url: str | URL, step: Callable[[Config, str], None], revision: str) -> None:
     engine = make_sync_engine(url)
     try:
         with engine.begin() as connection:
             config = alembic_config(url)
             config.attributes["connection"] = connection
-            command.upgrade(config, revision)
+            step(config, revision)
     finally:
         engine.dispose()
+
+
+def upgrade(url: str | URL, revision: str = "head") -> None:
+    """Migrate the database up to `revision`."""
+    _run(url, command.upgrade, revision)
 
 
 def downgrade(url: str | URL, revision: str = "base") -> None:
     """Migrate the database down to `revision`."""
-    engine = make_sync_engine(url)
-    try:
-        with engine.begin() as connection:
-            config = alembic_config(url)
-            config.attributes["connection"] = connection
-            command.downgrade(config, revision)
-    finally:
-        engine.dispose()
+    _run(url, command.downgrade, revision)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import ApiKey, Partner
+from models import ApiKey, Partner, User
 from models.base import utcnow
 from rules.enums import ApiKeyRole
 from services.actor import Actor
@@ -20,6 +21,8 @@ from services.audit import record
 KEY_SCHEME = "pgk"
 PREFIX_BYTES = 6
 SECRET_BYTES = 32
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL_MAX = 254
 
 
 class ApiKeyError(Exception):
@@ -57,6 +60,7 @@ async def create_api_key(
     role: ApiKeyRole,
     partner_id: uuid.UUID | None,
     actor: Actor,
+    owner_email: str | None = None,
 ) -> NewApiKey:
     """Create a key; a partner key is bound to exactly one existing partner."""
     if not name.strip() or len(name) > 200:
@@ -68,6 +72,7 @@ async def create_api_key(
             raise ApiKeyError("PARTNER_NOT_FOUND", "no partner has that id")
     elif partner_id is not None:
         raise ApiKeyError("PARTNER_NOT_ALLOWED", "an admin key is not bound to a partner")
+    user = await _owner(session, owner_email) if owner_email is not None else None
     prefix = secrets.token_hex(PREFIX_BYTES)
     secret = secrets.token_urlsafe(SECRET_BYTES)
     key = ApiKey(
@@ -77,6 +82,7 @@ async def create_api_key(
         secret_sha256=_hash(secret),
         role=role,
         partner_id=partner_id,
+        user_id=user.id if user else None,
         created_at=utcnow(),
     )
     session.add(key)
@@ -90,6 +96,19 @@ async def create_api_key(
         {"name": [None, key.name], "role": [None, role.value], "prefix": [None, prefix]},
     )
     return NewApiKey(key, f"{KEY_SCHEME}_{prefix}_{secret}")
+
+
+async def _owner(session: AsyncSession, email: str) -> User:
+    """The person holding the key, created on first use of their e-mail address."""
+    address = email.strip().lower()
+    if not EMAIL.match(address) or len(address) > EMAIL_MAX:
+        raise ApiKeyError("INVALID_EMAIL", f"{email[:100]!r} is not an e-mail address")
+    user = await session.scalar(select(User).where(User.email == address))
+    if user is None:
+        user = User(id=uuid.uuid4(), email=address, name="", created_at=utcnow())
+        session.add(user)
+        await session.flush()
+    return user
 
 
 async def authenticate(session: AsyncSession, token: str) -> Actor | None:

@@ -60,7 +60,7 @@ async def enroll_partner(
         )
     )
     if existing is not None:
-        raise _already_enrolled(program)
+        raise _already_enrolled(program.slug)
     tiers = list(await session.scalars(select(Tier).where(Tier.program_id == program.id)))
     entry = tier_rules.entry_tier(tiers)
     today = program_today(program)
@@ -75,10 +75,11 @@ async def enroll_partner(
         status_reason="enrolled",
     )
     session.add(membership)
+    slug = program.slug  # read before the flush: a failed flush expires loaded attributes
     try:
         await session.flush()
     except IntegrityError as exc:  # the (partner, program) key, even under a race
-        raise _already_enrolled(program) from exc
+        raise _already_enrolled(slug) from exc
     session.add(
         TierChange(
             id=uuid.uuid4(),
@@ -107,11 +108,11 @@ async def enroll_partner(
     return membership
 
 
-def _already_enrolled(program: Program) -> UseCaseError:
+def _already_enrolled(slug: str) -> UseCaseError:
     return UseCaseError.one(
         ["input", "programId"],
         Code.ALREADY_ENROLLED,
-        f"the partner is already a member of {program.slug}",
+        f"the partner is already a member of {slug}",
     )
 
 

@@ -253,3 +253,16 @@ async def test_partner_pagination_by_creation_time(api: Api) -> None:
     second = (await api.gql(query, {"after": first["pageInfo"]["endCursor"]}))["partners"]
     names = [e["node"]["displayName"] for e in first["edges"] + second["edges"]]
     assert names == ["one", "two", "three"]
+
+
+async def test_concurrent_enrolments_make_one_membership(api: Api) -> None:
+    """The (partner, program) key holds under a race: one wins, the rest are refused."""
+    import asyncio
+
+    partner = await create_partner(api)
+    segment = await program(api, "segment-technology")
+    results = await asyncio.gather(*(enroll(api, partner["id"], segment["id"]) for _ in range(5)))
+    winners = [r for r in results if not r["userErrors"]]
+    assert len(winners) == 1
+    assert {r["userErrors"][0]["code"] for r in results if r["userErrors"]} == {"ALREADY_ENROLLED"}
+    assert await _count(api, Membership) == 1

@@ -52,8 +52,9 @@ def test_node_registry_covers_every_node_type_of_the_schema() -> None:
     from schema import build_schema
 
     schema = build_schema()
-    implementing = {t.name for t in schema._schema.get_possible_types(
-        schema._schema.get_type("Node"))}  # type: ignore[arg-type]
+    implementing = {
+        t.name for t in schema._schema.get_possible_types(schema._schema.get_type("Node"))
+    }  # type: ignore[arg-type]
     assert implementing == set(NODE_TYPES)
 
 

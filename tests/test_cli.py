@@ -7,6 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sqlalchemy import text
+
+from models.db import make_sync_engine
 from tests.conftest import ROOT, SEED_PROGRAMS
 
 
@@ -41,6 +44,17 @@ def test_fresh_database_to_working_key(fresh_database_url: str) -> None:
     assert created.returncode == 0, created.stderr
     token = created.stdout.strip().splitlines()[-1]
     assert token.startswith("pgk_") and " " not in token
+    for _ in range(2):
+        held = _run(fresh_database_url, "apikey", "create", "--email", "Ops@Example.com")
+        assert held.returncode == 0, held.stderr
+    engine = make_sync_engine(fresh_database_url)
+    with engine.connect() as conn:
+        users = conn.execute(text("SELECT email FROM users")).scalars().all()
+        owned = conn.execute(text("SELECT count(*) FROM api_keys WHERE user_id IS NOT NULL"))
+        assert (users, owned.scalar()) == (["ops@example.com"], 2)
+    engine.dispose()
+    bad_email = _run(fresh_database_url, "apikey", "create", "--email", "nobody")
+    assert "INVALID_EMAIL" in bad_email.stderr
     bad_partner = _run(fresh_database_url, "apikey", "create", "--role", "partner")
     assert bad_partner.returncode == 65
     assert "PARTNER_REQUIRED" in bad_partner.stderr
