@@ -1,0 +1,157 @@
+"""The agreement term engine: pure functions from stored facts and a date to an agreement's state.
+
+Readings (docs/program-rules.md, SEG-AGR-07/08/09/13, CS-AGR-06):
+- Term k (k = 0 is the initial term) starts on the anniversary `effective + k * term months`
+  (corresponding-date rule, rules.dates.add_months) and its last day is the day before the
+  next anniversary. Anniversaries are always counted from the Effective Date, so month-end and
+  leap-day effective dates never drift.
+- Notice periods are clear days: a non-renewal notice is in time when it is deemed given at
+  least `non_renewal_notice_days` days before the term's last day; a termination on N days'
+  notice takes effect N days after the notice is deemed given.
+- A breach termination takes effect when the cure period after the notice lapses; causes the
+  program lists as immediate take effect on the day the notice is deemed given.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from rules.dates import add_months
+
+
+class AgreementStatus(enum.StrEnum):
+    """An agreement's status on a given date."""
+
+    PENDING = "pending"
+    ACTIVE = "active"
+    NOTICE_GIVEN = "notice_given"
+    EXPIRED = "expired"
+    TERMINATED = "terminated"
+    REJECTED = "rejected"
+
+
+class TerminationReason(enum.StrEnum):
+    """Why an agreement is terminated (SEG-AGR-08/09, CS-AGR-06)."""
+
+    CONVENIENCE = "convenience"
+    BREACH = "breach"
+    IMMEDIATE = "immediate"
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The figures of an agreement kind, from the program file."""
+
+    initial_term_months: int | None
+    renewal_term_months: int | None
+    non_renewal_notice_days: int | None
+    convenience_notice_days: int
+    breach_cure_days: int
+    immediate_causes: tuple[str, ...] = ()
+
+    @property
+    def fixed_term(self) -> bool:
+        """Whether the agreement runs in terms (SEG-AGR-07) rather than indefinitely (CS-AGR-06)."""
+        return self.initial_term_months is not None
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What happened to an agreement, as stored: dates are in the program's time zone."""
+
+    effective_on: date | None = None
+    rejected_on: date | None = None
+    non_renewal_notice_on: date | None = None
+    termination_notice_on: date | None = None
+    termination_reason: TerminationReason | None = None
+
+
+@dataclass(frozen=True)
+class State:
+    """An agreement as of a date."""
+
+    status: AgreementStatus
+    effective_on: date | None
+    renewal_count: int | None
+    current_term_start: date | None
+    current_term_end: date | None
+    non_renewal_deadline: date | None
+    ends_on: date | None
+
+
+def anniversary(terms: Terms, effective: date, k: int) -> date:
+    """The first day of term k (0 = initial term)."""
+    assert terms.initial_term_months is not None
+    if k == 0:
+        return effective
+    renewal = terms.renewal_term_months or terms.initial_term_months
+    return add_months(effective, terms.initial_term_months + (k - 1) * renewal)
+
+
+def term_index(terms: Terms, effective: date, on: date) -> int:
+    """Which term `on` falls in (0 before or during the initial term)."""
+    k = 0
+    while anniversary(terms, effective, k + 1) <= on:
+        k += 1
+    return k
+
+
+def term_last_day(terms: Terms, effective: date, k: int) -> date:
+    """The last day of term k."""
+    return anniversary(terms, effective, k + 1) - timedelta(days=1)
+
+
+def non_renewal_deadline(terms: Terms, effective: date, k: int) -> date:
+    """The last day a non-renewal notice can be deemed given to end the agreement after term k."""
+    assert terms.non_renewal_notice_days is not None
+    return term_last_day(terms, effective, k) - timedelta(days=terms.non_renewal_notice_days)
+
+
+def termination_effective_on(terms: Terms, reason: TerminationReason, notice_on: date) -> date:
+    """When a termination takes effect, from the day its notice is deemed given."""
+    if reason is TerminationReason.CONVENIENCE:
+        return notice_on + timedelta(days=terms.convenience_notice_days)
+    if reason is TerminationReason.BREACH:
+        return notice_on + timedelta(days=terms.breach_cure_days)
+    return notice_on
+
+
+def expiry_after_notice(terms: Terms, effective: date, notice_on: date) -> date:
+    """The day an agreement stops after a timely non-renewal notice: the next anniversary."""
+    k = term_index(terms, effective, notice_on)
+    return anniversary(terms, effective, k + 1)
+
+
+def state_on(terms: Terms, facts: Facts, on: date) -> State:
+    """The agreement's state at the start of day `on`."""
+    if facts.rejected_on is not None and facts.rejected_on <= on:
+        return State(AgreementStatus.REJECTED, None, None, None, None, None, None)
+    effective = facts.effective_on
+    if effective is None or effective > on:
+        return State(AgreementStatus.PENDING, effective, None, None, None, None, None)
+    ends: list[tuple[date, AgreementStatus]] = []
+    if facts.termination_notice_on is not None and facts.termination_notice_on <= on:
+        assert facts.termination_reason is not None
+        ends.append((termination_effective_on(terms, facts.termination_reason,
+                                              facts.termination_notice_on),
+                     AgreementStatus.TERMINATED))
+    if (terms.fixed_term and facts.non_renewal_notice_on is not None
+            and facts.non_renewal_notice_on <= on):
+        ends.append((expiry_after_notice(terms, effective, facts.non_renewal_notice_on),
+                     AgreementStatus.EXPIRED))
+    end, ending_status = min(ends) if ends else (None, AgreementStatus.ACTIVE)
+    count = start = last = deadline = None
+    if terms.fixed_term:
+        k = term_index(terms, effective, on if end is None or on < end else end - timedelta(1))
+        count, start = k, anniversary(terms, effective, k)
+        last = term_last_day(terms, effective, k)
+        deadline = non_renewal_deadline(terms, effective, k)
+    if end is None:
+        status = AgreementStatus.ACTIVE
+    elif on >= end:
+        status = ending_status
+    else:
+        status = AgreementStatus.NOTICE_GIVEN
+    return State(status, effective, count, start, last, deadline, end)
