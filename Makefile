@@ -20,6 +20,7 @@ $(STAMP): requirements-dev.lock pyproject.toml
 run: $(STAMP)
 	$(BIN)/partnergraph db upgrade
 	$(BIN)/partnergraph programs load programs/*.toml
+	$(BIN)/partnergraph templates sync
 	$(BIN)/partnergraph serve --host $(HOST) --port $(PORT)
 
 ## Run the whole test suite (SQLite always; PostgreSQL too when configured, and always under CI).

@@ -12,10 +12,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from api.documents import DocumentDownloads
 from api.graphql_view import GraphQLView
+from api.pdf import find_soffice
 from api.settings import Settings, get_settings
+from models.blobs import LocalBlobStore
 from models.db import make_async_engine, make_sessionmaker
 from schema import build_schema
+from services.download_links import DownloadLinks
 
 
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> Starlette:
@@ -23,12 +27,21 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     settings = settings or get_settings()
     engine = engine or make_async_engine(settings.database_url, echo=settings.sql_echo)
     sessionmaker = make_sessionmaker(engine)
+    store = LocalBlobStore(settings.blob_dir)
+    links = DownloadLinks(settings.signing_key(), settings.download_url_ttl_seconds)
     schema = build_schema(introspection=settings.graphiql_enabled)
     view = GraphQLView(
         sessionmaker,
+        store,
+        links,
+        multipart_uploads_enabled=True,
         schema=schema,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
         allow_queries_via_get=True,
+    )
+
+    downloads = DocumentDownloads(
+        sessionmaker, store, links, settings, find_soffice(settings.soffice_path)
     )
 
     async def health(_request: Request) -> Response:
@@ -49,6 +62,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             Route("/", home),
             Route("/healthz", health),
             Route("/graphql", view, methods=["GET", "POST"]),
+            Route("/documents/{id}", downloads.handle, methods=["GET"]),
         ],
         lifespan=lifespan,
     )

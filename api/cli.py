@@ -10,10 +10,13 @@ from pathlib import Path
 
 from api.settings import get_settings
 from models import migrate
+from models.blobs import LocalBlobStore
 from models.db import UnsupportedDatabaseError, make_async_engine, make_sessionmaker
 from rules.enums import ApiKeyRole
+from services import templates
 from services.actor import SYSTEM
 from services.api_keys import ApiKeyError, create_api_key
+from services.errors import UseCaseError
 from services.program_loader import ProgramLoadError, load_program_files
 
 EXIT_USAGE = 2
@@ -117,6 +120,38 @@ def _apikey(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _templates(args: argparse.Namespace, data: bytes) -> list[str]:
+    settings = get_settings()
+    store = LocalBlobStore(settings.blob_dir)
+    engine = make_async_engine(settings.database_url)
+    try:
+        async with make_sessionmaker(engine).begin() as session:
+            if args.action == "sync":
+                results = await templates.sync_shipped(session, store, SYSTEM)
+                return [f"{r.action:9} {r.template_id} v{r.version}" for r in results]
+            version = await templates.publish_version(
+                session, SYSTEM, store, args.template_id, data, args.notes
+            )
+            return [f"published {version.template_id} v{version.version} ({version.sha256})"]
+    finally:
+        await engine.dispose()
+
+
+def _templates_cmd(args: argparse.Namespace) -> int:
+    try:
+        data = Path(args.file).read_bytes() if args.action == "publish" else b""
+        lines = asyncio.run(_templates(args, data))
+    except UseCaseError as exc:
+        for error in exc.errors:
+            print(f"error: {error.code.value.upper()}: {error.message}", file=sys.stderr)
+        return EXIT_INVALID
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    print("\n".join(lines))
+    return 0
+
+
 def _schema(args: argparse.Namespace) -> int:
     from schema import build_schema
 
@@ -180,6 +215,26 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--partner", help="the Partner ID a partner key speaks for")
     create.add_argument("--email", help="e-mail of the person who holds the key (optional)")
     create.set_defaults(func=_apikey)
+
+    tpl = sub.add_parser("templates", help="publish contract templates")
+    tpl_sub = tpl.add_subparsers(dest="action", required=True)
+    sync = tpl_sub.add_parser(
+        "sync",
+        help="publish the shipped templates of "
+        "contract_templates/manifest.toml that are not yet published",
+    )
+    sync.set_defaults(func=_templates_cmd)
+    publish = tpl_sub.add_parser(
+        "publish",
+        help="publish a DOCX as the next version of a template",
+        description="Publish a DOCX as the next version of an existing template. The file is "
+        "checked (real DOCX, size and zip limits, Jinja syntax, sandbox, known variables); "
+        "published versions never change.",
+    )
+    publish.add_argument("template_id", help="e.g. segment-program-agreement")
+    publish.add_argument("file", help="the DOCX file")
+    publish.add_argument("--notes", default="", help="what changed (at most 1000 characters)")
+    publish.set_defaults(func=_templates_cmd)
 
     schema = sub.add_parser("schema", help="print or write the GraphQL schema (SDL)")
     schema.add_argument("action", choices=["export"])

@@ -12,14 +12,17 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.types.unset import UNSET
 
+from models.blobs import BlobStore
 from schema.context import Context
 from services.actor import Actor
 from services.api_keys import authenticate
+from services.download_links import DownloadLinks
 
 BEARER = "bearer "
 
 
-def _token(request: Request) -> str | None:
+def bearer_token(request: Request) -> str | None:
+    """The API key a request presents, if any."""
     header = request.headers.get("authorization", "")
     if header.lower().startswith(BEARER):
         return header[len(BEARER) :].strip() or None
@@ -37,9 +40,17 @@ def unauthenticated(message: str) -> JSONResponse:
 class GraphQLView(GraphQL[Context, None]):
     """Strawberry's ASGI view with API-key authentication and a per-request session."""
 
-    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        store: BlobStore,
+        links: DownloadLinks,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.sessionmaker = sessionmaker
+        self.store = store
+        self.links = links
 
     async def run(  # type: ignore[override]
         self, request: Request | WebSocket, context: Any = UNSET, root_value: Any = UNSET
@@ -49,7 +60,7 @@ class GraphQLView(GraphQL[Context, None]):
         adapter = self.request_adapter_class(request)
         if self.graphql_ide and self.should_render_graphql_ide(adapter):
             return await self.render_graphql_ide(request)
-        token = _token(request)
+        token = bearer_token(request)
         if token is None:
             return unauthenticated("send an API key as `Authorization: Bearer <key>`")
         async with self.sessionmaker() as session:
@@ -64,7 +75,16 @@ class GraphQLView(GraphQL[Context, None]):
                 partner_id=actor.partner_id,
                 request_id=request_id,
             )
-            ctx = Context(actor=actor, sessionmaker=self.sessionmaker, session=session)
+            ctx = Context(
+                actor=actor,
+                sessionmaker=self.sessionmaker,
+                session=session,
+                store=self.store,
+                links=self.links,
+                base_url=str(request.base_url).rstrip("/"),
+                client_ip=request.client.host if request.client else None,
+                user_agent=request.headers.get("user-agent"),
+            )
             response = await super().run(request, ctx, root_value)
         response.headers["x-request-id"] = request_id
         return response

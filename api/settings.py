@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -31,8 +32,40 @@ class Settings(BaseSettings):
         alias="PARTNERGRAPH_DATA_DIR",
         description="Folder for the embedded database and generated files.",
     )
+    secret_key: str | None = Field(
+        default=None,
+        alias="PARTNERGRAPH_SECRET_KEY",
+        description="Key for signed download URLs; in development a key file in the data "
+        "folder is made on first use. Required in production.",
+    )
+    download_url_ttl_seconds: int = Field(
+        default=900, ge=30, le=86400, alias="PARTNERGRAPH_DOWNLOAD_URL_TTL"
+    )
+    soffice_path: str | None = Field(
+        default=None,
+        alias="PARTNERGRAPH_SOFFICE",
+        description="LibreOffice binary for PDF conversion; found on PATH when unset.",
+    )
     log_level: str = Field(default="info", alias="PARTNERGRAPH_LOG_LEVEL")
     sql_echo: bool = Field(default=False, alias="PARTNERGRAPH_SQL_ECHO")
+
+    @property
+    def blob_dir(self) -> Path:
+        """Where documents and templates are stored (content-addressed)."""
+        return self.data_dir / "blobs"
+
+    def signing_key(self) -> bytes:
+        """The key that signs download URLs."""
+        if self.secret_key:
+            return self.secret_key.encode()
+        if self.environment == "production":
+            raise RuntimeError("PARTNERGRAPH_SECRET_KEY must be set in production")
+        path = self.data_dir / "secret.key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+            path.chmod(0o600)
+        return path.read_text(encoding="utf-8").strip().encode()
 
     @property
     def graphiql_enabled(self) -> bool:

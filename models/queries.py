@@ -12,7 +12,19 @@ from sqlalchemy import Select, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
-from models import Benefit, Membership, Partner, Program, Requirement, Tier, TierChange
+from models import (
+    Acceptance,
+    Agreement,
+    Benefit,
+    Document,
+    Membership,
+    Partner,
+    Program,
+    Requirement,
+    TemplateVersion,
+    Tier,
+    TierChange,
+)
 from models.base import IdMixin
 from rules.enums import MembershipStatus
 
@@ -29,7 +41,7 @@ async def by_ids(session: AsyncSession, model: type[M], ids: Sequence[uuid.UUID]
 async def grouped(
     session: AsyncSession,
     model: type[M],
-    parent: QueryableAttribute[uuid.UUID],
+    parent: QueryableAttribute[Any],
     parent_ids: Sequence[uuid.UUID],
     *order: QueryableAttribute[Any],
 ) -> list[list[M]]:
@@ -73,6 +85,33 @@ async def tier_history_of_memberships(
     """Each membership's tier changes, oldest first."""
     return await grouped(
         session, TierChange, TierChange.membership_id, ids, TierChange.changed_at, TierChange.id
+    )
+
+
+async def agreements_of_partners(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> list[list[Agreement]]:
+    """Each partner's agreements, oldest first."""
+    return await grouped(
+        session, Agreement, Agreement.partner_id, ids, Agreement.created_at, Agreement.id
+    )
+
+
+async def acceptances_of_agreements(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> list[list[Acceptance]]:
+    """Each agreement's acceptances, oldest first (old versions stay on record)."""
+    return await grouped(
+        session, Acceptance, Acceptance.agreement_id, ids, Acceptance.accepted_at, Acceptance.id
+    )
+
+
+async def documents_of_agreements(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> list[list[Document]]:
+    """Each agreement's documents, oldest first."""
+    return await grouped(
+        session, Document, Document.agreement_id, ids, Document.created_at, Document.id
     )
 
 
@@ -120,3 +159,31 @@ def partners_query(where: PartnerFilter) -> Select[Partner]:
     if len(membership) > 1:
         stmt = stmt.where(exists().where(*membership))
     return stmt
+
+
+async def current_templates(
+    session: AsyncSession, keys: Sequence[tuple[str, str]]
+) -> list[TemplateVersion | None]:
+    """The newest template version for each (program slug, kind); `*` serves every program."""
+    kinds = list({kind for _, kind in keys})
+    rows = list(
+        await session.scalars(
+            select(TemplateVersion)
+            .where(TemplateVersion.kind.in_(kinds))
+            .order_by(TemplateVersion.published_at, TemplateVersion.version)
+        )
+    )
+    newest: dict[tuple[str, str], TemplateVersion] = {}
+    for row in rows:
+        newest[(row.program_slug, row.kind)] = row
+    return [newest.get((slug, kind)) or newest.get(("*", kind)) for slug, kind in keys]
+
+
+async def all_templates(session: AsyncSession, template_id: str | None) -> list[TemplateVersion]:
+    """Published template versions, newest first, optionally of one template."""
+    stmt = select(TemplateVersion).order_by(
+        TemplateVersion.published_at.desc(), TemplateVersion.version.desc()
+    )
+    if template_id is not None:
+        stmt = stmt.where(TemplateVersion.template_id == template_id)
+    return list(await session.scalars(stmt))

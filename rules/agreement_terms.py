@@ -134,13 +134,25 @@ def state_on(terms: Terms, facts: Facts, on: date) -> State:
     ends: list[tuple[date, AgreementStatus]] = []
     if facts.termination_notice_on is not None and facts.termination_notice_on <= on:
         assert facts.termination_reason is not None
-        ends.append((termination_effective_on(terms, facts.termination_reason,
-                                              facts.termination_notice_on),
-                     AgreementStatus.TERMINATED))
-    if (terms.fixed_term and facts.non_renewal_notice_on is not None
-            and facts.non_renewal_notice_on <= on):
-        ends.append((expiry_after_notice(terms, effective, facts.non_renewal_notice_on),
-                     AgreementStatus.EXPIRED))
+        ends.append(
+            (
+                termination_effective_on(
+                    terms, facts.termination_reason, facts.termination_notice_on
+                ),
+                AgreementStatus.TERMINATED,
+            )
+        )
+    if (
+        terms.fixed_term
+        and facts.non_renewal_notice_on is not None
+        and facts.non_renewal_notice_on <= on
+    ):
+        ends.append(
+            (
+                expiry_after_notice(terms, effective, facts.non_renewal_notice_on),
+                AgreementStatus.EXPIRED,
+            )
+        )
     end, ending_status = min(ends) if ends else (None, AgreementStatus.ACTIVE)
     count = start = last = deadline = None
     if terms.fixed_term:

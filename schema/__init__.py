@@ -12,9 +12,12 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from schema.errors import ErrorCodes
+from schema.mutations.agreements import AgreementMutations
 from schema.mutations.memberships import MembershipMutations
 from schema.mutations.partners import PartnerMutations
+from schema.mutations.templates import TemplateMutations
 from schema.queries import Query
+from schema.types.agreement import Acceptance, Agreement, Document
 from schema.types.partner import Membership, Partner, TierChange
 from schema.types.program import Benefit, Program, Requirement, Tier
 
@@ -23,7 +26,7 @@ MAX_ALIASES = 30
 
 
 @strawberry.type
-class Mutation(PartnerMutations, MembershipMutations):
+class Mutation(PartnerMutations, MembershipMutations, AgreementMutations, TemplateMutations):
     """Every mutation takes one `input` and returns a payload with `userErrors`."""
 
 
@@ -48,7 +51,18 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     return PartnerGraphSchema(
         query=Query,
         mutation=Mutation,
-        types=[Program, Tier, Benefit, Requirement, Partner, Membership, TierChange],
+        types=[
+            Program,
+            Tier,
+            Benefit,
+            Requirement,
+            Partner,
+            Membership,
+            TierChange,
+            Agreement,
+            Acceptance,
+            Document,
+        ],
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True),
     )

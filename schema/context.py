@@ -10,8 +10,10 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.types import Info as StrawberryInfo
 
+from models.blobs import BlobStore
 from schema.loaders import Loaders
 from services.actor import Actor
+from services.download_links import DownloadLinks
 
 T = TypeVar("T")
 
@@ -23,6 +25,11 @@ class Context:
     actor: Actor
     sessionmaker: async_sessionmaker[AsyncSession]
     session: AsyncSession
+    store: BlobStore
+    links: DownloadLinks
+    base_url: str = ""
+    client_ip: str | None = None
+    user_agent: str | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     loaders: Loaders = field(init=False)
 

@@ -10,7 +10,19 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
-from models import Benefit, Membership, Partner, Program, Requirement, Tier, TierChange, queries
+from models import (
+    Acceptance,
+    Agreement,
+    Benefit,
+    Document,
+    Membership,
+    Partner,
+    Program,
+    Requirement,
+    Tier,
+    TierChange,
+    queries,
+)
 from models.base import IdMixin
 
 K = TypeVar("K")
@@ -37,6 +49,13 @@ class Loaders:
         self.requirements_of_tier = self._loader(queries.requirements_of_tiers)
         self.memberships_of_partner = self._loader(queries.memberships_of_partners)
         self.tier_history_of_membership = self._loader(queries.tier_history_of_memberships)
+        self.agreement = self._by_id(Agreement)
+        self.acceptance = self._by_id(Acceptance)
+        self.document = self._by_id(Document)
+        self.agreements_of_partner = self._loader(queries.agreements_of_partners)
+        self.acceptances_of_agreement = self._loader(queries.acceptances_of_agreements)
+        self.documents_of_agreement = self._loader(queries.documents_of_agreements)
+        self.current_template = self._loader(queries.current_templates)
 
     def _by_id(self, model: type[M]) -> DataLoader[uuid.UUID, M | None]:
         async def fetch(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[M | None]:

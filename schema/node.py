@@ -9,6 +9,7 @@ from typing import Any
 
 from schema.context import Info
 from schema.ids import decode_id
+from schema.types.agreement import Acceptance, Agreement, Document
 from schema.types.common import Node
 from schema.types.partner import Membership, Partner, TierChange
 from schema.types.program import Benefit, Program, Requirement, Tier
@@ -38,6 +39,11 @@ async def _membership_owner(info: Info, row: Any) -> uuid.UUID | None:
     return None if membership is None else membership.partner_id
 
 
+async def _agreement_owner(info: Info, row: Any) -> uuid.UUID | None:
+    agreement = await info.context.loaders.agreement.load(row.agreement_id)
+    return None if agreement is None else agreement.partner_id
+
+
 def _loader(name: str) -> Callable[[Info, uuid.UUID], Awaitable[Any]]:
     async def load(info: Info, ident: uuid.UUID) -> Any:
         return await getattr(info.context.loaders, name).load(ident)
@@ -53,6 +59,9 @@ NODE_TYPES: dict[str, _NodeType] = {
     "Partner": _NodeType(_loader("partner"), Partner.from_row, _own_id),
     "Membership": _NodeType(_loader("membership"), Membership.from_row, _partner_id),
     "TierChange": _NodeType(_loader("tier_change"), TierChange.from_row, _membership_owner),
+    "Agreement": _NodeType(_loader("agreement"), Agreement.from_row, _partner_id),
+    "Acceptance": _NodeType(_loader("acceptance"), Acceptance.from_row, _agreement_owner),
+    "Document": _NodeType(_loader("document"), Document.from_row, _partner_id),
 }
 
 

@@ -15,11 +15,12 @@ from models import Partner as PartnerRow
 from models import Program as ProgramRow
 from models.paging import OrderColumn, count, fetch_page
 from models.queries import PartnerFilter as PartnerQuery
-from models.queries import partners_query
+from models.queries import all_templates, partners_query
 from rules.enums import ApiKeyRole
 from schema.context import Info
 from schema.errors import CodedError
 from schema.ids import expect_id
+from schema.mutations.templates import TemplateVersion
 from schema.node import resolve_node
 from schema.pagination import Connection, build_connection, check_slice, page_request
 from schema.types.common import Node
@@ -198,6 +199,13 @@ class Query:
             Partner.from_row,
             lambda: info.context.loaders.read(lambda s: count(s, query)),
         )
+
+    @strawberry.field(description="Published contract template versions, newest first.")
+    async def contract_templates(
+        self, info: Info, template_id: str | None = None
+    ) -> list[TemplateVersion]:
+        rows = await info.context.loaders.read(lambda s: all_templates(s, template_id))
+        return [TemplateVersion.from_row(r) for r in rows]
 
     @strawberry.field(description="A partner by ID; null if absent or not yours.")
     async def partner(self, info: Info, id: strawberry.ID) -> Partner | None:

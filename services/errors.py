@@ -61,3 +61,53 @@ class UseCaseError(Exception):
     def one(cls, field: Sequence[str], code: enum.StrEnum, message: str) -> UseCaseError:
         """A single-error refusal."""
         return cls([FieldError(tuple(field), code, message)])
+
+
+class TemplateErrorCode(enum.StrEnum):
+    """Why a contract template was refused."""
+
+    TOO_LARGE = "too_large"
+    NOT_DOCX = "not_docx"
+    TOO_MANY_ENTRIES = "too_many_entries"
+    ZIP_BOMB = "zip_bomb"
+    TEMPLATE_SYNTAX = "template_syntax"
+    SANDBOX_VIOLATION = "sandbox_violation"
+    MISSING_VARIABLE = "missing_variable"
+    UNRENDERED_MARKUP = "unrendered_markup"
+    UNKNOWN_TEMPLATE = "unknown_template"
+    UNKNOWN_VARIABLE = "unknown_variable"
+    IMMUTABLE_VERSION = "immutable_version"
+    FORBIDDEN = "forbidden"
+    TOO_LONG = "too_long"
+
+
+class AgreementErrorCode(enum.StrEnum):
+    """Why an agreement action was refused."""
+
+    REQUIRED = "required"
+    TOO_LONG = "too_long"
+    INVALID = "invalid"
+    INVALID_ID = "invalid_id"
+    INVALID_EMAIL = "invalid_email"
+    INVALID_DATE = "invalid_date"
+    FORBIDDEN = "forbidden"
+    PARTNER_NOT_FOUND = "partner_not_found"
+    PROGRAM_NOT_FOUND = "program_not_found"
+    AGREEMENT_NOT_FOUND = "agreement_not_found"
+    UNKNOWN_KIND = "unknown_kind"
+    WRONG_ACCEPTANCE_MODE = "wrong_acceptance_mode"
+    CAPACITY_REQUIRED = "capacity_required"
+    MEMBERSHIP_AGREEMENT_REQUIRED = "membership_agreement_required"
+    NO_TEMPLATE = "no_template"
+    ALREADY_ACCEPTED = "already_accepted"
+    ALREADY_APPLIED = "already_applied"
+    ALREADY_DECIDED = "already_decided"
+    NOT_IN_EFFECT = "not_in_effect"
+    AGREEMENT_ENDED = "agreement_ended"
+    NOT_RENEWABLE = "not_renewable"
+    NOTICE_ALREADY_GIVEN = "notice_already_given"
+    NOTICE_TOO_LATE = "notice_too_late"
+    ALREADY_TERMINATED = "already_terminated"
+    INVALID_CAUSE = "invalid_cause"
+    UNKNOWN_DELIVERY_METHOD = "unknown_delivery_method"
+    RENDER_FAILED = "render_failed"

@@ -61,15 +61,27 @@ async def enroll_partner(
     )
     if existing is not None:
         raise _already_enrolled(program.slug)
+    status = MembershipStatus(rules["entry_status"])
+    return await start_membership(session, actor, partner, program, status, program_today(program))
+
+
+async def start_membership(
+    session: AsyncSession,
+    actor: Actor,
+    partner: Partner,
+    program: Program,
+    status: MembershipStatus,
+    today: date,
+) -> Membership:
+    """Create a membership at the entry tier, opening its tier history (SEG-TIER-01)."""
     tiers = list(await session.scalars(select(Tier).where(Tier.program_id == program.id)))
     entry = tier_rules.entry_tier(tiers)
-    today = program_today(program)
     membership = Membership(
         id=uuid.uuid4(),
         partner_id=partner.id,
         program_id=program.id,
         tier_id=entry.id,
-        status=MembershipStatus(rules["entry_status"]),
+        status=status,
         joined_on=today,
         version=1,
         status_reason="enrolled",
@@ -100,9 +112,9 @@ async def enroll_partner(
         membership.id,
         {
             "partner_id": [None, str(partner.id)],
-            "program": [None, program.slug],
+            "program": [None, slug],
             "tier": [None, entry.key],
-            "status": [None, membership.status.value],
+            "status": [None, status.value],
         },
     )
     return membership

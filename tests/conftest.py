@@ -20,11 +20,13 @@ import models
 from api.app import create_app
 from api.settings import Settings
 from models import migrate
+from models.blobs import LocalBlobStore
 from models.db import make_async_engine, make_sessionmaker, make_sync_engine
 from rules.enums import ApiKeyRole
 from services.actor import SYSTEM
 from services.api_keys import create_api_key
 from services.program_loader import load_program_files
+from services.templates import sync_shipped
 from tests import databases
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,9 +124,17 @@ def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 
 @pytest.fixture
-async def seeded(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
-    """Both seed programs loaded."""
+def store(tmp_path: Path) -> LocalBlobStore:
+    """A blob store of the test's own."""
+    return LocalBlobStore(tmp_path / "data" / "blobs")
+
+
+@pytest.fixture
+async def seeded(sessionmaker: async_sessionmaker[AsyncSession], store: LocalBlobStore) -> None:
+    """Both seed programs loaded and the shipped templates published."""
     await load_program_files(sessionmaker, SEED_PROGRAMS)
+    async with sessionmaker.begin() as session:
+        await sync_shipped(session, store, SYSTEM)
 
 
 class StatementCounter:
@@ -186,8 +196,13 @@ async def api(
     sessionmaker: async_sessionmaker[AsyncSession],
     database_url: str,
     seeded: None,
+    tmp_path: Path,
 ) -> AsyncIterator[Api]:
-    settings = Settings(database_url=database_url)
+    settings = Settings(
+        database_url=database_url,
+        PARTNERGRAPH_DATA_DIR=tmp_path / "data",
+        PARTNERGRAPH_SECRET_KEY="test-signing-key",
+    )
     app = create_app(settings, engine=engine)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:

@@ -25,14 +25,17 @@ SEGMENT = Terms(12, 12, 30, 60, 30, ("program_discontinued", "anti_corruption_br
 CONTENTSQUARE = Terms(None, None, None, 30, 10, ("incurable_breach", "liquidation", "insolvency"))
 
 
-@pytest.mark.parametrize(("start", "months", "expected"), [
-    (date(2025, 1, 31), 1, date(2025, 2, 28)),
-    (date(2024, 1, 31), 1, date(2024, 2, 29)),
-    (date(2024, 2, 29), 12, date(2025, 2, 28)),
-    (date(2024, 2, 29), 48, date(2028, 2, 29)),
-    (date(2025, 12, 15), 1, date(2026, 1, 15)),
-    (date(2025, 3, 31), -1, date(2025, 2, 28)),
-])
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (date(2025, 1, 31), 1, date(2025, 2, 28)),
+        (date(2024, 1, 31), 1, date(2024, 2, 29)),
+        (date(2024, 2, 29), 12, date(2025, 2, 28)),
+        (date(2024, 2, 29), 48, date(2028, 2, 29)),
+        (date(2025, 12, 15), 1, date(2026, 1, 15)),
+        (date(2025, 3, 31), -1, date(2025, 2, 28)),
+    ],
+)
 def test_add_months(start: date, months: int, expected: date) -> None:
     assert add_months(start, months) == expected
 
@@ -52,8 +55,12 @@ def test_initial_term_and_first_renewal() -> None:
 def test_leap_day_effective_date_does_not_drift() -> None:
     effective = date(2024, 2, 29)
     assert [anniversary(SEGMENT, effective, k) for k in range(5)] == [
-        date(2024, 2, 29), date(2025, 2, 28), date(2026, 2, 28), date(2027, 2, 28),
-        date(2028, 2, 29)]
+        date(2024, 2, 29),
+        date(2025, 2, 28),
+        date(2026, 2, 28),
+        date(2027, 2, 28),
+        date(2028, 2, 29),
+    ]
     assert term_last_day(SEGMENT, effective, 0) == date(2025, 2, 27)
 
 
@@ -83,20 +90,24 @@ def test_timely_non_renewal_expires_at_term_end() -> None:
     assert expired.renewal_count == 0
 
 
-@pytest.mark.parametrize(("terms", "reason", "days"), [
-    (SEGMENT, TerminationReason.CONVENIENCE, 60),
-    (CONTENTSQUARE, TerminationReason.CONVENIENCE, 30),
-    (SEGMENT, TerminationReason.BREACH, 30),
-    (CONTENTSQUARE, TerminationReason.BREACH, 10),
-    (SEGMENT, TerminationReason.IMMEDIATE, 0),
-    (CONTENTSQUARE, TerminationReason.IMMEDIATE, 0),
-])
+@pytest.mark.parametrize(
+    ("terms", "reason", "days"),
+    [
+        (SEGMENT, TerminationReason.CONVENIENCE, 60),
+        (CONTENTSQUARE, TerminationReason.CONVENIENCE, 30),
+        (SEGMENT, TerminationReason.BREACH, 30),
+        (CONTENTSQUARE, TerminationReason.BREACH, 10),
+        (SEGMENT, TerminationReason.IMMEDIATE, 0),
+        (CONTENTSQUARE, TerminationReason.IMMEDIATE, 0),
+    ],
+)
 def test_termination_effective_dates(terms: Terms, reason: TerminationReason, days: int) -> None:
     """SEG-AGR-08/09 and CS-AGR-06."""
     notice = date(2025, 6, 1)
     assert termination_effective_on(terms, reason, notice) == notice + timedelta(days=days)
-    facts = Facts(effective_on=date(2025, 1, 1), termination_notice_on=notice,
-                  termination_reason=reason)
+    facts = Facts(
+        effective_on=date(2025, 1, 1), termination_notice_on=notice, termination_reason=reason
+    )
     end = notice + timedelta(days=days)
     if days:
         assert state_on(terms, facts, end - timedelta(1)).status is AgreementStatus.NOTICE_GIVEN
@@ -104,9 +115,12 @@ def test_termination_effective_dates(terms: Terms, reason: TerminationReason, da
 
 
 def test_termination_before_a_pending_expiry_wins() -> None:
-    facts = Facts(effective_on=date(2025, 1, 15), non_renewal_notice_on=date(2025, 10, 1),
-                  termination_notice_on=date(2025, 11, 1),
-                  termination_reason=TerminationReason.IMMEDIATE)
+    facts = Facts(
+        effective_on=date(2025, 1, 15),
+        non_renewal_notice_on=date(2025, 10, 1),
+        termination_notice_on=date(2025, 11, 1),
+        termination_reason=TerminationReason.IMMEDIATE,
+    )
     state = state_on(SEGMENT, facts, date(2025, 11, 2))
     assert (state.status, state.ends_on) == (AgreementStatus.TERMINATED, date(2025, 11, 1))
 
@@ -115,11 +129,16 @@ def test_no_fixed_term_has_no_renewals() -> None:
     state = state_on(CONTENTSQUARE, Facts(effective_on=date(2023, 9, 1)), date(2026, 1, 1))
     assert state.status is AgreementStatus.ACTIVE
     assert (state.renewal_count, state.current_term_end, state.non_renewal_deadline) == (
-        None, None, None)
+        None,
+        None,
+        None,
+    )
 
 
-@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31)),
-       st.integers(min_value=0, max_value=3000))
+@given(
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31)),
+    st.integers(min_value=0, max_value=3000),
+)
 def test_terms_tile_time(effective: date, offset: int) -> None:
     """Every day after the Effective Date lies in exactly one term, and terms touch."""
     on = effective + timedelta(days=offset)
@@ -127,7 +146,8 @@ def test_terms_tile_time(effective: date, offset: int) -> None:
     assert state.current_term_start is not None and state.current_term_end is not None
     assert state.current_term_start <= on <= state.current_term_end
     assert state.renewal_count is not None
-    nxt = state_on(SEGMENT, Facts(effective_on=effective),
-                   state.current_term_end + timedelta(days=1))
+    nxt = state_on(
+        SEGMENT, Facts(effective_on=effective), state.current_term_end + timedelta(days=1)
+    )
     assert nxt.current_term_start == state.current_term_end + timedelta(days=1)
     assert nxt.renewal_count == state.renewal_count + 1

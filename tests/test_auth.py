@@ -69,7 +69,23 @@ async def _world(api: Api) -> dict[str, dict[str, str]]:
             "query($id: ID!) { node(id: $id) { ... on Membership { tierHistory { id } } } }",
             {"id": membership["id"]},
         )
+        accepted = await api.gql(
+            """mutation($input: AcceptAgreementInput!) { acceptAgreement(input: $input) {
+                agreement { id documents { id } } acceptance { id } userErrors { code } } }""",
+            {
+                "input": {
+                    "partnerId": partner["id"],
+                    "programId": segment["id"],
+                    "kind": "segment-program-agreement",
+                    "signer": {"name": "A", "title": "B", "email": "a@b.example"},
+                }
+            },
+        )
+        payload = accepted["acceptAgreement"]
         out[name] = {
+            "Agreement": payload["agreement"]["id"],
+            "Acceptance": payload["acceptance"]["id"],
+            "Document": payload["agreement"]["documents"][0]["id"],
             "Partner": partner["id"],
             "Membership": membership["id"],
             "TierChange": data["node"]["tierHistory"][0]["id"],

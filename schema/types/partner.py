@@ -9,11 +9,18 @@ import strawberry
 from models import Membership as MembershipRow
 from models import Partner as PartnerRow
 from models import TierChange as TierChangeRow
+from rules.agreement_terms import AgreementStatus
+from rules.benefits import BenefitGrant, entitled_benefits
 from rules.enums import MembershipStatus, PartnerCapacity
 from schema.context import Info
 from schema.ids import encode_id
+from schema.types.agreement import Agreement
 from schema.types.common import Node, present
-from schema.types.program import Program, Tier
+from schema.types.program import Benefit, Program, Tier
+from services.agreement_state import state_of
+from services.memberships import program_today
+
+IN_EFFECT = (AgreementStatus.ACTIVE, AgreementStatus.NOTICE_GIVEN)
 
 MembershipStatusEnum = strawberry.enum(
     MembershipStatus, name="MembershipStatus", description="Where a partner stands in a program."
@@ -85,6 +92,28 @@ class Membership(Node):
         rows = await info.context.loaders.tier_history_of_membership.load(self.row.id)
         return [TierChange.from_row(r) for r in rows]
 
+    @strawberry.field(
+        description="Benefits the membership gives as of a date: those of its tier, less "
+        "invite-only ones without an invitation, less those whose agreement is not in effect "
+        "(SEG-TIER-03, SEG-AGR-10)."
+    )
+    async def benefits(self, info: Info, as_of: dt.date | None = None) -> list[Benefit]:
+        program = present(await info.context.loaders.program.load(self.row.program_id))
+        on = as_of or program_today(program)
+        rows = await info.context.loaders.benefits_of_tier.load(self.row.tier_id)
+        agreements = await info.context.loaders.agreements_of_partner.load(self.row.partner_id)
+        active = {
+            a.kind
+            for a in agreements
+            if a.program_id == program.id and state_of(program, a, on).status in IN_EFFECT
+        }
+        granted = entitled_benefits(
+            [BenefitGrant(r.key, r.invite_only, r.requires_active_agreement) for r in rows],
+            agreement_specs=program.definition["agreements"],
+            agreements_in_effect=active,
+        )
+        return [Benefit.from_row(r) for r in rows if r.key in granted]
+
     @strawberry.field(description="The partner.")
     async def partner(self, info: Info) -> Partner:
         return Partner.from_row(
@@ -122,6 +151,11 @@ class Partner(Node):
     @strawberry.field(description="Capacities the partner acts in.")
     def capacities(self) -> list[PartnerCapacityEnum]:  # type: ignore[valid-type]
         return [PartnerCapacity(c) for c in self.row.capacities]
+
+    @strawberry.field(description="Agreements with programs, oldest first.")
+    async def agreements(self, info: Info) -> list[Agreement]:
+        rows = await info.context.loaders.agreements_of_partner.load(self.row.id)
+        return [Agreement.from_row(r) for r in rows]
 
     @strawberry.field(description="Memberships in programs, oldest first.")
     async def memberships(self, info: Info) -> list[Membership]:

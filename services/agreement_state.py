@@ -1,0 +1,69 @@
+"""Reading an agreement's program figures and computing its state as of a date."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from models import Agreement, Program
+from rules.agreement_terms import Facts, State, TerminationReason, Terms, state_on
+from rules.liability import Cap, liability_cap
+
+
+def agreement_spec(program: Program, kind: str) -> dict[str, Any] | None:
+    """The program file's definition of an agreement kind."""
+    for spec in program.definition.get("agreements", []):
+        if spec["kind"] == kind:
+            return dict(spec)
+    return None
+
+
+def terms_of(spec: dict[str, Any]) -> Terms:
+    """The term engine's figures for an agreement kind."""
+    return Terms(
+        initial_term_months=spec["initial_term_months"],
+        renewal_term_months=spec["renewal_term_months"],
+        non_renewal_notice_days=spec["non_renewal_notice_days"],
+        convenience_notice_days=spec["convenience_termination_notice_days"],
+        breach_cure_days=spec["breach_cure_days"],
+        immediate_causes=tuple(spec["immediate_termination_causes"]),
+    )
+
+
+def facts_of(agreement: Agreement) -> Facts:
+    """The stored facts the term engine reads."""
+    reason = agreement.termination_reason
+    return Facts(
+        effective_on=agreement.effective_on,
+        rejected_on=agreement.rejected_on,
+        non_renewal_notice_on=agreement.non_renewal_notice_on,
+        termination_notice_on=agreement.termination_notice_on,
+        termination_reason=TerminationReason(reason) if reason else None,
+    )
+
+
+def state_of(program: Program, agreement: Agreement, on: date) -> State:
+    """The agreement's state at the start of `on` (program time zone)."""
+    spec = agreement_spec(program, agreement.kind)
+    if spec is None:
+        raise LookupError(f"{program.slug} no longer defines agreement kind {agreement.kind}")
+    return state_on(terms_of(spec), facts_of(agreement), on)
+
+
+def cap_of(spec: dict[str, Any], basis_amount: Decimal = Decimal(0)) -> Cap | None:
+    """The liability cap of an agreement kind, given the basis amount accrued so far.
+
+    SEG-AGR-11 counts commissions paid or payable; CS-AGR-08 the partner's payments in the
+    trailing months. Until those ledgers hold entries for a partner the basis is zero.
+    """
+    rule = spec.get("liability_cap")
+    if rule is None:
+        return None
+    return liability_cap(
+        Decimal(str(rule["floor"]["amount"])),
+        rule["floor"]["currency"],
+        rule["basis"],
+        basis_amount,
+        rule.get("basis_months"),
+    )

@@ -1,0 +1,70 @@
+"""Rendering a template version into a stored, content-addressed document."""
+
+from __future__ import annotations
+
+import uuid
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contract_templates.renderer import TemplateError, TemplateInfo, analyze, render
+from models import Document, TemplateVersion
+from models.base import utcnow
+from models.blobs import BlobStore
+from services.errors import AgreementErrorCode, UseCaseError
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@lru_cache(maxsize=64)
+def _info(sha256: str, data: bytes) -> TemplateInfo:
+    return analyze(data)
+
+
+async def render_document(
+    session: AsyncSession,
+    store: BlobStore,
+    *,
+    template: TemplateVersion,
+    context: dict[str, Any],
+    filename: str,
+    partner_id: uuid.UUID,
+    agreement_id: uuid.UUID | None,
+    event: str,
+) -> Document:
+    """Render, store by SHA-256 and record a document; the caller ties it to its event."""
+    data = store.get(template.sha256)
+    try:
+        rendered = render(data, context, _info(template.sha256, data))
+    except TemplateError as exc:
+        raise UseCaseError.one(
+            ["input"],
+            AgreementErrorCode.RENDER_FAILED,
+            f"{template.template_id} v{template.version}: {exc}",
+        ) from exc
+    digest = store.put(rendered)
+    document = Document(
+        id=uuid.uuid4(),
+        kind=template.kind,
+        filename=filename,
+        content_type=DOCX,
+        size=len(rendered),
+        sha256=digest,
+        partner_id=partner_id,
+        agreement_id=agreement_id,
+        template_id=template.template_id,
+        template_version=template.version,
+        event=event,
+        created_at=utcnow(),
+    )
+    session.add(document)
+    await session.flush()
+    return document
+
+
+def safe_filename(*parts: str) -> str:
+    """A download file name from readable parts: letters, digits and dashes only."""
+    text = "-".join(parts).lower()
+    cleaned = "".join(c if c.isascii() and c.isalnum() else "-" for c in text)
+    return "-".join(filter(None, cleaned.split("-")))[:120] + ".docx"
