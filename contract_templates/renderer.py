@@ -128,7 +128,7 @@ def render(data: bytes, context: Mapping[str, Any], info: TemplateInfo | None = 
         raise TemplateError("MISSING_VARIABLE", f"the context lacks {', '.join(missing)}")
     template = DocxTemplate(io.BytesIO(data))
     try:
-        template.render(dict(context), jinja_env=make_environment(), autoescape=True)
+        template.render(defuse(dict(context)), jinja_env=make_environment(), autoescape=True)
     except SecurityError as exc:
         raise TemplateError("SANDBOX_VIOLATION", str(exc)) from exc
     except UndefinedError as exc:
@@ -138,6 +138,23 @@ def render(data: bytes, context: Mapping[str, Any], info: TemplateInfo | None = 
     rendered = out.getvalue()
     _check_no_markers(rendered)
     return rendered
+
+
+def defuse(value: Any) -> Any:
+    """Values with template-like braces spaced apart, so no output ever holds `{{` or `{%`.
+
+    A partner called "A {{ B }}" is shown as "A { { B } }": data is never markup.
+    """
+    if isinstance(value, str):
+        for marker, spaced in (("{{", "{ {"), ("}}", "} }"), ("{%", "{ %"), ("%}", "% }")):
+            while marker in value:
+                value = value.replace(marker, spaced)
+        return value
+    if isinstance(value, Mapping):
+        return {key: defuse(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [defuse(item) for item in value]
+    return value
 
 
 def _check_no_markers(rendered: bytes) -> None:
