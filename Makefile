@@ -7,7 +7,7 @@ PIP_FLAGS := --quiet --disable-pip-version-check --no-input
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck schema clean
+.PHONY: run test lint typecheck schema bench clean
 
 $(STAMP): requirements-dev.lock pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("PartnerGraph needs Python 3.11+") if sys.version_info < (3, 11) else None'
@@ -37,6 +37,10 @@ typecheck: $(STAMP)
 ## Re-export schema.graphql from the code.
 schema: $(STAMP)
 	$(BIN)/partnergraph schema export schema.graphql
+
+## Render 1,000 agreement acceptances against a bare docxtpl render (not a test).
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.render --count 1000
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

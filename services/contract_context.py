@@ -6,6 +6,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+import pycountry
+
 from models import Agreement, Partner, Program, TemplateVersion
 from rules.agreement_terms import State, TerminationReason
 from rules.liability import Cap
@@ -55,6 +57,12 @@ def stamp(value: datetime) -> str:
 def money_text(amount: Decimal, currency: str) -> str:
     """`USD 10,000.00`."""
     return f"{currency} {round_money(amount, currency):,}"
+
+
+def country_name(code: str) -> str:
+    """`FR` as `France`; the code itself when unknown."""
+    country = pycountry.countries.get(alpha_2=code)
+    return code if country is None else str(country.name)
 
 
 def percent(rate: Decimal) -> str:

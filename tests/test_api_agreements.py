@@ -10,6 +10,7 @@ import docx
 import pytest
 from sqlalchemy import func, select
 
+from api.pdf import find_soffice
 from models import Acceptance, Agreement, AuditEvent, Document
 from rules.enums import ApiKeyRole
 from schema.ids import decode_id
@@ -482,3 +483,18 @@ async def test_notice_date_rules(api: Api) -> None:
     foreign = await api.gql(NOTICE, {"input": {"agreementId": agreement["id"]}}, key=key2)
     assert foreign["giveNonRenewalNotice"]["userErrors"][0]["code"] == "AGREEMENT_NOT_FOUND"
     del partner2
+
+
+@pytest.mark.skipif(find_soffice(None) is None, reason="LibreOffice (soffice) is not installed")
+async def test_pdf_with_libreoffice(api: Api) -> None:
+    _partner, key = await _partner_key(api, legalName="Zoë & Partners <Ltd>")
+    document = (await _accept_segment(api, key))["agreement"]["documents"][0]
+    url = f"/documents/{document['id']}?format=pdf"
+    headers = {"Authorization": f"Bearer {key}"}
+    response = await api.client.get(url, headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert response.headers["etag"] == f'"{document["sha256"]}.pdf"'
+    again = await api.client.get(url, headers=headers)
+    assert again.content == response.content  # converted once, then cached

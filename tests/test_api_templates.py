@@ -19,20 +19,28 @@ from tests.test_api_agreements import ACCEPT, SIGNER, docx_text
 
 pytestmark = pytest.mark.anyio
 
-PUBLISH = """mutation($input: PublishTemplateVersionInput!) { publishTemplateVersion(input: $input) {
+PUBLISH = """mutation($input: PublishTemplateVersionInput!) {
+  publishTemplateVersion(input: $input) {
   templateVersion { templateId version kind programSlug sha256 variables notes }
   userErrors { field code message } } }"""
 
 
-async def upload(api: Api, template_id: str, data: bytes, key: str | None = None
-                 ) -> httpx.Response:
-    operations = {"query": PUBLISH, "variables": {"input": {
-        "templateId": template_id, "file": None, "notes": "clearer wording"}}}
+async def upload(api: Api, template_id: str, data: bytes, key: str | None = None) -> httpx.Response:
+    operations = {
+        "query": PUBLISH,
+        "variables": {
+            "input": {"templateId": template_id, "file": None, "notes": "clearer wording"}
+        },
+    }
     return await api.client.post(
         "/graphql",
-        data={"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.input.file"]})},
+        data={
+            "operations": json.dumps(operations),
+            "map": json.dumps({"0": ["variables.input.file"]}),
+        },
         files={"0": ("template.docx", data, "application/octet-stream")},
-        headers={"Authorization": f"Bearer {key or api.admin_key}"})
+        headers={"Authorization": f"Bearer {key or api.admin_key}"},
+    )
 
 
 def version_two() -> bytes:
@@ -46,12 +54,16 @@ async def test_publish_new_version_requires_fresh_acceptance(api: Api) -> None:
     partner = await create_partner(api)
     key = await api.new_key(ApiKeyRole.PARTNER, decode_id(partner["id"])[1])
     segment = await program(api, "segment-technology")
-    accept = {"input": {"programId": segment["id"], "kind": "segment-program-agreement",
-                        "signer": SIGNER}}
+    accept = {
+        "input": {"programId": segment["id"], "kind": "segment-program-agreement", "signer": SIGNER}
+    }
     first = (await api.gql(ACCEPT, accept, key=key))["acceptAgreement"]
     old_document = first["agreement"]["documents"][0]
-    old_bytes = (await api.client.get(f"/documents/{old_document['id']}",
-                                      headers={"Authorization": f"Bearer {key}"})).content
+    old_bytes = (
+        await api.client.get(
+            f"/documents/{old_document['id']}", headers={"Authorization": f"Bearer {key}"}
+        )
+    ).content
 
     response = await upload(api, "segment-program-agreement", version_two())
     payload = response.json()["data"]["publishTemplateVersion"]
@@ -59,9 +71,12 @@ async def test_publish_new_version_requires_fresh_acceptance(api: Api) -> None:
     assert payload["templateVersion"]["version"] == 2
     assert payload["templateVersion"]["programSlug"] == "segment-technology"
 
-    data = await api.gql("query($id: ID!) { node(id: $id) { ... on Agreement { "
-                         "requiresNewAcceptance currentTemplateVersion } } }",
-                         {"id": first["agreement"]["id"]}, key=key)
+    data = await api.gql(
+        "query($id: ID!) { node(id: $id) { ... on Agreement { "
+        "requiresNewAcceptance currentTemplateVersion } } }",
+        {"id": first["agreement"]["id"]},
+        key=key,
+    )
     assert data["node"] == {"requiresNewAcceptance": True, "currentTemplateVersion": 2}
     second = (await api.gql(ACCEPT, accept, key=key))["acceptAgreement"]
     assert second["userErrors"] == []
@@ -70,17 +85,28 @@ async def test_publish_new_version_requires_fresh_acceptance(api: Api) -> None:
     assert agreement["effectiveDate"] == first["agreement"]["effectiveDate"]
     assert agreement["requiresNewAcceptance"] is False
     new_doc = agreement["documents"][1]
-    new_text = docx_text((await api.client.get(f"/documents/{new_doc['id']}",
-                                               headers={"Authorization": f"Bearer {key}"})).content)
+    new_text = docx_text(
+        (
+            await api.client.get(
+                f"/documents/{new_doc['id']}", headers={"Authorization": f"Bearer {key}"}
+            )
+        ).content
+    )
     assert "Version two adds this sentence." in new_text
-    again = (await api.client.get(f"/documents/{old_document['id']}",
-                                  headers={"Authorization": f"Bearer {key}"})).content
+    again = (
+        await api.client.get(
+            f"/documents/{old_document['id']}", headers={"Authorization": f"Bearer {key}"}
+        )
+    ).content
     assert again == old_bytes  # documents already made never change
     assert "Version two" not in docx_text(again)
-    listed = await api.gql('{ contractTemplates(templateId: "segment-program-agreement") '
-                           "{ version notes } }")
-    assert listed["contractTemplates"] == [{"version": 2, "notes": "clearer wording"},
-                                           {"version": 1, "notes": "shipped"}]
+    listed = await api.gql(
+        '{ contractTemplates(templateId: "segment-program-agreement") { version notes } }'
+    )
+    assert listed["contractTemplates"] == [
+        {"version": 2, "notes": "clearer wording"},
+        {"version": 1, "notes": "shipped"},
+    ]
 
 
 def _docx(*paragraphs: str) -> bytes:
@@ -92,15 +118,17 @@ def _docx(*paragraphs: str) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize(("template_id", "data", "code"), [
-    ("segment-program-agreement", _docx("{{ ''.__class__.__mro__ }}"), "SANDBOX_VIOLATION"),
-    ("segment-program-agreement", _docx("{{ partner.legal_name"), "TEMPLATE_SYNTAX"),
-    ("segment-program-agreement", _docx("{{ secrets.key }}"), "UNKNOWN_VARIABLE"),
-    ("segment-program-agreement", b"plain text", "NOT_DOCX"),
-    ("no-such-template", _docx("{{ partner.legal_name }}"), "UNKNOWN_TEMPLATE"),
-])
-async def test_bad_uploads_are_refused(api: Api, template_id: str, data: bytes, code: str
-                                       ) -> None:
+@pytest.mark.parametrize(
+    ("template_id", "data", "code"),
+    [
+        ("segment-program-agreement", _docx("{{ ''.__class__.__mro__ }}"), "SANDBOX_VIOLATION"),
+        ("segment-program-agreement", _docx("{{ partner.legal_name"), "TEMPLATE_SYNTAX"),
+        ("segment-program-agreement", _docx("{{ secrets.key }}"), "UNKNOWN_VARIABLE"),
+        ("segment-program-agreement", b"plain text", "NOT_DOCX"),
+        ("no-such-template", _docx("{{ partner.legal_name }}"), "UNKNOWN_TEMPLATE"),
+    ],
+)
+async def test_bad_uploads_are_refused(api: Api, template_id: str, data: bytes, code: str) -> None:
     response = await upload(api, template_id, data)
     payload: dict[str, Any] = response.json()["data"]["publishTemplateVersion"]
     assert payload["templateVersion"] is None

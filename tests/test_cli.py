@@ -13,8 +13,10 @@ from models.db import make_sync_engine
 from tests.conftest import ROOT, SEED_PROGRAMS
 
 
-def _run(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": url}
+def _run(
+    url: str, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": url, **(env or {})}
     return subprocess.run(  # noqa: S603
         [sys.executable, "-m", "api.cli", *args],
         capture_output=True,
@@ -79,3 +81,33 @@ def test_unsupported_database_url_is_a_clear_error() -> None:
 def test_apikey_help_says_how_the_key_is_printed() -> None:
     result = _run("sqlite:///unused.db", "apikey", "create", "--help")
     assert "printed on the last line" in result.stdout
+
+
+def test_templates_sync_and_publish(fresh_database_url: str, tmp_path: Path) -> None:
+    env_dir = {"PARTNERGRAPH_DATA_DIR": str(tmp_path / "data")}
+    assert _run(fresh_database_url, "db", "upgrade").returncode == 0
+    first = _run(fresh_database_url, "templates", "sync", env=env_dir)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.count("published") == 5
+    again = _run(fresh_database_url, "templates", "sync", env=env_dir)
+    assert again.stdout.count("unchanged") == 5
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(b"not a docx")
+    refused = _run(
+        fresh_database_url, "templates", "publish", "termination-notice", str(bad), env=env_dir
+    )
+    assert refused.returncode == 65
+    assert "NOT_DOCX" in refused.stderr
+    good = ROOT / "contract_templates" / "files" / "termination-notice.v1.docx"
+    published = _run(
+        fresh_database_url,
+        "templates",
+        "publish",
+        "termination-notice",
+        str(good),
+        "--notes",
+        "same text",
+        env=env_dir,
+    )
+    assert published.returncode == 0, published.stderr
+    assert "published termination-notice v2" in published.stdout

@@ -19,27 +19,62 @@ NAMES = ['Müller & Fils <SARL> "Q"', "株式会社テスト", "شركة الا�
 
 def sample_context(name: str) -> dict[str, Any]:
     return {
-        "partner": {"legal_name": name, "display_name": name, "country": "FR",
-                    "notice_address": "7 rue de l'Exemple, Paris", "website_domain": "x.fr"},
-        "program": {"name": "Example Program", "slug": "example", "governing_law": "France",
-                    "venue": "Paris"},
-        "agreement": {"name": "Example Agreement", "kind": "k", "status_text": "in effect",
-                      "effective_date": "1 March 2025", "applied_date": "20 February 2025",
-                      "decision_date": "1 March 2025"},
-        "terms": {"initial_term_months": 12, "renewal_term_months": 12,
-                  "non_renewal_notice_days": 30, "convenience_days": 60, "cure_days": 30,
-                  "immediate_causes": ["insolvency"], "confidentiality_days": 90,
-                  "engagement_plan_days": 90, "liability_cap_text": "USD 10,000.00"},
-        "signer": {"name": name, "title": "CEO", "email": "ceo@x.fr",
-                   "accepted_at": "2025-03-01 10:00:00"},
+        "partner": {
+            "legal_name": name,
+            "display_name": name,
+            "country": "FR",
+            "notice_address": "7 rue de l'Exemple, Paris",
+            "website_domain": "x.fr",
+        },
+        "program": {
+            "name": "Example Program",
+            "slug": "example",
+            "governing_law": "France",
+            "venue": "Paris",
+        },
+        "agreement": {
+            "name": "Example Agreement",
+            "kind": "k",
+            "status_text": "in effect",
+            "effective_date": "1 March 2025",
+            "applied_date": "20 February 2025",
+            "decision_date": "1 March 2025",
+        },
+        "terms": {
+            "initial_term_months": 12,
+            "renewal_term_months": 12,
+            "non_renewal_notice_days": 30,
+            "convenience_days": 60,
+            "cure_days": 30,
+            "immediate_causes": ["insolvency"],
+            "confidentiality_days": 90,
+            "engagement_plan_days": 90,
+            "liability_cap_text": "USD 10,000.00",
+        },
+        "signer": {
+            "name": name,
+            "title": "CEO",
+            "email": "ceo@x.fr",
+            "accepted_at": "2025-03-01 10:00:00",
+        },
         "template": {"id": "t", "version": 3},
         "document": {"generated_at": "2025-03-01 10:00:00"},
-        "commission": {"version": "v1", "effective_from": "1 August 2023", "currency": "USD",
-                       "brackets": [{"range_text": "up to 300,000", "rate_text": "10%"}],
-                       "decision_window_business_days": 7, "undecided_outcome_text": "refused",
-                       "payment_due_days": 30},
-        "termination": {"given_by": name, "reason_text": "convenience", "cause": "",
-                        "notice_date": "1 April 2025", "effective_date": "31 May 2025"},
+        "commission": {
+            "version": "v1",
+            "effective_from": "1 August 2023",
+            "currency": "USD",
+            "brackets": [{"range_text": "up to 300,000", "rate_text": "10%"}],
+            "decision_window_business_days": 7,
+            "undecided_outcome_text": "refused",
+            "payment_due_days": 30,
+        },
+        "termination": {
+            "given_by": name,
+            "reason_text": "convenience",
+            "cause": "",
+            "notice_date": "1 April 2025",
+            "effective_date": "31 May 2025",
+        },
     }
 
 
@@ -52,8 +87,11 @@ def text_of(data: bytes) -> str:
 
 def all_xml(data: bytes) -> str:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return "".join(archive.read(n).decode("utf-8", "replace")
-                       for n in archive.namelist() if n.endswith(".xml"))
+        return "".join(
+            archive.read(n).decode("utf-8", "replace")
+            for n in archive.namelist()
+            if n.endswith(".xml")
+        )
 
 
 @pytest.mark.parametrize("entry", read_manifest(), ids=lambda e: f"{e.id}-v{e.version}")
@@ -91,17 +129,20 @@ def make_docx(*paragraphs: str) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize(("data", "code"), [
-    (make_docx("{{ ''.__class__.__mro__ }}"), "SANDBOX_VIOLATION"),
-    (make_docx("{{ partner['__class__'] }}"), "SANDBOX_VIOLATION"),
-    (make_docx("{% include 'x' %}"), "SANDBOX_VIOLATION"),
-    (make_docx("{% macro m() %}x{% endmacro %}"), "SANDBOX_VIOLATION"),
-    (make_docx("{{ partner.legal_name "), "TEMPLATE_SYNTAX"),
-    (make_docx("{% for x in y %}"), "TEMPLATE_SYNTAX"),
-    (b"PK\x03\x04 not really a zip", "NOT_DOCX"),
-    (b"%PDF-1.7", "NOT_DOCX"),
-    (b"x" * (MAX_BYTES + 1), "TOO_LARGE"),
-])
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (make_docx("{{ ''.__class__.__mro__ }}"), "SANDBOX_VIOLATION"),
+        (make_docx("{{ partner['__class__'] }}"), "SANDBOX_VIOLATION"),
+        (make_docx("{% include 'x' %}"), "SANDBOX_VIOLATION"),
+        (make_docx("{% macro m() %}x{% endmacro %}"), "SANDBOX_VIOLATION"),
+        (make_docx("{{ partner.legal_name "), "TEMPLATE_SYNTAX"),
+        (make_docx("{% for x in y %}"), "TEMPLATE_SYNTAX"),
+        (b"PK\x03\x04 not really a zip", "NOT_DOCX"),
+        (b"%PDF-1.7", "NOT_DOCX"),
+        (b"x" * (MAX_BYTES + 1), "TOO_LARGE"),
+    ],
+)
 def test_bad_templates_are_refused(data: bytes, code: str) -> None:
     with pytest.raises(TemplateError) as caught:
         analyze(data)

@@ -1,0 +1,65 @@
+"""Benchmark: render N agreement acceptances, against a bare docxtpl render of the same template.
+
+Usage: `make bench` (N=1000) or `python -m benchmarks.render --count 200`. Prints milliseconds
+per document. Target for later: <= 5 ms per document by compiling a template once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import time
+from collections.abc import Callable
+from typing import Any
+
+from docxtpl import DocxTemplate
+
+from contract_templates.renderer import analyze, render
+from services.templates import MANIFEST, read_manifest
+from tests.test_templates import sample_context
+
+TEMPLATE_ID = "segment-program-agreement"
+
+
+def _time(count: int, make: Callable[[int], bytes]) -> float:
+    started = time.perf_counter()
+    for i in range(count):
+        make(i)
+    return (time.perf_counter() - started) * 1000 / count
+
+
+def main() -> int:
+    """Run the benchmark and print a small table."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--count", type=int, default=1000, help="documents per run")
+    args = parser.parse_args()
+    entry = next(e for e in read_manifest() if e.id == TEMPLATE_ID)
+    data = (MANIFEST.parent / entry.file).read_bytes()
+    info = analyze(data)
+
+    def ours(i: int) -> bytes:
+        return render(data, sample_context(f"Partner {i} & Co"), info)
+
+    def bare(i: int) -> bytes:
+        template = DocxTemplate(io.BytesIO(data))
+        context: dict[str, Any] = sample_context(f"Partner {i} & Co")
+        template.render(context, autoescape=True)
+        out = io.BytesIO()
+        template.save(out)
+        return out.getvalue()
+
+    ours(0), bare(0)  # warm up imports and caches
+    bare_ms = _time(args.count, bare)
+    ours_ms = _time(args.count, ours)
+    print(f"{args.count} acceptances of {TEMPLATE_ID} v{entry.version}")
+    print(f"  bare docxtpl render           {bare_ms:8.2f} ms/document")
+    print(
+        f"  PartnerGraph render (checked) {ours_ms:8.2f} ms/document "
+        f"({ours_ms / bare_ms:.2f}x bare)"
+    )
+    print("  target for later              <= 5.00 ms/document")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
