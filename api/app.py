@@ -27,11 +27,13 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     settings = settings or get_settings()
     engine = engine or make_async_engine(settings.database_url, echo=settings.sql_echo)
     sessionmaker = make_sessionmaker(engine)
+    readers = make_sessionmaker(engine, write=False)
     store = LocalBlobStore(settings.blob_dir)
     links = DownloadLinks(settings.signing_key(), settings.download_url_ttl_seconds)
     schema = build_schema(introspection=settings.graphiql_enabled)
     view = GraphQLView(
         sessionmaker,
+        readers,
         store,
         links,
         multipart_uploads_enabled=True,
@@ -41,7 +43,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     )
 
     downloads = DocumentDownloads(
-        sessionmaker, store, links, settings, find_soffice(settings.soffice_path)
+        readers, store, links, settings, find_soffice(settings.soffice_path)
     )
 
     async def health(_request: Request) -> Response:

@@ -43,12 +43,14 @@ class GraphQLView(GraphQL[Context, None]):
     def __init__(
         self,
         sessionmaker: async_sessionmaker[AsyncSession],
+        readers: async_sessionmaker[AsyncSession],
         store: BlobStore,
         links: DownloadLinks,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.sessionmaker = sessionmaker
+        self.readers = readers
         self.store = store
         self.links = links
 
@@ -63,7 +65,7 @@ class GraphQLView(GraphQL[Context, None]):
         token = bearer_token(request)
         if token is None:
             return unauthenticated("send an API key as `Authorization: Bearer <key>`")
-        async with self.sessionmaker() as session:
+        async with self.readers() as session:
             actor = await authenticate(session, token)
             if actor is None:
                 return unauthenticated("the API key is unknown or revoked")

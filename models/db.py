@@ -49,16 +49,30 @@ def ensure_sqlite_folder(url: str | URL) -> None:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+WRITE_OPTIONS = {"sqlite_begin": "IMMEDIATE"}
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # The driver's own transaction handling is switched off; _sqlite_begin emits BEGIN.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    # Write transactions take the write lock up front (BEGIN IMMEDIATE), so two writers queue
+    # on busy_timeout instead of failing when both read first and then write.
+    mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+    connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def _prepare(engine: Engine) -> None:
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
 
 
 def make_async_engine(url: str | URL, *, echo: bool = False) -> AsyncEngine:
@@ -77,6 +91,13 @@ def make_sync_engine(url: str | URL, *, echo: bool = False) -> Engine:
     return engine
 
 
-def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions that keep loaded objects usable after commit."""
-    return async_sessionmaker(engine, expire_on_commit=False)
+def make_sessionmaker(
+    engine: AsyncEngine, *, write: bool = True
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded objects usable after commit.
+
+    Write sessions begin with the write lock on SQLite (no effect on PostgreSQL); read
+    sessions (`write=False`) begin deferred, so readers never block writers.
+    """
+    bind = engine.execution_options(**WRITE_OPTIONS) if write else engine
+    return async_sessionmaker(bind, expire_on_commit=False)

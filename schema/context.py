@@ -42,6 +42,7 @@ class Context:
         Loaders are renewed afterwards so later fields see the change.
         """
         async with self.lock:
+            await self.session.rollback()  # end the request's read transaction first
             async with self.sessionmaker() as session:
                 try:
                     result = await use_case(session, self.actor, *args, **kwargs)

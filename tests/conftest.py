@@ -144,8 +144,9 @@ class StatementCounter:
         self.count = 0
         event.listen(engine.sync_engine, "before_cursor_execute", self._on_execute)
 
-    def _on_execute(self, *_args: Any) -> None:
-        self.count += 1
+    def _on_execute(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not statement.lstrip().upper().startswith("BEGIN"):  # transaction control
+            self.count += 1
 
 
 @pytest.fixture
