@@ -152,6 +152,28 @@ def _templates_cmd(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _sweep() -> dict[str, int]:
+    from sqlalchemy import select
+
+    from models import Program
+    from services.memberships import program_today
+    from services.referrals import sweep
+
+    engine = make_async_engine(get_settings().database_url)
+    try:
+        async with make_sessionmaker(engine).begin() as session:
+            programs = list(await session.scalars(select(Program)))
+            return await sweep(session, {p.id: program_today(p) for p in programs})
+    finally:
+        await engine.dispose()
+
+
+def _sweep_cmd(_args: argparse.Namespace) -> int:
+    counts = asyncio.run(_sweep())
+    print(f"deemed rejected: {counts['deemed_rejected']}, lapsed: {counts['lapsed']}")
+    return 0
+
+
 def _schema(args: argparse.Namespace) -> int:
     from schema import build_schema
 
@@ -235,6 +257,15 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("file", help="the DOCX file")
     publish.add_argument("--notes", default="", help="what changed (at most 1000 characters)")
     publish.set_defaults(func=_templates_cmd)
+
+    sweep = sub.add_parser(
+        "sweep",
+        help="persist time-driven referral transitions (deemed rejected, lapsed)",
+        description="Record, as of each program's today, referrals deemed rejected after their "
+        "decision window (CS-REF-02) and opportunities lapsed for want of a meeting "
+        "(CS-REF-10). Idempotent and safe to run twice at once; the API never waits for it.",
+    )
+    sweep.set_defaults(func=_sweep_cmd)
 
     schema = sub.add_parser("schema", help="print or write the GraphQL schema (SDL)")
     schema.add_argument("action", choices=["export"])

@@ -257,12 +257,64 @@ TERMINATION_NOTICE: list[Block] = [
     ),
 ]
 
+STATEMENT: list[Block] = [
+    ("title", "Commission statement {{ statement.year }}"),
+    (
+        "p",
+        "{{ program.name }} — statement for {{ partner.legal_name }} "
+        "({{ partner.display_name }}), {{ partner.country }}.",
+    ),
+    (
+        "p",
+        "Every commission earned in {{ statement.year }} on referrals the Partner made, "
+        "slice by slice, in {{ statement.currency }}. Net commissionable revenue counts the "
+        "first months of each client agreement only, as the schedule provides.",
+    ),
+    ("table", "statement"),
+    (
+        "p",
+        "Total net commissionable revenue: {{ statement.total_ncr }}. Total commission: "
+        "{{ statement.total_commission }}, of which paid {{ statement.total_paid }} and "
+        "payable {{ statement.total_payable }}.",
+    ),
+    ("p", "{%p for note in statement.notes %}"),
+    ("p", "{{ note }}"),
+    ("p", "{%p endfor %}"),
+    (
+        "p",
+        "Template {{ template.id }}, version {{ template.version }}. "
+        "Generated {{ document.generated_at }} (UTC) by PartnerGraph.",
+    ),
+]
+
 TEMPLATES: dict[str, list[Block]] = {
     "segment-program-agreement": SEGMENT_AGREEMENT,
     "segment-referral-addendum": SEGMENT_ADDENDUM,
     "contentsquare-membership-agreement": CS_MEMBERSHIP,
     "contentsquare-referrer-schedule": CS_REFERRER,
     "termination-notice": TERMINATION_NOTICE,
+    "commission-statement": STATEMENT,
+}
+
+TABLES = {
+    "commission": (
+        ("Revenue in the calendar year", "Rate"),
+        "commission.brackets",
+        ("row.range_text", "row.rate_text"),
+    ),
+    "statement": (
+        ("Client", "Signed", "Slice of NCR", "Rate", "Commission", "Rule", "Status"),
+        "statement.rows",
+        (
+            "row.client",
+            "row.signed",
+            "row.slice",
+            "row.rate",
+            "row.amount",
+            "row.rule",
+            "row.status",
+        ),
+    ),
 }
 
 
@@ -278,13 +330,14 @@ def build(blocks: list[Block]) -> Any:
         elif kind == "h2":
             doc.add_heading(text, level=2)
         elif kind == "table":
-            table = doc.add_table(rows=3, cols=2)
+            headers, items, cells = TABLES[text]
+            table = doc.add_table(rows=3, cols=len(headers))
             table.style = "Table Grid"
-            table.rows[0].cells[0].text = "Revenue in the calendar year"
-            table.rows[0].cells[1].text = "Rate"
-            table.rows[1].cells[0].text = "{%tr for row in commission.brackets %}"
-            table.rows[2].cells[0].text = "{{ row.range_text }}"
-            table.rows[2].cells[1].text = "{{ row.rate_text }}"
+            for cell, header in zip(table.rows[0].cells, headers, strict=True):
+                cell.text = header
+            table.rows[1].cells[0].text = f"{{%tr for row in {items} %}}"
+            for cell, value in zip(table.rows[2].cells, cells, strict=True):
+                cell.text = f"{{{{ {value} }}}}"
             end = table.add_row()
             end.cells[0].text = "{%tr endfor %}"
         else:

@@ -4,22 +4,41 @@ from models.agreement import Acceptance, Agreement
 from models.audit import AuditEvent
 from models.auth import ApiKey, User
 from models.base import Base
+from models.commission import (
+    ClientPayment,
+    Commission,
+    Payout,
+    QualifiedAgreement,
+    RevenueLine,
+    TaxDocument,
+)
 from models.document import Document, TemplateVersion
 from models.partner import Membership, Partner, TierChange
 from models.program import Benefit, Program, Requirement, Tier
+from models.referral import ActiveOpportunity, ClientClaim, OpportunityKey, Referral
 
 __all__ = [
     "Acceptance",
+    "ActiveOpportunity",
     "Agreement",
     "ApiKey",
     "AuditEvent",
     "Base",
     "Benefit",
+    "ClientClaim",
+    "ClientPayment",
+    "Commission",
     "Document",
     "Membership",
+    "OpportunityKey",
     "Partner",
+    "Payout",
     "Program",
+    "QualifiedAgreement",
+    "Referral",
     "Requirement",
+    "RevenueLine",
+    "TaxDocument",
     "TemplateVersion",
     "Tier",
     "TierChange",

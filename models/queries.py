@@ -6,21 +6,30 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
 from models import (
     Acceptance,
+    ActiveOpportunity,
     Agreement,
     Benefit,
+    ClientPayment,
+    Commission,
     Document,
     Membership,
     Partner,
+    Payout,
     Program,
+    QualifiedAgreement,
+    Referral,
     Requirement,
+    RevenueLine,
+    TaxDocument,
     TemplateVersion,
     Tier,
     TierChange,
@@ -187,3 +196,171 @@ async def all_templates(session: AsyncSession, template_id: str | None) -> list[
     if template_id is not None:
         stmt = stmt.where(TemplateVersion.template_id == template_id)
     return list(await session.scalars(stmt))
+
+
+def referral_status_sql(today: date) -> ColumnElement[str]:
+    """The status of a referral as of `today`, in SQL (mirrors rules.referral_state.status_on)."""
+    r = Referral
+    undecided = or_(r.approved_on.is_(None), r.approved_on > today)
+    return case(
+        (r.closed_on <= today, "closed"),
+        (r.qualified_on <= today, "qualified"),
+        (r.rejected_on <= today, "rejected"),
+        (
+            and_(undecided, r.decision_deadline < today, r.undecided_outcome == "deemed_rejected"),
+            "deemed_rejected",
+        ),
+        (
+            and_(undecided, or_(r.decision_deadline.is_(None), r.decision_deadline >= today)),
+            "submitted",
+        ),
+        (
+            or_(
+                r.not_viable_on <= today,
+                and_(
+                    r.meeting_deadline < today,
+                    or_(r.meeting_on.is_(None), r.meeting_on > r.meeting_deadline),
+                ),
+            ),
+            "not_live",
+        ),
+        else_="approved",
+    )
+
+
+@dataclass(frozen=True)
+class ReferralFilter:
+    """Which referrals to list."""
+
+    program_id: uuid.UUID | None = None
+    partner_id: uuid.UUID | None = None
+    statuses: tuple[str, ...] = ()
+    today_of: tuple[tuple[uuid.UUID, date], ...] = ()
+    submitted_from: date | None = None
+    submitted_to: date | None = None
+
+
+def referrals_query(where: ReferralFilter) -> Select[Referral]:
+    """The SELECT of referrals matching a filter; status is taken in each program's today."""
+    stmt = select(Referral)
+    if where.program_id is not None:
+        stmt = stmt.where(Referral.program_id == where.program_id)
+    if where.partner_id is not None:
+        stmt = stmt.where(Referral.partner_id == where.partner_id)
+    if where.submitted_from is not None:
+        stmt = stmt.where(Referral.submitted_on >= where.submitted_from)
+    if where.submitted_to is not None:
+        stmt = stmt.where(Referral.submitted_on <= where.submitted_to)
+    if where.statuses:
+        stmt = stmt.where(
+            or_(
+                *[
+                    and_(
+                        Referral.program_id == program_id,
+                        referral_status_sql(today).in_(where.statuses),
+                    )
+                    for program_id, today in where.today_of
+                ]
+                or [false()]
+            )
+        )
+    return stmt
+
+
+async def qualified_of_referrals(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> list[QualifiedAgreement | None]:
+    """Each referral's qualified agreement, if any."""
+    rows = {
+        q.referral_id: q
+        for q in await session.scalars(
+            select(QualifiedAgreement).where(QualifiedAgreement.referral_id.in_(list(set(ids))))
+        )
+    }
+    return [rows.get(i) for i in ids]
+
+
+async def commission_of_qualified(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> list[Commission | None]:
+    """Each qualified agreement's commission, if computed."""
+    rows = {
+        c.qualified_agreement_id: c
+        for c in await session.scalars(
+            select(Commission).where(Commission.qualified_agreement_id.in_(list(set(ids))))
+        )
+    }
+    return [rows.get(i) for i in ids]
+
+
+async def payout_of_commissions(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> list[Payout | None]:
+    """Each commission's payout, if paid."""
+    rows = {
+        p.commission_id: p
+        for p in await session.scalars(
+            select(Payout).where(Payout.commission_id.in_(list(set(ids))))
+        )
+    }
+    return [rows.get(i) for i in ids]
+
+
+async def revenue_of_qualified(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> list[list[RevenueLine]]:
+    """Each qualified agreement's revenue lines, by date."""
+    return await grouped(
+        session,
+        RevenueLine,
+        RevenueLine.qualified_agreement_id,
+        ids,
+        RevenueLine.occurred_on,
+        RevenueLine.id,
+    )
+
+
+async def payments_of_qualified(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> list[list[ClientPayment]]:
+    """Each qualified agreement's client payments, by date."""
+    return await grouped(
+        session,
+        ClientPayment,
+        ClientPayment.qualified_agreement_id,
+        ids,
+        ClientPayment.received_on,
+        ClientPayment.id,
+    )
+
+
+async def tax_documents_of_partners(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> list[list[TaxDocument]]:
+    """Each partner's tax documents, oldest first."""
+    return await grouped(
+        session,
+        TaxDocument,
+        TaxDocument.partner_id,
+        ids,
+        TaxDocument.received_on,
+        TaxDocument.created_at,
+    )
+
+
+async def all_programs(session: AsyncSession) -> list[Program]:
+    """Every program."""
+    return list(await session.scalars(select(Program).order_by(Program.slug)))
+
+
+async def list_opportunities(
+    session: AsyncSession, program_id: uuid.UUID
+) -> list[ActiveOpportunity]:
+    """A program's active-opportunity registry, newest first."""
+    return list(
+        await session.scalars(
+            select(ActiveOpportunity)
+            .where(ActiveOpportunity.program_id == program_id)
+            .order_by(ActiveOpportunity.created_at.desc())
+        )
+    )

@@ -41,3 +41,9 @@ def minor_unit(currency: str) -> int:
 def round_money(amount: Decimal, currency: str) -> Decimal:
     """`amount` rounded to the currency's minor unit, halves away from zero."""
     return amount.quantize(Decimal(1).scaleb(-minor_unit(currency)), rounding=ROUND_HALF_UP)
+
+
+def percent(rate: Decimal) -> str:
+    """`0.15` as `15%`, `0.125` as `12.5%`."""
+    text = f"{rate * 100:f}"
+    return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"

@@ -15,18 +15,26 @@ from schema.errors import ErrorCodes
 from schema.mutations.agreements import AgreementMutations
 from schema.mutations.memberships import MembershipMutations
 from schema.mutations.partners import PartnerMutations
+from schema.mutations.referrals import ReferralMutations
 from schema.mutations.templates import TemplateMutations
 from schema.queries import Query
 from schema.types.agreement import Acceptance, Agreement, Document
 from schema.types.partner import Membership, Partner, TierChange
 from schema.types.program import Benefit, Program, Requirement, Tier
+from schema.types.referral import Commission, QualifiedAgreement, Referral
 
 MAX_DEPTH = 12
 MAX_ALIASES = 30
 
 
 @strawberry.type
-class Mutation(PartnerMutations, MembershipMutations, AgreementMutations, TemplateMutations):
+class Mutation(
+    PartnerMutations,
+    MembershipMutations,
+    AgreementMutations,
+    TemplateMutations,
+    ReferralMutations,
+):
     """Every mutation takes one `input` and returns a payload with `userErrors`."""
 
 
@@ -60,6 +68,9 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
             Membership,
             TierChange,
             Agreement,
+            Referral,
+            QualifiedAgreement,
+            Commission,
             Acceptance,
             Document,
         ],

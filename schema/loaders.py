@@ -14,10 +14,13 @@ from models import (
     Acceptance,
     Agreement,
     Benefit,
+    Commission,
     Document,
     Membership,
     Partner,
     Program,
+    QualifiedAgreement,
+    Referral,
     Requirement,
     Tier,
     TierChange,
@@ -56,6 +59,15 @@ class Loaders:
         self.acceptances_of_agreement = self._loader(queries.acceptances_of_agreements)
         self.documents_of_agreement = self._loader(queries.documents_of_agreements)
         self.current_template = self._loader(queries.current_templates)
+        self.referral = self._by_id(Referral)
+        self.qualified_agreement = self._by_id(QualifiedAgreement)
+        self.commission = self._by_id(Commission)
+        self.qualified_of_referral = self._loader(queries.qualified_of_referrals)
+        self.commission_of_qualified = self._loader(queries.commission_of_qualified)
+        self.payout_of_commission = self._loader(queries.payout_of_commissions)
+        self.revenue_of_qualified = self._loader(queries.revenue_of_qualified)
+        self.payments_of_qualified = self._loader(queries.payments_of_qualified)
+        self.tax_documents_of_partner = self._loader(queries.tax_documents_of_partners)
 
     def _by_id(self, model: type[M]) -> DataLoader[uuid.UUID, M | None]:
         async def fetch(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[M | None]:

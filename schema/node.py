@@ -13,6 +13,7 @@ from schema.types.agreement import Acceptance, Agreement, Document
 from schema.types.common import Node
 from schema.types.partner import Membership, Partner, TierChange
 from schema.types.program import Benefit, Program, Requirement, Tier
+from schema.types.referral import Commission, QualifiedAgreement, Referral
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,11 @@ async def _agreement_owner(info: Info, row: Any) -> uuid.UUID | None:
     return None if agreement is None else agreement.partner_id
 
 
+async def _referral_owner(info: Info, row: Any) -> uuid.UUID | None:
+    referral = await info.context.loaders.referral.load(row.referral_id)
+    return None if referral is None else referral.partner_id
+
+
 def _loader(name: str) -> Callable[[Info, uuid.UUID], Awaitable[Any]]:
     async def load(info: Info, ident: uuid.UUID) -> Any:
         return await getattr(info.context.loaders, name).load(ident)
@@ -62,6 +68,11 @@ NODE_TYPES: dict[str, _NodeType] = {
     "Agreement": _NodeType(_loader("agreement"), Agreement.from_row, _partner_id),
     "Acceptance": _NodeType(_loader("acceptance"), Acceptance.from_row, _agreement_owner),
     "Document": _NodeType(_loader("document"), Document.from_row, _partner_id),
+    "Referral": _NodeType(_loader("referral"), Referral.from_row, _partner_id),
+    "QualifiedAgreement": _NodeType(
+        _loader("qualified_agreement"), QualifiedAgreement.from_row, _referral_owner
+    ),
+    "Commission": _NodeType(_loader("commission"), Commission.from_row, _partner_id),
 }
 
 

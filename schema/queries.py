@@ -13,10 +13,19 @@ from sqlalchemy import func, select
 
 from models import Partner as PartnerRow
 from models import Program as ProgramRow
+from models import Referral as ReferralRow
 from models.paging import OrderColumn, count, fetch_page
 from models.queries import PartnerFilter as PartnerQuery
-from models.queries import all_templates, partners_query
+from models.queries import ReferralFilter as ReferralQuery
+from models.queries import (
+    all_programs,
+    all_templates,
+    list_opportunities,
+    partners_query,
+    referrals_query,
+)
 from rules.enums import ApiKeyRole
+from rules.referral_state import ReferralStatus
 from schema.context import Info
 from schema.errors import CodedError
 from schema.ids import expect_id
@@ -26,6 +35,8 @@ from schema.pagination import Connection, build_connection, check_slice, page_re
 from schema.types.common import Node
 from schema.types.partner import MembershipStatusEnum, Partner
 from schema.types.program import Program
+from schema.types.referral import Referral, ReferralStatusEnum
+from services.memberships import program_today
 
 SEARCH_MAX = 200
 NODES_MAX = 100
@@ -126,6 +137,57 @@ def _partner_query(info: Info, where: PartnerFilter | None) -> PartnerQuery:
     )
 
 
+@strawberry.input(description="Narrow the referral list.")
+class ReferralFilterInput:
+    program: strawberry.ID | None = None
+    partner: strawberry.ID | None = strawberry.field(
+        default=None, description="Admin keys only; partner keys always see their own."
+    )
+    status: list[ReferralStatusEnum] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Any of these statuses, as of today."
+    )
+    submitted_from: dt.date | None = None
+    submitted_to: dt.date | None = None
+
+
+@strawberry.input(description="Referral order: by submission time; ties broken by ID.")
+class ReferralOrder:
+    direction: OrderDirection = OrderDirection.DESC
+
+
+@strawberry.type(description="A client the program already pursues (CS-REF-03).")
+class ActiveOpportunity:
+    client_name: str
+    client_website: str | None
+    client_keys: list[str]
+    active_from: dt.date
+    active_until: dt.date | None
+    note: str
+
+
+def _parse_time_key(raw: list[Any]) -> tuple[Any, ...]:
+    try:
+        return (dt.datetime.fromisoformat(raw[0]), uuid.UUID(str(raw[1])))
+    except (TypeError, ValueError) as exc:
+        raise CodedError("INVALID_CURSOR", "the cursor is not one this API issued") from exc
+
+
+async def _referral_filter(info: Info, data: ReferralFilterInput) -> ReferralQuery:
+    actor = info.context.actor
+    partner = expect_id(data.partner, "Partner") if data.partner else None
+    if not actor.is_admin:
+        partner = actor.partner_id
+    programs = await info.context.loaders.read(all_programs)
+    return ReferralQuery(
+        program_id=expect_id(data.program, "Program") if data.program else None,
+        partner_id=partner,
+        statuses=tuple(ReferralStatus(s).value for s in data.status or []),
+        today_of=tuple((p.id, program_today(p)) for p in programs),
+        submitted_from=data.submitted_from,
+        submitted_to=data.submitted_to,
+    )
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="The authenticated caller.")
@@ -199,6 +261,59 @@ class Query:
             Partner.from_row,
             lambda: info.context.loaders.read(lambda s: count(s, query)),
         )
+
+    @strawberry.field(
+        description="Referrals, newest first by default; a partner key sees only "
+        "its own. Status filters use each program's today."
+    )
+    async def referrals(
+        self,
+        info: Info,
+        filter: ReferralFilterInput | None = None,
+        order_by: ReferralOrder | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Referral]:
+        page_args = check_slice(first, after, last, before)
+        where = await _referral_filter(info, filter or ReferralFilterInput())
+        direction = (order_by or ReferralOrder()).direction
+        order_name = f"submitted_at:{direction.value}"
+        request = page_request(page_args, order_name, 2, _parse_time_key)
+        query = referrals_query(where)
+        columns: list[OrderColumn] = [ReferralRow.submitted_at, ReferralRow.id]
+        descending = direction is OrderDirection.DESC
+        page = await info.context.loaders.read(
+            lambda s: fetch_page(s, query, columns, request, descending=descending)
+        )
+        return build_connection(
+            page,
+            order_name,
+            lambda row: (row.submitted_at.isoformat(), str(row.id)),
+            Referral.from_row,
+            lambda: info.context.loaders.read(lambda s: count(s, query)),
+        )
+
+    @strawberry.field(description="Active opportunities of a program (admin keys; CS-REF-03).")
+    async def active_opportunities(
+        self, info: Info, program: strawberry.ID
+    ) -> list[ActiveOpportunity]:
+        if not info.context.actor.is_admin:
+            raise CodedError("FORBIDDEN", "only admin keys read the opportunity registry")
+        program_id = expect_id(program, "Program")
+        rows = await info.context.loaders.read(lambda s: list_opportunities(s, program_id))
+        return [
+            ActiveOpportunity(
+                client_name=r.client_name,
+                client_website=r.client_website,
+                client_keys=list(r.client_keys),
+                active_from=r.active_from,
+                active_until=r.active_until,
+                note=r.note,
+            )
+            for r in rows
+        ]
 
     @strawberry.field(description="Published contract template versions, newest first.")
     async def contract_templates(

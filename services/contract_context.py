@@ -11,7 +11,7 @@ import pycountry
 from models import Agreement, Partner, Program, TemplateVersion
 from rules.agreement_terms import State, TerminationReason
 from rules.liability import Cap
-from rules.money import round_money
+from rules.money import percent, round_money
 
 MONTHS = (
     "January",
@@ -63,12 +63,6 @@ def country_name(code: str) -> str:
     """`FR` as `France`; the code itself when unknown."""
     country = pycountry.countries.get(alpha_2=code)
     return code if country is None else str(country.name)
-
-
-def percent(rate: Decimal) -> str:
-    """`0.15` as `15%`, `0.125` as `12.5%`."""
-    text = f"{rate * 100:f}"
-    return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
 
 
 def _words(key: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import uuid
 from functools import lru_cache
 from typing import Any
@@ -32,6 +33,7 @@ async def render_document(
     partner_id: uuid.UUID,
     agreement_id: uuid.UUID | None,
     event: str,
+    error_code: enum.StrEnum = AgreementErrorCode.RENDER_FAILED,
 ) -> Document:
     """Render, store by SHA-256 and record a document; the caller ties it to its event."""
     data = store.get(template.sha256)
@@ -40,7 +42,7 @@ async def render_document(
     except TemplateError as exc:
         raise UseCaseError.one(
             ["input"],
-            AgreementErrorCode.RENDER_FAILED,
+            error_code,
             f"{template.template_id} v{template.version}: {exc}",
         ) from exc
     digest = store.put(rendered)

@@ -7,7 +7,7 @@ errors, never silently dropped.
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -283,6 +283,11 @@ class ReferralFees(Strict):
     close_within_days: Days
     rate: Rate
     currency: str
+    commissionable_months_from_signing: Months
+    payment_due_days_after_receipt: Days
+    tax_documentation_required: bool = True
+    revenue_deductions: list[Key] = []
+    revenue_exclusions: list[Key] = []
     rule_ids: list[RuleId] = []
 
     _currency = field_validator("currency")(_check_currency)
@@ -410,6 +415,14 @@ class ProgramDefinition(Strict):
                 raise ValueError(f"{name}.requires_agreement names no agreement kind")
         if self.referrals is not None and not self.commission_schedules:
             raise ValueError("referrals need at least one commission schedule")
+        if self.referrals is not None:
+            minimum = timedelta(days=self.referrals.schedule_change_min_notice_days)
+            for i, item in enumerate(self.commission_schedules):
+                if item.notice_given_on and item.effective_from < item.notice_given_on + minimum:
+                    raise ValueError(
+                        f"commission_schedules[{i}]: takes effect less than "
+                        f"{minimum.days} days after its notice (CS-REF-17)"
+                    )
         benefit_keys = {b.key for b in self.benefits}
         if self.marketing_funds is not None and self.marketing_funds.benefit not in benefit_keys:
             raise ValueError("marketing_funds.benefit names no benefit")
@@ -417,9 +430,9 @@ class ProgramDefinition(Strict):
         if evaluation.review_tier is not None and evaluation.review_tier not in known:
             raise ValueError("tier_evaluation.review_tier names no tier")
         data = self.model_dump(mode="python")
-        for i, item in enumerate(self.documented_defaults):
-            if not _path_exists(data, item.path):
-                raise ValueError(f"documented_defaults[{i}].path {item.path!r} names no key")
+        for i, default in enumerate(self.documented_defaults):
+            if not _path_exists(data, default.path):
+                raise ValueError(f"documented_defaults[{i}].path {default.path!r} names no key")
         return self
 
 

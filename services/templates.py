@@ -31,7 +31,9 @@ CONTEXT_VARIABLES = {
     "termination": frozenset(
         {"agreement", "document", "partner", "program", "template", "termination"}
     ),
+    "statement": frozenset({"document", "partner", "program", "statement", "template"}),
 }
+CONTEXT_OF_KIND = {"termination-notice": "termination", "commission-statement": "statement"}
 
 
 class ManifestEntry(BaseModel):
@@ -75,7 +77,7 @@ class SyncResult:
 
 
 def _context_name(kind: str) -> str:
-    return "termination" if kind == "termination-notice" else "agreement"
+    return CONTEXT_OF_KIND.get(kind, "agreement")
 
 
 def _refuse(code: TemplateErrorCode, message: str, field: str = "file") -> UseCaseError:

@@ -1,0 +1,78 @@
+"""Net Commissionable Revenue of a Qualified Agreement (CS-REF-12, CS-REF-13), explained.
+
+Only amounts dated in the first `months` months from signing count (first-year revenue, even
+for multi-year deals). Invoiced recurring fees add; discounts, credits, refunds, rebates,
+return allowances and sales taxes (the program's `revenue_deductions`) subtract; professional
+services, support, customisation and consulting (`revenue_exclusions`) never count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from rules.dates import add_months
+
+FEE = "invoiced_fee"
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class RevenueItem:
+    """A revenue line as recorded."""
+
+    kind: str
+    amount: Decimal
+    occurred_on: date
+
+
+@dataclass(frozen=True)
+class NcrLine:
+    """How one revenue line counts."""
+
+    kind: str
+    occurred_on: date
+    amount: Decimal
+    counted: Decimal
+    reason: str
+
+
+def known_kinds(deductions: Iterable[str], exclusions: Iterable[str]) -> frozenset[str]:
+    """Revenue kinds a program accepts."""
+    return frozenset({FEE, *deductions, *exclusions})
+
+
+def net_commissionable_revenue(
+    items: Iterable[RevenueItem],
+    signed_on: date,
+    months: int,
+    deductions: frozenset[str],
+    exclusions: frozenset[str],
+) -> tuple[Decimal, list[NcrLine]]:
+    """NCR and a line per revenue item saying how it counted."""
+    end = add_months(signed_on, months)
+    lines = []
+    for item in sorted(items, key=lambda i: (i.occurred_on, i.kind)):
+        if not signed_on <= item.occurred_on < end:
+            counted, reason = ZERO, f"outside the first {months} months from signing (CS-REF-12)"
+        elif item.kind in exclusions:
+            counted, reason = ZERO, f"{item.kind.replace('_', ' ')} is excluded (CS-REF-13)"
+        elif item.kind in deductions:
+            counted, reason = -item.amount, f"{item.kind.replace('_', ' ')} deducted (CS-REF-13)"
+        else:
+            counted, reason = item.amount, "recurring fee received (CS-REF-12)"
+        lines.append(NcrLine(item.kind, item.occurred_on, item.amount, counted, reason))
+    return max(sum((line.counted for line in lines), ZERO), ZERO), lines
+
+
+def billed_total(items: Iterable[RevenueItem], deductions: frozenset[str]) -> Decimal:
+    """What the client owes in all: every charge (taxes included) less what is credited back."""
+    total = ZERO
+    for item in items:
+        if item.kind == "sales_tax" or item.kind not in deductions:
+            total += item.amount
+        else:
+            total -= item.amount
+    return total

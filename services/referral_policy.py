@@ -1,0 +1,131 @@
+"""A program's referral rules, read from its program file (CS-REF-*, SEG-TIER-11)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from models import Program
+from rules.business_days import BusinessCalendar
+from rules.commissions import Bracket, Schedule
+
+
+@dataclass(frozen=True)
+class ScheduleVersion:
+    """A commission schedule with the day it takes effect."""
+
+    effective_from: date
+    schedule: Schedule
+    rule_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReferralPolicy:
+    """Everything the referral use cases need to know about one program."""
+
+    requires_agreement: str
+    currency: str
+    decision_window_business_days: int | None
+    undecided_outcome: str
+    conflict_window_months: int | None
+    conflict_exception_after_closed_no_sale: bool
+    meeting_deadline_days: int | None
+    qualification_months_after_submission: int | None
+    qualification_days_after_submission: int | None
+    qualification_months_after_termination: int
+    qualification_tail_when_terminated_for_cause: bool
+    commissionable_months: int
+    payment_due_days: int
+    tax_documentation_required: bool
+    deductions: frozenset[str]
+    exclusions: frozenset[str]
+    schedules: tuple[ScheduleVersion, ...]
+    calendar: BusinessCalendar
+
+    def schedule_on(self, day: date) -> ScheduleVersion | None:
+        """The schedule version in force on `day` (CS-REF-17)."""
+        in_force = [s for s in self.schedules if s.effective_from <= day]
+        return max(in_force, key=lambda s: s.effective_from) if in_force else None
+
+
+def _schedules(definition: dict[str, Any]) -> tuple[ScheduleVersion, ...]:
+    versions = []
+    for item in definition.get("commission_schedules") or []:
+        brackets = tuple(
+            Bracket(
+                Decimal(str(b["up_to"])) if b["up_to"] is not None else None,
+                Decimal(str(b["rate"])),
+            )
+            for b in item["brackets"]
+        )
+        versions.append(
+            ScheduleVersion(
+                date.fromisoformat(item["effective_from"]),
+                Schedule(item["version"], item["currency"], brackets),
+                tuple(item["rule_ids"]),
+            )
+        )
+    return tuple(versions)
+
+
+def policy_of(program: Program) -> ReferralPolicy | None:
+    """The referral policy of a program, or None when it takes no referrals."""
+    definition = program.definition
+    calendar = BusinessCalendar.from_program(definition["calendar"])
+    rules = definition.get("referrals")
+    if rules is not None:
+        return ReferralPolicy(
+            requires_agreement=rules["requires_agreement"],
+            currency=program.currency,
+            decision_window_business_days=rules["decision_window_business_days"],
+            undecided_outcome=rules["undecided_outcome"],
+            conflict_window_months=rules["conflict_window_months"],
+            conflict_exception_after_closed_no_sale=rules[
+                "conflict_exception_after_closed_no_sale"
+            ],
+            meeting_deadline_days=rules["meeting_deadline_days"],
+            qualification_months_after_submission=rules["qualification_months_after_submission"],
+            qualification_days_after_submission=None,
+            qualification_months_after_termination=rules["qualification_months_after_termination"],
+            qualification_tail_when_terminated_for_cause=rules[
+                "qualification_tail_when_terminated_for_cause"
+            ],
+            commissionable_months=rules["commissionable_months_from_signing"],
+            payment_due_days=rules["payment_due_days_after_receipt"],
+            tax_documentation_required=rules["tax_documentation_required"],
+            deductions=frozenset(rules["revenue_deductions"]),
+            exclusions=frozenset(rules["revenue_exclusions"]),
+            schedules=_schedules(definition),
+            calendar=calendar,
+        )
+    fees = definition.get("referral_fees")
+    if fees is None:
+        return None
+    # SEG-TIER-11: one flat rate, decided by the program, closing within a set period.
+    schedule = ScheduleVersion(
+        date.min,
+        Schedule("referral-fee", fees["currency"], (Bracket(None, Decimal(str(fees["rate"]))),)),
+        tuple(fees["rule_ids"]),
+    )
+    return ReferralPolicy(
+        requires_agreement=fees["requires_agreement"],
+        currency=fees["currency"],
+        decision_window_business_days=None,
+        undecided_outcome="deemed_rejected",
+        conflict_window_months=None,
+        conflict_exception_after_closed_no_sale=True,
+        meeting_deadline_days=None,
+        qualification_months_after_submission=None,
+        qualification_days_after_submission=fees["close_within_days"],
+        qualification_months_after_termination=0,
+        qualification_tail_when_terminated_for_cause=False,
+        commissionable_months=fees["commissionable_months_from_signing"],
+        payment_due_days=fees["payment_due_days_after_receipt"],
+        tax_documentation_required=fees["tax_documentation_required"],
+        deductions=frozenset(fees["revenue_deductions"]),
+        exclusions=frozenset(fees["revenue_exclusions"]),
+        schedules=(schedule,),
+        calendar=calendar,
+    )
