@@ -95,21 +95,18 @@ def name_key(name: str) -> str:
     words = _NON_WORD.sub(" ", _fold(name).replace("&", " and ")).split()
     if words and words[0] == "the":
         words = words[1:]
-    while len(words) > 1 and words[-1] in LEGAL_FORMS:
-        words.pop()
-    # Dotted abbreviations collapse to single letters ("s.a.s." -> s a s): fold them back.
-    while (
-        len(words) > 1
-        and "".join(words[-3:]) in LEGAL_FORMS
-        and all(len(w) == 1 for w in words[-3:])
-    ):
-        del words[-3:]
-    while (
-        len(words) > 1
-        and "".join(words[-2:]) in LEGAL_FORMS
-        and all(len(w) == 1 for w in words[-2:])
-    ):
-        del words[-2:]
+    while len(words) > 1:
+        if words[-1] in LEGAL_FORMS:
+            words.pop()
+            continue
+        # Dotted abbreviations split into letters ("S.A.R.L." -> s a r l): fold them back.
+        run = 0
+        while run < len(words) - 1 and len(words[-1 - run]) == 1:
+            run += 1
+        size = next((n for n in range(run, 1, -1) if "".join(words[-n:]) in LEGAL_FORMS), 0)
+        if not size:
+            break
+        del words[-size:]
     return "".join(words)
 
 

@@ -305,11 +305,14 @@ async def _earnings(
     return out
 
 
-def _line(line: engine.Line) -> dict[str, Any]:
+def _line(line: engine.Line, currency: str) -> dict[str, Any]:
+    def money(value: Decimal) -> str:
+        return str(round_money(value, currency))
+
     return {
-        "slice_from": str(line.slice_from),
-        "slice_to": str(line.slice_to),
-        "base": str(line.base),
+        "slice_from": money(line.slice_from),
+        "slice_to": money(line.slice_to),
+        "base": money(line.base),
         "rate": str(line.rate),
         "amount": str(line.amount),
         "rule_id": line.rule_id,
@@ -349,7 +352,7 @@ async def recompute_year(
         commission = existing.get(qualified.id)
         if commission is not None and commission.paid_on is not None:
             continue
-        lines = [_line(line) for line in results[earning.key]]
+        lines = [_line(line, earning.schedule.currency) for line in results[earning.key]]
         reason = exclusion_reason(qualified)
         if reason:
             lines = [

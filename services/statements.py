@@ -46,7 +46,7 @@ async def statement_context(
                 )
                 .order_by(QualifiedAgreement.signed_on, Commission.id)
             )
-        ).tuples()
+        ).all()
     )
     currency = program.currency
     table, notes = [], []

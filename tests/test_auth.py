@@ -101,7 +101,31 @@ async def _world(api: Api) -> dict[str, dict[str, str]]:
         "Benefit": data["node"]["benefits"][0]["id"],
         "Requirement": data["node"]["requirements"][0]["id"],
     }
+    for name in ("own", "foreign"):
+        partner = {"id": out[name]["Partner"]}
+        out[name].update(await _referral_objects(api, partner, f"{name} client"))
     return out
+
+
+async def _referral_objects(api: Api, partner: dict[str, str], client: str) -> dict[str, str]:
+    """A referrer's referral, its qualified agreement and commission."""
+    from tests.referral_helpers import DECIDE_REFERRAL, MEETING, QUALIFY, SUBMIT, form, referrer
+
+    _partner, key, cs = await referrer(api, "", partner)
+    submitted = await api.gql(SUBMIT, {"input": {"programId": cs["id"], **form(client)}}, key=key)
+    referral = submitted["submitReferral"]["referral"]
+    await api.gql(DECIDE_REFERRAL, {"input": {"referralId": referral["id"], "decision": "APPROVE"}})
+    await api.gql(MEETING, {"input": {"referralId": referral["id"]}})
+    signed = referral["submittedOn"]
+    qualified = await api.gql(
+        QUALIFY, {"input": {"referralId": referral["id"], "signedOn": signed, "products": ["x"]}}
+    )
+    qa = qualified["recordQualifiedAgreement"]["qualifiedAgreement"]
+    return {
+        "Referral": referral["id"],
+        "QualifiedAgreement": qa["id"],
+        "Commission": qa["commission"]["id"],
+    }
 
 
 async def test_partner_key_cannot_see_foreign_objects_of_any_type(api: Api) -> None:

@@ -1,0 +1,46 @@
+"""CS-REF-04: one client, many spellings."""
+
+from __future__ import annotations
+
+import pytest
+
+from rules.client_identity import client_keys, name_key, website_key
+
+SAME_CLIENT = [
+    "ACME, Inc.",
+    "Acme Inc",
+    "acme",
+    "ACME SAS",
+    "https://www.acme.com/fr",
+    "acme.com",
+    "Acme Ltd.",
+    "ACME GmbH",
+    "acme.co.uk",
+    "A.C.M.E. S.A.S.",
+    "The Acme Company",
+    "ÀCMÉ S.A.R.L.",
+    "http://user@shop.acme.com:8080/x?y#z",
+]
+
+
+@pytest.mark.parametrize("spelling", SAME_CLIENT)
+def test_spellings_of_one_client_share_a_key(spelling: str) -> None:
+    assert client_keys(spelling) == {"acme"}
+
+
+def test_distinct_clients_stay_distinct() -> None:
+    assert name_key("Acme Analytics") == "acmeanalytics"
+    assert name_key("Acme Analytics") != name_key("Acme")
+    assert name_key("Procter & Gamble Co.") == "procterandgamble"
+    assert name_key("Société Générale S.A.") == "societegenerale"
+
+
+def test_a_name_and_a_website_give_two_keys() -> None:
+    assert client_keys("Acme Analytics Inc", "https://acme-analytics.io") == {"acmeanalytics"}
+    assert client_keys("Globex", "https://www.initech.com") == {"globex", "initech"}
+
+
+def test_nothing_distinctive_gives_no_key() -> None:
+    assert client_keys("  ") == frozenset()
+    assert client_keys("Inc.") == {"inc"}  # a lone legal word is kept, not emptied
+    assert website_key("not a domain") is None
