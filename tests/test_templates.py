@@ -68,6 +68,26 @@ def sample_context(name: str) -> dict[str, Any]:
             "undecided_outcome_text": "refused",
             "payment_due_days": 30,
         },
+        "statement": {
+            "year": 2025,
+            "currency": "USD",
+            "notes": ["a note"],
+            "rows": [
+                {
+                    "client": name,
+                    "signed": "1 March 2025",
+                    "slice": "0.00 to 300,000.00",
+                    "rate": "10%",
+                    "amount": "USD 30,000.00",
+                    "rule": "CS-REF-15 (2023-08)",
+                    "status": "paid",
+                }
+            ],
+            "total_ncr": "USD 300,000.00",
+            "total_commission": "USD 30,000.00",
+            "total_paid": "USD 30,000.00",
+            "total_payable": "USD 0.00",
+        },
         "termination": {
             "given_by": name,
             "reason_text": "convenience",
