@@ -420,3 +420,63 @@ async def test_fifty_concurrent_submissions_make_one_primary(api: Api) -> None:
     primary_id = decode_id(primaries[0]["id"])[1]
     assert len(rows) == 50
     assert {r.conflicts_with_id for r in rows if not r.is_primary} == {primary_id}
+
+
+async def test_qualification_rules(api: Api) -> None:
+    """CS-REF-04/10/11: only a live, primary referral qualifies, inside its window."""
+    _a, key1, cs = await referrer(api, "Holder")
+    _b, key2, _ = await referrer(api, "Follower")
+    today = await _today(api)
+    first = (await _submit(api, key1, cs["id"], "Stark Industries"))["referral"]
+    second = (await _submit(api, key2, cs["id"], "stark industries inc"))["referral"]
+    for referral in (first, second):
+        await api.gql(DECIDE_REFERRAL, {"input": {"referralId": referral["id"],
+                                                  "decision": "APPROVE"}})
+    qualify = {"signedOn": today.isoformat(), "products": ["Analytics"]}
+    not_primary = await api.gql(QUALIFY, {"input": {"referralId": second["id"], **qualify}})
+    assert not_primary["recordQualifiedAgreement"]["userErrors"][0]["code"] == "NOT_PRIMARY"
+    future = await api.gql(QUALIFY, {"input": {"referralId": first["id"], **qualify,
+                                               "signedOn": (today + timedelta(days=1))
+                                               .isoformat()}})
+    assert future["recordQualifiedAgreement"]["userErrors"][0]["code"] == "INVALID_DATE"
+    not_viable = await api.gql("""mutation($input: MarkReferralNotViableInput!) {
+        markReferralNotViable(input: $input) { referral { status notViableReason }
+        userErrors { code } } }""", {"input": {"referralId": first["id"], "omitted": True}})
+    assert not_viable["markReferralNotViable"]["referral"] == {
+        "status": "NOT_LIVE", "notViableReason": "Omitted"}
+    dead = await api.gql(QUALIFY, {"input": {"referralId": first["id"], **qualify}})
+    assert dead["recordQualifiedAgreement"]["userErrors"][0]["code"] == "NOT_LIVE"
+
+
+async def test_status_filter_matches_computed_status(api: Api) -> None:
+    _p, key, cs = await referrer(api, "Filter")
+    made = {}
+    for client in ("Alpha", "Beta", "Gamma"):
+        made[client] = (await _submit(api, key, cs["id"], client))["referral"]
+    await api.gql(DECIDE_REFERRAL, {"input": {"referralId": made["Beta"]["id"],
+                                              "decision": "APPROVE"}})
+    await api.gql(DECIDE_REFERRAL, {"input": {"referralId": made["Gamma"]["id"],
+                                              "decision": "REJECT", "reason": "no fit"}})
+    data = await api.gql("{ referrals(first: 100) { edges { node { clientName status } } } }")
+    computed = {e["node"]["clientName"]: e["node"]["status"] for e in data["referrals"]["edges"]}
+    assert computed == {"Alpha": "SUBMITTED", "Beta": "APPROVED", "Gamma": "REJECTED"}
+    for status in ("SUBMITTED", "APPROVED", "REJECTED", "NOT_LIVE", "CLOSED"):
+        found = await api.gql("query($s: [ReferralStatus!]) { referrals(filter: {status: $s}) "
+                              "{ edges { node { clientName } } } }", {"s": [status]})
+        names = {e["node"]["clientName"] for e in found["referrals"]["edges"]}
+        assert names == {n for n, s in computed.items() if s == status}, status
+
+
+async def test_segment_referrals_need_the_addendum(api: Api) -> None:
+    """SEG-TIER-10/11: Segment's referral fee is program data and needs the addendum."""
+    from tests.test_api_agreements import _accept_segment, _partner_key
+
+    _partner, key = await _partner_key(api)
+    segment = (await api.gql('{ program(slug: "segment-technology") { id } }'))["program"]
+    await _accept_segment(api, key)
+    refused = await _submit(api, key, segment["id"], "Wayne Enterprises")
+    assert refused["userErrors"][0]["code"] == "NO_ELIGIBLE_AGREEMENT"
+    await _accept_segment(api, key, kind="segment-referral-addendum")
+    accepted = await _submit(api, key, segment["id"], "Wayne Enterprises")
+    assert accepted["userErrors"] == []
+    assert accepted["referral"]["decisionDeadline"] is None  # Segment sets no window
