@@ -430,20 +430,33 @@ async def test_qualification_rules(api: Api) -> None:
     first = (await _submit(api, key1, cs["id"], "Stark Industries"))["referral"]
     second = (await _submit(api, key2, cs["id"], "stark industries inc"))["referral"]
     for referral in (first, second):
-        await api.gql(DECIDE_REFERRAL, {"input": {"referralId": referral["id"],
-                                                  "decision": "APPROVE"}})
+        await api.gql(
+            DECIDE_REFERRAL, {"input": {"referralId": referral["id"], "decision": "APPROVE"}}
+        )
     qualify = {"signedOn": today.isoformat(), "products": ["Analytics"]}
     not_primary = await api.gql(QUALIFY, {"input": {"referralId": second["id"], **qualify}})
     assert not_primary["recordQualifiedAgreement"]["userErrors"][0]["code"] == "NOT_PRIMARY"
-    future = await api.gql(QUALIFY, {"input": {"referralId": first["id"], **qualify,
-                                               "signedOn": (today + timedelta(days=1))
-                                               .isoformat()}})
+    future = await api.gql(
+        QUALIFY,
+        {
+            "input": {
+                "referralId": first["id"],
+                **qualify,
+                "signedOn": (today + timedelta(days=1)).isoformat(),
+            }
+        },
+    )
     assert future["recordQualifiedAgreement"]["userErrors"][0]["code"] == "INVALID_DATE"
-    not_viable = await api.gql("""mutation($input: MarkReferralNotViableInput!) {
+    not_viable = await api.gql(
+        """mutation($input: MarkReferralNotViableInput!) {
         markReferralNotViable(input: $input) { referral { status notViableReason }
-        userErrors { code } } }""", {"input": {"referralId": first["id"], "omitted": True}})
+        userErrors { code } } }""",
+        {"input": {"referralId": first["id"], "omitted": True}},
+    )
     assert not_viable["markReferralNotViable"]["referral"] == {
-        "status": "NOT_LIVE", "notViableReason": "Omitted"}
+        "status": "NOT_LIVE",
+        "notViableReason": "Omitted",
+    }
     dead = await api.gql(QUALIFY, {"input": {"referralId": first["id"], **qualify}})
     assert dead["recordQualifiedAgreement"]["userErrors"][0]["code"] == "NOT_LIVE"
 
@@ -453,16 +466,22 @@ async def test_status_filter_matches_computed_status(api: Api) -> None:
     made = {}
     for client in ("Alpha", "Beta", "Gamma"):
         made[client] = (await _submit(api, key, cs["id"], client))["referral"]
-    await api.gql(DECIDE_REFERRAL, {"input": {"referralId": made["Beta"]["id"],
-                                              "decision": "APPROVE"}})
-    await api.gql(DECIDE_REFERRAL, {"input": {"referralId": made["Gamma"]["id"],
-                                              "decision": "REJECT", "reason": "no fit"}})
+    await api.gql(
+        DECIDE_REFERRAL, {"input": {"referralId": made["Beta"]["id"], "decision": "APPROVE"}}
+    )
+    await api.gql(
+        DECIDE_REFERRAL,
+        {"input": {"referralId": made["Gamma"]["id"], "decision": "REJECT", "reason": "no fit"}},
+    )
     data = await api.gql("{ referrals(first: 100) { edges { node { clientName status } } } }")
     computed = {e["node"]["clientName"]: e["node"]["status"] for e in data["referrals"]["edges"]}
     assert computed == {"Alpha": "SUBMITTED", "Beta": "APPROVED", "Gamma": "REJECTED"}
     for status in ("SUBMITTED", "APPROVED", "REJECTED", "NOT_LIVE", "CLOSED"):
-        found = await api.gql("query($s: [ReferralStatus!]) { referrals(filter: {status: $s}) "
-                              "{ edges { node { clientName } } } }", {"s": [status]})
+        found = await api.gql(
+            "query($s: [ReferralStatus!]) { referrals(filter: {status: $s}) "
+            "{ edges { node { clientName } } } }",
+            {"s": [status]},
+        )
         names = {e["node"]["clientName"] for e in found["referrals"]["edges"]}
         assert names == {n for n, s in computed.items() if s == status}, status
 
