@@ -16,6 +16,13 @@ from models.document import Document, TemplateVersion
 from models.partner import Membership, Partner, TierChange
 from models.program import Benefit, Program, Requirement, Tier
 from models.referral import ActiveOpportunity, ClientClaim, OpportunityKey, Referral
+from models.support import (
+    Incident,
+    IncidentAttachment,
+    IncidentEvent,
+    SupportContact,
+    SupportProfile,
+)
 
 __all__ = [
     "Acceptance",
@@ -29,6 +36,9 @@ __all__ = [
     "ClientPayment",
     "Commission",
     "Document",
+    "Incident",
+    "IncidentAttachment",
+    "IncidentEvent",
     "Membership",
     "OpportunityKey",
     "Partner",
@@ -38,6 +48,8 @@ __all__ = [
     "Referral",
     "Requirement",
     "RevenueLine",
+    "SupportContact",
+    "SupportProfile",
     "TaxDocument",
     "TemplateVersion",
     "Tier",

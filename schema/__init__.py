@@ -16,12 +16,14 @@ from schema.mutations.agreements import AgreementMutations
 from schema.mutations.memberships import MembershipMutations
 from schema.mutations.partners import PartnerMutations
 from schema.mutations.referrals import ReferralMutations
+from schema.mutations.support import SupportMutations
 from schema.mutations.templates import TemplateMutations
 from schema.queries import Query
 from schema.types.agreement import Acceptance, Agreement, Document
 from schema.types.partner import Membership, Partner, TierChange
 from schema.types.program import Benefit, Program, Requirement, Tier
 from schema.types.referral import Commission, QualifiedAgreement, Referral
+from schema.types.support import Incident
 
 MAX_DEPTH = 12
 MAX_ALIASES = 30
@@ -34,6 +36,7 @@ class Mutation(
     AgreementMutations,
     TemplateMutations,
     ReferralMutations,
+    SupportMutations,
 ):
     """Every mutation takes one `input` and returns a payload with `userErrors`."""
 
@@ -71,6 +74,7 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
             Referral,
             QualifiedAgreement,
             Commission,
+            Incident,
             Acceptance,
             Document,
         ],

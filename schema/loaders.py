@@ -16,6 +16,7 @@ from models import (
     Benefit,
     Commission,
     Document,
+    Incident,
     Membership,
     Partner,
     Program,
@@ -68,6 +69,11 @@ class Loaders:
         self.revenue_of_qualified = self._loader(queries.revenue_of_qualified)
         self.payments_of_qualified = self._loader(queries.payments_of_qualified)
         self.tax_documents_of_partner = self._loader(queries.tax_documents_of_partners)
+        self.incident = self._by_id(Incident)
+        self.events_of_incident = self._loader(queries.events_of_incidents)
+        self.attachments_of_incident = self._loader(queries.attachments_of_incidents)
+        self.support_profile = self._loader(queries.support_profiles)
+        self.support_list = self._loader(queries.support_lists)
 
     def _by_id(self, model: type[M]) -> DataLoader[uuid.UUID, M | None]:
         async def fetch(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[M | None]:

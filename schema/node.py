@@ -14,6 +14,7 @@ from schema.types.common import Node
 from schema.types.partner import Membership, Partner, TierChange
 from schema.types.program import Benefit, Program, Requirement, Tier
 from schema.types.referral import Commission, QualifiedAgreement, Referral
+from schema.types.support import Incident
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ NODE_TYPES: dict[str, _NodeType] = {
         _loader("qualified_agreement"), QualifiedAgreement.from_row, _referral_owner
     ),
     "Commission": _NodeType(_loader("commission"), Commission.from_row, _partner_id),
+    "Incident": _NodeType(_loader("incident"), Incident.from_row, _partner_id),
 }
 
 

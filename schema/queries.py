@@ -5,26 +5,33 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import uuid
+from dataclasses import replace
 from enum import Enum
 from typing import Any
 
 import strawberry
 from sqlalchemy import func, select
 
+from models import Incident as IncidentRow
 from models import Partner as PartnerRow
 from models import Program as ProgramRow
 from models import Referral as ReferralRow
+from models.base import utcnow
 from models.paging import OrderColumn, count, fetch_page
+from models.queries import IncidentFilter as IncidentQuery
 from models.queries import PartnerFilter as PartnerQuery
 from models.queries import ReferralFilter as ReferralQuery
 from models.queries import (
     all_programs,
     all_templates,
+    incident_ids,
+    incidents_query,
     list_opportunities,
     partners_query,
     referrals_query,
 )
 from rules.enums import ApiKeyRole
+from rules.escalation import is_overdue
 from rules.referral_state import ReferralStatus
 from schema.context import Info
 from schema.errors import CodedError
@@ -36,7 +43,9 @@ from schema.types.common import Node
 from schema.types.partner import MembershipStatusEnum, Partner
 from schema.types.program import Program
 from schema.types.referral import Referral, ReferralStatusEnum
+from schema.types.support import Incident, IncidentStatus
 from services.memberships import program_today
+from services.support import open_incident_clocks
 
 SEARCH_MAX = 200
 NODES_MAX = 100
@@ -188,6 +197,42 @@ async def _referral_filter(info: Info, data: ReferralFilterInput) -> ReferralQue
     )
 
 
+@strawberry.input(description="Narrow the incident list.")
+class IncidentFilterInput:
+    program: strawberry.ID | None = None
+    partner: strawberry.ID | None = strawberry.field(default=None, description="Admin keys.")
+    status: IncidentStatus | None = None
+    classification: str | None = None
+    overdue: bool | None = strawberry.field(
+        default=None, description="Only incidents whose response is (or is not) late now."
+    )
+
+
+async def _incident_filter(info: Info, data: IncidentFilterInput) -> IncidentQuery:
+    actor = info.context.actor
+    partner = expect_id(data.partner, "Partner") if data.partner else None
+    if not actor.is_admin:
+        partner = actor.partner_id
+    where = IncidentQuery(
+        program_id=expect_id(data.program, "Program") if data.program else None,
+        partner_id=partner,
+        open=None if data.status is None else data.status is IncidentStatus.OPEN,
+        classification=data.classification,
+    )
+    if data.overdue is None:
+        return where
+    candidates = await info.context.loaders.read(
+        lambda s: open_incident_clocks(s, replace(where, open=True))
+    )
+    now = utcnow()
+    late = tuple(i for i, clock in candidates if is_overdue(clock, now))
+    if data.overdue:
+        return replace(where, only_ids=late)
+    late_set = set(late)
+    others = await info.context.loaders.read(lambda s: incident_ids(s, where))
+    return replace(where, only_ids=tuple(i for i in others if i not in late_set))
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="The authenticated caller.")
@@ -294,6 +339,41 @@ class Query:
             Referral.from_row,
             lambda: info.context.loaders.read(lambda s: count(s, query)),
         )
+
+    @strawberry.field(
+        description="Incidents, newest first; a partner key sees only its own. "
+        "`overdue` is evaluated as of now."
+    )
+    async def incidents(
+        self,
+        info: Info,
+        filter: IncidentFilterInput | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Incident]:
+        page_args = check_slice(first, after, last, before)
+        where = await _incident_filter(info, filter or IncidentFilterInput())
+        order_name = "reported_at:desc"
+        request = page_request(page_args, order_name, 2, _parse_time_key)
+        query = incidents_query(where)
+        columns: list[OrderColumn] = [IncidentRow.reported_at, IncidentRow.id]
+        page = await info.context.loaders.read(
+            lambda s: fetch_page(s, query, columns, request, descending=True)
+        )
+        return build_connection(
+            page,
+            order_name,
+            lambda row: (row.reported_at.isoformat(), str(row.id)),
+            Incident.from_row,
+            lambda: info.context.loaders.read(lambda s: count(s, query)),
+        )
+
+    @strawberry.field(description="An incident by ID; null if absent or not yours.")
+    async def incident(self, info: Info, id: strawberry.ID) -> Incident | None:
+        node = await resolve_node(info, id)
+        return node if isinstance(node, Incident) else None
 
     @strawberry.field(description="Active opportunities of a program (admin keys; CS-REF-03).")
     async def active_opportunities(

@@ -121,10 +121,29 @@ async def _referral_objects(api: Api, partner: dict[str, str], client: str) -> d
         QUALIFY, {"input": {"referralId": referral["id"], "signedOn": signed, "products": ["x"]}}
     )
     qa = qualified["recordQualifiedAgreement"]["qualifiedAgreement"]
+    from tests.test_api_support import ADD, HOURS, OPEN, report
+
+    segment = (await api.gql('{ program(slug: "segment-technology") { id } }'))["program"]["id"]
+    await api.gql(HOURS, {"input": {"programId": segment, "window": "gmt"}}, key=key)
+    await api.gql(
+        ADD,
+        {
+            "input": {
+                "programId": segment,
+                "name": "Ops",
+                "role": "SRE",
+                "email": "ops@x.example",
+                "phone": "+44 20 7946 0000",
+            }
+        },
+        key=key,
+    )
+    opened = await api.gql(OPEN, {"input": report(segment)}, key=key)
     return {
         "Referral": referral["id"],
         "QualifiedAgreement": qa["id"],
         "Commission": qa["commission"]["id"],
+        "Incident": opened["openIncident"]["incident"]["id"],
     }
 
 

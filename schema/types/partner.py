@@ -13,10 +13,11 @@ from rules.agreement_terms import AgreementStatus
 from rules.benefits import BenefitGrant, entitled_benefits
 from rules.enums import MembershipStatus, PartnerCapacity
 from schema.context import Info
-from schema.ids import encode_id
+from schema.ids import encode_id, expect_id
 from schema.types.agreement import Agreement
 from schema.types.common import Node, present
 from schema.types.program import Benefit, Program, Tier
+from schema.types.support import SupportSettings
 from services.agreement_state import state_of
 from services.memberships import program_today
 
@@ -156,6 +157,12 @@ class Partner(Node):
     async def agreements(self, info: Info) -> list[Agreement]:
         rows = await info.context.loaders.agreements_of_partner.load(self.row.id)
         return [Agreement.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="Support hours, support list and primary contact in a program (SUP-01/02/05)."
+    )
+    def support(self, program: strawberry.ID) -> SupportSettings:
+        return SupportSettings(partner_id=self.row.id, program_id=expect_id(program, "Program"))
 
     @strawberry.field(description="Memberships in programs, oldest first.")
     async def memberships(self, info: Info) -> list[Membership]:

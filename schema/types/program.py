@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -15,6 +15,9 @@ from rules.enums import Measure, RequirementKind
 from schema.context import Info
 from schema.ids import encode_id
 from schema.types.common import Money, Node, present
+
+if TYPE_CHECKING:
+    from schema.types.support import IncidentClassification, SupportWindow
 
 RequirementKindEnum = strawberry.enum(
     RequirementKind, name="RequirementKind", description="What a tier requirement measures."
@@ -189,6 +192,25 @@ class Program(Node):
             DocumentedDefault(path=d["path"], reason=d["reason"])
             for d in self.row.definition["documented_defaults"]
         ]
+
+    @strawberry.field(description="Support-hours windows a partner can choose (SUP-01).")
+    def support_windows(
+        self,
+    ) -> list[Annotated[SupportWindow, strawberry.lazy("schema.types.support")]]:
+        from schema.types.support import support_windows
+
+        return support_windows(self.row.definition)
+
+    @strawberry.field(
+        description="Incident classifications and target response times "
+        "(SUP-04; shipped defaults, see documentedDefaults)."
+    )
+    def incident_classifications(
+        self,
+    ) -> list[Annotated[IncidentClassification, strawberry.lazy("schema.types.support")]]:
+        from schema.types.support import classifications
+
+        return classifications(self.row.definition)
 
 
 @strawberry.type(
