@@ -13,6 +13,15 @@ from models.commission import (
     TaxDocument,
 )
 from models.document import Document, TemplateVersion
+from models.governance import (
+    AccessRequest,
+    CompetingProductNotice,
+    Evidence,
+    Invitation,
+    MdfRequest,
+    Notification,
+    UsageReport,
+)
 from models.partner import Membership, Partner, TierChange
 from models.program import Benefit, Program, Requirement, Tier
 from models.referral import ActiveOpportunity, ClientClaim, OpportunityKey, Referral
@@ -26,6 +35,7 @@ from models.support import (
 
 __all__ = [
     "Acceptance",
+    "AccessRequest",
     "ActiveOpportunity",
     "Agreement",
     "ApiKey",
@@ -35,11 +45,16 @@ __all__ = [
     "ClientClaim",
     "ClientPayment",
     "Commission",
+    "CompetingProductNotice",
     "Document",
+    "Evidence",
     "Incident",
     "IncidentAttachment",
     "IncidentEvent",
+    "Invitation",
+    "MdfRequest",
     "Membership",
+    "Notification",
     "OpportunityKey",
     "Partner",
     "Payout",
@@ -54,5 +69,6 @@ __all__ = [
     "TemplateVersion",
     "Tier",
     "TierChange",
+    "UsageReport",
     "User",
 ]

@@ -13,6 +13,7 @@ from strawberry.types import ExecutionContext
 
 from schema.errors import ErrorCodes
 from schema.mutations.agreements import AgreementMutations
+from schema.mutations.governance import GovernanceMutations
 from schema.mutations.memberships import MembershipMutations
 from schema.mutations.partners import PartnerMutations
 from schema.mutations.referrals import ReferralMutations
@@ -37,6 +38,7 @@ class Mutation(
     TemplateMutations,
     ReferralMutations,
     SupportMutations,
+    GovernanceMutations,
 ):
     """Every mutation takes one `input` and returns a payload with `userErrors`."""
 

@@ -38,6 +38,7 @@ class MembershipErrorCode(enum.StrEnum):
     SAME_TIER = "same_tier"
     MEMBERSHIP_ENDED = "membership_ended"
     INVALID_DATE = "invalid_date"
+    INVALID = "invalid"
     FORBIDDEN = "forbidden"
 
 
@@ -183,3 +184,28 @@ class SupportErrorCode(enum.StrEnum):
     EXCLUSION_REASON_REQUIRED = "exclusion_reason_required"
     UNKNOWN_EXCLUSION_REASON = "unknown_exclusion_reason"
     FILE_TOO_LARGE = "file_too_large"
+
+
+class GovernanceErrorCode(enum.StrEnum):
+    """Why a tier-governance action was refused."""
+
+    REQUIRED = "required"
+    TOO_LONG = "too_long"
+    INVALID = "invalid"
+    INVALID_ID = "invalid_id"
+    INVALID_URL = "invalid_url"
+    INVALID_DATE = "invalid_date"
+    INVALID_AMOUNT = "invalid_amount"
+    INVALID_CSV = "invalid_csv"
+    FORBIDDEN = "forbidden"
+    PARTNER_NOT_FOUND = "partner_not_found"
+    PROGRAM_NOT_FOUND = "program_not_found"
+    MEMBERSHIP_NOT_FOUND = "membership_not_found"
+    TIER_NOT_FOUND = "tier_not_found"
+    NOT_FOUND = "not_found"
+    UNKNOWN_KIND = "unknown_kind"
+    NOT_ENTITLED = "not_entitled"
+    BUDGET_EXCEEDED = "budget_exceeded"
+    INVALID_TRANSITION = "invalid_transition"
+    MEMBERSHIP_ENDED = "membership_ended"
+    NO_USAGE_CAPS = "no_usage_caps"

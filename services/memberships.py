@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Membership, Partner, Program, Tier, TierChange
+from models import Membership, Notification, Partner, Program, Tier, TierChange
 from models.base import utcnow
 from rules import tiers as tier_rules
 from rules.enums import ENDED_STATUSES, MembershipStatus
@@ -135,6 +135,7 @@ async def change_tier(
     tier_id: uuid.UUID,
     reason: str,
     effective_on: date | None = None,
+    evaluation_mode: str | None = None,
 ) -> tuple[Membership, TierChange]:
     """Move a membership to another tier of its program, with a reason (SEG-AGR-02, SEG-TIER-06)."""
     if not actor.is_admin:
@@ -190,6 +191,15 @@ async def change_tier(
         changed_at=utcnow(),
         actor_key_id=actor.key_id,
     )
+    if evaluation_mode is not None:
+        from services.tier_evaluation import MODES, as_basis, evaluate_membership
+
+        if evaluation_mode not in MODES:
+            raise UseCaseError.one(
+                ["input", "evaluationMode"], Code.INVALID, "evaluationMode is annual or midyear"
+            )
+        evaluation = await evaluate_membership(session, membership, program, when, evaluation_mode)
+        change.basis = as_basis(evaluation, when, evaluation_mode)
     session.add(change)
     membership.tier_id = target.id
     membership.version += 1
@@ -206,4 +216,84 @@ async def change_tier(
             "effective_on": [None, when.isoformat()],
         },
     )
+    notify(
+        session,
+        membership.partner_id,
+        program.id,
+        "tier.changed",
+        {
+            "membership_id": str(membership.id),
+            "from": current.key,
+            "to": target.key,
+            "reason": text,
+            "effective_on": when.isoformat(),
+        },
+    )
     return membership, change
+
+
+def notify(
+    session: AsyncSession,
+    partner_id: uuid.UUID,
+    program_id: uuid.UUID | None,
+    kind: str,
+    payload: dict[str, object],
+) -> Notification:
+    """Record an event for the partner (SEG-AGR-02: tier changes are notified)."""
+    event = Notification(
+        id=uuid.uuid4(),
+        partner_id=partner_id,
+        program_id=program_id,
+        kind=kind,
+        payload=payload,
+        created_at=utcnow(),
+    )
+    session.add(event)
+    return event
+
+
+async def deactivate_membership(
+    session: AsyncSession, actor: Actor, membership_id: uuid.UUID, reason: str
+) -> Membership:
+    """End a membership for want of engagement (SEG-TIER-07); admins only, with a reason."""
+    if not actor.is_admin:
+        raise UseCaseError.one(["input"], Code.FORBIDDEN, "only an admin key deactivates")
+    text = reason.strip()
+    if not text:
+        raise UseCaseError.one(["input", "reason"], Code.REQUIRED, "give the reason")
+    if len(text) > REASON_MAX:
+        raise UseCaseError.one(
+            ["input", "reason"], Code.TOO_LONG, f"reason is limited to {REASON_MAX} characters"
+        )
+    membership = await session.get(Membership, membership_id, with_for_update=True)
+    if membership is None:
+        raise UseCaseError.one(
+            ["input", "membershipId"], Code.MEMBERSHIP_NOT_FOUND, "no membership has that id"
+        )
+    if membership.status in ENDED_STATUSES:
+        raise UseCaseError.one(
+            ["input", "membershipId"],
+            Code.MEMBERSHIP_ENDED,
+            f"the membership is already {membership.status.value}",
+        )
+    old = membership.status
+    membership.status = MembershipStatus.DEACTIVATED
+    membership.status_reason = text
+    membership.version += 1
+    await session.flush()
+    await record(
+        session,
+        actor,
+        "deactivateMembership",
+        "Membership",
+        membership.id,
+        {"status": [old.value, "deactivated"], "reason": [None, text]},
+    )
+    notify(
+        session,
+        membership.partner_id,
+        membership.program_id,
+        "membership.deactivated",
+        {"membership_id": str(membership.id), "reason": text},
+    )
+    return membership

@@ -11,6 +11,7 @@ from models import Membership as MembershipRow
 from models import TierChange as TierChangeRow
 from schema.context import Info
 from schema.mutations.common import attempt, input_id, user_errors
+from schema.types.governance import EvaluationMode
 from schema.types.partner import Membership, TierChange
 from services import memberships as use_cases
 from services.actor import Actor
@@ -49,6 +50,23 @@ class ChangeTierInput:
     effective_on: dt.date | None = strawberry.field(
         default=None, description="Date it takes effect (program time zone); default today."
     )
+    evaluation_mode: EvaluationMode | None = strawberry.field(
+        default=None,
+        description="Evaluate the partner as of the effective date in this mode "
+        "and keep the evaluation in the tier history (SEG-TIER-06).",
+    )
+
+
+@strawberry.input(description="End a membership for want of engagement (SEG-TIER-07).")
+class DeactivateMembershipInput:
+    membership_id: strawberry.ID
+    reason: str = strawberry.field(description=f"1..{use_cases.REASON_MAX} characters.")
+
+
+@strawberry.type(description="Result of deactivateMembership.")
+class MembershipPayload:
+    membership: Membership | None
+    user_errors: list[MembershipUserError]
 
 
 @strawberry.type(description="Result of enrollPartner.")
@@ -75,13 +93,31 @@ async def _change(
 ) -> tuple[MembershipRow, TierChangeRow]:
     membership = input_id(data.membership_id, "Membership", "membershipId", Code.INVALID_ID)
     tier = input_id(data.tier_id, "Tier", "tierId", Code.INVALID_ID)
+    mode = data.evaluation_mode.value if data.evaluation_mode else None
     return await use_cases.change_tier(
-        session, actor, membership, tier, data.reason, data.effective_on
+        session, actor, membership, tier, data.reason, data.effective_on, mode
     )
+
+
+async def _deactivate(
+    session: AsyncSession, actor: Actor, data: DeactivateMembershipInput
+) -> MembershipRow:
+    membership = input_id(data.membership_id, "Membership", "membershipId", Code.INVALID_ID)
+    return await use_cases.deactivate_membership(session, actor, membership, data.reason)
 
 
 @strawberry.type
 class MembershipMutations:
+    @strawberry.mutation(description="Deactivate a membership with a reason (admin keys).")
+    async def deactivate_membership(
+        self, info: Info, input: DeactivateMembershipInput
+    ) -> MembershipPayload:
+        row, errors = await attempt(info, _deactivate, input)
+        return MembershipPayload(
+            membership=Membership.from_row(row) if row else None,
+            user_errors=user_errors(errors, MembershipUserError),
+        )
+
     @strawberry.mutation(
         description="Enrol a partner in a program (admins, or the partner itself)."
     )

@@ -5,23 +5,22 @@ from __future__ import annotations
 import datetime as dt
 
 import strawberry
+from strawberry.scalars import JSON
 
 from models import Membership as MembershipRow
 from models import Partner as PartnerRow
 from models import TierChange as TierChangeRow
-from rules.agreement_terms import AgreementStatus
-from rules.benefits import BenefitGrant, entitled_benefits
+from models.queries import evidence_of, notifications_of
 from rules.enums import MembershipStatus, PartnerCapacity
 from schema.context import Info
 from schema.ids import encode_id, expect_id
 from schema.types.agreement import Agreement
 from schema.types.common import Node, present
+from schema.types.governance import Evidence, Notification
 from schema.types.program import Benefit, Program, Tier
 from schema.types.support import SupportSettings
-from services.agreement_state import state_of
+from services.governance import entitlements
 from services.memberships import program_today
-
-IN_EFFECT = (AgreementStatus.ACTIVE, AgreementStatus.NOTICE_GIVEN)
 
 MembershipStatusEnum = strawberry.enum(
     MembershipStatus, name="MembershipStatus", description="Where a partner stands in a program."
@@ -29,6 +28,17 @@ MembershipStatusEnum = strawberry.enum(
 PartnerCapacityEnum = strawberry.enum(
     PartnerCapacity, name="PartnerCapacity", description="A role a partner acts in (CS-AGR-02)."
 )
+
+
+async def membership_benefits(
+    info: Info, row: MembershipRow, as_of: dt.date | None
+) -> list[Benefit]:
+    """The benefits a membership gives on a day (today in the program's time zone)."""
+    program = present(await info.context.loaders.program.load(row.program_id))
+    on = as_of or program_today(program)
+    rows = await info.context.loaders.benefits_of_tier.load(row.tier_id)
+    granted = await info.context.loaders.read(lambda s: entitlements(s, row, program, on))
+    return [Benefit.from_row(r) for r in rows if r.key in granted]
 
 
 @strawberry.type(description="One entry of a membership's tier history (SEG-TIER-06).")
@@ -47,6 +57,13 @@ class TierChange(Node):
             effective_on=row.effective_on,
             changed_at=row.changed_at,
         )
+
+    @strawberry.field(
+        description="The tier evaluation the change was based on, when one was "
+        "asked for (SEG-TIER-06): window, figures and thresholds per tier."
+    )
+    def basis(self) -> JSON | None:
+        return None if self.row.basis is None else JSON(self.row.basis)
 
     @strawberry.field(description="The tier before the change; null for the entry at enrolment.")
     async def from_tier(self, info: Info) -> Tier | None:
@@ -99,21 +116,7 @@ class Membership(Node):
         "(SEG-TIER-03, SEG-AGR-10)."
     )
     async def benefits(self, info: Info, as_of: dt.date | None = None) -> list[Benefit]:
-        program = present(await info.context.loaders.program.load(self.row.program_id))
-        on = as_of or program_today(program)
-        rows = await info.context.loaders.benefits_of_tier.load(self.row.tier_id)
-        agreements = await info.context.loaders.agreements_of_partner.load(self.row.partner_id)
-        active = {
-            a.kind
-            for a in agreements
-            if a.program_id == program.id and state_of(program, a, on).status in IN_EFFECT
-        }
-        granted = entitled_benefits(
-            [BenefitGrant(r.key, r.invite_only, r.requires_active_agreement) for r in rows],
-            agreement_specs=program.definition["agreements"],
-            agreements_in_effect=active,
-        )
-        return [Benefit.from_row(r) for r in rows if r.key in granted]
+        return await membership_benefits(info, self.row, as_of)
 
     @strawberry.field(description="The partner.")
     async def partner(self, info: Info) -> Partner:
@@ -163,6 +166,37 @@ class Partner(Node):
     )
     def support(self, program: strawberry.ID) -> SupportSettings:
         return SupportSettings(partner_id=self.row.id, program_id=expect_id(program, "Program"))
+
+    @strawberry.field(
+        description="Benefits the partner has in a program today or as of a "
+        "date (SEG-TIER-03, SEG-AGR-10); empty without a membership."
+    )
+    async def benefits(
+        self, info: Info, program: strawberry.ID, as_of: dt.date | None = None
+    ) -> list[Benefit]:
+        program_id = expect_id(program, "Program")
+        memberships = await info.context.loaders.memberships_of_partner.load(self.row.id)
+        membership = next((m for m in memberships if m.program_id == program_id), None)
+        if membership is None:
+            return []
+        return await membership_benefits(info, membership, as_of)
+
+    @strawberry.field(description="Recorded evidence in a program, newest first.")
+    async def evidence(
+        self, info: Info, program: strawberry.ID, kind: str | None = None
+    ) -> list[Evidence]:
+        program_id = expect_id(program, "Program")
+        rows = await info.context.loaders.read(
+            lambda s: evidence_of(s, self.row.id, program_id, kind)
+        )
+        return [Evidence.from_row(r) for r in rows]
+
+    @strawberry.field(description="Events addressed to the partner, newest first.")
+    async def notifications(self, info: Info, first: int = 50) -> list[Notification]:
+        rows = await info.context.loaders.read(
+            lambda s: notifications_of(s, self.row.id, max(1, min(first, 100)))
+        )
+        return [Notification.from_row(r) for r in rows]
 
     @strawberry.field(description="Memberships in programs, oldest first.")
     async def memberships(self, info: Info) -> list[Membership]:

@@ -1,0 +1,140 @@
+"""The pure tier evaluation (SEG-TIER-02/04/05) on the Segment tiers."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from rules.enums import RequirementKind as K
+from rules.tier_evaluation import (
+    EvidenceItem,
+    RequirementSpec,
+    TierSpec,
+    evaluate,
+    gather,
+    window,
+)
+
+D = Decimal
+
+
+def req(
+    key: str, kind: K, threshold: int | None = None, invited_only: bool = False
+) -> RequirementSpec:
+    return RequirementSpec(
+        key,
+        kind,
+        D(threshold) if threshold is not None else None,
+        "USD" if kind is K.INFLUENCED_REVENUE else None,
+        invited_only,
+    )
+
+
+TERMS = req("terms", K.AGREEMENT_ACCEPTED)
+TIERS = [
+    TierSpec("registered", "Registered", 0, False, (TERMS,)),
+    TierSpec(
+        "bronze",
+        "Bronze",
+        1,
+        False,
+        (
+            TERMS,
+            req("stories", K.SUCCESS_STORIES, 1),
+            req("revenue", K.INFLUENCED_REVENUE, 100_000),
+        ),
+    ),
+    TierSpec(
+        "silver",
+        "Silver",
+        2,
+        False,
+        (
+            TERMS,
+            req("stories", K.SUCCESS_STORIES, 2),
+            req("revenue", K.INFLUENCED_REVENUE, 500_000),
+            req("gtm", K.JOINT_GTM_PLAN, invited_only=True),
+        ),
+    ),
+    TierSpec(
+        "gold",
+        "Gold",
+        3,
+        False,
+        (
+            TERMS,
+            req("stories", K.SUCCESS_STORIES, 3),
+            req("revenue", K.INFLUENCED_REVENUE, 1_000_000),
+            req("gtm", K.JOINT_GTM_PLAN),
+            req("mapping", K.ACCOUNT_MAPPING),
+        ),
+    ),
+]
+ON = date(2026, 1, 15)
+
+
+def items(stories: int, deals: list[tuple[date, int, bool]]) -> list[EvidenceItem]:
+    out = [EvidenceItem("success_story", date(2025, 3, i + 1)) for i in range(stories)]
+    out += [EvidenceItem("influenced_revenue", day, D(amount), ps) for day, amount, ps in deals]
+    return out
+
+
+def test_windows() -> None:
+    assert window("annual", ON, 365) == (date(2025, 1, 1), date(2025, 12, 31))
+    assert window("midyear", date(2026, 7, 1), 365) == (date(2025, 7, 2), date(2026, 7, 1))
+
+
+def test_silver_with_explanation() -> None:
+    """Done when: 2 stories and US$600K influenced ARR last year -> Silver."""
+    start, end = window("annual", ON, 365)
+    facts = gather(
+        items(
+            2,
+            [
+                (date(2025, 6, 1), 600_000, False),
+                (date(2025, 7, 1), 900_000, True),  # professional services
+                (date(2024, 12, 31), 500_000, False),
+            ],
+        ),  # outside the window
+        ON,
+        start,
+        end,
+        agreement_in_effect=True,
+    )
+    assert facts.influenced_revenue == D(600_000)
+    result = evaluate(TIERS, facts, "registered", set(), start, end)
+    assert (result.qualified, result.direction) == ("silver", "up")
+    silver = next(t for t in result.tiers if t.key == "silver")
+    gtm = next(r for r in silver.requirements if r.key == "gtm")
+    assert gtm.applies is False and gtm.met is True
+    gold = next(t for t in result.tiers if t.key == "gold")
+    assert [(r.key, r.met) for r in gold.requirements] == [
+        ("terms", True),
+        ("stories", False),
+        ("revenue", False),
+        ("gtm", False),
+        ("mapping", False),
+    ]
+
+
+def test_invited_silver_needs_the_plan() -> None:
+    start, end = window("annual", ON, 365)
+    facts = gather(items(2, [(date(2025, 6, 1), 600_000, False)]), ON, start, end, True)
+    assert evaluate(TIERS, facts, "registered", {"silver"}, start, end).qualified == "bronze"
+
+
+def test_advancing_needs_the_current_tier() -> None:
+    """SEG-TIER-02: a Bronze partner failing Bronze cannot jump; it moves down."""
+    start, end = window("annual", ON, 365)
+    no_terms = gather(items(3, [(date(2025, 6, 1), 2_000_000, False)]), ON, start, end, False)
+    result = evaluate(TIERS, no_terms, "bronze", set(), start, end)
+    assert (result.qualified, result.direction) == ("registered", "down")
+
+
+def test_expired_certifications_do_not_count() -> None:
+    evidence = [
+        EvidenceItem("certification", date(2024, 1, 1), expires_on=date(2025, 1, 1)),
+        EvidenceItem("certification", date(2025, 1, 1)),
+    ]
+    facts = gather(evidence, ON, *window("annual", ON, 365), agreement_in_effect=True)
+    assert facts.counts[K.CERTIFICATIONS] == 1
