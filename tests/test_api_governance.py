@@ -412,3 +412,26 @@ async def test_rollover_proposes_and_applies(api: Api) -> None:
         member["tierHistory"][-1]["reason"] == f"Program-year {today.year} rollover (SEG-TIER-06)"
     )
     assert member["tierHistory"][-1]["basis"]["window_start"] == f"{today.year - 1}-01-01"
+
+
+async def test_engagement_plan(api: Api) -> None:
+    """CS-AGR-05: due 90 days after the Effective Date when asked; reviewed yearly."""
+    from tests.referral_helpers import referrer
+
+    partner, key, cs = await referrer(api, "Planner")
+    query = """mutation($input: EngagementPlanInput!) { engagementPlan(input: $input) {
+        evidence { kind requestedOn dueOn occurredOn reviewedOn nextReviewOn }
+        userErrors { code } } }"""
+    base = {"programId": cs["id"], "partnerId": partner["id"]}
+    early = await api.gql(query, {"input": {**base, "step": "DELIVER"}}, key=key)
+    assert early["engagementPlan"]["userErrors"][0]["code"] == "INVALID_TRANSITION"
+    mine = await api.gql(query, {"input": {**base, "step": "REQUEST"}}, key=key)
+    assert mine["engagementPlan"]["userErrors"][0]["code"] == "FORBIDDEN"
+    asked = await api.gql(query, {"input": {**base, "step": "REQUEST"}})
+    plan = asked["engagementPlan"]["evidence"][0]
+    requested = date.fromisoformat(plan["requestedOn"])
+    assert date.fromisoformat(plan["dueOn"]) - requested == timedelta(days=90)
+    delivered = await api.gql(query, {"input": {**base, "step": "DELIVER"}}, key=key)
+    plan = delivered["engagementPlan"]["evidence"][0]
+    done = date.fromisoformat(plan["occurredOn"])
+    assert plan["nextReviewOn"] == done.replace(year=done.year + 1).isoformat()

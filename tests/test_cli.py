@@ -113,3 +113,19 @@ def test_templates_sync_and_publish(fresh_database_url: str, tmp_path: Path) -> 
     )
     assert published.returncode == 0, published.stderr
     assert "published termination-notice v2" in published.stdout
+
+
+def test_tiers_rollover_dry_run(fresh_database_url: str) -> None:
+    assert _run(fresh_database_url, "db", "upgrade").returncode == 0
+    assert _run(fresh_database_url, "programs", "load", *map(str, SEED_PROGRAMS)).returncode == 0
+    result = _run(
+        fresh_database_url, "tiers", "rollover", "--year", "2027", "--program", "segment-technology"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "segment-technology 2027: 0 member(s)" in result.stdout
+    assert "proposed (dry run; add --apply)" in result.stdout
+    refused = _run(fresh_database_url, "tiers", "rollover", "--year", "2999", "--apply")
+    assert refused.returncode == 65
+    assert "has not started" in refused.stderr
+    unknown = _run(fresh_database_url, "tiers", "rollover", "--year", "2027", "--program", "nope")
+    assert unknown.returncode == 65

@@ -166,6 +166,20 @@ class RecordCompetingProductNoticeInput:
     partner_id: strawberry.ID | None = None
 
 
+@strawberry.enum(description="A step of the engagement plan (CS-AGR-05).")
+class EngagementPlanStep(enum.Enum):
+    REQUEST = "request"
+    DELIVER = "deliver"
+    REVIEW = "review"
+
+
+@strawberry.input(description="REQUEST (admins), DELIVER (the partner), REVIEW (admins).")
+class EngagementPlanInput:
+    program_id: strawberry.ID
+    partner_id: strawberry.ID
+    step: EngagementPlanStep
+
+
 @strawberry.type(description="Result of evidence mutations.")
 class EvidencePayload:
     evidence: list[Evidence]
@@ -238,6 +252,14 @@ async def _record(session: AsyncSession, actor: Actor, data: Any, csv: bool) -> 
 
 async def _governance(session: AsyncSession, actor: Actor, name: str, data: Any) -> Any:
     partner = _id(getattr(data, "partner_id", None), "Partner", "partnerId")
+    if name == "plan":
+        return await governance.engagement_plan_step(
+            session,
+            actor,
+            partner_id=partner,
+            program_id=_id(data.program_id, "Program", "programId"),
+            step=data.step.value,
+        )
     if name == "invite":
         return await governance.invite(
             session,
@@ -317,6 +339,16 @@ class GovernanceMutations:
         rows, errors = await attempt(info, _record, input, True)
         return EvidencePayload(
             evidence=[Evidence.from_row(r) for r in rows or []], user_errors=_errors(errors)
+        )
+
+    @strawberry.mutation(
+        description="Request, deliver or review an engagement plan: due 90 "
+        "days after the Effective Date, reviewed yearly (CS-AGR-05)."
+    )
+    async def engagement_plan(self, info: Info, input: EngagementPlanInput) -> EvidencePayload:
+        row, errors = await attempt(info, _governance, "plan", input)
+        return EvidencePayload(
+            evidence=[Evidence.from_row(row)] if row else [], user_errors=_errors(errors)
         )
 
     @strawberry.mutation(description="Invite a partner to an invite-only tier or benefit.")

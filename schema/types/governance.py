@@ -21,6 +21,7 @@ from schema.context import Info
 from schema.ids import encode_id
 from schema.types.common import Money, present
 from schema.types.program import MeasureEnum, RequirementKindEnum, Tier
+from services.governance import next_plan_review
 
 
 @strawberry.enum(
@@ -124,6 +125,19 @@ class Evidence:
     expires_on: dt.date | None
     flags: JSON
     created_at: dt.datetime
+    requested_on: dt.date | None = strawberry.field(description="Engagement plans: requested.")
+    due_on: dt.date | None = strawberry.field(description="Engagement plans: due (CS-AGR-05).")
+    reviewed_on: dt.date | None
+
+    row: strawberry.Private[EvidenceRow]
+
+    @strawberry.field(description="Engagement plans: when the next yearly review is due.")
+    async def next_review_on(self, info: Info) -> dt.date | None:
+        if self.row.kind != "engagement_plan":
+            return None
+        program = present(await info.context.loaders.program.load(self.row.program_id))
+        months = (program.definition.get("engagement_plan") or {}).get("review_every_months")
+        return next_plan_review(self.row, months) if months else None
 
     @classmethod
     def from_row(cls, row: EvidenceRow) -> Evidence:
@@ -141,6 +155,10 @@ class Evidence:
             expires_on=row.expires_on,
             flags=JSON(dict(row.flags)),
             created_at=row.created_at,
+            row=row,
+            requested_on=row.requested_on,
+            due_on=row.due_on,
+            reviewed_on=row.reviewed_on,
         )
 
 
