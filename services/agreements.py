@@ -25,6 +25,7 @@ from services.contract_context import agreement_context, termination_context
 from services.documents import render_document, safe_filename
 from services.errors import AgreementErrorCode, UseCaseError
 from services.memberships import program_today, start_membership
+from services.scope import partner_and_program
 
 Code = AgreementErrorCode
 TEXT_MAX = 200
@@ -71,16 +72,7 @@ def _check_signer(signer: Signer) -> Signer:
 async def _partner_and_program(
     session: AsyncSession, actor: Actor, partner_id: uuid.UUID | None, program_id: uuid.UUID
 ) -> tuple[Partner, Program]:
-    partner_id = partner_id or actor.partner_id
-    if partner_id is None:
-        raise _fail("partnerId", Code.REQUIRED, "an admin key must name the partner")
-    partner = await session.get(Partner, partner_id)
-    if partner is None or not actor.may_see_partner(partner.id):
-        raise _fail("partnerId", Code.PARTNER_NOT_FOUND, "no partner has that id")
-    program = await session.get(Program, program_id)
-    if program is None:
-        raise _fail("programId", Code.PROGRAM_NOT_FOUND, "no program has that id")
-    return partner, program
+    return await partner_and_program(session, actor, partner_id, program_id, Code)
 
 
 async def _template(session: AsyncSession, program: Program, kind: str) -> TemplateVersion:

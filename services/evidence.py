@@ -12,10 +12,11 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Evidence, Partner, Program
+from models import Evidence
 from services.actor import Actor
 from services.audit import record
 from services.errors import FieldError, GovernanceErrorCode, UseCaseError
+from services.scope import partner_and_program
 
 Code = GovernanceErrorCode
 KINDS = (
@@ -144,13 +145,7 @@ async def record_evidence(
     paths: list[tuple[str, ...]] | None = None,
 ) -> list[Evidence]:
     """Record evidence for a partner (its own key or an admin); nothing unless all are valid."""
-    partner_id = partner_id or actor.partner_id
-    partner = await session.get(Partner, partner_id) if partner_id else None
-    if partner is None or not actor.may_see_partner(partner.id):
-        raise fail("partnerId", Code.PARTNER_NOT_FOUND, "no partner has that id")
-    program = await session.get(Program, program_id)
-    if program is None:
-        raise fail("programId", Code.PROGRAM_NOT_FOUND, "no program has that id")
+    partner, program = await partner_and_program(session, actor, partner_id, program_id, Code)
     rows, errors = [], []
     for index, item in enumerate(items):
         row, problems = check(item, paths[index] if paths else ("input",), program.currency, today)

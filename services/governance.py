@@ -38,6 +38,7 @@ from services.audit import record
 from services.errors import GovernanceErrorCode
 from services.evidence import fail
 from services.memberships import change_tier, notify, program_today
+from services.scope import partner_and_program
 from services.tier_evaluation import IN_EFFECT, evaluate_membership
 
 Code = GovernanceErrorCode
@@ -46,14 +47,7 @@ Code = GovernanceErrorCode
 async def _scope(
     session: AsyncSession, actor: Actor, partner_id: uuid.UUID | None, program_id: uuid.UUID
 ) -> tuple[Partner, Program]:
-    partner_id = partner_id or actor.partner_id
-    partner = await session.get(Partner, partner_id) if partner_id else None
-    if partner is None or not actor.may_see_partner(partner.id):
-        raise fail("partnerId", Code.PARTNER_NOT_FOUND, "no partner has that id")
-    program = await session.get(Program, program_id)
-    if program is None:
-        raise fail("programId", Code.PROGRAM_NOT_FOUND, "no program has that id")
-    return partner, program
+    return await partner_and_program(session, actor, partner_id, program_id, Code)
 
 
 def _admin(actor: Actor, what: str) -> None:

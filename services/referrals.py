@@ -32,6 +32,7 @@ from services.errors import ReferralErrorCode, UseCaseError
 from services.memberships import program_today
 from services.referral_policy import ReferralPolicy, policy_of
 from services.referral_state import referral_status
+from services.scope import partner_and_program
 
 Code = ReferralErrorCode
 TEXT_MAX = 200
@@ -203,15 +204,7 @@ async def submit_referral(
 ) -> Referral:
     """Record a referral; the first submitter of a client keeps it for the conflict window."""
     form = check_form(form)
-    partner_id = partner_id or actor.partner_id
-    if partner_id is None:
-        raise fail("partnerId", Code.REQUIRED, "an admin key must name the partner")
-    partner = await session.get(Partner, partner_id)
-    if partner is None or not actor.may_see_partner(partner.id):
-        raise fail("partnerId", Code.PARTNER_NOT_FOUND, "no partner has that id")
-    program = await session.get(Program, program_id)
-    if program is None:
-        raise fail("programId", Code.PROGRAM_NOT_FOUND, "no program has that id")
+    partner, program = await partner_and_program(session, actor, partner_id, program_id, Code)
     policy = policy_of(program)
     if policy is None:
         raise fail("programId", Code.NO_REFERRAL_PROGRAM, f"{program.slug} takes no referrals")

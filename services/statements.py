@@ -23,6 +23,7 @@ from services.documents import render_document, safe_filename
 from services.errors import ReferralErrorCode
 from services.memberships import program_today
 from services.referrals import fail
+from services.scope import partner_and_program
 
 Code = ReferralErrorCode
 
@@ -101,13 +102,7 @@ async def generate_commission_statement(
     year: int,
 ) -> Document:
     """Render the statement of a partner's commissions in one calendar year."""
-    partner_id = partner_id or actor.partner_id
-    partner = await session.get(Partner, partner_id) if partner_id else None
-    if partner is None or not actor.may_see_partner(partner.id):
-        raise fail("partnerId", Code.PARTNER_NOT_FOUND, "no partner has that id")
-    program = await session.get(Program, program_id)
-    if program is None:
-        raise fail("programId", Code.PROGRAM_NOT_FOUND, "no program has that id")
+    partner, program = await partner_and_program(session, actor, partner_id, program_id, Code)
     today = program_today(program)
     if not 2000 <= year <= today.year:
         raise fail("year", Code.INVALID_DATE, f"year must be between 2000 and {today.year}")

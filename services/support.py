@@ -28,6 +28,7 @@ from rules.support_hours import Window
 from services.actor import Actor
 from services.audit import record
 from services.errors import SupportErrorCode, UseCaseError
+from services.scope import partner_and_program
 
 Code = SupportErrorCode
 TEXT_MAX = 200
@@ -74,13 +75,7 @@ def clock_of(program: Program, incident: Incident, events: list[IncidentEvent]) 
 async def _scope(
     session: AsyncSession, actor: Actor, partner_id: uuid.UUID | None, program_id: uuid.UUID
 ) -> tuple[Partner, Program]:
-    partner_id = partner_id or actor.partner_id
-    partner = await session.get(Partner, partner_id) if partner_id else None
-    if partner is None or not actor.may_see_partner(partner.id):
-        raise fail("partnerId", Code.PARTNER_NOT_FOUND, "no partner has that id")
-    program = await session.get(Program, program_id)
-    if program is None:
-        raise fail("programId", Code.PROGRAM_NOT_FOUND, "no program has that id")
+    partner, program = await partner_and_program(session, actor, partner_id, program_id, Code)
     policy(program)
     return partner, program
 
