@@ -36,6 +36,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         readers,
         store,
         links,
+        settings.delivery_policy(),
         multipart_uploads_enabled=True,
         schema=schema,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,

@@ -233,6 +233,41 @@ def _rollover_cmd(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _worker(args: argparse.Namespace) -> int:
+    import httpx
+
+    from services.webhooks import run_once
+
+    settings = get_settings()
+    engine = make_async_engine(settings.database_url)
+    sessionmaker = make_sessionmaker(engine)
+    policy = settings.delivery_policy()
+    total: dict[str, int] = {}
+    try:
+        async with httpx.AsyncClient(follow_redirects=False) as client:
+            while True:
+                counts = await run_once(sessionmaker, client, policy, args.batch)
+                for status, count in counts.items():
+                    total[status] = total.get(status, 0) + count
+                if counts:
+                    print(", ".join(f"{k}: {v}" for k, v in sorted(counts.items())), flush=True)
+                if args.once:
+                    break
+                if not counts:
+                    await asyncio.sleep(args.interval)
+    finally:
+        await engine.dispose()
+    print(f"worker done: {', '.join(f'{k}: {v}' for k, v in sorted(total.items())) or 'idle'}")
+    return 0
+
+
+def _worker_cmd(args: argparse.Namespace) -> int:
+    try:
+        return asyncio.run(_worker(args))
+    except KeyboardInterrupt:
+        return 0
+
+
 def _schema(args: argparse.Namespace) -> int:
     from schema import build_schema
 
@@ -340,6 +375,20 @@ def build_parser() -> argparse.ArgumentParser:
     roll.add_argument("--program", help="one program slug (default: every program)")
     roll.add_argument("--apply", action="store_true", help="apply the proposals")
     roll.set_defaults(func=_rollover_cmd)
+
+    worker = sub.add_parser(
+        "worker",
+        help="deliver webhook events (run one or more)",
+        description="Deliver due webhook events with Standard Webhooks signatures, retrying "
+        "with exponential backoff and jitter. Several workers may run at once: each claims its "
+        "deliveries, so no event is sent twice concurrently.",
+    )
+    worker.add_argument("--once", action="store_true", help="one pass, then exit")
+    worker.add_argument(
+        "--interval", type=float, default=2.0, help="seconds to sleep when idle (default 2)"
+    )
+    worker.add_argument("--batch", type=int, default=50, help="deliveries per pass (default 50)")
+    worker.set_defaults(func=_worker_cmd)
 
     schema = sub.add_parser("schema", help="print or write the GraphQL schema (SDL)")
     schema.add_argument("action", choices=["export"])

@@ -17,6 +17,7 @@ from schema.context import Context
 from services.actor import Actor
 from services.api_keys import authenticate
 from services.download_links import DownloadLinks
+from services.webhooks import DeliveryPolicy
 
 BEARER = "bearer "
 
@@ -46,9 +47,11 @@ class GraphQLView(GraphQL[Context, None]):
         readers: async_sessionmaker[AsyncSession],
         store: BlobStore,
         links: DownloadLinks,
+        delivery_policy: DeliveryPolicy,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self.delivery_policy = delivery_policy
         self.sessionmaker = sessionmaker
         self.readers = readers
         self.store = store
@@ -86,6 +89,7 @@ class GraphQLView(GraphQL[Context, None]):
                 base_url=str(request.base_url).rstrip("/"),
                 client_ip=request.client.host if request.client else None,
                 user_agent=request.headers.get("user-agent"),
+                delivery_policy=self.delivery_policy,
             )
             response = await super().run(request, ctx, root_value)
         response.headers["x-request-id"] = request_id

@@ -10,6 +10,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from services.webhooks import DeliveryPolicy
+
 DEFAULT_DATA_DIR = Path("var")
 
 
@@ -46,6 +48,17 @@ class Settings(BaseSettings):
         alias="PARTNERGRAPH_SOFFICE",
         description="LibreOffice binary for PDF conversion; found on PATH when unset.",
     )
+    webhooks_allow_private: bool = Field(
+        default=False,
+        alias="PARTNERGRAPH_WEBHOOKS_ALLOW_PRIVATE",
+        description="Development only: let webhook URLs point to loopback or private addresses.",
+    )
+    webhook_max_attempts: int = Field(
+        default=8, ge=1, le=50, alias="PARTNERGRAPH_WEBHOOK_MAX_ATTEMPTS"
+    )
+    webhook_disable_after: int = Field(
+        default=5, ge=1, le=1000, alias="PARTNERGRAPH_WEBHOOK_DISABLE_AFTER"
+    )
     log_level: str = Field(default="info", alias="PARTNERGRAPH_LOG_LEVEL")
     sql_echo: bool = Field(default=False, alias="PARTNERGRAPH_SQL_ECHO")
 
@@ -66,6 +79,14 @@ class Settings(BaseSettings):
             path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
             path.chmod(0o600)
         return path.read_text(encoding="utf-8").strip().encode()
+
+    def delivery_policy(self) -> DeliveryPolicy:
+        """How the webhook worker delivers."""
+        return DeliveryPolicy(
+            max_attempts=self.webhook_max_attempts,
+            disable_after_failures=self.webhook_disable_after,
+            allow_private=self.webhooks_allow_private,
+        )
 
     @property
     def graphiql_enabled(self) -> bool:

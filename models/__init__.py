@@ -32,6 +32,7 @@ from models.support import (
     SupportContact,
     SupportProfile,
 )
+from models.webhooks import DeliveryAttempt, OutboxEvent, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "Acceptance",
@@ -46,6 +47,7 @@ __all__ = [
     "ClientPayment",
     "Commission",
     "CompetingProductNotice",
+    "DeliveryAttempt",
     "Document",
     "Evidence",
     "Incident",
@@ -56,6 +58,7 @@ __all__ = [
     "Membership",
     "Notification",
     "OpportunityKey",
+    "OutboxEvent",
     "Partner",
     "Payout",
     "Program",
@@ -71,4 +74,6 @@ __all__ = [
     "TierChange",
     "UsageReport",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

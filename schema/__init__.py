@@ -19,6 +19,7 @@ from schema.mutations.partners import PartnerMutations
 from schema.mutations.referrals import ReferralMutations
 from schema.mutations.support import SupportMutations
 from schema.mutations.templates import TemplateMutations
+from schema.mutations.webhooks import WebhookMutations
 from schema.queries import Query
 from schema.types.agreement import Acceptance, Agreement, Document
 from schema.types.partner import Membership, Partner, TierChange
@@ -39,6 +40,7 @@ class Mutation(
     ReferralMutations,
     SupportMutations,
     GovernanceMutations,
+    WebhookMutations,
 ):
     """Every mutation takes one `input` and returns a payload with `userErrors`."""
 

@@ -14,6 +14,7 @@ from models.blobs import BlobStore
 from schema.loaders import Loaders
 from services.actor import Actor
 from services.download_links import DownloadLinks
+from services.webhooks import DeliveryPolicy
 
 T = TypeVar("T")
 
@@ -28,6 +29,7 @@ class Context:
     store: BlobStore
     links: DownloadLinks
     base_url: str = ""
+    delivery_policy: DeliveryPolicy = field(default_factory=DeliveryPolicy)
     client_ip: str | None = None
     user_agent: str | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)

@@ -6,13 +6,13 @@ import base64
 import binascii
 import uuid
 
+from rules.global_ids import global_id
 from schema.errors import CodedError, invalid_id
 
 
 def encode_id(type_name: str, ident: uuid.UUID) -> str:
     """The global ID of the `type_name` object with database id `ident`."""
-    raw = f"{type_name}:{ident.hex}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return global_id(type_name, ident)
 
 
 def decode_id(value: str) -> tuple[str, uuid.UUID]:

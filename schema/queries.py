@@ -31,6 +31,7 @@ from models.queries import (
     partners_query,
     referrals_query,
     usage_over_cap,
+    webhook_endpoints_of,
 )
 from rules.enums import ApiKeyRole
 from rules.escalation import is_overdue
@@ -39,6 +40,7 @@ from schema.context import Info
 from schema.errors import CodedError
 from schema.ids import expect_id
 from schema.mutations.templates import TemplateVersion
+from schema.mutations.webhooks import WebhookEndpoint
 from schema.node import resolve_node
 from schema.pagination import Connection, build_connection, check_slice, page_request
 from schema.types.common import Node
@@ -448,6 +450,14 @@ class Query:
             lambda s: mdf_requests_of(s, program_id, None if actor.is_admin else actor.partner_id)
         )
         return [MdfRequest.from_row(r) for r in rows]
+
+    @strawberry.field(description="The caller's webhook endpoints (admin keys: all).")
+    async def webhook_endpoints(self, info: Info) -> list[WebhookEndpoint]:
+        actor = info.context.actor
+        rows = await info.context.loaders.read(
+            lambda s: webhook_endpoints_of(s, actor.partner_id, actor.is_admin)
+        )
+        return [WebhookEndpoint.from_row(r) for r in rows]
 
     @strawberry.field(description="Active opportunities of a program (admin keys; CS-REF-03).")
     async def active_opportunities(

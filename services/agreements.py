@@ -17,6 +17,7 @@ from models.blobs import BlobStore
 from rules.agreement_terms import AgreementStatus, TerminationReason, non_renewal_deadline
 from rules.agreement_terms import term_index as _term_index
 from rules.enums import MembershipStatus
+from rules.global_ids import global_id
 from services import templates
 from services.actor import Actor
 from services.agreement_state import agreement_spec, cap_of, state_of, terms_of
@@ -25,6 +26,7 @@ from services.contract_context import agreement_context, termination_context
 from services.documents import render_document, safe_filename
 from services.errors import AgreementErrorCode, UseCaseError
 from services.memberships import program_today, start_membership
+from services.outbox import emit
 from services.scope import partner_and_program
 
 Code = AgreementErrorCode
@@ -316,6 +318,17 @@ async def accept_agreement(
         event="acceptAgreement",
     )
     await _activate_membership(session, actor, partner, program, spec, today)
+    await emit(
+        session,
+        "agreement.accepted",
+        partner.id,
+        {
+            "agreement": global_id("Agreement", agreement.id),
+            "kind": kind,
+            "effectiveDate": agreement.effective_on.isoformat() if agreement.effective_on else None,
+            "templateVersion": acceptance.template_version,
+        },
+    )
     return acceptance
 
 
@@ -444,6 +457,17 @@ async def decide_application(
         event="decideApplication",
     )
     await _activate_membership(session, actor, partner, program, spec, today)
+    await emit(
+        session,
+        "agreement.accepted",
+        partner.id,
+        {
+            "agreement": global_id("Agreement", agreement.id),
+            "kind": agreement.kind,
+            "effectiveDate": today.isoformat(),
+            "approved": True,
+        },
+    )
     return agreement
 
 
@@ -613,4 +637,15 @@ async def terminate_agreement(
         },
     )
     document.audit_event_id = audit.id
+    await emit(
+        session,
+        "agreement.terminated",
+        partner.id,
+        {
+            "agreement": global_id("Agreement", agreement.id),
+            "reason": reason.value,
+            "noticeDate": deemed.isoformat(),
+            "endsOn": ending.ends_on.isoformat(),
+        },
+    )
     return agreement

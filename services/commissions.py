@@ -27,6 +27,7 @@ from models.base import utcnow
 from rules import commissions as engine
 from rules.agreement_terms import TerminationReason
 from rules.dates import add_months
+from rules.global_ids import global_id
 from rules.money import round_money
 from rules.ncr import RevenueItem, billed_total, known_kinds, net_commissionable_revenue
 from rules.referral_state import ReferralStatus
@@ -35,6 +36,7 @@ from services.agreement_state import state_of
 from services.audit import record
 from services.errors import ReferralErrorCode
 from services.memberships import program_today
+from services.outbox import emit
 from services.referral_policy import ReferralPolicy, policy_of
 from services.referral_state import referral_status
 from services.referrals import fail, load_referral
@@ -427,6 +429,17 @@ async def record_client_payment(
     if commission is not None and commission.payable_on is None and billed > 0 and paid >= billed:
         commission.payable_on = received_on
         commission.due_on = received_on + timedelta(days=policy.payment_due_days)
+        await emit(
+            session,
+            "commission.payable",
+            commission.partner_id,
+            {
+                "commission": global_id("Commission", commission.id),
+                "amount": str(commission.amount),
+                "currency": commission.currency,
+                "dueDate": commission.due_on.isoformat(),
+            },
+        )
     await record(
         session,
         actor,
@@ -581,6 +594,17 @@ async def record_payout(
             "withholding": [None, str(withholding)],
             "set_off": [None, str(offset)],
             "net": [None, str(payout.net)],
+        },
+    )
+    await emit(
+        session,
+        "commission.paid",
+        commission.partner_id,
+        {
+            "commission": global_id("Commission", commission.id),
+            "paidOn": paid_on.isoformat(),
+            "net": str(payout.net),
+            "currency": commission.currency,
         },
     )
     return payout

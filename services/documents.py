@@ -13,7 +13,9 @@ from contract_templates.renderer import TemplateError, TemplateInfo, analyze, re
 from models import Document, TemplateVersion
 from models.base import utcnow
 from models.blobs import BlobStore
+from rules.global_ids import global_id
 from services.errors import AgreementErrorCode, UseCaseError
+from services.outbox import emit
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -62,6 +64,17 @@ async def render_document(
     )
     session.add(document)
     await session.flush()
+    await emit(
+        session,
+        "document.generated",
+        partner_id,
+        {
+            "document": global_id("Document", document.id),
+            "kind": document.kind,
+            "sha256": digest,
+            "event": event,
+        },
+    )
     return document
 
 

@@ -209,3 +209,16 @@ class GovernanceErrorCode(enum.StrEnum):
     INVALID_TRANSITION = "invalid_transition"
     MEMBERSHIP_ENDED = "membership_ended"
     NO_USAGE_CAPS = "no_usage_caps"
+
+
+class WebhookErrorCode(enum.StrEnum):
+    """Why a webhook action was refused."""
+
+    REQUIRED = "required"
+    TOO_LONG = "too_long"
+    INVALID_ID = "invalid_id"
+    INVALID_URL = "invalid_url"
+    URL_NOT_ALLOWED = "url_not_allowed"
+    UNKNOWN_EVENT_TYPE = "unknown_event_type"
+    NOT_FOUND = "not_found"
+    FORBIDDEN = "forbidden"

@@ -14,9 +14,11 @@ from models import Membership, Notification, Partner, Program, Tier, TierChange
 from models.base import utcnow
 from rules import tiers as tier_rules
 from rules.enums import ENDED_STATUSES, MembershipStatus
+from rules.global_ids import global_id
 from services.actor import Actor
 from services.audit import record
 from services.errors import MembershipErrorCode, UseCaseError
+from services.outbox import emit
 
 REASON_MAX = 1000
 Code = MembershipErrorCode
@@ -227,6 +229,17 @@ async def change_tier(
             "to": target.key,
             "reason": text,
             "effective_on": when.isoformat(),
+        },
+    )
+    await emit(
+        session,
+        "tier.changed",
+        membership.partner_id,
+        {
+            "membership": global_id("Membership", membership.id),
+            "from": current.key,
+            "to": target.key,
+            "effectiveOn": when.isoformat(),
         },
     )
     return membership, change

@@ -24,12 +24,14 @@ from models.base import utcnow
 from rules.agreement_terms import AgreementStatus
 from rules.client_identity import client_keys
 from rules.dates import add_months
+from rules.global_ids import global_id
 from rules.referral_state import ReferralStatus
 from services.actor import Actor
 from services.agreement_state import agreement_spec, state_of
 from services.audit import record
 from services.errors import ReferralErrorCode, UseCaseError
 from services.memberships import program_today
+from services.outbox import emit
 from services.referral_policy import ReferralPolicy, policy_of
 from services.referral_state import referral_status
 from services.scope import partner_and_program
@@ -273,6 +275,11 @@ async def submit_referral(
             "conflicts_with": [None, str(blocking.id) if blocking else None],
         },
     )
+    ref = {"referral": global_id("Referral", referral.id)}
+    await emit(session, "referral.submitted", partner.id, {**ref, "primary": referral.is_primary})
+    if blocking is not None:
+        # The partner learns only that its referral conflicts (CS-REF-04), never with whom.
+        await emit(session, "referral.conflicting", partner.id, ref)
     return referral
 
 
@@ -334,6 +341,15 @@ async def decide_referral(
         "Referral",
         referral.id,
         {"decision": [None, "approved" if approve else "rejected"], "reason": [None, reason]},
+    )
+    await emit(
+        session,
+        "referral.decided",
+        referral.partner_id,
+        {
+            "referral": global_id("Referral", referral.id),
+            "decision": "approved" if approve else "rejected",
+        },
     )
     return referral
 
@@ -448,7 +464,20 @@ async def sweep(session: AsyncSession, today_of: dict[uuid.UUID, date]) -> dict[
                 .where(Referral.id == referral_id, Referral.deemed_rejected_on.is_(None))
                 .values(deemed_rejected_on=_next_day(deadline))
             )
-            counts["deemed_rejected"] += int(getattr(done, "rowcount", 0) or 0)
+            if getattr(done, "rowcount", 0):
+                counts["deemed_rejected"] += 1
+                partner_id = await session.scalar(
+                    select(Referral.partner_id).where(Referral.id == referral_id)
+                )
+                await emit(
+                    session,
+                    "referral.deemed_rejected",
+                    partner_id,
+                    {
+                        "referral": global_id("Referral", referral_id),
+                        "deadline": deadline.isoformat() if deadline else None,
+                    },
+                )
         stale = await session.execute(
             select(Referral.id, Referral.meeting_deadline).where(
                 Referral.program_id == program_id,

@@ -24,10 +24,12 @@ from models import (
 from models.base import utcnow
 from models.blobs import BlobStore
 from rules.escalation import IncidentClock, escalation_opens_at
+from rules.global_ids import global_id
 from rules.support_hours import Window
 from services.actor import Actor
 from services.audit import record
 from services.errors import SupportErrorCode, UseCaseError
+from services.outbox import emit
 from services.scope import partner_and_program
 
 Code = SupportErrorCode
@@ -489,6 +491,12 @@ async def escalate(
         "Incident",
         incident.id,
         {"escalation": [None, name], "at": [None, when.isoformat()]},
+    )
+    await emit(
+        session,
+        "incident.escalated",
+        incident.partner_id,
+        {"incident": global_id("Incident", incident.id), "level": level, "levelName": name},
     )
     return incident
 

@@ -192,17 +192,25 @@ class Api:
 
 
 @pytest.fixture
+def api_settings(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Extra settings for the app under test (parametrize indirectly to change them)."""
+    return dict(getattr(request, "param", {}))
+
+
+@pytest.fixture
 async def api(
     engine: AsyncEngine,
     sessionmaker: async_sessionmaker[AsyncSession],
     database_url: str,
     seeded: None,
     tmp_path: Path,
+    api_settings: dict[str, Any],
 ) -> AsyncIterator[Api]:
     settings = Settings(
         database_url=database_url,
         PARTNERGRAPH_DATA_DIR=tmp_path / "data",
         PARTNERGRAPH_SECRET_KEY="test-signing-key",
+        **api_settings,
     )
     app = create_app(settings, engine=engine)
     transport = httpx.ASGITransport(app=app)
