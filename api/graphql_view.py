@@ -14,6 +14,7 @@ from strawberry.types.unset import UNSET
 
 from models.blobs import BlobStore
 from schema.context import Context
+from services import idempotency
 from services.actor import Actor
 from services.api_keys import authenticate
 from services.download_links import DownloadLinks
@@ -28,6 +29,13 @@ def bearer_token(request: Request) -> str | None:
     if header.lower().startswith(BEARER):
         return header[len(BEARER) :].strip() or None
     return request.headers.get("x-api-key") or None
+
+
+def error_response(status: int, code: str, message: str) -> JSONResponse:
+    """A GraphQL-shaped error answer outside execution."""
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status
+    )
 
 
 def unauthenticated(message: str) -> JSONResponse:
@@ -91,6 +99,62 @@ class GraphQLView(GraphQL[Context, None]):
                 user_agent=request.headers.get("user-agent"),
                 delivery_policy=self.delivery_policy,
             )
-            response = await super().run(request, ctx, root_value)
+            key = request.headers.get("idempotency-key")
+            if key is None or request.method != "POST" or actor.key_id is None:
+                response = await super().run(request, ctx, root_value)
+            else:
+                response = await self._idempotent(request, ctx, root_value, actor.key_id, key)
         response.headers["x-request-id"] = request_id
+        return response
+
+    async def _idempotent(
+        self, request: Request, ctx: Context, root_value: Any, api_key_id: uuid.UUID, key: str
+    ) -> Response:
+        """Run a request under an `Idempotency-Key`: first time for real, then replayed."""
+        if not 1 <= len(key) <= idempotency.KEY_MAX:
+            return error_response(
+                400,
+                "INVALID_IDEMPOTENCY_KEY",
+                f"an Idempotency-Key is 1 to {idempotency.KEY_MAX} characters",
+            )
+        fingerprint = idempotency.request_hash(
+            request.method,
+            request.url.path,
+            request.headers.get("content-type", ""),
+            await request.body(),
+        )
+        decision = await idempotency.begin(self.sessionmaker, api_key_id, key, fingerprint)
+        if decision.outcome is idempotency.Outcome.MISMATCH:
+            return error_response(
+                422,
+                "IDEMPOTENCY_KEY_REUSED",
+                "this Idempotency-Key was used with a different request",
+            )
+        if decision.outcome is idempotency.Outcome.IN_PROGRESS:
+            return error_response(
+                409,
+                "IDEMPOTENCY_IN_PROGRESS",
+                "a request with this Idempotency-Key is still running",
+            )
+        if decision.outcome is idempotency.Outcome.REPLAY:
+            return Response(
+                decision.body or "",
+                status_code=decision.status or 200,
+                media_type=decision.content_type,
+                headers={"idempotent-replayed": "true"},
+            )
+        try:
+            response = await super().run(request, ctx, root_value)
+        except BaseException:
+            await idempotency.release(self.sessionmaker, api_key_id, key)
+            raise
+        assert isinstance(response, Response)
+        await idempotency.finish(
+            self.sessionmaker,
+            api_key_id,
+            key,
+            response.status_code,
+            response.media_type or response.headers.get("content-type", ""),
+            bytes(response.body).decode("utf-8"),
+        )
         return response

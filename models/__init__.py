@@ -22,6 +22,7 @@ from models.governance import (
     Notification,
     UsageReport,
 )
+from models.idempotency import IdempotencyRecord
 from models.partner import Membership, Partner, TierChange
 from models.program import Benefit, Program, Requirement, Tier
 from models.referral import ActiveOpportunity, ClientClaim, OpportunityKey, Referral
@@ -50,6 +51,7 @@ __all__ = [
     "DeliveryAttempt",
     "Document",
     "Evidence",
+    "IdempotencyRecord",
     "Incident",
     "IncidentAttachment",
     "IncidentEvent",

@@ -24,5 +24,6 @@ class AuditEvent(IdMixin, Base):
     actor_key_id: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
     actor_role: Mapped[str] = mapped_column(String(16))
     actor_partner_id: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
+    partner_id: Mapped[uuid.UUID | None] = mapped_column(nullable=True, index=True)
     request_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -12,18 +12,21 @@ from typing import Any
 import strawberry
 from sqlalchemy import func, select
 
+from models import AuditEvent as AuditRow
 from models import Incident as IncidentRow
 from models import Partner as PartnerRow
 from models import Program as ProgramRow
 from models import Referral as ReferralRow
 from models.base import utcnow
 from models.paging import OrderColumn, count, fetch_page
+from models.queries import AuditFilter as AuditQuery
 from models.queries import IncidentFilter as IncidentQuery
 from models.queries import PartnerFilter as PartnerQuery
 from models.queries import ReferralFilter as ReferralQuery
 from models.queries import (
     all_programs,
     all_templates,
+    audit_query,
     incident_ids,
     incidents_query,
     list_opportunities,
@@ -38,11 +41,12 @@ from rules.escalation import is_overdue
 from rules.referral_state import ReferralStatus
 from schema.context import Info
 from schema.errors import CodedError
-from schema.ids import expect_id
+from schema.ids import decode_id, expect_id
 from schema.mutations.templates import TemplateVersion
 from schema.mutations.webhooks import WebhookEndpoint
 from schema.node import resolve_node
 from schema.pagination import Connection, build_connection, check_slice, page_request
+from schema.types.audit import AuditEvent
 from schema.types.common import Node
 from schema.types.governance import EvaluationMode, MdfRequest, TierEvaluation, UsageReport
 from schema.types.partner import Membership, MembershipStatusEnum, Partner
@@ -239,6 +243,17 @@ async def _incident_filter(info: Info, data: IncidentFilterInput) -> IncidentQue
     late_set = set(late)
     others = await info.context.loaders.read(lambda s: incident_ids(s, where))
     return replace(where, only_ids=tuple(i for i in others if i not in late_set))
+
+
+@strawberry.input(description="Narrow the audit log.")
+class AuditFilterInput:
+    object: strawberry.ID | None = strawberry.field(
+        default=None, description="Global ID of an object."
+    )
+    object_type: str | None = None
+    operation: str | None = strawberry.field(default=None, description="e.g. changeTier.")
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
 
 
 @strawberry.type
@@ -450,6 +465,48 @@ class Query:
             lambda s: mdf_requests_of(s, program_id, None if actor.is_admin else actor.partner_id)
         )
         return [MdfRequest.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="The audit log, newest first: admin keys see every event, "
+        "partner keys the events on their own objects. Nothing can change it."
+    )
+    async def audit_events(
+        self,
+        info: Info,
+        filter: AuditFilterInput | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[AuditEvent]:
+        page_args = check_slice(first, after, last, before)
+        data = filter or AuditFilterInput()
+        actor = info.context.actor
+        object_id = None
+        if data.object is not None:
+            object_id = str(decode_id(data.object)[1])
+        where = AuditQuery(
+            partner_id=None if actor.is_admin else actor.partner_id,
+            object_type=data.object_type,
+            object_id=object_id,
+            operation=data.operation,
+            since=data.since,
+            until=data.until,
+        )
+        order_name = "occurred_at:desc"
+        request = page_request(page_args, order_name, 2, _parse_time_key)
+        query = audit_query(where)
+        columns: list[OrderColumn] = [AuditRow.occurred_at, AuditRow.id]
+        page = await info.context.loaders.read(
+            lambda s: fetch_page(s, query, columns, request, descending=True)
+        )
+        return build_connection(
+            page,
+            order_name,
+            lambda row: (row.occurred_at.isoformat(), str(row.id)),
+            AuditEvent.from_row,
+            lambda: info.context.loaders.read(lambda s: count(s, query)),
+        )
 
     @strawberry.field(description="The caller's webhook endpoints (admin keys: all).")
     async def webhook_endpoints(self, info: Info) -> list[WebhookEndpoint]:

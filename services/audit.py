@@ -7,9 +7,39 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+import models
 from models import AuditEvent
 from models.base import utcnow
 from services.actor import Actor
+
+# Object types whose rows name the partner they belong to (`partner_id`), or lead to one.
+_OWNED = (
+    "Membership",
+    "Agreement",
+    "Referral",
+    "Incident",
+    "Commission",
+    "MdfRequest",
+    "AccessRequest",
+    "WebhookEndpoint",
+)
+
+
+async def subject_partner(
+    session: AsyncSession, object_type: str, object_id: uuid.UUID
+) -> uuid.UUID | None:
+    """The partner an audited object belongs to, if any."""
+    if object_type == "Partner":
+        return object_id
+    if object_type in _OWNED:
+        row = await session.get(getattr(models, object_type), object_id)
+        return getattr(row, "partner_id", None) if row is not None else None
+    if object_type == "QualifiedAgreement":
+        qualified = await session.get(models.QualifiedAgreement, object_id)
+        if qualified is not None:
+            referral = await session.get(models.Referral, qualified.referral_id)
+            return referral.partner_id if referral is not None else None
+    return None
 
 
 async def record(
@@ -30,6 +60,7 @@ async def record(
         actor_key_id=actor.key_id,
         actor_role=actor.role.value,
         actor_partner_id=actor.partner_id,
+        partner_id=await subject_partner(session, object_type, object_id) or actor.partner_id,
         request_id=actor.request_id,
         changes=changes,
     )
