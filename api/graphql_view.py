@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
+from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -12,6 +14,14 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.types.unset import UNSET
 
+from api.negotiation import (
+    GRAPHQL_RESPONSE,
+    content_type_problem,
+    decode_json,
+    graphql_response_status,
+    negotiate,
+    params_problem,
+)
 from models.blobs import BlobStore
 from schema.context import Context
 from services import idempotency
@@ -31,11 +41,30 @@ def bearer_token(request: Request) -> str | None:
     return request.headers.get("x-api-key") or None
 
 
-def error_response(status: int, code: str, message: str) -> JSONResponse:
+def error_response(
+    status: int, code: str, message: str, media_type: str = "application/json"
+) -> JSONResponse:
     """A GraphQL-shaped error answer outside execution."""
-    return JSONResponse(
+    response = JSONResponse(
         {"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status
     )
+    response.headers["content-type"] = f"{media_type}; charset=utf-8"
+    return response
+
+
+def is_mutation(query: str, operation_name: str | None) -> bool:
+    """Whether a GET request asks for a mutation (refused: 405, Allow: POST)."""
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return False
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    chosen = [
+        o
+        for o in operations
+        if operation_name is None or (o.name is not None and o.name.value == operation_name)
+    ]
+    return bool(chosen) and chosen[0].operation is OperationType.MUTATION
 
 
 def unauthenticated(message: str) -> JSONResponse:
@@ -56,9 +85,13 @@ class GraphQLView(GraphQL[Context, None]):
         store: BlobStore,
         links: DownloadLinks,
         delivery_policy: DeliveryPolicy,
+        max_body_bytes: int = 1024 * 1024,
+        max_upload_bytes: int = 12 * 1024 * 1024,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self.max_body_bytes = max_body_bytes
+        self.max_upload_bytes = max_upload_bytes
         self.delivery_policy = delivery_policy
         self.sessionmaker = sessionmaker
         self.readers = readers
@@ -73,9 +106,19 @@ class GraphQLView(GraphQL[Context, None]):
         adapter = self.request_adapter_class(request)
         if self.graphql_ide and self.should_render_graphql_ide(adapter):
             return await self.render_graphql_ide(request)
+        media_type = negotiate(request.headers.get("accept"))
+        if media_type is None:
+            return error_response(
+                406,
+                "NOT_ACCEPTABLE",
+                "accept application/graphql-response+json or application/json",
+            )
         token = bearer_token(request)
         if token is None:
             return unauthenticated("send an API key as `Authorization: Bearer <key>`")
+        refusal = await self._check_request(request)
+        if refusal is not None:
+            return refusal
         async with self.readers() as session:
             actor = await authenticate(session, token)
             if actor is None:
@@ -104,7 +147,69 @@ class GraphQLView(GraphQL[Context, None]):
                 response = await super().run(request, ctx, root_value)
             else:
                 response = await self._idempotent(request, ctx, root_value, actor.key_id, key)
+        response = self._shape(response, media_type)
         response.headers["x-request-id"] = request_id
+        return response
+
+    async def _check_request(self, request: Request) -> Response | None:
+        """Refuse what GraphQL over HTTP does not accept, before anything runs."""
+        if request.method == "GET":
+            query = request.query_params.get("query")
+            if not query:
+                return error_response(400, "BAD_REQUEST", "`query` is required")
+            if is_mutation(query, request.query_params.get("operationName")):
+                response = error_response(405, "METHOD_NOT_ALLOWED", "mutations are sent with POST")
+                response.headers["allow"] = "POST"
+                return response
+            return None
+        problem = content_type_problem(request.headers.get("content-type"), dict(request.headers))
+        if problem is not None:
+            return error_response(415, "UNSUPPORTED_MEDIA_TYPE", problem)
+        multipart = request.headers.get("content-type", "").lower().startswith("multipart/")
+        limit = self.max_upload_bytes if multipart else self.max_body_bytes
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            return error_response(413, "PAYLOAD_TOO_LARGE", f"the body exceeds {limit} bytes")
+        body = await request.body()
+        if len(body) > limit:
+            return error_response(413, "PAYLOAD_TOO_LARGE", f"the body exceeds {limit} bytes")
+        if multipart:
+            return None
+        decoded, problem = decode_json(body)
+        problem = problem or params_problem(decoded)
+        if problem is not None:
+            return error_response(400, "BAD_REQUEST", problem)
+        return None
+
+    def _shape(self, response: Response, media_type: str) -> Response:
+        """Answer in the negotiated media type, with the GraphQL-over-HTTP status codes."""
+        raw = bytes(response.body) if hasattr(response, "body") else b""
+        content_type = response.headers.get("content-type", "")
+        if not content_type.startswith(("application/json", GRAPHQL_RESPONSE)):
+            # strawberry's own plain-text refusals become coded JSON errors
+            return error_response(
+                response.status_code,
+                "BAD_REQUEST",
+                raw.decode("utf-8", "replace") or "bad request",
+                media_type,
+            )
+        if media_type == GRAPHQL_RESPONSE and response.status_code == 200:
+            body, _ = decode_json(raw)
+            if isinstance(body, dict):
+                status = graphql_response_status(body)
+                if status != 200 and body.get("data") is None:
+                    body.pop("data", None)
+                    raw = json.dumps(body).encode()
+                response = Response(
+                    raw,
+                    status_code=status,
+                    headers={
+                        k: v
+                        for k, v in response.headers.items()
+                        if k.lower() not in ("content-length", "content-type")
+                    },
+                )
+        response.headers["content-type"] = f"{media_type}; charset=utf-8"
         return response
 
     async def _idempotent(

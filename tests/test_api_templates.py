@@ -40,7 +40,10 @@ async def upload(api: Api, template_id: str, data: bytes, key: str | None = None
             "map": json.dumps({"0": ["variables.input.file"]}),
         },
         files={"0": ("template.docx", data, "application/octet-stream")},
-        headers={"Authorization": f"Bearer {key or api.admin_key}"},
+        headers={
+            "Authorization": f"Bearer {key or api.admin_key}",
+            "GraphQL-Require-Preflight": "1",
+        },
     )
 
 

@@ -1,0 +1,119 @@
+"""GraphQL over HTTP: media types, request checks and status codes (the GraphQL-over-HTTP spec)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON = "application/json"
+SUPPORTED = (GRAPHQL_RESPONSE, JSON)
+PREFLIGHT_HEADER = "graphql-require-preflight"
+
+
+def negotiate(accept: str | None) -> str | None:
+    """The response media type for an Accept header; None when nothing acceptable is offered.
+
+    No Accept header, `*/*` and `application/*` get application/graphql-response+json.
+    """
+    if not accept or not accept.strip():
+        return GRAPHQL_RESPONSE
+    best: tuple[float, int, str] | None = None
+    for position, item in enumerate(accept.split(",")):
+        parts = [p.strip() for p in item.split(";")]
+        media = parts[0].lower()
+        quality = 1.0
+        for param in parts[1:]:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if quality <= 0:
+            continue
+        if media in ("*/*", "application/*"):
+            choice = GRAPHQL_RESPONSE
+        elif media in SUPPORTED:
+            choice = media
+        else:
+            continue
+        rank = (quality, -position, choice)
+        if best is None or rank[:2] > best[:2]:
+            best = rank
+    return None if best is None else best[2]
+
+
+def content_type_problem(content_type: str | None, headers: dict[str, str]) -> str | None:
+    """Why a POST body's content type is refused (415), or None.
+
+    JSON (UTF-8) is the request format. multipart/form-data (file uploads) is a "simple"
+    content type a browser form can send across sites, so it also needs the
+    `GraphQL-Require-Preflight` header, which forces a CORS preflight (CSRF).
+    """
+    if not content_type:
+        return "send Content-Type: application/json"
+    media, _, params = content_type.partition(";")
+    media = media.strip().lower()
+    if media == JSON:
+        charset = [
+            p.split("=", 1)[1].strip().strip('"').lower()
+            for p in params.split(";")
+            if p.strip().lower().startswith("charset=")
+        ]
+        if charset and charset[0] not in ("utf-8", "utf8"):
+            return "only the utf-8 charset is accepted"
+        return None
+    if media == "multipart/form-data":
+        if PREFLIGHT_HEADER not in headers:
+            return (
+                "multipart uploads need the GraphQL-Require-Preflight header "
+                "(cross-site request protection)"
+            )
+        return None
+    return f"{media} is not accepted: send application/json"
+
+
+def params_problem(body: Any) -> str | None:
+    """Why a decoded GraphQL-over-HTTP request body is malformed (400), or None."""
+    if isinstance(body, list):
+        return "batched requests are not accepted; send one operation per request"
+    if not isinstance(body, dict):
+        return "the body must be a JSON object"
+    query = body.get("query")
+    if not isinstance(query, str) or not query.strip():
+        return "`query` must be a non-empty string"
+    if body.get("operationName") is not None and not isinstance(body["operationName"], str):
+        return "`operationName` must be a string"
+    for name in ("variables", "extensions"):
+        if body.get(name) is not None and not isinstance(body[name], dict):
+            return f"`{name}` must be an object"
+    return None
+
+
+def decode_json(raw: bytes) -> tuple[Any, str | None]:
+    """The JSON value of a body, or why it is not JSON."""
+    try:
+        return json.loads(raw.decode("utf-8")), None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return None, f"the body is not valid UTF-8 JSON: {exc}"
+
+
+REQUEST_ERROR_STATUS = {
+    "GRAPHQL_PARSE_FAILED": 400,
+    "GRAPHQL_VALIDATION_FAILED": 400,
+    "BAD_USER_INPUT": 422,
+}
+
+
+def graphql_response_status(body: dict[str, Any]) -> int:
+    """The status of an application/graphql-response+json answer.
+
+    Requests that never executed (no `data`): parse and validation failures are 400,
+    variable coercion failures 422. Everything that executed is 200.
+    """
+    if body.get("data") is not None or not body.get("errors"):
+        return 200
+    codes = [e.get("extensions", {}).get("code") for e in body["errors"]]
+    statuses = [REQUEST_ERROR_STATUS[c] for c in codes if c in REQUEST_ERROR_STATUS]
+    return max(statuses) if statuses else 200
