@@ -30,13 +30,18 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     readers = make_sessionmaker(engine, write=False)
     store = LocalBlobStore(settings.blob_dir)
     links = DownloadLinks(settings.signing_key(), settings.download_url_ttl_seconds)
-    schema = build_schema(introspection=settings.graphiql_enabled)
+    schema = build_schema(
+        introspection=settings.graphiql_enabled,
+        max_cost=settings.max_query_cost,
+        max_tokens=settings.max_query_tokens,
+    )
     view = GraphQLView(
         sessionmaker,
         readers,
         store,
         links,
         settings.delivery_policy(),
+        max_body_bytes=settings.max_body_bytes,
         multipart_uploads_enabled=True,
         schema=schema,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,

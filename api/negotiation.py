@@ -102,6 +102,8 @@ def decode_json(raw: bytes) -> tuple[Any, str | None]:
 REQUEST_ERROR_STATUS = {
     "GRAPHQL_PARSE_FAILED": 400,
     "GRAPHQL_VALIDATION_FAILED": 400,
+    "QUERY_TOO_COSTLY": 400,
+    "QUERY_TOO_LARGE": 400,
     "BAD_USER_INPUT": 422,
 }
 

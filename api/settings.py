@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     webhook_disable_after: int = Field(
         default=5, ge=1, le=1000, alias="PARTNERGRAPH_WEBHOOK_DISABLE_AFTER"
     )
+    max_query_cost: int = Field(default=20_000, ge=1, alias="PARTNERGRAPH_MAX_QUERY_COST")
+    max_query_tokens: int = Field(default=5_000, ge=10, alias="PARTNERGRAPH_MAX_QUERY_TOKENS")
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024, alias="PARTNERGRAPH_MAX_BODY_BYTES")
     log_level: str = Field(default="info", alias="PARTNERGRAPH_LOG_LEVEL")
     sql_echo: bool = Field(default=False, alias="PARTNERGRAPH_SQL_ECHO")
 

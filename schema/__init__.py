@@ -6,11 +6,17 @@ from collections.abc import Callable
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+)
 from strawberry.extensions.base_extension import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from schema.cost import MAX_COST, QueryCost
 from schema.errors import ErrorCodes
 from schema.mutations.agreements import AgreementMutations
 from schema.mutations.governance import GovernanceMutations
@@ -29,6 +35,7 @@ from schema.types.support import Incident
 
 MAX_DEPTH = 12
 MAX_ALIASES = 30
+MAX_TOKENS = 5_000
 
 
 @strawberry.type
@@ -54,12 +61,17 @@ class PartnerGraphSchema(strawberry.Schema):
         return None
 
 
-def build_schema(*, introspection: bool = True) -> strawberry.Schema:
-    """The schema, with limits and error codes; introspection follows the environment."""
+def build_schema(
+    *, introspection: bool = True, max_cost: int = MAX_COST, max_tokens: int = MAX_TOKENS
+) -> strawberry.Schema:
+    """The schema, with limits and error codes; introspection and field suggestions follow
+    the environment (both off in production)."""
     extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
+        lambda: MaxTokensLimiter(max_token_count=max_tokens),
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        ErrorCodes,
+        lambda: QueryCost(max_cost),
+        lambda: ErrorCodes(suggestions=introspection),
     ]
     if not introspection:
         extensions.append(DisableIntrospection)

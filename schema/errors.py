@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from typing import Any
 
@@ -29,8 +30,9 @@ def invalid_id(value: str) -> CodedError:
 class ErrorCodes(MaskErrors):
     """Give every error a code; mask unexpected exceptions behind an error id that is logged."""
 
-    def __init__(self) -> None:
+    def __init__(self, suggestions: bool = True) -> None:
         super().__init__(should_mask_error=lambda _e: True)
+        self.suggestions = suggestions
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error
@@ -41,6 +43,8 @@ class ErrorCodes(MaskErrors):
         elif original is None or error.path is None:
             # Parse, validation and variable-coercion errors happen before any resolver runs.
             extensions.setdefault("code", _code_for_validation(error.message))
+            if not self.suggestions:
+                message = re.sub(r" Did you mean .*\?$", "", message)
         else:
             error_id = uuid.uuid4().hex[:16]
             log.error("unexpected error %s at %s", error_id, error.path, exc_info=original)
@@ -58,6 +62,8 @@ class ErrorCodes(MaskErrors):
 
 
 def _code_for_validation(message: str) -> str:
+    if re.search(r"contains more than \d+ tokens", message):
+        return "QUERY_TOO_LARGE"
     if message.startswith("Syntax Error"):
         return "GRAPHQL_PARSE_FAILED"
     if message.startswith("Variable"):

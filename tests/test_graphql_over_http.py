@@ -92,7 +92,7 @@ async def test_request_checks(api: Api, body: str, content_type: str | None, sta
 async def test_get_queries_and_mutations(api: Api) -> None:
     headers = {"Authorization": f"Bearer {api.admin_key}", "accept": "application/json"}
     ok = await api.client.get("/graphql", params=QUERY, headers=headers)
-    assert ok.json() == {"data": {"viewer": {"role": "ADMIN"}}}
+    assert ok.json()["data"] == {"viewer": {"role": "ADMIN"}}
     mutation = {
         "query": 'mutation { createPartner(input: {legalName: "x", country: "US", '
         'noticeAddress: "y"}) { partner { id } } }'
@@ -106,3 +106,69 @@ async def test_body_size_limit(api: Api) -> None:
     big = json.dumps({"query": "{ viewer { role } }", "variables": {"pad": "x" * 1_100_000}})
     response = await _send(api, big)
     assert response.status_code == 413  # type: ignore[attr-defined]
+
+
+async def test_cost_is_reported_and_limited(api: Api) -> None:
+    response = await _send(
+        api,
+        json.dumps(
+            {
+                "query": "{ partners(first: 50) { edges { node { "
+                "displayName memberships { status } } } } }"
+            }
+        ),
+    )
+    cost = response.json()["extensions"]["cost"]  # type: ignore[attr-defined]
+    # partners = 1 + 50 x (edges = 1 + (node = 1 + displayName 1 + memberships (1 + status 1)))
+    assert cost == {"requested": 251, "limit": 20_000}
+    variables = await _send(
+        api,
+        json.dumps(
+            {
+                "query": "query($n: Int) { partners(first: $n) { edges { node { id } } } }",
+                "variables": {"n": 100},
+            }
+        ),
+    )
+    assert variables.json()["extensions"]["cost"]["requested"] == 1 + 100 * 3  # type: ignore[attr-defined]
+
+
+LIMITS = pytest.mark.parametrize(
+    "api_settings",
+    [{"PARTNERGRAPH_MAX_QUERY_COST": 300, "PARTNERGRAPH_MAX_QUERY_TOKENS": 40}],
+    indirect=True,
+    ids=["tight-limits"],
+)
+
+
+@LIMITS
+async def test_limits_refuse_before_running(api: Api) -> None:
+    costly = await _send(
+        api,
+        json.dumps(
+            {"query": "{ partners(first: 100) { edges { node { memberships { status } } } } }"}
+        ),
+    )
+    assert costly.status_code == 400  # type: ignore[attr-defined]
+    error = costly.json()["errors"][0]  # type: ignore[attr-defined]
+    assert error["extensions"]["code"] == "QUERY_TOO_COSTLY"
+    long_query = "{ " + " ".join(f"a{i}: viewer {{ role }}" for i in range(12)) + " }"
+    too_long = await _send(api, json.dumps({"query": long_query}))
+    assert too_long.status_code == 400  # type: ignore[attr-defined]
+    assert too_long.json()["errors"][0]["extensions"]["code"] == "QUERY_TOO_LARGE"  # type: ignore[attr-defined]
+
+
+PRODUCTION = pytest.mark.parametrize(
+    "api_settings", [{"PARTNERGRAPH_ENV": "production"}], indirect=True, ids=["production"]
+)
+
+
+@PRODUCTION
+async def test_production_hides_introspection_graphiql_and_suggestions(api: Api) -> None:
+    introspection = await _send(api, json.dumps({"query": "{ __schema { types { name } } }"}))
+    assert introspection.status_code == 400  # type: ignore[attr-defined]
+    typo = await _send(api, json.dumps({"query": "{ viewr { role } }"}))
+    message = typo.json()["errors"][0]["message"]  # type: ignore[attr-defined]
+    assert "Did you mean" not in message
+    page = await api.client.get("/graphql", headers={"Accept": "text/html"})
+    assert page.status_code in (400, 401, 404, 406)
