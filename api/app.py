@@ -20,6 +20,7 @@ from models.blobs import LocalBlobStore
 from models.db import make_async_engine, make_sessionmaker
 from schema import build_schema
 from services.download_links import DownloadLinks
+from services.ratelimit import RateLimit
 
 
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> Starlette:
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         links,
         settings.delivery_policy(),
         max_body_bytes=settings.max_body_bytes,
+        rate_limit=RateLimit(settings.rate_limit_points, settings.rate_limit_window_seconds),
         multipart_uploads_enabled=True,
         schema=schema,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,

@@ -22,12 +22,14 @@ from api.negotiation import (
     negotiate,
     params_problem,
 )
+from models.base import utcnow
 from models.blobs import BlobStore
 from schema.context import Context
-from services import idempotency
+from services import idempotency, ratelimit
 from services.actor import Actor
 from services.api_keys import authenticate
 from services.download_links import DownloadLinks
+from services.ratelimit import RateLimit
 from services.webhooks import DeliveryPolicy
 
 BEARER = "bearer "
@@ -87,9 +89,11 @@ class GraphQLView(GraphQL[Context, None]):
         delivery_policy: DeliveryPolicy,
         max_body_bytes: int = 1024 * 1024,
         max_upload_bytes: int = 12 * 1024 * 1024,
+        rate_limit: RateLimit | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self.rate_limit = rate_limit or RateLimit()
         self.max_body_bytes = max_body_bytes
         self.max_upload_bytes = max_upload_bytes
         self.delivery_policy = delivery_policy
@@ -131,6 +135,10 @@ class GraphQLView(GraphQL[Context, None]):
                 partner_id=actor.partner_id,
                 request_id=request_id,
             )
+            key_id = actor.key_id
+            limited = await self._check_budget(session, key_id)
+            if limited is not None:
+                return limited
             ctx = Context(
                 actor=actor,
                 sessionmaker=self.sessionmaker,
@@ -148,8 +156,55 @@ class GraphQLView(GraphQL[Context, None]):
             else:
                 response = await self._idempotent(request, ctx, root_value, actor.key_id, key)
         response = self._shape(response, media_type)
+        await self._charge(key_id, response)
         response.headers["x-request-id"] = request_id
         return response
+
+    async def _check_budget(
+        self, session: AsyncSession, key_id: uuid.UUID | None
+    ) -> Response | None:
+        """429 with the reset time once a key has spent its points for the window."""
+        if key_id is None:
+            return None
+        current = await ratelimit.standing(session, self.rate_limit, key_id)
+        await session.rollback()  # end the read transaction before anything writes
+        if not current.exhausted:
+            return None
+        reset = int(current.resets_at.timestamp())
+        response = error_response(
+            429,
+            "RATE_LIMITED",
+            f"the key spent its {current.limit} points for this window; "
+            f"it resets at {current.resets_at.isoformat()}",
+        )
+        response.headers.update(
+            {
+                "retry-after": str(max(1, reset - int(utcnow().timestamp()))),
+                "x-ratelimit-limit": str(current.limit),
+                "x-ratelimit-remaining": "0",
+                "x-ratelimit-reset": str(reset),
+            }
+        )
+        return response
+
+    async def _charge(self, key_id: uuid.UUID | None, response: Response) -> None:
+        """Spend the query's cost (at least 1 point) and say what is left."""
+        if key_id is None or response.headers.get("idempotent-replayed"):
+            return
+        body, _ = decode_json(bytes(response.body) if hasattr(response, "body") else b"")
+        cost = 1
+        if isinstance(body, dict):
+            reported = body.get("extensions", {}).get("cost", {}).get("requested")
+            cost = max(1, int(reported)) if isinstance(reported, int) else 1
+        current = await ratelimit.charge(self.sessionmaker, self.rate_limit, key_id, cost)
+        response.headers.update(
+            {
+                "x-ratelimit-limit": str(current.limit),
+                "x-ratelimit-used": str(current.used),
+                "x-ratelimit-remaining": str(max(0, current.limit - current.used)),
+                "x-ratelimit-reset": str(int(current.resets_at.timestamp())),
+            }
+        )
 
     async def _check_request(self, request: Request) -> Response | None:
         """Refuse what GraphQL over HTTP does not accept, before anything runs."""

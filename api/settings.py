@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     max_query_cost: int = Field(default=20_000, ge=1, alias="PARTNERGRAPH_MAX_QUERY_COST")
     max_query_tokens: int = Field(default=5_000, ge=10, alias="PARTNERGRAPH_MAX_QUERY_TOKENS")
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024, alias="PARTNERGRAPH_MAX_BODY_BYTES")
+    rate_limit_points: int = Field(default=50_000, ge=1, alias="PARTNERGRAPH_RATE_LIMIT_POINTS")
+    rate_limit_window_seconds: int = Field(
+        default=3600, ge=1, alias="PARTNERGRAPH_RATE_LIMIT_WINDOW"
+    )
     log_level: str = Field(default="info", alias="PARTNERGRAPH_LOG_LEVEL")
     sql_echo: bool = Field(default=False, alias="PARTNERGRAPH_SQL_ECHO")
 

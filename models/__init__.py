@@ -25,6 +25,7 @@ from models.governance import (
 from models.idempotency import IdempotencyRecord
 from models.partner import Membership, Partner, TierChange
 from models.program import Benefit, Program, Requirement, Tier
+from models.ratelimit import RateBucket
 from models.referral import ActiveOpportunity, ClientClaim, OpportunityKey, Referral
 from models.support import (
     Incident,
@@ -65,6 +66,7 @@ __all__ = [
     "Payout",
     "Program",
     "QualifiedAgreement",
+    "RateBucket",
     "Referral",
     "Requirement",
     "RevenueLine",

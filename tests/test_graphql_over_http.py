@@ -172,3 +172,34 @@ async def test_production_hides_introspection_graphiql_and_suggestions(api: Api)
     assert "Did you mean" not in message
     page = await api.client.get("/graphql", headers={"Accept": "text/html"})
     assert page.status_code in (400, 401, 404, 406)
+
+
+RATE = pytest.mark.parametrize(
+    "api_settings", [{"PARTNERGRAPH_RATE_LIMIT_POINTS": 10}], indirect=True, ids=["10-points"]
+)
+
+
+@RATE
+async def test_rate_limit_by_query_cost(api: Api) -> None:
+    """Each request spends its query cost; a spent key gets 429 with the reset time."""
+    statuses = []
+    for _ in range(6):
+        response = await _send(
+            api, json.dumps({"query": "{ viewer { role } programs { totalCount } }"})
+        )
+        statuses.append(response.status_code)  # type: ignore[attr-defined]
+        if response.status_code == 429:  # type: ignore[attr-defined]
+            body = response.json()  # type: ignore[attr-defined]
+            assert body["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+            assert int(response.headers["retry-after"]) >= 1  # type: ignore[attr-defined]
+            assert response.headers["x-ratelimit-remaining"] == "0"  # type: ignore[attr-defined]
+            break
+        assert int(response.headers["x-ratelimit-used"]) > 0  # type: ignore[attr-defined]
+    assert statuses[-1] == 429 and statuses[0] == 200
+    other = await api.new_key()
+    fresh = await api.client.post(
+        "/graphql",
+        json={"query": "{ viewer { role } }"},
+        headers={"Authorization": f"Bearer {other}"},
+    )
+    assert fresh.status_code == 200  # budgets are per key
