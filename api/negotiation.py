@@ -14,10 +14,12 @@ PREFLIGHT_HEADER = "graphql-require-preflight"
 def negotiate(accept: str | None) -> str | None:
     """The response media type for an Accept header; None when nothing acceptable is offered.
 
-    No Accept header, `*/*` and `application/*` get application/graphql-response+json.
+    Clients that name no type (no Accept header, `*/*`, `application/*`) get the legacy
+    application/json, as the GraphQL-over-HTTP watershed rules ask; clients that ask for
+    application/graphql-response+json get it.
     """
     if not accept or not accept.strip():
-        return GRAPHQL_RESPONSE
+        return JSON
     best: tuple[float, int, str] | None = None
     for position, item in enumerate(accept.split(",")):
         parts = [p.strip() for p in item.split(";")]
@@ -33,7 +35,7 @@ def negotiate(accept: str | None) -> str | None:
         if quality <= 0:
             continue
         if media in ("*/*", "application/*"):
-            choice = GRAPHQL_RESPONSE
+            choice = JSON
         elif media in SUPPORTED:
             choice = media
         else:
@@ -104,15 +106,16 @@ REQUEST_ERROR_STATUS = {
     "GRAPHQL_VALIDATION_FAILED": 400,
     "QUERY_TOO_COSTLY": 400,
     "QUERY_TOO_LARGE": 400,
-    "BAD_USER_INPUT": 422,
+    "BAD_USER_INPUT": 400,
 }
 
 
 def graphql_response_status(body: dict[str, Any]) -> int:
     """The status of an application/graphql-response+json answer.
 
-    Requests that never executed (no `data`): parse and validation failures are 400,
-    variable coercion failures 422. Everything that executed is 200.
+    Requests that never executed (no `data`): parse, validation, variable-coercion and limit
+    failures are 400 (the GraphQL-over-HTTP audit asks 400 for all of them). Everything that
+    executed is 200.
     """
     if body.get("data") is not None or not body.get("errors"):
         return 200

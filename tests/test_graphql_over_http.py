@@ -17,8 +17,8 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 @pytest.mark.parametrize(
     ("accept", "chosen"),
     [
-        (None, GRAPHQL_RESPONSE),
-        ("*/*", GRAPHQL_RESPONSE),
+        (None, "application/json"),
+        ("*/*", "application/json"),
         ("application/json", "application/json"),
         ("application/graphql-response+json, application/json;q=0.9", GRAPHQL_RESPONSE),
         ("application/graphql-response+json;q=0, application/json", "application/json"),
@@ -45,9 +45,11 @@ async def _send(
 
 
 async def test_media_types_and_status_codes(api: Api) -> None:
-    ok = await _send(api, json.dumps(QUERY))
+    ok = await _send(api, json.dumps(QUERY), accept=GRAPHQL_RESPONSE)
     assert ok.status_code == 200  # type: ignore[attr-defined]
     assert ok.headers["content-type"].startswith(GRAPHQL_RESPONSE)  # type: ignore[attr-defined]
+    plain = await _send(api, json.dumps(QUERY))
+    assert plain.headers["content-type"].startswith("application/json")  # type: ignore[attr-defined]
     legacy = await _send(api, json.dumps({"query": "{ nope }"}), accept="application/json")
     assert legacy.status_code == 200  # type: ignore[attr-defined]
     assert legacy.headers["content-type"].startswith("application/json")  # type: ignore[attr-defined]
@@ -62,8 +64,9 @@ async def test_media_types_and_status_codes(api: Api) -> None:
                 "variables": {"n": "x"},
             }
         ),
+        accept=GRAPHQL_RESPONSE,
     )
-    assert variables.status_code == 422  # type: ignore[attr-defined]
+    assert variables.status_code == 400  # type: ignore[attr-defined]
     refused = await _send(api, json.dumps(QUERY), accept="text/html")
     assert refused.status_code == 406  # type: ignore[attr-defined]
 
@@ -148,12 +151,13 @@ async def test_limits_refuse_before_running(api: Api) -> None:
         json.dumps(
             {"query": "{ partners(first: 100) { edges { node { memberships { status } } } } }"}
         ),
+        accept=GRAPHQL_RESPONSE,
     )
     assert costly.status_code == 400  # type: ignore[attr-defined]
     error = costly.json()["errors"][0]  # type: ignore[attr-defined]
     assert error["extensions"]["code"] == "QUERY_TOO_COSTLY"
     long_query = "{ " + " ".join(f"a{i}: viewer {{ role }}" for i in range(12)) + " }"
-    too_long = await _send(api, json.dumps({"query": long_query}))
+    too_long = await _send(api, json.dumps({"query": long_query}), accept=GRAPHQL_RESPONSE)
     assert too_long.status_code == 400  # type: ignore[attr-defined]
     assert too_long.json()["errors"][0]["extensions"]["code"] == "QUERY_TOO_LARGE"  # type: ignore[attr-defined]
 
@@ -165,7 +169,9 @@ PRODUCTION = pytest.mark.parametrize(
 
 @PRODUCTION
 async def test_production_hides_introspection_graphiql_and_suggestions(api: Api) -> None:
-    introspection = await _send(api, json.dumps({"query": "{ __schema { types { name } } }"}))
+    introspection = await _send(
+        api, json.dumps({"query": "{ __schema { types { name } } }"}), accept=GRAPHQL_RESPONSE
+    )
     assert introspection.status_code == 400  # type: ignore[attr-defined]
     typo = await _send(api, json.dumps({"query": "{ viewr { role } }"}))
     message = typo.json()["errors"][0]["message"]  # type: ignore[attr-defined]
