@@ -24,7 +24,7 @@ from services.agreement_state import agreement_spec, cap_of, state_of, terms_of
 from services.audit import record
 from services.contract_context import agreement_context, termination_context
 from services.documents import render_document, safe_filename
-from services.errors import AgreementErrorCode, UseCaseError
+from services.errors import AgreementErrorCode, UseCaseError, check_version
 from services.memberships import program_today, start_membership
 from services.outbox import emit
 from services.scope import partner_and_program
@@ -406,6 +406,7 @@ async def decide_application(
     agreement_id: uuid.UUID,
     approve: bool,
     reason: str,
+    expected_version: int | None = None,
 ) -> Agreement:
     """Approve (effective that day, with a document saying so) or reject an application."""
     if not actor.is_admin:
@@ -416,6 +417,7 @@ async def decide_application(
     if not approve and not text:
         raise _fail("reason", Code.REQUIRED, "a rejection needs a reason")
     agreement, program, partner, spec = await _load(session, actor, agreement_id)
+    check_version(agreement.version, expected_version, Code)
     if agreement.applied_on is None:
         raise _fail("agreementId", Code.NOT_IN_EFFECT, "there is no application to decide")
     if agreement.effective_on is not None or agreement.rejected_on is not None:
@@ -505,9 +507,11 @@ async def give_non_renewal_notice(
     agreement_id: uuid.UUID,
     notice_on: date | None,
     method: str | None,
+    expected_version: int | None = None,
 ) -> Agreement:
     """Stop automatic renewal; refused after the term's deadline (SEG-AGR-07)."""
     agreement, program, _partner, spec = await _load(session, actor, agreement_id)
+    check_version(agreement.version, expected_version, Code)
     terms = terms_of(spec)
     if not terms.fixed_term or terms.non_renewal_notice_days is None:
         raise _fail("agreementId", Code.NOT_RENEWABLE, f"{spec['name']} has no renewal terms")
@@ -564,9 +568,11 @@ async def terminate_agreement(
     notice_on: date | None,
     cause: str | None,
     method: str | None,
+    expected_version: int | None = None,
 ) -> Agreement:
     """Give notice of termination (SEG-AGR-08/09, CS-AGR-06) and issue the notice letter."""
     agreement, program, partner, spec = await _load(session, actor, agreement_id)
+    check_version(agreement.version, expected_version, Code)
     today = program_today(program)
     state = state_of(program, agreement, today)
     if agreement.termination_notice_on is not None or state.status in ENDED:

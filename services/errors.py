@@ -25,6 +25,7 @@ class PartnerErrorCode(enum.StrEnum):
 class MembershipErrorCode(enum.StrEnum):
     """Why an enrolment or a tier change was refused."""
 
+    STALE_VERSION = "stale_version"
     REQUIRED = "required"
     TOO_LONG = "too_long"
     INVALID_ID = "invalid_id"
@@ -85,6 +86,7 @@ class TemplateErrorCode(enum.StrEnum):
 class AgreementErrorCode(enum.StrEnum):
     """Why an agreement action was refused."""
 
+    STALE_VERSION = "stale_version"
     REQUIRED = "required"
     TOO_LONG = "too_long"
     INVALID = "invalid"
@@ -117,6 +119,7 @@ class AgreementErrorCode(enum.StrEnum):
 class ReferralErrorCode(enum.StrEnum):
     """Why a referral or commission action was refused."""
 
+    STALE_VERSION = "stale_version"
     REQUIRED = "required"
     TOO_LONG = "too_long"
     INVALID = "invalid"
@@ -159,6 +162,7 @@ class ReferralErrorCode(enum.StrEnum):
 class SupportErrorCode(enum.StrEnum):
     """Why a support action was refused."""
 
+    STALE_VERSION = "stale_version"
     REQUIRED = "required"
     TOO_LONG = "too_long"
     INVALID = "invalid"
@@ -189,6 +193,7 @@ class SupportErrorCode(enum.StrEnum):
 class GovernanceErrorCode(enum.StrEnum):
     """Why a tier-governance action was refused."""
 
+    STALE_VERSION = "stale_version"
     REQUIRED = "required"
     TOO_LONG = "too_long"
     INVALID = "invalid"
@@ -222,3 +227,13 @@ class WebhookErrorCode(enum.StrEnum):
     UNKNOWN_EVENT_TYPE = "unknown_event_type"
     NOT_FOUND = "not_found"
     FORBIDDEN = "forbidden"
+
+
+def check_version(current: int, expected: int | None, codes: type[enum.StrEnum]) -> None:
+    """Refuse a change made against an older version of the object (optimistic locking)."""
+    if expected is not None and expected != current:
+        raise UseCaseError.one(
+            ["input", "expectedVersion"],
+            codes["STALE_VERSION"],
+            f"the object is at version {current}, not {expected}",
+        )

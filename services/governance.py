@@ -35,7 +35,7 @@ from rules.enums import ENDED_STATUSES, MembershipStatus
 from services.actor import Actor
 from services.agreement_state import state_of
 from services.audit import record
-from services.errors import GovernanceErrorCode
+from services.errors import GovernanceErrorCode, check_version
 from services.evidence import fail
 from services.memberships import change_tier, notify, program_today
 from services.scope import partner_and_program
@@ -245,12 +245,14 @@ async def advance_mdf(
     reason: str = "",
     proof: str = "",
     amount: Decimal | str | None = None,
+    expected_version: int | None = None,
 ) -> MdfRequest:
     """Move an MDF request: approve or reject (admin, within budget), claim with proof
     (partner), reimburse (admin)."""
     row = await session.get(MdfRequest, request_id, with_for_update=True)
     if row is None or not actor.may_see_partner(row.partner_id):
         raise fail("requestId", Code.NOT_FOUND, "no MDF request has that id")
+    check_version(row.version, expected_version, Code)
     source, target = TRANSITIONS[action]
     if action in ("approve", "reject", "reimburse"):
         _admin(actor, f"{action} MDF requests")

@@ -17,7 +17,7 @@ from rules.enums import ENDED_STATUSES, MembershipStatus
 from rules.global_ids import global_id
 from services.actor import Actor
 from services.audit import record
-from services.errors import MembershipErrorCode, UseCaseError
+from services.errors import MembershipErrorCode, UseCaseError, check_version
 from services.outbox import emit
 
 REASON_MAX = 1000
@@ -138,6 +138,7 @@ async def change_tier(
     reason: str,
     effective_on: date | None = None,
     evaluation_mode: str | None = None,
+    expected_version: int | None = None,
 ) -> tuple[Membership, TierChange]:
     """Move a membership to another tier of its program, with a reason (SEG-AGR-02, SEG-TIER-06)."""
     if not actor.is_admin:
@@ -154,6 +155,7 @@ async def change_tier(
         raise UseCaseError.one(
             ["input", "membershipId"], Code.MEMBERSHIP_NOT_FOUND, "no membership has that id"
         )
+    check_version(membership.version, expected_version, Code)
     if membership.status in ENDED_STATUSES:
         raise UseCaseError.one(
             ["input", "membershipId"],
@@ -266,7 +268,11 @@ def notify(
 
 
 async def deactivate_membership(
-    session: AsyncSession, actor: Actor, membership_id: uuid.UUID, reason: str
+    session: AsyncSession,
+    actor: Actor,
+    membership_id: uuid.UUID,
+    reason: str,
+    expected_version: int | None = None,
 ) -> Membership:
     """End a membership for want of engagement (SEG-TIER-07); admins only, with a reason."""
     if not actor.is_admin:
@@ -283,6 +289,7 @@ async def deactivate_membership(
         raise UseCaseError.one(
             ["input", "membershipId"], Code.MEMBERSHIP_NOT_FOUND, "no membership has that id"
         )
+    check_version(membership.version, expected_version, Code)
     if membership.status in ENDED_STATUSES:
         raise UseCaseError.one(
             ["input", "membershipId"],

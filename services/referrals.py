@@ -29,7 +29,7 @@ from rules.referral_state import ReferralStatus
 from services.actor import Actor
 from services.agreement_state import agreement_spec, state_of
 from services.audit import record
-from services.errors import ReferralErrorCode, UseCaseError
+from services.errors import ReferralErrorCode, UseCaseError, check_version
 from services.memberships import program_today
 from services.outbox import emit
 from services.referral_policy import ReferralPolicy, policy_of
@@ -311,11 +311,18 @@ def _day(program: Program, given: date | None, referral: Referral, field: str) -
 
 
 async def decide_referral(
-    session: AsyncSession, actor: Actor, *, referral_id: uuid.UUID, approve: bool, reason: str
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    referral_id: uuid.UUID,
+    approve: bool,
+    reason: str,
+    expected_version: int | None = None,
 ) -> Referral:
     """Approve or reject a referral inside its decision window (CS-REF-02)."""
     _admin(actor, "decide referrals")
     referral, program = await load_referral(session, actor, referral_id)
+    check_version(referral.version, expected_version, Code)
     today = program_today(program)
     status = referral_status(referral, today)
     if status is ReferralStatus.DEEMED_REJECTED:
@@ -355,11 +362,17 @@ async def decide_referral(
 
 
 async def record_meeting(
-    session: AsyncSession, actor: Actor, *, referral_id: uuid.UUID, arranged_on: date | None
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    referral_id: uuid.UUID,
+    arranged_on: date | None,
+    expected_version: int | None = None,
 ) -> Referral:
     """Record that a meeting with the client was arranged (CS-REF-10)."""
     _admin(actor, "record meetings")
     referral, program = await load_referral(session, actor, referral_id)
+    check_version(referral.version, expected_version, Code)
     day = _day(program, arranged_on, referral, "arrangedOn")
     status = referral_status(referral, program_today(program))
     if status not in (ReferralStatus.APPROVED, ReferralStatus.SUBMITTED, ReferralStatus.NOT_LIVE):
@@ -385,11 +398,18 @@ async def record_meeting(
 
 
 async def mark_not_viable(
-    session: AsyncSession, actor: Actor, *, referral_id: uuid.UUID, reason: str, omitted: bool
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    referral_id: uuid.UUID,
+    reason: str,
+    omitted: bool,
+    expected_version: int | None = None,
 ) -> Referral:
     """The opportunity is no longer live: judged not viable, or "Omitted" (CS-REF-10)."""
     _admin(actor, "mark referrals not viable")
     referral, program = await load_referral(session, actor, referral_id)
+    check_version(referral.version, expected_version, Code)
     text = "Omitted" if omitted and not reason.strip() else reason.strip()
     if not text:
         raise fail("reason", Code.REQUIRED, "say why the opportunity is not viable")
@@ -411,11 +431,18 @@ async def mark_not_viable(
 
 
 async def close_referral(
-    session: AsyncSession, actor: Actor, *, referral_id: uuid.UUID, reason: str, no_sale: bool
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    referral_id: uuid.UUID,
+    reason: str,
+    no_sale: bool,
+    expected_version: int | None = None,
 ) -> Referral:
     """Close a referral; closing for no sale frees the client for later referrals (CS-REF-04)."""
     _admin(actor, "close referrals")
     referral, program = await load_referral(session, actor, referral_id)
+    check_version(referral.version, expected_version, Code)
     status = referral_status(referral, program_today(program))
     if status is ReferralStatus.CLOSED:
         raise fail("referralId", Code.ALREADY_CLOSED, "the referral is already closed")

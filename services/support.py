@@ -28,7 +28,7 @@ from rules.global_ids import global_id
 from rules.support_hours import Window
 from services.actor import Actor
 from services.audit import record
-from services.errors import SupportErrorCode, UseCaseError
+from services.errors import SupportErrorCode, UseCaseError, check_version
 from services.outbox import emit
 from services.scope import partner_and_program
 
@@ -415,11 +415,13 @@ async def respond(
     incident_id: uuid.UUID,
     message: str,
     at: datetime | None,
+    expected_version: int | None = None,
 ) -> Incident:
     """Record the program's response to an incident (SUP-05); admins only."""
     if not actor.is_admin:
         raise fail("incidentId", Code.FORBIDDEN, "responses are recorded by admin keys")
     incident, _program, _events = await load_incident(session, actor, incident_id)
+    check_version(incident.version, expected_version, Code)
     if incident.closed_at is not None:
         raise fail("incidentId", Code.INCIDENT_CLOSED, "the incident is closed")
     when = _when(actor, at, incident, "respondedAt")
@@ -447,10 +449,16 @@ async def respond(
 
 
 async def escalate(
-    session: AsyncSession, actor: Actor, *, incident_id: uuid.UUID, at: datetime | None
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    incident_id: uuid.UUID,
+    at: datetime | None,
+    expected_version: int | None = None,
 ) -> Incident:
     """Escalate one level once a target passed without a response (SUP-05)."""
     incident, program, events = await load_incident(session, actor, incident_id)
+    check_version(incident.version, expected_version, Code)
     if incident.closed_at is not None:
         raise fail("incidentId", Code.INCIDENT_CLOSED, "the incident is closed")
     when = _when(actor, at, incident, "escalatedAt")
@@ -509,11 +517,13 @@ async def close_incident(
     excluded: bool,
     exclusion_reason: str | None,
     note: str,
+    expected_version: int | None = None,
 ) -> Incident:
     """Close an incident as resolved, or as excluded with one of the policy's reasons (SUP-06)."""
     if not actor.is_admin:
         raise fail("incidentId", Code.FORBIDDEN, "incidents are closed by admin keys")
     incident, program, _events = await load_incident(session, actor, incident_id)
+    check_version(incident.version, expected_version, Code)
     if incident.closed_at is not None:
         raise fail("incidentId", Code.INCIDENT_CLOSED, "the incident is already closed")
     reasons = policy(program)["exclusion_reasons"]

@@ -126,3 +126,47 @@ async def test_audit_log_visibility(api: Api) -> None:
     mutations = await api.post("{ __schema { mutationType { fields { name } } } }")
     names = {f["name"] for f in mutations.json()["data"]["__schema"]["mutationType"]["fields"]}
     assert not any("audit" in name.lower() for name in names)  # no path changes the log
+
+
+async def test_stale_versions_are_refused(api: Api) -> None:
+    """Update mutations take expectedVersion and refuse a stale one (STALE_VERSION)."""
+    from tests.helpers import CHANGE_TIER, enroll, program
+    from tests.referral_helpers import DECIDE_REFERRAL, SUBMIT, form, referrer
+
+    partner = await create_partner(api)
+    segment = await program(api, "segment-technology")
+    membership = (await enroll(api, partner["id"], segment["id"]))["membership"]
+    stale = await api.gql(
+        CHANGE_TIER,
+        {
+            "input": {
+                "membershipId": membership["id"],
+                "tierId": segment["tiers"][1]["id"],
+                "reason": "review",
+                "expectedVersion": 7,
+            }
+        },
+    )
+    assert stale["changeTier"]["userErrors"][0]["code"] == "STALE_VERSION"
+    fresh = await api.gql(
+        CHANGE_TIER,
+        {
+            "input": {
+                "membershipId": membership["id"],
+                "tierId": segment["tiers"][1]["id"],
+                "reason": "review",
+                "expectedVersion": 1,
+            }
+        },
+    )
+    assert fresh["changeTier"]["membership"]["version"] == 2
+
+    _p, key, cs = await referrer(api, "Versioned")
+    referral = (
+        await api.gql(SUBMIT, {"input": {"programId": cs["id"], **form("Cyberdyne")}}, key=key)
+    )["submitReferral"]["referral"]
+    stale_decision = await api.gql(
+        DECIDE_REFERRAL,
+        {"input": {"referralId": referral["id"], "decision": "APPROVE", "expectedVersion": 9}},
+    )
+    assert stale_decision["decideReferral"]["userErrors"][0]["code"] == "STALE_VERSION"

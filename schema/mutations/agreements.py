@@ -78,6 +78,9 @@ class DecideApplicationInput:
     reason: str = strawberry.field(
         default="", description="Required to reject; at most 1000 characters."
     )
+    expected_version: int | None = strawberry.field(
+        default=None, description="Refuse with STALE_VERSION unless the object is at this version."
+    )
 
 
 @strawberry.input(description="Give notice that a fixed-term agreement will not renew.")
@@ -90,6 +93,9 @@ class GiveNonRenewalNoticeInput:
         default=None,
         description="How it was sent (e.g. next_day_courier); decides when it "
         "is deemed given (SEG-AGR-13). Omitted: given the day it is recorded.",
+    )
+    expected_version: int | None = strawberry.field(
+        default=None, description="Refuse with STALE_VERSION unless the object is at this version."
     )
 
 
@@ -107,6 +113,9 @@ class TerminateAgreementInput:
     )
     delivery_method: str | None = strawberry.field(
         default=None, description="See GiveNonRenewalNoticeInput.deliveryMethod."
+    )
+    expected_version: int | None = strawberry.field(
+        default=None, description="Refuse with STALE_VERSION unless the object is at this version."
     )
 
 
@@ -185,6 +194,7 @@ async def _decide(
         agreement_id=input_id(data.agreement_id, "Agreement", "agreementId", Code.INVALID_ID),
         approve=data.decision is ApplicationDecision.APPROVE,
         reason=data.reason,
+        expected_version=data.expected_version,
     )
 
 
@@ -197,6 +207,7 @@ async def _notice(
         agreement_id=input_id(data.agreement_id, "Agreement", "agreementId", Code.INVALID_ID),
         notice_on=data.notice_date,
         method=data.delivery_method,
+        expected_version=data.expected_version,
     )
 
 
@@ -212,6 +223,7 @@ async def _terminate(
         notice_on=data.notice_date,
         cause=data.cause,
         method=data.delivery_method,
+        expected_version=data.expected_version,
     )
 
 

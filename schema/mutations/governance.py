@@ -132,6 +132,9 @@ class AdvanceMdfInput:
     reason: str = ""
     proof: str = ""
     amount: Decimal | None = strawberry.field(default=None, description="REIMBURSE only.")
+    expected_version: int | None = strawberry.field(
+        default=None, description="Refuse with STALE_VERSION unless the object is at this version."
+    )
 
 
 @strawberry.input(description="A month of non-production usage (SEG-AGR-03).")
@@ -287,6 +290,7 @@ async def _governance(session: AsyncSession, actor: Actor, name: str, data: Any)
             reason=data.reason,
             proof=data.proof,
             amount=data.amount,
+            expected_version=data.expected_version,
         )
     if name == "usage":
         return await governance.report_usage(

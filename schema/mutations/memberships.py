@@ -55,12 +55,18 @@ class ChangeTierInput:
         description="Evaluate the partner as of the effective date in this mode "
         "and keep the evaluation in the tier history (SEG-TIER-06).",
     )
+    expected_version: int | None = strawberry.field(
+        default=None, description="Refuse with STALE_VERSION unless the object is at this version."
+    )
 
 
 @strawberry.input(description="End a membership for want of engagement (SEG-TIER-07).")
 class DeactivateMembershipInput:
     membership_id: strawberry.ID
     reason: str = strawberry.field(description=f"1..{use_cases.REASON_MAX} characters.")
+    expected_version: int | None = strawberry.field(
+        default=None, description="Refuse with STALE_VERSION unless the object is at this version."
+    )
 
 
 @strawberry.type(description="Result of deactivateMembership.")
@@ -95,7 +101,14 @@ async def _change(
     tier = input_id(data.tier_id, "Tier", "tierId", Code.INVALID_ID)
     mode = data.evaluation_mode.value if data.evaluation_mode else None
     return await use_cases.change_tier(
-        session, actor, membership, tier, data.reason, data.effective_on, mode
+        session,
+        actor,
+        membership,
+        tier,
+        data.reason,
+        data.effective_on,
+        mode,
+        data.expected_version,
     )
 
 
@@ -103,7 +116,9 @@ async def _deactivate(
     session: AsyncSession, actor: Actor, data: DeactivateMembershipInput
 ) -> MembershipRow:
     membership = input_id(data.membership_id, "Membership", "membershipId", Code.INVALID_ID)
-    return await use_cases.deactivate_membership(session, actor, membership, data.reason)
+    return await use_cases.deactivate_membership(
+        session, actor, membership, data.reason, data.expected_version
+    )
 
 
 @strawberry.type

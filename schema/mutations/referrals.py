@@ -72,12 +72,18 @@ class DecideReferralInput:
     referral_id: strawberry.ID
     decision: ReferralDecision
     reason: str = strawberry.field(default="", description="Required to reject.")
+    expected_version: int | None = strawberry.field(
+        default=None, description="Refuse with STALE_VERSION unless the object is at this version."
+    )
 
 
 @strawberry.input(description="A meeting with the client was arranged (CS-REF-10).")
 class RecordMeetingInput:
     referral_id: strawberry.ID
     arranged_on: dt.date | None = strawberry.field(default=None, description="Default today.")
+    expected_version: int | None = strawberry.field(
+        default=None, description="Refuse with STALE_VERSION unless the object is at this version."
+    )
 
 
 @strawberry.input(description="The opportunity is no longer live (CS-REF-10).")
@@ -85,6 +91,9 @@ class MarkReferralNotViableInput:
     referral_id: strawberry.ID
     reason: str = strawberry.field(default="", description="Required unless omitted.")
     omitted: bool = strawberry.field(default=False, description='Status "Omitted".')
+    expected_version: int | None = strawberry.field(
+        default=None, description="Refuse with STALE_VERSION unless the object is at this version."
+    )
 
 
 @strawberry.input(description="Close a referral.")
@@ -95,6 +104,9 @@ class CloseReferralInput:
         "later referral of the client may then earn (CS-REF-04)."
     )
     reason: str = ""
+    expected_version: int | None = strawberry.field(
+        default=None, description="Refuse with STALE_VERSION unless the object is at this version."
+    )
 
 
 @strawberry.input(description="The client signed (CS-REF-11).")
@@ -238,17 +250,32 @@ async def _referral_op(session: AsyncSession, actor: Actor, name: str, data: Any
             referral_id=referral_id,
             approve=data.decision is ReferralDecision.APPROVE,
             reason=data.reason,
+            expected_version=data.expected_version,
         )
     if name == "meeting":
         return await referrals.record_meeting(
-            session, actor, referral_id=referral_id, arranged_on=data.arranged_on
+            session,
+            actor,
+            referral_id=referral_id,
+            arranged_on=data.arranged_on,
+            expected_version=data.expected_version,
         )
     if name == "not_viable":
         return await referrals.mark_not_viable(
-            session, actor, referral_id=referral_id, reason=data.reason, omitted=data.omitted
+            session,
+            actor,
+            referral_id=referral_id,
+            reason=data.reason,
+            omitted=data.omitted,
+            expected_version=data.expected_version,
         )
     return await referrals.close_referral(
-        session, actor, referral_id=referral_id, reason=data.reason, no_sale=data.no_sale
+        session,
+        actor,
+        referral_id=referral_id,
+        reason=data.reason,
+        no_sale=data.no_sale,
+        expected_version=data.expected_version,
     )
 
 

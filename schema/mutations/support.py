@@ -95,6 +95,9 @@ class RespondToIncidentInput:
     incident_id: strawberry.ID
     message: str
     responded_at: dt.datetime | None = strawberry.field(default=None, description="Admin keys.")
+    expected_version: int | None = strawberry.field(
+        default=None, description="Refuse with STALE_VERSION unless the object is at this version."
+    )
 
 
 @strawberry.input(description="Escalate one level once the target passed unanswered (SUP-05).")
@@ -102,6 +105,9 @@ class EscalateIncidentInput:
     incident_id: strawberry.ID
     escalated_at: dt.datetime | None = strawberry.field(
         default=None, description="Admin keys: record an escalation made by phone."
+    )
+    expected_version: int | None = strawberry.field(
+        default=None, description="Refuse with STALE_VERSION unless the object is at this version."
     )
 
 
@@ -115,6 +121,9 @@ class CloseIncidentInput:
     excluded: bool = False
     exclusion_reason: str | None = None
     note: str = ""
+    expected_version: int | None = strawberry.field(
+        default=None, description="Refuse with STALE_VERSION unless the object is at this version."
+    )
 
 
 @strawberry.input(description="Attach a log file or data (at most 10 MiB, multipart upload).")
@@ -229,10 +238,21 @@ async def _incident_op(
     incident_id = _id(data.incident_id, "Incident", "incidentId")
     if name == "respond":
         return await support.respond(
-            session, actor, incident_id=incident_id, message=data.message, at=data.responded_at
+            session,
+            actor,
+            incident_id=incident_id,
+            message=data.message,
+            at=data.responded_at,
+            expected_version=data.expected_version,
         )
     if name == "escalate":
-        return await support.escalate(session, actor, incident_id=incident_id, at=data.escalated_at)
+        return await support.escalate(
+            session,
+            actor,
+            incident_id=incident_id,
+            at=data.escalated_at,
+            expected_version=data.expected_version,
+        )
     if name == "close":
         return await support.close_incident(
             session,
@@ -241,6 +261,7 @@ async def _incident_op(
             excluded=data.excluded,
             exclusion_reason=data.exclusion_reason,
             note=data.note,
+            expected_version=data.expected_version,
         )
     assert upload is not None
     filename, content_type, content = upload

@@ -177,6 +177,7 @@ class MdfRequest:
     decision_reason: str | None
     claim_proof: str | None
     reimbursed: Money | None
+    version: int = strawberry.field(description="Increases with every change.")
 
     @classmethod
     def from_row(cls, row: MdfRow) -> MdfRequest:
@@ -190,6 +191,7 @@ class MdfRequest:
             program_year=row.program_year,
             decision_reason=row.decision_reason,
             claim_proof=row.claim_proof,
+            version=row.version,
             reimbursed=Money.of(Decimal(row.reimbursed_amount), row.currency)
             if row.reimbursed_amount is not None
             else None,

@@ -190,6 +190,7 @@ class Incident(Node):
     close_reason: str | None
     exclusion_reason: str | None
     closed_at: dt.datetime | None
+    version: int = strawberry.field(description="Increases with every change.")
 
     @classmethod
     def from_row(cls, row: IncidentRow) -> Incident:
@@ -208,6 +209,7 @@ class Incident(Node):
             close_reason=row.close_reason,
             exclusion_reason=row.exclusion_reason,
             closed_at=row.closed_at,
+            version=row.version,
         )
 
     async def _clock(self, info: Info) -> Any:
