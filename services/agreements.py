@@ -256,6 +256,42 @@ async def _sign(
     return acceptance
 
 
+MODE_HINT = {
+    "apply_then_approve": "is applied for and approved: use applyToProgram",
+    "click_accept": "is accepted by click: use acceptAgreement",
+}
+
+
+async def _prepare(
+    session: AsyncSession,
+    actor: Actor,
+    partner_id: uuid.UUID | None,
+    program_id: uuid.UUID,
+    kind: str | None,
+    mode: str,
+) -> tuple[Partner, Program, dict[str, Any], Agreement, date]:
+    """The checks before a signature: who, which agreement, its mode and prerequisites.
+
+    Without a kind, the program's membership agreement is meant.
+    """
+    partner, program = await _partner_and_program(session, actor, partner_id, program_id)
+    if kind is None:
+        kinds = [s["kind"] for s in program.definition["agreements"] if s["role"] == "membership"]
+        kind = kinds[0] if kinds else ""
+    spec = agreement_spec(program, kind)
+    if spec is None:
+        raise _fail("kind", Code.UNKNOWN_KIND, f"{program.slug} has no agreement {kind!r}")
+    if spec["acceptance_mode"] != mode:
+        raise _fail(
+            "kind",
+            Code.WRONG_ACCEPTANCE_MODE,
+            f"{spec['name']} {MODE_HINT[spec['acceptance_mode']]}",
+        )
+    today = program_today(program)
+    await _check_prerequisites(session, program, partner, spec, today)
+    return partner, program, spec, await _agreement_row(session, partner, program, kind), today
+
+
 async def accept_agreement(
     session: AsyncSession,
     actor: Actor,
@@ -273,19 +309,9 @@ async def accept_agreement(
     acceptance and keeps the Effective Date; the old acceptance stays on record (SEG-AGR-12).
     """
     signer = _check_signer(signer)
-    partner, program = await _partner_and_program(session, actor, partner_id, program_id)
-    spec = agreement_spec(program, kind)
-    if spec is None:
-        raise _fail("kind", Code.UNKNOWN_KIND, f"{program.slug} has no agreement {kind!r}")
-    if spec["acceptance_mode"] != "click_accept":
-        raise _fail(
-            "kind",
-            Code.WRONG_ACCEPTANCE_MODE,
-            f"{spec['name']} is applied for and approved: use applyToProgram",
-        )
-    today = program_today(program)
-    await _check_prerequisites(session, program, partner, spec, today)
-    agreement = await _agreement_row(session, partner, program, kind)
+    partner, program, spec, agreement, today = await _prepare(
+        session, actor, partner_id, program_id, kind, "click_accept"
+    )
     status = state_of(program, agreement, today).status
     if status in ENDED:
         raise _fail("kind", Code.AGREEMENT_ENDED, f"this {spec['name']} has {status.value}")
@@ -345,22 +371,10 @@ async def apply_to_program(
 ) -> Acceptance:
     """Apply by accepting online; nothing takes effect until an admin approves (CS-AGR-01)."""
     signer = _check_signer(signer)
-    partner, program = await _partner_and_program(session, actor, partner_id, program_id)
-    if kind is None:
-        kinds = [s["kind"] for s in program.definition["agreements"] if s["role"] == "membership"]
-        kind = kinds[0] if kinds else ""
-    spec = agreement_spec(program, kind)
-    if spec is None:
-        raise _fail("kind", Code.UNKNOWN_KIND, f"{program.slug} has no agreement {kind!r}")
-    if spec["acceptance_mode"] != "apply_then_approve":
-        raise _fail(
-            "kind",
-            Code.WRONG_ACCEPTANCE_MODE,
-            f"{spec['name']} is accepted by click: use acceptAgreement",
-        )
-    today = program_today(program)
-    await _check_prerequisites(session, program, partner, spec, today)
-    agreement = await _agreement_row(session, partner, program, kind)
+    partner, program, spec, agreement, today = await _prepare(
+        session, actor, partner_id, program_id, kind, "apply_then_approve"
+    )
+    kind = agreement.kind
     if agreement.applied_on is not None and agreement.rejected_on is None:
         raise _fail("kind", Code.ALREADY_APPLIED, f"{spec['name']}: already applied")
     if agreement.rejected_on is not None:
