@@ -187,6 +187,7 @@ async def test_accepting_twice_and_wrong_mode(api: Api) -> None:
         key=key,
     )
     assert wrong["acceptAgreement"]["userErrors"][0]["code"] == "WRONG_ACCEPTANCE_MODE"
+    assert "use applyToProgram" in wrong["acceptAgreement"]["userErrors"][0]["message"]
     unknown = await _accept_segment(api, key, kind="nope")
     assert unknown["userErrors"][0]["code"] == "UNKNOWN_KIND"
     bad_signer = await api.gql(
