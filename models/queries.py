@@ -48,10 +48,11 @@ from models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-from models.base import IdMixin
+from models.base import Base, IdMixin
 from rules.enums import MembershipStatus
 
 M = TypeVar("M", bound=IdMixin)
+B = TypeVar("B", bound=Base)
 
 
 async def by_ids(session: AsyncSession, model: type[M], ids: Sequence[uuid.UUID]) -> list[M | None]:
@@ -281,43 +282,39 @@ def referrals_query(where: ReferralFilter) -> Select[Referral]:
     return stmt
 
 
+async def one_each(
+    session: AsyncSession,
+    model: type[B],
+    column: QueryableAttribute[Any],
+    keys: Sequence[uuid.UUID],
+) -> list[B | None]:
+    """The row of `model` whose unique `column` equals each key, None where there is none."""
+    rows = {
+        getattr(row, column.key): row
+        for row in await session.scalars(select(model).where(column.in_(list(set(keys)))))
+    }
+    return [rows.get(k) for k in keys]
+
+
 async def qualified_of_referrals(
     session: AsyncSession, ids: Sequence[uuid.UUID]
 ) -> list[QualifiedAgreement | None]:
     """Each referral's qualified agreement, if any."""
-    rows = {
-        q.referral_id: q
-        for q in await session.scalars(
-            select(QualifiedAgreement).where(QualifiedAgreement.referral_id.in_(list(set(ids))))
-        )
-    }
-    return [rows.get(i) for i in ids]
+    return await one_each(session, QualifiedAgreement, QualifiedAgreement.referral_id, ids)
 
 
 async def commission_of_qualified(
     session: AsyncSession, ids: Sequence[uuid.UUID]
 ) -> list[Commission | None]:
     """Each qualified agreement's commission, if computed."""
-    rows = {
-        c.qualified_agreement_id: c
-        for c in await session.scalars(
-            select(Commission).where(Commission.qualified_agreement_id.in_(list(set(ids))))
-        )
-    }
-    return [rows.get(i) for i in ids]
+    return await one_each(session, Commission, Commission.qualified_agreement_id, ids)
 
 
 async def payout_of_commissions(
     session: AsyncSession, ids: Sequence[uuid.UUID]
 ) -> list[Payout | None]:
     """Each commission's payout, if paid."""
-    rows = {
-        p.commission_id: p
-        for p in await session.scalars(
-            select(Payout).where(Payout.commission_id.in_(list(set(ids))))
-        )
-    }
-    return [rows.get(i) for i in ids]
+    return await one_each(session, Payout, Payout.commission_id, ids)
 
 
 async def revenue_of_qualified(
