@@ -66,8 +66,3 @@ def status_on(
     if _by(facts.not_viable_on, on) or (deadline is not None and on > deadline and not met):
         return ReferralStatus.NOT_LIVE
     return ReferralStatus.APPROVED
-
-
-def is_live(status: ReferralStatus) -> bool:
-    """An opportunity that can still lead to a Qualified Agreement (CS-REF-10)."""
-    return status is ReferralStatus.APPROVED

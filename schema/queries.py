@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import uuid
-from dataclasses import replace
 from enum import Enum
 from typing import Any
 
@@ -27,7 +26,6 @@ from models.queries import (
     all_programs,
     all_templates,
     audit_query,
-    incident_ids,
     incidents_query,
     list_opportunities,
     mdf_requests_of,
@@ -37,7 +35,6 @@ from models.queries import (
     webhook_endpoints_of,
 )
 from rules.enums import ApiKeyRole
-from rules.escalation import is_overdue
 from rules.referral_state import ReferralStatus
 from schema.context import Info
 from schema.errors import CodedError
@@ -56,7 +53,7 @@ from schema.types.support import Incident, IncidentStatus
 from services.errors import UseCaseError
 from services.governance import unengaged_memberships
 from services.memberships import program_today
-from services.support import open_incident_clocks
+from services.support import narrow_by_overdue
 from services.tier_evaluation import evaluate_membership
 
 SEARCH_MAX = 200
@@ -233,16 +230,11 @@ async def _incident_filter(info: Info, data: IncidentFilterInput) -> IncidentQue
     )
     if data.overdue is None:
         return where
-    candidates = await info.context.loaders.read(
-        lambda s: open_incident_clocks(s, replace(where, open=True))
+    overdue, now = data.overdue, utcnow()
+    narrowed: IncidentQuery = await info.context.loaders.read(
+        lambda s: narrow_by_overdue(s, where, overdue, now)
     )
-    now = utcnow()
-    late = tuple(i for i, clock in candidates if is_overdue(clock, now))
-    if data.overdue:
-        return replace(where, only_ids=late)
-    late_set = set(late)
-    others = await info.context.loaders.read(lambda s: incident_ids(s, where))
-    return replace(where, only_ids=tuple(i for i in others if i not in late_set))
+    return narrowed
 
 
 @strawberry.input(description="Narrow the audit log.")

@@ -184,9 +184,10 @@ async def _sign(
     signer: Signer,
     client: Client,
     event: str,
+    template: TemplateVersion | None = None,
 ) -> Acceptance:
     """Render the document for a signature and record the acceptance tied to it."""
-    template = await _template(session, program, spec["kind"])
+    template = template or await _template(session, program, spec["kind"])
     now = utcnow()
     today = program_today(program, now)
     state = state_of(program, agreement, today)
@@ -342,6 +343,7 @@ async def accept_agreement(
         signer=signer,
         client=client,
         event="acceptAgreement",
+        template=template,
     )
     await _activate_membership(session, actor, partner, program, spec, today)
     await emit(

@@ -23,7 +23,7 @@ from models import (
 )
 from models.base import utcnow
 from models.blobs import BlobStore
-from rules.escalation import IncidentClock, escalation_opens_at
+from rules.escalation import IncidentClock, escalation_opens_at, is_overdue
 from rules.global_ids import global_id
 from rules.support_hours import Window
 from services.actor import Actor
@@ -607,17 +607,29 @@ async def attach(
     return incident
 
 
-async def open_incident_clocks(
-    session: AsyncSession, where: Any
-) -> list[tuple[uuid.UUID, IncidentClock]]:
-    """The clocks of the open incidents a filter selects (for the `overdue` filter)."""
-    from models.queries import incidents_query
+async def narrow_by_overdue(session: AsyncSession, where: Any, overdue: bool, now: datetime) -> Any:
+    """`where` narrowed to the incidents whose response is (or is not) late at `now`.
 
-    incidents = list(await session.scalars(incidents_query(where)))
+    Lateness depends on support-hours clocks, so it is computed here, not in SQL.
+    """
+    from dataclasses import replace
+
+    from models.queries import incident_ids, incidents_query
+
+    incidents = list(await session.scalars(incidents_query(replace(where, open=True))))
     programs = {p.id: p for p in await session.scalars(select(Program))}
     events: dict[uuid.UUID, list[IncidentEvent]] = {i.id: [] for i in incidents}
     for event in await session.scalars(
         select(IncidentEvent).where(IncidentEvent.incident_id.in_(list(events)))
     ):
         events[event.incident_id].append(event)
-    return [(i.id, clock_of(programs[i.program_id], i, events[i.id])) for i in incidents]
+    late = {
+        i.id
+        for i in incidents
+        if is_overdue(clock_of(programs[i.program_id], i, events[i.id]), now)
+    }
+    if overdue:
+        return replace(where, only_ids=tuple(late))
+    return replace(
+        where, only_ids=tuple(i for i in await incident_ids(session, where) if i not in late)
+    )
