@@ -188,7 +188,7 @@ async def _rollover(args: argparse.Namespace) -> list[str]:
     from sqlalchemy import select
 
     from models import Partner, Program
-    from services.governance import rollover
+    from services.program_year import rollover
 
     engine = make_async_engine(get_settings().database_url)
     lines = []

@@ -51,8 +51,8 @@ from schema.types.program import Program
 from schema.types.referral import Referral, ReferralStatusEnum
 from schema.types.support import Incident, IncidentStatus
 from services.errors import UseCaseError
-from services.governance import unengaged_memberships
 from services.memberships import program_today
+from services.program_year import unengaged_memberships
 from services.support import narrow_by_overdue
 from services.tier_evaluation import evaluate_membership
 

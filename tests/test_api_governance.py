@@ -381,7 +381,7 @@ async def test_quarterly_review_and_deactivation(api: Api) -> None:
 
 async def test_rollover_proposes_and_applies(api: Api) -> None:
     from services.actor import SYSTEM
-    from services.governance import rollover
+    from services.program_year import rollover
 
     await _member(api, "Roller", 2, 600_000)
     today = await _today(api)

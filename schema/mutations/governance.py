@@ -20,8 +20,8 @@ from schema.types.governance import (
     MdfRequest,
     UsageReport,
 )
+from services import engagement_plans, governance, mdf, obligations
 from services import evidence as evidence_cases
-from services import governance
 from services.actor import Actor
 from services.errors import FieldError, GovernanceErrorCode
 from services.memberships import program_today
@@ -256,7 +256,7 @@ async def _record(session: AsyncSession, actor: Actor, data: Any, csv: bool) -> 
 async def _governance(session: AsyncSession, actor: Actor, name: str, data: Any) -> Any:
     partner = _id(getattr(data, "partner_id", None), "Partner", "partnerId")
     if name == "plan":
-        return await governance.engagement_plan_step(
+        return await engagement_plans.engagement_plan_step(
             session,
             actor,
             partner_id=partner,
@@ -274,15 +274,15 @@ async def _governance(session: AsyncSession, actor: Actor, name: str, data: Any)
             note=data.note,
         )
     if name == "mdf":
-        return await governance.request_mdf(
+        return await mdf.request_mdf(
             session,
             actor,
             partner_id=partner,
             program_id=_id(data.program_id, "Program", "programId"),
-            request=governance.MdfInput(data.activity, data.amount, data.starts_on, data.ends_on),
+            request=mdf.MdfInput(data.activity, data.amount, data.starts_on, data.ends_on),
         )
     if name == "advance":
-        return await governance.advance_mdf(
+        return await mdf.advance_mdf(
             session,
             actor,
             request_id=_id(data.request_id, "MdfRequest", "requestId"),
@@ -293,7 +293,7 @@ async def _governance(session: AsyncSession, actor: Actor, name: str, data: Any)
             expected_version=data.expected_version,
         )
     if name == "usage":
-        return await governance.report_usage(
+        return await obligations.report_usage(
             session,
             actor,
             partner_id=partner,
@@ -303,7 +303,7 @@ async def _governance(session: AsyncSession, actor: Actor, name: str, data: Any)
             api_calls=data.api_calls,
         )
     if name == "access":
-        return await governance.request_access(
+        return await obligations.request_access(
             session,
             actor,
             partner_id=partner,
@@ -311,14 +311,14 @@ async def _governance(session: AsyncSession, actor: Actor, name: str, data: Any)
             purpose=data.purpose,
         )
     if name == "decide_access":
-        return await governance.decide_access(
+        return await obligations.decide_access(
             session,
             actor,
             request_id=_id(data.request_id, "AccessRequest", "requestId"),
             grant=data.grant,
             reason=data.reason,
         )
-    return await governance.record_competing_notice(
+    return await obligations.record_competing_notice(
         session,
         actor,
         partner_id=partner,

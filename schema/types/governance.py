@@ -21,7 +21,7 @@ from schema.context import Info
 from schema.ids import encode_id
 from schema.types.common import Money, present
 from schema.types.program import MeasureEnum, RequirementKindEnum, Tier
-from services.governance import next_plan_review
+from services.engagement_plans import next_plan_review
 
 
 @strawberry.enum(
