@@ -469,7 +469,7 @@ class ReferralMutations:
 
     @strawberry.mutation(
         description="Record a client payment; paid in full makes the "
-        "commission payable, due 30 days later (CS-REF-07/14)."
+        "commission payable, due after the program's payment period (CS-REF-07/14)."
     )
     async def record_client_payment(
         self, info: Info, input: RecordClientPaymentInput

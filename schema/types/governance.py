@@ -25,7 +25,8 @@ from services.engagement_plans import next_plan_review
 
 
 @strawberry.enum(
-    description="ANNUAL: the prior calendar year; MIDYEAR: the trailing 365 days (SEG-TIER-05)."
+    description="ANNUAL: the prior calendar year; MIDYEAR: the trailing days the program sets "
+    "(Segment: 365) (SEG-TIER-05)."
 )
 class EvaluationMode(enum.Enum):
     ANNUAL = "annual"
@@ -148,7 +149,7 @@ class Evidence:
             url=row.url,
             customer=row.customer,
             reference=row.reference,
-            amount=Money.of(Decimal(row.amount), row.currency or "USD")
+            amount=Money.of(Decimal(row.amount), present(row.currency))
             if row.amount is not None
             else None,
             occurred_on=row.occurred_on,

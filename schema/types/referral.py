@@ -143,7 +143,10 @@ class Commission(Node):
     def payable_on(self) -> dt.date | None:
         return self.row.payable_on
 
-    @strawberry.field(description="Payment due date: 30 days after full payment (CS-REF-14).")
+    @strawberry.field(
+        description="Payment due date: the program's payment period (Contentsquare: 30 days) "
+        "after full payment (CS-REF-14)."
+    )
     def due_date(self) -> dt.date | None:
         return self.row.due_on
 
