@@ -13,14 +13,14 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from api.documents import DocumentDownloads
+from api.download_links import DownloadLinks
 from api.graphql_view import GraphQLView
 from api.pdf import find_soffice
+from api.ratelimit import RateLimit
 from api.settings import Settings, get_settings
-from models.blobs import LocalBlobStore
 from models.db import make_async_engine, make_sessionmaker
+from models.documents.blobs import LocalBlobStore
 from schema import build_schema
-from services.download_links import DownloadLinks
-from services.ratelimit import RateLimit
 
 
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> Starlette:

@@ -8,17 +8,17 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from api.keys import ApiKeyError, create_api_key
 from api.settings import get_settings
 from models import migrate
-from models.blobs import LocalBlobStore
 from models.db import UnsupportedDatabaseError, make_async_engine, make_sessionmaker
+from models.documents.blobs import LocalBlobStore
 from rules.enums import ApiKeyRole
-from services import templates
 from services.actor import SYSTEM
-from services.api_keys import ApiKeyError, create_api_key
+from services.documents import templates
 from services.errors import GovernanceErrorCode as _CliCode
 from services.errors import UseCaseError
-from services.program_loader import ProgramLoadError, load_program_files
+from services.programs.loader import ProgramLoadError, load_program_files
 
 EXIT_USAGE = 2
 EXIT_INVALID = 65
@@ -64,7 +64,7 @@ def _programs(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths]
     try:
         if args.action == "check":
-            from services.program_files import ProgramFileError, read_program
+            from services.programs.files import ProgramFileError, read_program
 
             failed = False
             for path in paths:
@@ -157,8 +157,8 @@ async def _sweep() -> dict[str, int]:
     from sqlalchemy import select
 
     from models import Program
-    from services.memberships import program_today
-    from services.referrals import sweep
+    from services.partners.memberships import program_today
+    from services.referrals.lifecycle import sweep
 
     engine = make_async_engine(get_settings().database_url)
     try:
@@ -188,7 +188,7 @@ async def _rollover(args: argparse.Namespace) -> list[str]:
     from sqlalchemy import select
 
     from models import Partner, Program
-    from services.program_year import rollover
+    from services.tiers.program_year import rollover
 
     engine = make_async_engine(get_settings().database_url)
     lines = []
@@ -236,7 +236,7 @@ def _rollover_cmd(args: argparse.Namespace) -> int:
 async def _worker(args: argparse.Namespace) -> int:
     import httpx
 
-    from services.webhooks import run_once
+    from services.webhooks.delivery import run_once
 
     settings = get_settings()
     engine = make_async_engine(settings.database_url)

@@ -9,15 +9,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
+from api.download_links import DownloadLinks
 from api.graphql_view import bearer_token, unauthenticated
+from api.keys import authenticate
 from api.pdf import PdfConversionError, PdfUnavailableError, convert
 from api.settings import Settings
 from models import Document
-from models.blobs import BlobStore
+from models.documents.blobs import BlobStore
 from schema.errors import CodedError
 from schema.ids import expect_id
-from services.api_keys import authenticate
-from services.download_links import DownloadLinks
 
 PDF = "application/pdf"
 

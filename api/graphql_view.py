@@ -14,6 +14,9 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.types.unset import UNSET
 
+from api import idempotency, ratelimit
+from api.download_links import DownloadLinks
+from api.keys import authenticate
 from api.negotiation import (
     GRAPHQL_RESPONSE,
     content_type_problem,
@@ -22,15 +25,12 @@ from api.negotiation import (
     negotiate,
     params_problem,
 )
+from api.ratelimit import RateLimit
 from models.base import utcnow
-from models.blobs import BlobStore
+from models.documents.blobs import BlobStore
 from schema.context import Context
-from services import idempotency, ratelimit
 from services.actor import Actor
-from services.api_keys import authenticate
-from services.download_links import DownloadLinks
-from services.ratelimit import RateLimit
-from services.webhooks import DeliveryPolicy
+from services.webhooks.delivery import DeliveryPolicy
 
 BEARER = "bearer "
 

@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.webhooks import DeliveryPolicy
+from services.webhooks.delivery import DeliveryPolicy
 
 DEFAULT_DATA_DIR = Path("var")
 

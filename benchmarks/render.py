@@ -15,8 +15,8 @@ from typing import Any
 from docxtpl import DocxTemplate
 
 from contract_templates.renderer import analyze, render
-from services.templates import MANIFEST, read_manifest
-from tests.test_templates import sample_context
+from services.documents.templates import MANIFEST, read_manifest
+from tests.documents.test_templates import sample_context
 
 TEMPLATE_ID = "segment-program-agreement"
 

@@ -1,10 +1,9 @@
 """Persistence: SQLAlchemy models, database access and migrations."""
 
-from models.agreement import Acceptance, Agreement
-from models.audit import AuditEvent
-from models.auth import ApiKey, User
+from models.agreements.tables import Acceptance, Agreement
+from models.audit.tables import AuditEvent
 from models.base import Base
-from models.commission import (
+from models.commissions.tables import (
     ClientPayment,
     Commission,
     Payout,
@@ -12,8 +11,21 @@ from models.commission import (
     RevenueLine,
     TaxDocument,
 )
-from models.document import Document, TemplateVersion
-from models.governance import (
+from models.documents.tables import Document, TemplateVersion
+from models.edge.idempotency import IdempotencyRecord
+from models.edge.keys import ApiKey, User
+from models.edge.ratelimit import RateBucket
+from models.partners.tables import Membership, Partner, TierChange
+from models.programs.tables import Benefit, Program, Requirement, Tier
+from models.referrals.tables import ActiveOpportunity, ClientClaim, OpportunityKey, Referral
+from models.support.tables import (
+    Incident,
+    IncidentAttachment,
+    IncidentEvent,
+    SupportContact,
+    SupportProfile,
+)
+from models.tiers.tables import (
     AccessRequest,
     CompetingProductNotice,
     Evidence,
@@ -22,19 +34,7 @@ from models.governance import (
     Notification,
     UsageReport,
 )
-from models.idempotency import IdempotencyRecord
-from models.partner import Membership, Partner, TierChange
-from models.program import Benefit, Program, Requirement, Tier
-from models.ratelimit import RateBucket
-from models.referral import ActiveOpportunity, ClientClaim, OpportunityKey, Referral
-from models.support import (
-    Incident,
-    IncidentAttachment,
-    IncidentEvent,
-    SupportContact,
-    SupportProfile,
-)
-from models.webhooks import DeliveryAttempt, OutboxEvent, WebhookDelivery, WebhookEndpoint
+from models.webhooks.tables import DeliveryAttempt, OutboxEvent, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "Acceptance",

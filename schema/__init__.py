@@ -16,22 +16,22 @@ from strawberry.extensions.base_extension import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from schema.agreements.mutations import AgreementMutations
+from schema.agreements.types import Acceptance, Agreement, Document
 from schema.cost import MAX_COST, QueryCost
+from schema.documents.mutations import TemplateMutations
 from schema.errors import ErrorCodes
-from schema.mutations.agreements import AgreementMutations
-from schema.mutations.governance import GovernanceMutations
-from schema.mutations.memberships import MembershipMutations
-from schema.mutations.partners import PartnerMutations
-from schema.mutations.referrals import ReferralMutations
-from schema.mutations.support import SupportMutations
-from schema.mutations.templates import TemplateMutations
-from schema.mutations.webhooks import WebhookMutations
+from schema.partners.membership_mutations import MembershipMutations
+from schema.partners.mutations import PartnerMutations
+from schema.partners.types import Membership, Partner, TierChange
+from schema.programs.types import Benefit, Program, Requirement, Tier
 from schema.queries import Query
-from schema.types.agreement import Acceptance, Agreement, Document
-from schema.types.partner import Membership, Partner, TierChange
-from schema.types.program import Benefit, Program, Requirement, Tier
-from schema.types.referral import Commission, QualifiedAgreement, Referral
-from schema.types.support import Incident
+from schema.referrals.mutations import ReferralMutations
+from schema.referrals.types import Commission, QualifiedAgreement, Referral
+from schema.support.mutations import SupportMutations
+from schema.support.types import Incident
+from schema.tiers.mutations import GovernanceMutations
+from schema.webhooks.mutations import WebhookMutations
 
 MAX_DEPTH = 12
 MAX_ALIASES = 30

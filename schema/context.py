@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.types import Info as StrawberryInfo
 
-from models.blobs import BlobStore
+from models.documents.blobs import BlobStore
 from schema.loaders import Loaders
 from services.actor import Actor
-from services.download_links import DownloadLinks
-from services.webhooks import DeliveryPolicy
+from services.webhooks.delivery import DeliveryPolicy
 
 T = TypeVar("T")
+
+
+class DownloadLinks(Protocol):
+    """Signs document download paths (the HTTP edge provides it: `api.download_links`)."""
+
+    def path(self, document_id: uuid.UUID, global_id: str) -> str: ...
 
 
 @dataclass

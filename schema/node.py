@@ -7,14 +7,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from schema.agreements.types import Acceptance, Agreement, Document
+from schema.common import Node
 from schema.context import Info
 from schema.ids import decode_id
-from schema.types.agreement import Acceptance, Agreement, Document
-from schema.types.common import Node
-from schema.types.partner import Membership, Partner, TierChange
-from schema.types.program import Benefit, Program, Requirement, Tier
-from schema.types.referral import Commission, QualifiedAgreement, Referral
-from schema.types.support import Incident
+from schema.partners.types import Membership, Partner, TierChange
+from schema.programs.types import Benefit, Program, Requirement, Tier
+from schema.referrals.types import Commission, QualifiedAgreement, Referral
+from schema.support.types import Incident
 
 
 @dataclass(frozen=True)

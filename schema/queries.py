@@ -36,25 +36,25 @@ from models.queries import (
 )
 from rules.enums import ApiKeyRole
 from rules.referral_state import ReferralStatus
+from schema.audit.types import AuditEvent
+from schema.common import Node
 from schema.context import Info
+from schema.documents.mutations import TemplateVersion
 from schema.errors import CodedError
 from schema.ids import decode_id, expect_id
-from schema.mutations.templates import TemplateVersion
-from schema.mutations.webhooks import WebhookEndpoint
 from schema.node import resolve_node
 from schema.pagination import Connection, build_connection, check_slice, page_request
-from schema.types.audit import AuditEvent
-from schema.types.common import Node
-from schema.types.governance import EvaluationMode, MdfRequest, TierEvaluation, UsageReport
-from schema.types.partner import Membership, MembershipStatusEnum, Partner
-from schema.types.program import Program
-from schema.types.referral import Referral, ReferralStatusEnum
-from schema.types.support import Incident, IncidentStatus
+from schema.partners.types import Membership, MembershipStatusEnum, Partner
+from schema.programs.types import Program
+from schema.referrals.types import Referral, ReferralStatusEnum
+from schema.support.types import Incident, IncidentStatus
+from schema.tiers.types import EvaluationMode, MdfRequest, TierEvaluation, UsageReport
+from schema.webhooks.mutations import WebhookEndpoint
 from services.errors import UseCaseError
-from services.memberships import program_today
-from services.program_year import unengaged_memberships
-from services.support import narrow_by_overdue
-from services.tier_evaluation import evaluate_membership
+from services.partners.memberships import program_today
+from services.support.lifecycle import narrow_by_overdue
+from services.tiers.evaluation import evaluate_membership
+from services.tiers.program_year import unengaged_memberships
 
 SEARCH_MAX = 200
 NODES_MAX = 100

@@ -65,6 +65,11 @@ class UseCaseError(Exception):
         return cls([FieldError(tuple(field), code, message)])
 
 
+def input_error(field: str, code: enum.StrEnum, message: str) -> UseCaseError:
+    """A refusal of one field of a mutation's `input`."""
+    return UseCaseError.one(["input", field], code, message)
+
+
 class TemplateErrorCode(enum.StrEnum):
     """Why a contract template was refused."""
 

@@ -18,15 +18,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import models
 from api.app import create_app
+from api.keys import create_api_key
 from api.settings import Settings
 from models import migrate
-from models.blobs import LocalBlobStore
 from models.db import make_async_engine, make_sessionmaker, make_sync_engine
+from models.documents.blobs import LocalBlobStore
 from rules.enums import ApiKeyRole
 from services.actor import SYSTEM
-from services.api_keys import create_api_key
-from services.program_loader import load_program_files
-from services.templates import sync_shipped
+from services.documents.templates import sync_shipped
+from services.programs.loader import load_program_files
 from tests import databases
 
 ROOT = Path(__file__).resolve().parent.parent

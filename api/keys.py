@@ -1,0 +1,125 @@
+"""API keys: made once, shown once, stored as a SHA-256 hash behind a visible prefix."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import ApiKey, Partner, User
+from models.base import utcnow
+from rules.enums import ApiKeyRole
+from services.actor import Actor
+from services.audit.log import record
+
+KEY_SCHEME = "pgk"
+PREFIX_BYTES = 6
+SECRET_BYTES = 32
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL_MAX = 254
+
+
+class ApiKeyError(Exception):
+    """An API key could not be created as asked."""
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class NewApiKey:
+    """A freshly made key: `token` is shown to its owner once and never stored."""
+
+    key: ApiKey
+    token: str
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def split_token(token: str) -> tuple[str, str] | None:
+    """`pgk_<prefix>_<secret>` into prefix and secret, or None when malformed."""
+    parts = token.split("_", 2)
+    if len(parts) != 3 or parts[0] != KEY_SCHEME or not parts[1] or not parts[2]:
+        return None
+    return parts[1], parts[2]
+
+
+async def create_api_key(
+    session: AsyncSession,
+    *,
+    name: str,
+    role: ApiKeyRole,
+    partner_id: uuid.UUID | None,
+    actor: Actor,
+    owner_email: str | None = None,
+) -> NewApiKey:
+    """Create a key; a partner key is bound to exactly one existing partner."""
+    if not name.strip() or len(name) > 200:
+        raise ApiKeyError("INVALID_NAME", "the key name must be 1 to 200 characters")
+    if role is ApiKeyRole.PARTNER:
+        if partner_id is None:
+            raise ApiKeyError("PARTNER_REQUIRED", "a partner key needs the partner it speaks for")
+        if await session.get(Partner, partner_id) is None:
+            raise ApiKeyError("PARTNER_NOT_FOUND", "no partner has that id")
+    elif partner_id is not None:
+        raise ApiKeyError("PARTNER_NOT_ALLOWED", "an admin key is not bound to a partner")
+    user = await _owner(session, owner_email) if owner_email is not None else None
+    prefix = secrets.token_hex(PREFIX_BYTES)
+    secret = secrets.token_urlsafe(SECRET_BYTES)
+    key = ApiKey(
+        id=uuid.uuid4(),
+        name=name.strip(),
+        prefix=prefix,
+        secret_sha256=_hash(secret),
+        role=role,
+        partner_id=partner_id,
+        user_id=user.id if user else None,
+        created_at=utcnow(),
+    )
+    session.add(key)
+    await session.flush()
+    await record(
+        session,
+        actor,
+        "createApiKey",
+        "ApiKey",
+        key.id,
+        {"name": [None, key.name], "role": [None, role.value], "prefix": [None, prefix]},
+    )
+    return NewApiKey(key, f"{KEY_SCHEME}_{prefix}_{secret}")
+
+
+async def _owner(session: AsyncSession, email: str) -> User:
+    """The person holding the key, created on first use of their e-mail address."""
+    address = email.strip().lower()
+    if not EMAIL.match(address) or len(address) > EMAIL_MAX:
+        raise ApiKeyError("INVALID_EMAIL", f"{email[:100]!r} is not an e-mail address")
+    user = await session.scalar(select(User).where(User.email == address))
+    if user is None:
+        user = User(id=uuid.uuid4(), email=address, name="", created_at=utcnow())
+        session.add(user)
+        await session.flush()
+    return user
+
+
+async def authenticate(session: AsyncSession, token: str) -> Actor | None:
+    """The actor behind a presented token, or None for an unknown, malformed or revoked key."""
+    parts = split_token(token)
+    if parts is None:
+        return None
+    prefix, secret = parts
+    key = await session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
+    if key is None or key.revoked_at is not None:
+        return None
+    if not hmac.compare_digest(key.secret_sha256, _hash(secret)):
+        return None
+    return Actor(role=key.role, key_id=key.id, key_name=key.name, partner_id=key.partner_id)

@@ -1,0 +1,1 @@
+"""Persistence of agreements and their acceptances, and the batch reads the API's loaders use."""

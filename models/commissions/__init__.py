@@ -1,0 +1,3 @@
+"""Persistence of qualified agreements, revenue, payments, commissions, tax documents and
+payouts.
+"""

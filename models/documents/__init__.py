@@ -1,0 +1,3 @@
+"""Persistence of contract template versions, rendered documents, and the content-addressed blob
+store.
+"""

@@ -1,0 +1,1 @@
+"""Persistence of partners, memberships and tier history."""

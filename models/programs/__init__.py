@@ -1,0 +1,1 @@
+"""Persistence of programs and their tiers, benefits and requirements."""

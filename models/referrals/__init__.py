@@ -1,0 +1,1 @@
+"""Persistence of referrals, client claims and the active-opportunity registry."""

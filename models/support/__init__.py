@@ -1,0 +1,1 @@
+"""Persistence of support profiles, support lists and incidents."""

@@ -1,0 +1,1 @@
+"""Persistence of webhook endpoints, outbox events, deliveries and attempts."""

@@ -1,0 +1,294 @@
+"""Mutations of the agreement lifecycle (SEG-AGR-*, CS-AGR-01/06)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Acceptance as AcceptanceRow
+from models import Agreement as AgreementRow
+from models.documents.blobs import BlobStore
+from rules.agreement_terms import TerminationReason
+from schema.agreements.types import Acceptance, Agreement, TerminationReasonEnum
+from schema.context import Info
+from schema.payloads import attempt, input_id, user_errors
+from services.actor import Actor
+from services.agreements import lifecycle as use_cases
+from services.errors import AgreementErrorCode, FieldError
+
+Code = AgreementErrorCode
+AgreementErrorCodeEnum = strawberry.enum(
+    AgreementErrorCode,
+    name="AgreementErrorCode",
+    description="Why an agreement action was refused.",
+)
+
+
+@strawberry.type(description="A refused agreement input: the input path, a stable code, a message.")
+class AgreementUserError:
+    field: list[str] | None
+    code: AgreementErrorCodeEnum  # type: ignore[valid-type]
+    message: str
+
+
+@strawberry.input(description="The person signing for the partner.")
+class SignerInput:
+    name: str = strawberry.field(description="1..200 characters.")
+    title: str = strawberry.field(description="Job title, 1..200 characters.")
+    email: str = strawberry.field(description="E-mail address, at most 254 characters.")
+
+
+@strawberry.input(description="Accept a click-accept agreement (SEG-AGR-01).")
+class AcceptAgreementInput:
+    program_id: strawberry.ID
+    kind: str = strawberry.field(description="Agreement kind from the program file.")
+    signer: SignerInput
+    partner_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Required for admin keys; a partner key signs for itself."
+    )
+
+
+@strawberry.input(description="Apply to a program by accepting its terms online (CS-AGR-01).")
+class ApplyToProgramInput:
+    program_id: strawberry.ID
+    signer: SignerInput
+    kind: str | None = strawberry.field(
+        default=None,
+        description="Agreement kind; defaults to the program's membership "
+        "agreement. A capacity schedule (e.g. the referrer schedule) is applied for the same way.",
+    )
+    partner_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Required for admin keys."
+    )
+
+
+@strawberry.enum(description="An admin's decision on an application.")
+class ApplicationDecision(enum.Enum):
+    APPROVE = "approve"
+    REJECT = "reject"
+
+
+@strawberry.input(description="Approve or reject an application (admin keys only).")
+class DecideApplicationInput:
+    agreement_id: strawberry.ID
+    decision: ApplicationDecision
+    reason: str = strawberry.field(
+        default="", description="Required to reject; at most 1000 characters."
+    )
+    expected_version: int | None = strawberry.field(
+        default=None, description="Refuse with STALE_VERSION unless the object is at this version."
+    )
+
+
+@strawberry.input(description="Give notice that a fixed-term agreement will not renew.")
+class GiveNonRenewalNoticeInput:
+    agreement_id: strawberry.ID
+    notice_date: dt.date | None = strawberry.field(
+        default=None, description="Day the notice was sent (program time zone); default today."
+    )
+    delivery_method: str | None = strawberry.field(
+        default=None,
+        description="How it was sent (e.g. next_day_courier); decides when it "
+        "is deemed given (SEG-AGR-13). Omitted: given the day it is recorded.",
+    )
+    expected_version: int | None = strawberry.field(
+        default=None, description="Refuse with STALE_VERSION unless the object is at this version."
+    )
+
+
+@strawberry.input(description="Give notice of termination.")
+class TerminateAgreementInput:
+    agreement_id: strawberry.ID
+    reason: TerminationReasonEnum  # type: ignore[valid-type]
+    notice_date: dt.date | None = strawberry.field(
+        default=None, description="Day the notice was sent; default today."
+    )
+    cause: str | None = strawberry.field(
+        default=None,
+        description="BREACH: what was breached; IMMEDIATE: one of the program's "
+        "immediate causes (e.g. insolvency). At most 1000 characters.",
+    )
+    delivery_method: str | None = strawberry.field(
+        default=None, description="See GiveNonRenewalNoticeInput.deliveryMethod."
+    )
+    expected_version: int | None = strawberry.field(
+        default=None, description="Refuse with STALE_VERSION unless the object is at this version."
+    )
+
+
+@strawberry.type(description="Result of acceptAgreement and applyToProgram.")
+class AcceptancePayload:
+    agreement: Agreement | None
+    acceptance: Acceptance | None
+    user_errors: list[AgreementUserError]
+
+
+@strawberry.type(description="Result of an agreement change.")
+class AgreementPayload:
+    agreement: Agreement | None
+    user_errors: list[AgreementUserError]
+
+
+def _signer(data: SignerInput) -> use_cases.Signer:
+    return use_cases.Signer(data.name, data.title, data.email)
+
+
+async def _accept(
+    session: AsyncSession,
+    actor: Actor,
+    store: BlobStore,
+    data: AcceptAgreementInput,
+    client: use_cases.Client,
+) -> AcceptanceRow:
+    partner = (
+        input_id(data.partner_id, "Partner", "partnerId", Code.INVALID_ID)
+        if data.partner_id
+        else None
+    )
+    return await use_cases.accept_agreement(
+        session,
+        actor,
+        store,
+        partner_id=partner,
+        program_id=input_id(data.program_id, "Program", "programId", Code.INVALID_ID),
+        kind=data.kind,
+        signer=_signer(data.signer),
+        client=client,
+    )
+
+
+async def _apply(
+    session: AsyncSession,
+    actor: Actor,
+    store: BlobStore,
+    data: ApplyToProgramInput,
+    client: use_cases.Client,
+) -> AcceptanceRow:
+    partner = (
+        input_id(data.partner_id, "Partner", "partnerId", Code.INVALID_ID)
+        if data.partner_id
+        else None
+    )
+    return await use_cases.apply_to_program(
+        session,
+        actor,
+        store,
+        partner_id=partner,
+        program_id=input_id(data.program_id, "Program", "programId", Code.INVALID_ID),
+        kind=data.kind,
+        signer=_signer(data.signer),
+        client=client,
+    )
+
+
+async def _decide(
+    session: AsyncSession, actor: Actor, store: BlobStore, data: DecideApplicationInput
+) -> AgreementRow:
+    return await use_cases.decide_application(
+        session,
+        actor,
+        store,
+        agreement_id=input_id(data.agreement_id, "Agreement", "agreementId", Code.INVALID_ID),
+        approve=data.decision is ApplicationDecision.APPROVE,
+        reason=data.reason,
+        expected_version=data.expected_version,
+    )
+
+
+async def _notice(
+    session: AsyncSession, actor: Actor, data: GiveNonRenewalNoticeInput
+) -> AgreementRow:
+    return await use_cases.give_non_renewal_notice(
+        session,
+        actor,
+        agreement_id=input_id(data.agreement_id, "Agreement", "agreementId", Code.INVALID_ID),
+        notice_on=data.notice_date,
+        method=data.delivery_method,
+        expected_version=data.expected_version,
+    )
+
+
+async def _terminate(
+    session: AsyncSession, actor: Actor, store: BlobStore, data: TerminateAgreementInput
+) -> AgreementRow:
+    return await use_cases.terminate_agreement(
+        session,
+        actor,
+        store,
+        agreement_id=input_id(data.agreement_id, "Agreement", "agreementId", Code.INVALID_ID),
+        reason=TerminationReason(data.reason),
+        notice_on=data.notice_date,
+        cause=data.cause,
+        method=data.delivery_method,
+        expected_version=data.expected_version,
+    )
+
+
+async def _acceptance_payload(
+    info: Info, row: AcceptanceRow | None, errors: list[FieldError]
+) -> AcceptancePayload:
+    agreement = None
+    if row is not None:
+        agreement = await info.context.loaders.agreement.load(row.agreement_id)
+    return AcceptancePayload(
+        agreement=Agreement.from_row(agreement) if agreement else None,
+        acceptance=Acceptance.from_row(row) if row else None,
+        user_errors=user_errors(errors, AgreementUserError),
+    )
+
+
+def _payload(row: AgreementRow | None, errors: list[FieldError]) -> AgreementPayload:
+    return AgreementPayload(
+        agreement=Agreement.from_row(row) if row else None,
+        user_errors=user_errors(errors, AgreementUserError),
+    )
+
+
+@strawberry.type
+class AgreementMutations:
+    @strawberry.mutation(
+        description="Accept a click-accept agreement: effective at once, with "
+        "a rendered document and its SHA-256 on record (SEG-AGR-01/12)."
+    )
+    async def accept_agreement(self, info: Info, input: AcceptAgreementInput) -> AcceptancePayload:
+        client = use_cases.Client(info.context.client_ip, info.context.user_agent)
+        row, errors = await attempt(info, _accept, info.context.store, input, client)
+        return await _acceptance_payload(info, row, errors)
+
+    @strawberry.mutation(
+        description="Apply to a program; it takes effect when an admin "
+        "approves the application (CS-AGR-01)."
+    )
+    async def apply_to_program(self, info: Info, input: ApplyToProgramInput) -> AcceptancePayload:
+        client = use_cases.Client(info.context.client_ip, info.context.user_agent)
+        row, errors = await attempt(info, _apply, info.context.store, input, client)
+        return await _acceptance_payload(info, row, errors)
+
+    @strawberry.mutation(description="Approve or reject an application (admin keys only).")
+    async def decide_application(
+        self, info: Info, input: DecideApplicationInput
+    ) -> AgreementPayload:
+        row, errors = await attempt(info, _decide, info.context.store, input)
+        return _payload(row, errors)
+
+    @strawberry.mutation(
+        description="Give notice of non-renewal; refused after the term's deadline (SEG-AGR-07)."
+    )
+    async def give_non_renewal_notice(
+        self, info: Info, input: GiveNonRenewalNoticeInput
+    ) -> AgreementPayload:
+        row, errors = await attempt(info, _notice, input)
+        return _payload(row, errors)
+
+    @strawberry.mutation(
+        description="Give notice of termination (SEG-AGR-08/09, CS-AGR-06); "
+        "a notice letter is generated. IMMEDIATE is for admin keys."
+    )
+    async def terminate_agreement(
+        self, info: Info, input: TerminateAgreementInput
+    ) -> AgreementPayload:
+        row, errors = await attempt(info, _terminate, info.context.store, input)
+        return _payload(row, errors)

@@ -1,0 +1,284 @@
+"""Agreements, their acceptances and generated documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+
+from models import Acceptance as AcceptanceRow
+from models import Agreement as AgreementRow
+from models import Document as DocumentRow
+from models import Program as ProgramRow
+from rules.agreement_terms import AgreementStatus, TerminationReason
+from schema.common import Money, Node, present
+from schema.context import Info
+from schema.ids import encode_id
+from schema.programs.types import Program
+from services.agreements.state import agreement_spec, cap_of, state_of
+from services.partners.memberships import program_today
+
+if TYPE_CHECKING:
+    from schema.partners.types import Partner
+
+AgreementStatusEnum = strawberry.enum(
+    AgreementStatus, name="AgreementStatus", description="An agreement's status on a date."
+)
+TerminationReasonEnum = strawberry.enum(
+    TerminationReason,
+    name="TerminationReason",
+    description="CONVENIENCE: on notice; BREACH: after the cure period; IMMEDIATE: at once.",
+)
+
+
+@strawberry.type(description="A generated contract document (DOCX), stored by its SHA-256.")
+class Document(Node):
+    row: strawberry.Private[DocumentRow]
+    kind: str = strawberry.field(description="The agreement kind or `termination-notice`.")
+    filename: str
+    content_type: str
+    size: int = strawberry.field(description="Bytes.")
+    sha256: str = strawberry.field(description="SHA-256 of the file; also its HTTP ETag.")
+    created_at: dt.datetime
+    template_id: str
+    template_version: int
+    event: str = strawberry.field(
+        description="The operation whose audit event produced this document."
+    )
+
+    @classmethod
+    def from_row(cls, row: DocumentRow) -> Document:
+        return cls(
+            id=strawberry.ID(encode_id("Document", row.id)),
+            row=row,
+            kind=row.kind,
+            filename=row.filename,
+            content_type=row.content_type,
+            size=row.size,
+            sha256=row.sha256,
+            created_at=row.created_at,
+            template_id=row.template_id,
+            template_version=row.template_version,
+            event=row.event,
+        )
+
+    @strawberry.field(
+        description="A signed download link, valid for a short time (default "
+        "15 minutes); `?format=pdf` converts when the server has LibreOffice."
+    )
+    def download_url(self, info: Info) -> str:
+        return info.context.base_url + info.context.links.path(self.row.id, str(self.id))
+
+    @strawberry.field(description="ID of the audit event that produced this document.")
+    def audit_event_id(self) -> strawberry.ID | None:
+        if self.row.audit_event_id is None:
+            return None
+        return strawberry.ID(encode_id("AuditEvent", self.row.audit_event_id))
+
+
+@strawberry.type(
+    description="A signature: who accepted which template version, and the "
+    "document rendered for it (SEG-AGR-01, SEG-AGR-12)."
+)
+class Acceptance(Node):
+    row: strawberry.Private[AcceptanceRow]
+    signer_name: str
+    signer_title: str
+    signer_email: str
+    accepted_at: dt.datetime = strawberry.field(description="UTC.")
+    client_ip: str | None
+    user_agent: str | None
+    template_id: str
+    template_version: int
+    document_sha256: str
+
+    @classmethod
+    def from_row(cls, row: AcceptanceRow) -> Acceptance:
+        return cls(
+            id=strawberry.ID(encode_id("Acceptance", row.id)),
+            row=row,
+            signer_name=row.signer_name,
+            signer_title=row.signer_title,
+            signer_email=row.signer_email,
+            accepted_at=row.accepted_at,
+            client_ip=row.client_ip,
+            user_agent=row.user_agent,
+            template_id=row.template_id,
+            template_version=row.template_version,
+            document_sha256=row.document_sha256,
+        )
+
+    @strawberry.field(description="The document rendered for this acceptance.")
+    async def document(self, info: Info) -> Document | None:
+        if self.row.document_id is None:
+            return None
+        return Document.from_row(
+            present(await info.context.loaders.document.load(self.row.document_id))
+        )
+
+    @strawberry.field(description="The agreement accepted.")
+    async def agreement(self, info: Info) -> Annotated[Agreement, strawberry.lazy(__name__)]:
+        row = present(await info.context.loaders.agreement.load(self.row.agreement_id))
+        return Agreement.from_row(row)
+
+
+@strawberry.type(description="The liability cap as money, with the rule it follows.")
+class LiabilityCap:
+    amount: Money
+    floor: Money
+    explanation: str
+    rule_ids: list[str]
+
+
+@strawberry.type(description="An agreement's computed state on one date (program time zone).")
+class AgreementState:
+    as_of: dt.date
+    status: AgreementStatusEnum  # type: ignore[valid-type]
+    effective_date: dt.date | None
+    renewal_count: int | None = strawberry.field(
+        description="Renewals so far (0 in the initial term); null without a fixed term."
+    )
+    current_term_start: dt.date | None
+    current_term_end: dt.date | None = strawberry.field(description="Last day of the term.")
+    non_renewal_deadline: dt.date | None = strawberry.field(
+        description="Last day a non-renewal notice can be given for this term (SEG-AGR-07)."
+    )
+    ends_on: dt.date | None = strawberry.field(
+        description="The day the agreement stops, once a notice fixes it."
+    )
+
+
+@strawberry.type(description="An agreement of one kind between a program and a partner.")
+class Agreement(Node):
+    row: strawberry.Private[AgreementRow]
+    kind: str
+    version: int = strawberry.field(description="Increases with every change.")
+    applied_on: dt.date | None = strawberry.field(description="Application date (CS-AGR-01).")
+    decided_at: dt.datetime | None
+    decision_reason: str | None
+    non_renewal_notice_on: dt.date | None = strawberry.field(
+        description="When the non-renewal notice is deemed given."
+    )
+    termination_notice_on: dt.date | None = strawberry.field(
+        description="When the termination notice is deemed given."
+    )
+    termination_cause: str | None
+
+    @classmethod
+    def from_row(cls, row: AgreementRow) -> Agreement:
+        return cls(
+            id=strawberry.ID(encode_id("Agreement", row.id)),
+            row=row,
+            kind=row.kind,
+            version=row.version,
+            applied_on=row.applied_on,
+            decided_at=row.decided_at,
+            decision_reason=row.decision_reason,
+            non_renewal_notice_on=row.non_renewal_notice_on,
+            termination_notice_on=row.termination_notice_on,
+            termination_cause=row.termination_cause,
+        )
+
+    async def _program(self, info: Info) -> ProgramRow:
+        return present(await info.context.loaders.program.load(self.row.program_id))
+
+    def _spec(self, program: ProgramRow) -> dict[str, Any]:
+        return present(agreement_spec(program, self.row.kind))
+
+    @strawberry.field(description="The agreement's name from the program file.")
+    async def name(self, info: Info) -> str:
+        return str(self._spec(await self._program(info))["name"])
+
+    @strawberry.field(description="CLICK_ACCEPT (SEG-AGR-01) or APPLY_THEN_APPROVE (CS-AGR-01).")
+    async def acceptance_mode(self, info: Info) -> str:
+        return str(self._spec(await self._program(info))["acceptance_mode"]).upper()
+
+    @strawberry.field(description="The program.")
+    async def program(self, info: Info) -> Program:
+        return Program.from_row(await self._program(info))
+
+    @strawberry.field(description="The partner.")
+    async def partner(
+        self, info: Info
+    ) -> Annotated[Partner, strawberry.lazy("schema.partners.types")]:
+        from schema.partners.types import Partner
+
+        row = present(await info.context.loaders.partner.load(self.row.partner_id))
+        return Partner.from_row(row)
+
+    @strawberry.field(description="Effective Date: acceptance (click) or approval day.")
+    def effective_date(self) -> dt.date | None:
+        return self.row.effective_on
+
+    @strawberry.field(description="Reason of a termination notice, if one was given.")
+    def termination_reason(self) -> TerminationReasonEnum | None:  # type: ignore[valid-type]
+        reason = self.row.termination_reason
+        return TerminationReason(reason) if reason else None
+
+    @strawberry.field(
+        description="The state as of a date (default: today, program time zone); "
+        "computed from stored facts, never from a background job."
+    )
+    async def state(self, info: Info, as_of: dt.date | None = None) -> AgreementState:
+        program = await self._program(info)
+        on = as_of or program_today(program)
+        state = state_of(program, self.row, on)
+        return AgreementState(
+            as_of=on,
+            status=state.status,
+            effective_date=state.effective_on,
+            renewal_count=state.renewal_count,
+            current_term_start=state.current_term_start,
+            current_term_end=state.current_term_end,
+            non_renewal_deadline=state.non_renewal_deadline,
+            ends_on=state.ends_on,
+        )
+
+    @strawberry.field(description="Status today (program time zone); see `state(asOf:)`.")
+    async def status(self, info: Info) -> AgreementStatusEnum:  # type: ignore[valid-type]
+        program = await self._program(info)
+        return state_of(program, self.row, program_today(program)).status
+
+    @strawberry.field(description="Liability cap (SEG-AGR-11, CS-AGR-08); null if none.")
+    async def liability_cap(self, info: Info) -> LiabilityCap | None:
+        spec = self._spec(await self._program(info))
+        cap = cap_of(spec)
+        if cap is None:
+            return None
+        return LiabilityCap(
+            amount=Money.of(cap.amount, cap.currency),
+            floor=Money.of(cap.floor, cap.currency),
+            explanation=cap.explanation,
+            rule_ids=list(spec["liability_cap"]["rule_ids"]),
+        )
+
+    @strawberry.field(description="Every acceptance, oldest first; old versions stay on record.")
+    async def acceptances(self, info: Info) -> list[Acceptance]:
+        rows = await info.context.loaders.acceptances_of_agreement.load(self.row.id)
+        return [Acceptance.from_row(r) for r in rows]
+
+    @strawberry.field(description="Every document generated for this agreement, oldest first.")
+    async def documents(self, info: Info) -> list[Document]:
+        rows = await info.context.loaders.documents_of_agreement.load(self.row.id)
+        return [Document.from_row(r) for r in rows]
+
+    @strawberry.field(description="The newest published template version for this kind.")
+    async def current_template_version(self, info: Info) -> int | None:
+        program = await self._program(info)
+        row = await info.context.loaders.current_template.load((program.slug, self.row.kind))
+        return None if row is None else row.version
+
+    @strawberry.field(
+        description="True when a newer template version needs a fresh acceptance (SEG-AGR-12)."
+    )
+    async def requires_new_acceptance(self, info: Info) -> bool:
+        program = await self._program(info)
+        current = await info.context.loaders.current_template.load((program.slug, self.row.kind))
+        accepted = await info.context.loaders.acceptances_of_agreement.load(self.row.id)
+        if current is None or not accepted or self.row.effective_on is None:
+            return False
+        return not any(
+            a.template_id == current.template_id and a.template_version == current.version
+            for a in accepted
+        )

@@ -1,0 +1,1 @@
+"""GraphQL of contract documents and template versions."""

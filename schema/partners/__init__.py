@@ -1,0 +1,1 @@
+"""GraphQL of partners, memberships and tier history."""

@@ -1,0 +1,204 @@
+"""Partners, memberships and tier history."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+from strawberry.scalars import JSON
+
+from models import Membership as MembershipRow
+from models import Partner as PartnerRow
+from models import TierChange as TierChangeRow
+from models.queries import evidence_of, notifications_of
+from rules.enums import MembershipStatus, PartnerCapacity
+from schema.agreements.types import Agreement
+from schema.common import Node, present
+from schema.context import Info
+from schema.ids import encode_id, expect_id
+from schema.programs.types import Benefit, Program, Tier
+from schema.support.types import SupportSettings
+from schema.tiers.types import Evidence, Notification
+from services.partners.memberships import program_today
+from services.tiers.entitlements import entitlements
+
+MembershipStatusEnum = strawberry.enum(
+    MembershipStatus, name="MembershipStatus", description="Where a partner stands in a program."
+)
+PartnerCapacityEnum = strawberry.enum(
+    PartnerCapacity, name="PartnerCapacity", description="A role a partner acts in (CS-AGR-02)."
+)
+
+
+async def membership_benefits(
+    info: Info, row: MembershipRow, as_of: dt.date | None
+) -> list[Benefit]:
+    """The benefits a membership gives on a day (today in the program's time zone)."""
+    program = present(await info.context.loaders.program.load(row.program_id))
+    on = as_of or program_today(program)
+    rows = await info.context.loaders.benefits_of_tier.load(row.tier_id)
+    granted = await info.context.loaders.read(lambda s: entitlements(s, row, program, on))
+    return [Benefit.from_row(r) for r in rows if r.key in granted]
+
+
+@strawberry.type(description="One entry of a membership's tier history (SEG-TIER-06).")
+class TierChange(Node):
+    row: strawberry.Private[TierChangeRow]
+    reason: str
+    effective_on: dt.date = strawberry.field(description="Date in the program's time zone.")
+    changed_at: dt.datetime = strawberry.field(description="When it was recorded (UTC).")
+
+    @classmethod
+    def from_row(cls, row: TierChangeRow) -> TierChange:
+        return cls(
+            id=strawberry.ID(encode_id("TierChange", row.id)),
+            row=row,
+            reason=row.reason,
+            effective_on=row.effective_on,
+            changed_at=row.changed_at,
+        )
+
+    @strawberry.field(
+        description="The tier evaluation the change was based on, when one was "
+        "asked for (SEG-TIER-06): window, figures and thresholds per tier."
+    )
+    def basis(self) -> JSON | None:
+        return None if self.row.basis is None else JSON(self.row.basis)
+
+    @strawberry.field(description="The tier before the change; null for the entry at enrolment.")
+    async def from_tier(self, info: Info) -> Tier | None:
+        if self.row.from_tier_id is None:
+            return None
+        return Tier.from_row(present(await info.context.loaders.tier.load(self.row.from_tier_id)))
+
+    @strawberry.field(description="The tier after the change.")
+    async def to_tier(self, info: Info) -> Tier:
+        return Tier.from_row(present(await info.context.loaders.tier.load(self.row.to_tier_id)))
+
+
+@strawberry.type(description="A partner's membership in one program.")
+class Membership(Node):
+    row: strawberry.Private[MembershipRow]
+    joined_on: dt.date = strawberry.field(description="Enrolment date in the program's time zone.")
+    version: int = strawberry.field(description="Increases with every change.")
+
+    @classmethod
+    def from_row(cls, row: MembershipRow) -> Membership:
+        return cls(
+            id=strawberry.ID(encode_id("Membership", row.id)),
+            row=row,
+            joined_on=row.joined_on,
+            version=row.version,
+        )
+
+    @strawberry.field(description="Status in the program.")
+    def status(self) -> MembershipStatusEnum:  # type: ignore[valid-type]
+        return self.row.status
+
+    @strawberry.field(description="The program.")
+    async def program(self, info: Info) -> Program:
+        return Program.from_row(
+            present(await info.context.loaders.program.load(self.row.program_id))
+        )
+
+    @strawberry.field(description="The current tier.")
+    async def tier(self, info: Info) -> Tier:
+        return Tier.from_row(present(await info.context.loaders.tier.load(self.row.tier_id)))
+
+    @strawberry.field(description="Every tier change, oldest first, starting with enrolment.")
+    async def tier_history(self, info: Info) -> list[TierChange]:
+        rows = await info.context.loaders.tier_history_of_membership.load(self.row.id)
+        return [TierChange.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="Benefits the membership gives as of a date: those of its tier, less "
+        "invite-only ones without an invitation, less those whose agreement is not in effect "
+        "(SEG-TIER-03, SEG-AGR-10)."
+    )
+    async def benefits(self, info: Info, as_of: dt.date | None = None) -> list[Benefit]:
+        return await membership_benefits(info, self.row, as_of)
+
+    @strawberry.field(description="The partner.")
+    async def partner(self, info: Info) -> Partner:
+        return Partner.from_row(
+            present(await info.context.loaders.partner.load(self.row.partner_id))
+        )
+
+
+@strawberry.type(description="An organisation taking part in partner programs.")
+class Partner(Node):
+    row: strawberry.Private[PartnerRow]
+    legal_name: str
+    display_name: str
+    country: str = strawberry.field(description="ISO 3166-1 alpha-2 country code.")
+    notice_address: str = strawberry.field(description="Address for formal notices.")
+    website_domain: str | None = strawberry.field(description="Bare domain, e.g. example.com.")
+    version: int = strawberry.field(description="Increases with every change.")
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @classmethod
+    def from_row(cls, row: PartnerRow) -> Partner:
+        return cls(
+            id=strawberry.ID(encode_id("Partner", row.id)),
+            row=row,
+            legal_name=row.legal_name,
+            display_name=row.display_name,
+            country=row.country,
+            notice_address=row.notice_address,
+            website_domain=row.website_domain,
+            version=row.version,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+
+    @strawberry.field(description="Capacities the partner acts in.")
+    def capacities(self) -> list[PartnerCapacityEnum]:  # type: ignore[valid-type]
+        return [PartnerCapacity(c) for c in self.row.capacities]
+
+    @strawberry.field(description="Agreements with programs, oldest first.")
+    async def agreements(self, info: Info) -> list[Agreement]:
+        rows = await info.context.loaders.agreements_of_partner.load(self.row.id)
+        return [Agreement.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="Support hours, support list and primary contact in a program (SUP-01/02/05)."
+    )
+    def support(self, program: strawberry.ID) -> SupportSettings:
+        return SupportSettings(partner_id=self.row.id, program_id=expect_id(program, "Program"))
+
+    @strawberry.field(
+        description="Benefits the partner has in a program today or as of a "
+        "date (SEG-TIER-03, SEG-AGR-10); empty without a membership."
+    )
+    async def benefits(
+        self, info: Info, program: strawberry.ID, as_of: dt.date | None = None
+    ) -> list[Benefit]:
+        program_id = expect_id(program, "Program")
+        memberships = await info.context.loaders.memberships_of_partner.load(self.row.id)
+        membership = next((m for m in memberships if m.program_id == program_id), None)
+        if membership is None:
+            return []
+        return await membership_benefits(info, membership, as_of)
+
+    @strawberry.field(description="Recorded evidence in a program, newest first.")
+    async def evidence(
+        self, info: Info, program: strawberry.ID, kind: str | None = None
+    ) -> list[Evidence]:
+        program_id = expect_id(program, "Program")
+        rows = await info.context.loaders.read(
+            lambda s: evidence_of(s, self.row.id, program_id, kind)
+        )
+        return [Evidence.from_row(r) for r in rows]
+
+    @strawberry.field(description="Events addressed to the partner, newest first.")
+    async def notifications(self, info: Info, first: int = 50) -> list[Notification]:
+        rows = await info.context.loaders.read(
+            lambda s: notifications_of(s, self.row.id, max(1, min(first, 100)))
+        )
+        return [Notification.from_row(r) for r in rows]
+
+    @strawberry.field(description="Memberships in programs, oldest first.")
+    async def memberships(self, info: Info) -> list[Membership]:
+        rows = await info.context.loaders.memberships_of_partner.load(self.row.id)
+        return [Membership.from_row(r) for r in rows]

@@ -1,0 +1,1 @@
+"""GraphQL of programs, tiers, benefits and requirements."""

@@ -1,0 +1,1 @@
+"""GraphQL of the support policy (SUP-01..06)."""

@@ -1,0 +1,350 @@
+"""Mutations of the support policy (SUP-01..06)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import UploadFile
+from strawberry.file_uploads import Upload
+
+from models import Incident as IncidentRow
+from models.documents.blobs import BlobStore
+from schema.context import Info
+from schema.payloads import attempt, input_id, user_errors
+from schema.support.types import Incident, SupportSettings
+from services.actor import Actor
+from services.errors import FieldError, SupportErrorCode, input_error
+from services.support import lifecycle as support
+
+Code = SupportErrorCode
+SupportErrorCodeEnum = strawberry.enum(
+    SupportErrorCode, name="SupportErrorCode", description="Why a support action was refused."
+)
+
+
+@strawberry.type(description="A refused support input: the input path, a stable code, a message.")
+class SupportUserError:
+    field: list[str] | None
+    code: SupportErrorCodeEnum  # type: ignore[valid-type]
+    message: str
+
+
+@strawberry.input(description="Choose a support-hours window (SUP-01).")
+class SetSupportHoursInput:
+    program_id: strawberry.ID
+    window: str = strawberry.field(description="Window key, e.g. pacific, gmt.")
+    partner_id: strawberry.ID | None = None
+
+
+@strawberry.input(description="Assign or clear a CSM (admin keys; both fields or neither).")
+class AssignCsmInput:
+    program_id: strawberry.ID
+    partner_id: strawberry.ID
+    name: str | None = None
+    email: str | None = None
+
+
+@strawberry.input(description="Add a support-list contact (SUP-02).")
+class AddSupportContactInput:
+    program_id: strawberry.ID
+    name: str
+    email: str
+    phone: str
+    role: str
+    position: int | None = strawberry.field(
+        default=None, description="1 = asked first; default: last."
+    )
+    partner_id: strawberry.ID | None = None
+
+
+@strawberry.input(description="Remove a support-list contact (the last one stays).")
+class RemoveSupportContactInput:
+    contact_id: strawberry.ID
+
+
+@strawberry.input(description="Reorder the support list: every contact exactly once.")
+class ReorderSupportContactsInput:
+    program_id: strawberry.ID
+    contact_ids: list[strawberry.ID]
+    partner_id: strawberry.ID | None = None
+
+
+@strawberry.input(description="An incident report (SUP-03); texts up to 20,000 characters.")
+class OpenIncidentInput:
+    program_id: strawberry.ID
+    classification: str = strawberry.field(description="Key from the program's classifications.")
+    affected_aspects: str
+    user_impact: str
+    started_at: dt.datetime = strawberry.field(description="With a UTC offset.")
+    steps_to_reproduce: str
+    error_message: str
+    logs: str = ""
+    reference: str | None = strawberry.field(default=None, description="Support's incident id.")
+    reported_at: dt.datetime | None = strawberry.field(
+        default=None, description="Admin keys: when a report received elsewhere came in."
+    )
+    partner_id: strawberry.ID | None = None
+
+
+@strawberry.input(description="Record a response (admin keys).")
+class RespondToIncidentInput:
+    incident_id: strawberry.ID
+    message: str
+    responded_at: dt.datetime | None = strawberry.field(default=None, description="Admin keys.")
+    expected_version: int | None = strawberry.field(
+        default=None, description="Refuse with STALE_VERSION unless the object is at this version."
+    )
+
+
+@strawberry.input(description="Escalate one level once the target passed unanswered (SUP-05).")
+class EscalateIncidentInput:
+    incident_id: strawberry.ID
+    escalated_at: dt.datetime | None = strawberry.field(
+        default=None, description="Admin keys: record an escalation made by phone."
+    )
+    expected_version: int | None = strawberry.field(
+        default=None, description="Refuse with STALE_VERSION unless the object is at this version."
+    )
+
+
+@strawberry.input(
+    description="Close an incident; excluded needs a reason (SUP-06): "
+    "unauthorized_use, internet_or_force_majeure, customer_infrastructure, "
+    "third_party_systems."
+)
+class CloseIncidentInput:
+    incident_id: strawberry.ID
+    excluded: bool = False
+    exclusion_reason: str | None = None
+    note: str = ""
+    expected_version: int | None = strawberry.field(
+        default=None, description="Refuse with STALE_VERSION unless the object is at this version."
+    )
+
+
+@strawberry.input(description="Attach a log file or data (at most 10 MiB, multipart upload).")
+class AttachToIncidentInput:
+    incident_id: strawberry.ID
+    file: Upload
+
+
+@strawberry.type(description="Result of a support-settings mutation.")
+class SupportSettingsPayload:
+    support: SupportSettings | None
+    user_errors: list[SupportUserError]
+
+
+@strawberry.type(description="Result of an incident mutation.")
+class IncidentPayload:
+    incident: Incident | None
+    user_errors: list[SupportUserError]
+
+
+def _id(value: str | None, type_name: str, field: str) -> Any:
+    return input_id(value, type_name, field, Code.INVALID_ID) if value else None
+
+
+def _settings(
+    result: tuple[uuid.UUID, uuid.UUID] | None, errors: list[FieldError]
+) -> SupportSettingsPayload:
+    return SupportSettingsPayload(
+        support=SupportSettings(partner_id=result[0], program_id=result[1]) if result else None,
+        user_errors=user_errors(errors, SupportUserError),
+    )
+
+
+def _incident(row: IncidentRow | None, errors: list[FieldError]) -> IncidentPayload:
+    return IncidentPayload(
+        incident=Incident.from_row(row) if row else None,
+        user_errors=user_errors(errors, SupportUserError),
+    )
+
+
+async def _settings_op(
+    session: AsyncSession, actor: Actor, name: str, data: Any
+) -> tuple[uuid.UUID, uuid.UUID]:
+    if name == "remove":
+        rows = await support.remove_contact(
+            session, actor, contact_id=_id(data.contact_id, "SupportContact", "contactId")
+        )
+        return rows[0].partner_id, rows[0].program_id
+    partner_id = _id(data.partner_id, "Partner", "partnerId")
+    program_id = _id(data.program_id, "Program", "programId")
+    if name == "hours":
+        profile = await support.set_support_hours(
+            session, actor, partner_id=partner_id, program_id=program_id, window=data.window
+        )
+        return profile.partner_id, profile.program_id
+    if name == "csm":
+        profile = await support.assign_csm(
+            session,
+            actor,
+            partner_id=partner_id,
+            program_id=program_id,
+            name=data.name,
+            email=data.email,
+        )
+        return profile.partner_id, profile.program_id
+    if name == "add":
+        rows = await support.add_contact(
+            session,
+            actor,
+            partner_id=partner_id,
+            program_id=program_id,
+            contact=support.ContactInput(data.name, data.email, data.phone, data.role),
+            position=data.position,
+        )
+    else:
+        rows = await support.reorder_contacts(
+            session,
+            actor,
+            partner_id=partner_id,
+            program_id=program_id,
+            order=[_id(i, "SupportContact", "contactIds") for i in data.contact_ids],
+        )
+    return rows[0].partner_id, rows[0].program_id
+
+
+async def _incident_op(
+    session: AsyncSession,
+    actor: Actor,
+    store: BlobStore,
+    name: str,
+    data: Any,
+    upload: tuple[str, str, bytes] | None = None,
+) -> IncidentRow:
+    if name == "open":
+        return await support.open_incident(
+            session,
+            actor,
+            partner_id=_id(data.partner_id, "Partner", "partnerId"),
+            program_id=_id(data.program_id, "Program", "programId"),
+            report=support.IncidentInput(
+                classification=data.classification,
+                affected_aspects=data.affected_aspects,
+                user_impact=data.user_impact,
+                started_at=data.started_at,
+                steps_to_reproduce=data.steps_to_reproduce,
+                error_message=data.error_message,
+                logs=data.logs,
+                reference=data.reference,
+                reported_at=data.reported_at,
+            ),
+        )
+    incident_id = _id(data.incident_id, "Incident", "incidentId")
+    if name == "respond":
+        return await support.respond(
+            session,
+            actor,
+            incident_id=incident_id,
+            message=data.message,
+            at=data.responded_at,
+            expected_version=data.expected_version,
+        )
+    if name == "escalate":
+        return await support.escalate(
+            session,
+            actor,
+            incident_id=incident_id,
+            at=data.escalated_at,
+            expected_version=data.expected_version,
+        )
+    if name == "close":
+        return await support.close_incident(
+            session,
+            actor,
+            incident_id=incident_id,
+            excluded=data.excluded,
+            exclusion_reason=data.exclusion_reason,
+            note=data.note,
+            expected_version=data.expected_version,
+        )
+    assert upload is not None
+    filename, content_type, content = upload
+    return await support.attach(
+        session,
+        actor,
+        store,
+        incident_id=incident_id,
+        filename=filename,
+        content_type=content_type,
+        data=content,
+    )
+
+
+@strawberry.type
+class SupportMutations:
+    @strawberry.mutation(description="Choose the partner's support-hours window (SUP-01).")
+    async def set_support_hours(
+        self, info: Info, input: SetSupportHoursInput
+    ) -> SupportSettingsPayload:
+        result, errors = await attempt(info, _settings_op, "hours", input)
+        return _settings(result, errors)
+
+    @strawberry.mutation(description="Assign or clear the partner's CSM (admin keys).")
+    async def assign_csm(self, info: Info, input: AssignCsmInput) -> SupportSettingsPayload:
+        result, errors = await attempt(info, _settings_op, "csm", input)
+        return _settings(result, errors)
+
+    @strawberry.mutation(description="Add a contact to the support list (SUP-02).")
+    async def add_support_contact(
+        self, info: Info, input: AddSupportContactInput
+    ) -> SupportSettingsPayload:
+        result, errors = await attempt(info, _settings_op, "add", input)
+        return _settings(result, errors)
+
+    @strawberry.mutation(description="Remove a contact; the list keeps at least one.")
+    async def remove_support_contact(
+        self, info: Info, input: RemoveSupportContactInput
+    ) -> SupportSettingsPayload:
+        result, errors = await attempt(info, _settings_op, "remove", input)
+        return _settings(result, errors)
+
+    @strawberry.mutation(description="Put the support list in a new escalation order.")
+    async def reorder_support_contacts(
+        self, info: Info, input: ReorderSupportContactsInput
+    ) -> SupportSettingsPayload:
+        result, errors = await attempt(info, _settings_op, "reorder", input)
+        return _settings(result, errors)
+
+    @strawberry.mutation(
+        description="Open an incident (SUP-03); needs a support window and a support-list contact."
+    )
+    async def open_incident(self, info: Info, input: OpenIncidentInput) -> IncidentPayload:
+        row, errors = await attempt(info, _incident_op, info.context.store, "open", input)
+        return _incident(row, errors)
+
+    @strawberry.mutation(description="Record a response to an incident (admin keys).")
+    async def respond_to_incident(
+        self, info: Info, input: RespondToIncidentInput
+    ) -> IncidentPayload:
+        row, errors = await attempt(info, _incident_op, info.context.store, "respond", input)
+        return _incident(row, errors)
+
+    @strawberry.mutation(
+        description="Escalate an incident one level; refused early with "
+        "ESCALATION_NOT_YET saying when it becomes possible (SUP-05)."
+    )
+    async def escalate_incident(self, info: Info, input: EscalateIncidentInput) -> IncidentPayload:
+        row, errors = await attempt(info, _incident_op, info.context.store, "escalate", input)
+        return _incident(row, errors)
+
+    @strawberry.mutation(description="Close an incident as resolved or excluded (SUP-06).")
+    async def close_incident(self, info: Info, input: CloseIncidentInput) -> IncidentPayload:
+        row, errors = await attempt(info, _incident_op, info.context.store, "close", input)
+        return _incident(row, errors)
+
+    @strawberry.mutation(description="Attach logs or data to an incident.")
+    async def attach_to_incident(self, info: Info, input: AttachToIncidentInput) -> IncidentPayload:
+        upload = input.file
+        if not isinstance(upload, UploadFile):
+            refusal = input_error("file", Code.REQUIRED, "send the file as a multipart upload")
+            return _incident(None, refusal.errors)
+        data = await upload.read(support.ATTACHMENT_MAX + 1)
+        meta = (upload.filename or "attachment", upload.content_type or "", data)
+        row, errors = await attempt(info, _incident_op, info.context.store, "attach", input, meta)
+        return _incident(row, errors)

@@ -1,0 +1,159 @@
+"""Use cases shared by tier governance: invitations and benefit entitlements
+(SEG-TIER-03, SEG-AGR-10), and the checks the other governance modules use."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import (
+    Benefit,
+    Invitation,
+    Membership,
+    Partner,
+    Program,
+    Tier,
+)
+from rules.benefits import BenefitGrant, entitled_benefits
+from rules.enums import ENDED_STATUSES
+from services.actor import Actor
+from services.agreements.state import state_of
+from services.audit.log import record
+from services.errors import GovernanceErrorCode, input_error
+from services.partners.memberships import program_today
+from services.scope import partner_and_program
+from services.tiers.evaluation import IN_EFFECT
+
+Code = GovernanceErrorCode
+
+
+async def scope(
+    session: AsyncSession, actor: Actor, partner_id: uuid.UUID | None, program_id: uuid.UUID
+) -> tuple[Partner, Program]:
+    return await partner_and_program(session, actor, partner_id, program_id, Code)
+
+
+def require_admin(actor: Actor, what: str) -> None:
+    if not actor.is_admin:
+        raise input_error("id", Code.FORBIDDEN, f"only an admin key can {what}")
+
+
+def positive_amount(value: Decimal | str, name: str) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise input_error(name, Code.INVALID_AMOUNT, f"{name} is not an amount") from exc
+    if not amount.is_finite() or amount <= 0 or amount >= Decimal("1e12"):
+        raise input_error(name, Code.INVALID_AMOUNT, f"{name} must be a positive amount")
+    return amount
+
+
+async def invite(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    partner_id: uuid.UUID,
+    tier_id: uuid.UUID,
+    benefit_key: str | None,
+    expires_on: date | None,
+    note: str,
+) -> Invitation:
+    """Invite a partner to an invite-only tier, or to an invite-only benefit at a tier."""
+    require_admin(actor, "invite partners")
+    tier = await session.get(Tier, tier_id)
+    if tier is None:
+        raise input_error("tierId", Code.TIER_NOT_FOUND, "no tier has that id")
+    partner, program = await scope(session, actor, partner_id, tier.program_id)
+    if benefit_key is not None:
+        found = await session.scalar(
+            select(Benefit.id).where(
+                Benefit.tier_id == tier.id, Benefit.key == benefit_key, Benefit.invite_only
+            )
+        )
+        if found is None:
+            raise input_error(
+                "benefitKey",
+                Code.NOT_FOUND,
+                f"{tier.name} has no invite-only benefit {benefit_key!r}",
+            )
+    row = Invitation(
+        id=uuid.uuid4(),
+        partner_id=partner.id,
+        program_id=program.id,
+        tier_id=tier.id,
+        benefit_key=benefit_key,
+        invited_on=program_today(program),
+        expires_on=expires_on,
+        note=note.strip()[:1000],
+    )
+    session.add(row)
+    await session.flush()
+    await record(
+        session,
+        actor,
+        "invitePartner",
+        "Partner",
+        partner.id,
+        {"tier": [None, tier.key], "benefit": [None, benefit_key]},
+    )
+    return row
+
+
+async def entitlements(
+    session: AsyncSession, membership: Membership, program: Program, on: date
+) -> set[str]:
+    """Benefit keys the membership gives on a day (SEG-TIER-03, SEG-AGR-10)."""
+    from models import Agreement
+
+    if membership.status in ENDED_STATUSES:
+        return set()
+    grants = [
+        BenefitGrant(b.key, b.invite_only, b.requires_active_agreement)
+        for b in await session.scalars(select(Benefit).where(Benefit.tier_id == membership.tier_id))
+    ]
+    agreements = await session.scalars(
+        select(Agreement).where(
+            Agreement.partner_id == membership.partner_id, Agreement.program_id == program.id
+        )
+    )
+    active = {a.kind for a in agreements if state_of(program, a, on).status in IN_EFFECT}
+    invitations = {
+        i.benefit_key
+        for i in await session.scalars(
+            select(Invitation).where(
+                Invitation.partner_id == membership.partner_id,
+                Invitation.tier_id == membership.tier_id,
+                Invitation.invited_on <= on,
+                or_(Invitation.expires_on.is_(None), Invitation.expires_on >= on),
+            )
+        )
+        if i.benefit_key
+    }
+    return entitled_benefits(
+        grants,
+        agreement_specs=program.definition["agreements"],
+        agreements_in_effect=active,
+        invitations=invitations,
+    )
+
+
+async def require_benefit(
+    session: AsyncSession, partner: Partner, program: Program, benefit: str
+) -> None:
+    membership = await session.scalar(
+        select(Membership).where(
+            Membership.partner_id == partner.id, Membership.program_id == program.id
+        )
+    )
+    if membership is None or benefit not in await entitlements(
+        session, membership, program, program_today(program)
+    ):
+        raise input_error(
+            "programId",
+            Code.NOT_ENTITLED,
+            f"the partner's tier does not give {benefit.replace('_', ' ')} (SEG-TIER-03/08)",
+        )

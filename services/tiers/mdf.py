@@ -1,0 +1,156 @@
+"""Use cases: marketing development funds, request to reimbursement (SEG-TIER-08)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import (
+    MdfRequest,
+    Program,
+)
+from models.base import utcnow
+from services.actor import Actor
+from services.audit.log import record
+from services.errors import GovernanceErrorCode, check_version, input_error
+from services.tiers.entitlements import positive_amount, require_admin, require_benefit, scope
+
+Code = GovernanceErrorCode
+
+
+@dataclass(frozen=True)
+class MdfInput:
+    """An MDF request as given."""
+
+    activity: str
+    amount: Decimal | str
+    starts_on: date
+    ends_on: date
+
+
+async def request_mdf(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    partner_id: uuid.UUID | None,
+    program_id: uuid.UUID,
+    request: MdfInput,
+) -> MdfRequest:
+    """File an MDF request; only partners whose tier gives MDF may (SEG-TIER-08)."""
+    partner, program = await scope(session, actor, partner_id, program_id)
+    funds = program.definition.get("marketing_funds")
+    if funds is None:
+        raise input_error("programId", Code.NOT_ENTITLED, f"{program.slug} offers no MDF")
+    await require_benefit(session, partner, program, funds["benefit"])
+    activity = request.activity.strip()
+    if not activity or len(activity) > 2000:
+        raise input_error(
+            "activity", Code.REQUIRED, "describe the activity (at most 2000 characters)"
+        )
+    if request.ends_on < request.starts_on:
+        raise input_error("endsOn", Code.INVALID_DATE, "endsOn is before startsOn")
+    row = MdfRequest(
+        id=uuid.uuid4(),
+        partner_id=partner.id,
+        program_id=program.id,
+        program_year=request.starts_on.year,
+        activity=activity,
+        amount=positive_amount(request.amount, "amount"),
+        currency=funds["budget_per_program_year"]["currency"],
+        starts_on=request.starts_on,
+        ends_on=request.ends_on,
+        status="requested",
+        requested_at=utcnow(),
+        version=1,
+    )
+    session.add(row)
+    await session.flush()
+    await record(
+        session,
+        actor,
+        "requestMdf",
+        "MdfRequest",
+        row.id,
+        {"amount": [None, str(row.amount)], "status": [None, "requested"]},
+    )
+    return row
+
+
+TRANSITIONS = {
+    "approve": ("requested", "approved"),
+    "reject": ("requested", "rejected"),
+    "claim": ("approved", "claimed"),
+    "reimburse": ("claimed", "reimbursed"),
+}
+
+
+async def advance_mdf(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    request_id: uuid.UUID,
+    action: str,
+    reason: str = "",
+    proof: str = "",
+    amount: Decimal | str | None = None,
+    expected_version: int | None = None,
+) -> MdfRequest:
+    """Move an MDF request: approve or reject (admin, within budget), claim with proof
+    (partner), reimburse (admin)."""
+    row = await session.get(MdfRequest, request_id, with_for_update=True)
+    if row is None or not actor.may_see_partner(row.partner_id):
+        raise input_error("requestId", Code.NOT_FOUND, "no MDF request has that id")
+    check_version(row.version, expected_version, Code)
+    source, target = TRANSITIONS[action]
+    if action in ("approve", "reject", "reimburse"):
+        require_admin(actor, f"{action} MDF requests")
+    if row.status != source:
+        raise input_error(
+            "requestId", Code.INVALID_TRANSITION, f"a {row.status} request cannot be {target}"
+        )
+    program = await session.get(Program, row.program_id)
+    assert program is not None
+    now = utcnow()
+    if action == "approve":
+        funds = program.definition["marketing_funds"]["budget_per_program_year"]
+        budget = Decimal(str(funds["amount"]))
+        committed = Decimal(
+            await session.scalar(
+                select(func.coalesce(func.sum(MdfRequest.amount), 0)).where(
+                    MdfRequest.program_id == program.id,
+                    MdfRequest.program_year == row.program_year,
+                    MdfRequest.status.in_(("approved", "claimed", "reimbursed")),
+                )
+            )
+            or 0
+        )
+        if committed + Decimal(row.amount) > budget:
+            raise input_error(
+                "requestId",
+                Code.BUDGET_EXCEEDED,
+                f"approving would commit {committed + Decimal(row.amount):,.2f} of the "
+                f"{row.program_year} budget of {budget:,.2f} {funds['currency']}",
+            )
+    if action == "reject" and not reason.strip():
+        raise input_error("reason", Code.REQUIRED, "a rejection needs a reason")
+    if action == "claim":
+        if not proof.strip():
+            raise input_error("proof", Code.REQUIRED, "a claim needs proof of the activity")
+        row.claim_proof, row.claimed_at = proof.strip()[:5000], now
+    elif action == "reimburse":
+        paid = positive_amount(amount if amount is not None else row.amount, "amount")
+        if paid > Decimal(row.amount):
+            raise input_error("amount", Code.INVALID_AMOUNT, "reimbursement exceeds the approval")
+        row.reimbursed_amount, row.reimbursed_at = paid, now
+    else:
+        row.decided_at, row.decision_reason = now, reason.strip() or None
+    old, row.status = row.status, target
+    row.version += 1
+    await session.flush()
+    await record(session, actor, f"{action}Mdf", "MdfRequest", row.id, {"status": [old, target]})
+    return row

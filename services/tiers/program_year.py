@@ -1,0 +1,167 @@
+"""Use cases: the quarterly engagement review and the program-year rollover
+(SEG-TIER-06/07)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import (
+    AuditEvent,
+    Evidence,
+    Membership,
+    Program,
+    Referral,
+    Tier,
+)
+from rules.enums import MembershipStatus
+from services.actor import Actor
+from services.errors import GovernanceErrorCode, input_error
+from services.partners.memberships import change_tier, program_today
+from services.tiers.evaluation import evaluate_membership
+
+Code = GovernanceErrorCode
+
+
+def quarter_bounds(quarter: str) -> tuple[date, date]:
+    """`2026-Q3` as its first and last days."""
+    try:
+        year, q = quarter.split("-Q")
+        first_month = (int(q) - 1) * 3 + 1
+        if not 1 <= int(q) <= 4:
+            raise ValueError
+        start = date(int(year), first_month, 1)
+    except ValueError as exc:
+        raise input_error("quarter", Code.INVALID_DATE, "quarter looks like 2026-Q3") from exc
+    end = date(start.year + (first_month + 3 > 12), (first_month + 2) % 12 + 1, 1)
+    return start, date.fromordinal(end.toordinal() - 1)
+
+
+async def unengaged_memberships(
+    session: AsyncSession, program: Program, quarter: str
+) -> list[Membership]:
+    """Active members of the review tier with no engagement in the quarter (SEG-TIER-07).
+
+    Engagement is any recorded activity of the partner in the quarter: a referral submitted,
+    evidence recorded, or any change made with the partner's own API key (audit log).
+    """
+    review = program.definition["tier_evaluation"].get("review_tier")
+    if review is None:
+        return []
+    start, end = quarter_bounds(quarter)
+    zone = ZoneInfo(program.timezone)
+    since = datetime.combine(start, time(0), zone)
+    until = datetime.combine(date.fromordinal(end.toordinal() + 1), time(0), zone)
+    tier = await session.scalar(
+        select(Tier).where(Tier.program_id == program.id, Tier.key == review)
+    )
+    assert tier is not None
+    members = list(
+        await session.scalars(
+            select(Membership).where(
+                Membership.program_id == program.id,
+                Membership.tier_id == tier.id,
+                Membership.status == MembershipStatus.ACTIVE,
+            )
+        )
+    )
+    engaged: set[uuid.UUID] = set()
+    engaged |= set(
+        await session.scalars(
+            select(Referral.partner_id).where(
+                Referral.program_id == program.id,
+                Referral.submitted_at >= since,
+                Referral.submitted_at < until,
+            )
+        )
+    )
+    engaged |= set(
+        await session.scalars(
+            select(Evidence.partner_id).where(
+                Evidence.program_id == program.id,
+                Evidence.created_at >= since,
+                Evidence.created_at < until,
+            )
+        )
+    )
+    engaged |= {
+        p
+        for p in await session.scalars(
+            select(AuditEvent.actor_partner_id).where(
+                AuditEvent.actor_role == "partner",
+                AuditEvent.occurred_at >= since,
+                AuditEvent.occurred_at < until,
+            )
+        )
+        if p is not None
+    }
+    return [m for m in members if m.partner_id not in engaged]
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One membership's proposed tier for a program year."""
+
+    membership: Membership
+    current: str
+    proposed: str
+    direction: str
+
+
+async def rollover(
+    session: AsyncSession,
+    actor: Actor,
+    program: Program,
+    year: int,
+    *,
+    apply: bool,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Proposal]:
+    """Propose (and optionally apply) every member's tier for a program year (SEG-TIER-06)."""
+    members = list(
+        await session.scalars(
+            select(Membership)
+            .where(
+                Membership.program_id == program.id,
+                Membership.status.in_((MembershipStatus.ACTIVE, MembershipStatus.APPLICANT)),
+            )
+            .order_by(Membership.joined_on, Membership.id)
+        )
+    )
+    tiers = {
+        t.key: t for t in await session.scalars(select(Tier).where(Tier.program_id == program.id))
+    }
+    on = date(year, 1, 1)
+    if apply and on > program_today(program):
+        raise input_error(
+            "year",
+            Code.INVALID_DATE,
+            f"the {year} program year has not started: apply on or after {on}",
+        )
+    proposals = []
+    for index, membership in enumerate(members, start=1):
+        evaluation = await evaluate_membership(session, membership, program, on, "annual")
+        proposals.append(
+            Proposal(membership, evaluation.current, evaluation.qualified, evaluation.direction)
+        )
+        if progress:
+            progress(index, len(members))
+    if apply:
+        for item in proposals:
+            if item.direction != "same":
+                await change_tier(
+                    session,
+                    actor,
+                    item.membership.id,
+                    tiers[item.proposed].id,
+                    f"Program-year {year} rollover (SEG-TIER-06)",
+                    on,
+                    evaluation_mode="annual",
+                )
+    return proposals

@@ -1,0 +1,3 @@
+"""Use cases of webhooks: the transactional outbox, endpoints, the SSRF guard and the delivery
+worker.
+"""

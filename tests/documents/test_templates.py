@@ -1,0 +1,208 @@
+"""Contract templates: every shipped one renders; unsafe or broken uploads are refused."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+
+from contract_templates.renderer import MAX_BYTES, TemplateError, analyze, render
+from services.documents.templates import CONTEXT_VARIABLES, MANIFEST, read_manifest
+
+FILES = MANIFEST.parent
+NAMES = ['Müller & Fils <SARL> "Q"', "株式会社テスト", "شركة الاختبار", "O'Brien; DROP {{ x }}"]
+
+
+def sample_context(name: str) -> dict[str, Any]:
+    return {
+        "partner": {
+            "legal_name": name,
+            "display_name": name,
+            "country": "FR",
+            "notice_address": "7 rue de l'Exemple, Paris",
+            "website_domain": "x.fr",
+        },
+        "program": {
+            "name": "Example Program",
+            "slug": "example",
+            "governing_law": "France",
+            "venue": "Paris",
+        },
+        "agreement": {
+            "name": "Example Agreement",
+            "kind": "k",
+            "status_text": "in effect",
+            "effective_date": "1 March 2025",
+            "applied_date": "20 February 2025",
+            "decision_date": "1 March 2025",
+        },
+        "terms": {
+            "initial_term_months": 12,
+            "renewal_term_months": 12,
+            "non_renewal_notice_days": 30,
+            "convenience_days": 60,
+            "cure_days": 30,
+            "immediate_causes": ["insolvency"],
+            "confidentiality_days": 90,
+            "engagement_plan_days": 90,
+            "liability_cap_text": "USD 10,000.00",
+        },
+        "signer": {
+            "name": name,
+            "title": "CEO",
+            "email": "ceo@x.fr",
+            "accepted_at": "2025-03-01 10:00:00",
+        },
+        "template": {"id": "t", "version": 3},
+        "document": {"generated_at": "2025-03-01 10:00:00"},
+        "commission": {
+            "version": "v1",
+            "effective_from": "1 August 2023",
+            "currency": "USD",
+            "brackets": [{"range_text": "up to 300,000", "rate_text": "10%"}],
+            "decision_window_business_days": 7,
+            "undecided_outcome_text": "refused",
+            "payment_due_days": 30,
+        },
+        "statement": {
+            "year": 2025,
+            "currency": "USD",
+            "notes": ["a note"],
+            "rows": [
+                {
+                    "client": name,
+                    "signed": "1 March 2025",
+                    "slice": "0.00 to 300,000.00",
+                    "rate": "10%",
+                    "amount": "USD 30,000.00",
+                    "rule": "CS-REF-15 (2023-08)",
+                    "status": "paid",
+                }
+            ],
+            "total_ncr": "USD 300,000.00",
+            "total_commission": "USD 30,000.00",
+            "total_paid": "USD 30,000.00",
+            "total_payable": "USD 0.00",
+        },
+        "termination": {
+            "given_by": name,
+            "reason_text": "convenience",
+            "cause": "",
+            "notice_date": "1 April 2025",
+            "effective_date": "31 May 2025",
+        },
+    }
+
+
+def text_of(data: bytes) -> str:
+    document = docx.Document(io.BytesIO(data))
+    parts = [p.text for p in document.paragraphs]
+    parts += [c.text for t in document.tables for r in t.rows for c in r.cells]
+    return "\n".join(parts)
+
+
+def all_xml(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return "".join(
+            archive.read(n).decode("utf-8", "replace")
+            for n in archive.namelist()
+            if n.endswith(".xml")
+        )
+
+
+@pytest.mark.parametrize("entry", read_manifest(), ids=lambda e: f"{e.id}-v{e.version}")
+@pytest.mark.parametrize("name", NAMES)
+def test_every_shipped_template_renders(entry: Any, name: str) -> None:
+    data = (FILES / entry.file).read_bytes()
+    info = analyze(data)
+    assert sorted(info.variables) == sorted(entry.variables)
+    assert info.variables <= CONTEXT_VARIABLES[entry.context]
+    rendered = render(data, sample_context(name), info)
+    text = text_of(rendered)
+    assert name.replace("{{ x }}", "{ { x } }") in text  # braces in data are spaced apart
+    assert "Example Program" in text
+    xml = all_xml(rendered)
+    for marker in ("{{", "}}", "{%", "%}"):
+        assert marker not in xml
+
+
+def test_missing_variable_is_a_coded_error() -> None:
+    data = (FILES / "files/termination-notice.v1.docx").read_bytes()
+    context = sample_context("Acme")
+    del context["termination"]
+    with pytest.raises(TemplateError) as caught:
+        render(data, context)
+    assert caught.value.code == "MISSING_VARIABLE"
+    assert "termination" in str(caught.value)
+
+
+def make_docx(*paragraphs: str) -> bytes:
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (make_docx("{{ ''.__class__.__mro__ }}"), "SANDBOX_VIOLATION"),
+        (make_docx("{{ partner['__class__'] }}"), "SANDBOX_VIOLATION"),
+        (make_docx("{% include 'x' %}"), "SANDBOX_VIOLATION"),
+        (make_docx("{% macro m() %}x{% endmacro %}"), "SANDBOX_VIOLATION"),
+        (make_docx("{{ partner.legal_name "), "TEMPLATE_SYNTAX"),
+        (make_docx("{% for x in y %}"), "TEMPLATE_SYNTAX"),
+        (b"PK\x03\x04 not really a zip", "NOT_DOCX"),
+        (b"%PDF-1.7", "NOT_DOCX"),
+        (b"x" * (MAX_BYTES + 1), "TOO_LARGE"),
+    ],
+)
+def test_bad_templates_are_refused(data: bytes, code: str) -> None:
+    with pytest.raises(TemplateError) as caught:
+        analyze(data)
+    assert caught.value.code == code
+
+
+def test_zip_bomb_and_entry_limits() -> None:
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<x/>")
+        archive.writestr("word/document.xml", "<x/>")
+        archive.writestr("word/media/pad.bin", b"\0" * (30 * 1024 * 1024))
+    with pytest.raises(TemplateError) as caught:
+        analyze(bomb.getvalue())
+    assert caught.value.code == "ZIP_BOMB"
+    many = io.BytesIO()
+    with zipfile.ZipFile(many, "w") as archive:
+        for i in range(400):
+            archive.writestr(f"part{i}.xml", "<x/>")
+    with pytest.raises(TemplateError) as caught:
+        analyze(many.getvalue())
+    assert caught.value.code == "TOO_MANY_ENTRIES"
+    not_word = io.BytesIO()
+    with zipfile.ZipFile(not_word, "w") as archive:
+        archive.writestr("hello.txt", "hi")
+    with pytest.raises(TemplateError) as caught:
+        analyze(not_word.getvalue())
+    assert caught.value.code == "NOT_DOCX"
+
+
+def test_sandbox_also_holds_at_render_time() -> None:
+    data = make_docx("{{ partner.legal_name.__class__ }}")
+    with pytest.raises(TemplateError) as caught:
+        render(data, {"partner": {"legal_name": "x"}})
+    assert caught.value.code == "SANDBOX_VIOLATION"
+
+
+def test_manifest_files_exist_and_versions_are_unique() -> None:
+    entries = read_manifest()
+    assert len({(e.id, e.version) for e in entries}) == len(entries)
+    for entry in entries:
+        assert (FILES / entry.file).is_file(), entry.file
+    assert Path(FILES / "files").is_dir()

@@ -1,0 +1,113 @@
+"""Setting up referrers for referral tests."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from models import Agreement, Program
+from models.base import utcnow
+from rules.enums import ApiKeyRole
+from schema.ids import decode_id, encode_id
+from services.partners.memberships import program_today
+from tests.conftest import Api
+from tests.helpers.agreements import APPLY, DECIDE, SIGNER
+from tests.helpers.api import create_partner, program
+
+REFERRAL_FIELDS = """id clientName clientKeys status isPrimary isConflicting
+  conflictsWith { id } decisionDeadline meetingDeadline submittedOn
+  qualifiedAgreement { id signedOn ncrLines { kind counted { amount } reason } }
+  commission { id amount { amount currency } ncr { amount } status dueDate blockedReason
+    scheduleVersion lines { sliceFrom sliceTo base { amount } rate amount { amount }
+                            ruleId scheduleVersion reason } }"""
+SUBMIT = """mutation($input: SubmitReferralInput!) { submitReferral(input: $input) {
+  referral { FIELDS } userErrors { field code message } } }""".replace("FIELDS", REFERRAL_FIELDS)
+DECIDE_REFERRAL = """mutation($input: DecideReferralInput!) { decideReferral(input: $input) {
+  referral { FIELDS } userErrors { field code message } } }""".replace("FIELDS", REFERRAL_FIELDS)
+MEETING = """mutation($input: RecordMeetingInput!) { recordMeeting(input: $input) {
+  referral { id status meetingOn } userErrors { field code message } } }"""
+QUALIFY = """mutation($input: RecordQualifiedAgreementInput!) {
+  recordQualifiedAgreement(input: $input) {
+  qualifiedAgreement { id signedOn commission { id amount { amount } } }
+  userErrors { field code message } } }"""
+REVENUE = """mutation($input: RecordRevenueInput!) { recordRevenue(input: $input) {
+  qualifiedAgreement { id ncrLines { kind counted { amount } reason }
+    commission { id amount { amount currency } ncr { amount } status blockedReason
+      lines { sliceFrom sliceTo rate amount { amount } ruleId scheduleVersion reason } } }
+  userErrors { field code message } } }"""
+
+
+def form(client: str, **extra: Any) -> dict[str, Any]:
+    """A complete referral form."""
+    data = {
+        "clientName": client,
+        "contactName": "Grace Hopper",
+        "contactRole": "CTO",
+        "contactEmail": "grace@client.example",
+        "contactPhone": "+33 1 23 45 67 89",
+        "description": "Wants better analytics on its checkout.",
+    }
+    data.update(extra)
+    return data
+
+
+async def referrer(
+    api: Api, name: str, partner: dict[str, Any] | None = None
+) -> tuple[dict[str, Any], str, dict[str, Any]]:
+    """A Contentsquare partner with the membership agreement and referrer schedule in effect
+    (a new partner, or `partner` when given; it must act as a referrer)."""
+    if partner is None:
+        partner = await create_partner(
+            api, displayName=name, legalName=f"{name} SAS", country="FR", capacities=["REFERRER"]
+        )
+    key = await api.new_key(ApiKeyRole.PARTNER, decode_id(partner["id"])[1])
+    contentsquare = await program(api, "contentsquare")
+    for kind in ("contentsquare-membership-agreement", "contentsquare-referrer-schedule"):
+        applied = await api.gql(
+            APPLY,
+            {"input": {"programId": contentsquare["id"], "kind": kind, "signer": SIGNER}},
+            key=key,
+        )
+        agreement = applied["applyToProgram"]["agreement"]
+        assert agreement is not None, applied
+        await api.gql(DECIDE, {"input": {"agreementId": agreement["id"], "decision": "APPROVE"}})
+    return partner, key, contentsquare
+
+
+async def quick_referrers(
+    sessionmaker: async_sessionmaker[AsyncSession], api: Api, count: int
+) -> list[tuple[str, str]]:
+    """Many referrers at once: partners whose referrer schedule is in effect (set directly)."""
+    out = []
+    contentsquare = await program(api, "contentsquare")
+    program_id = decode_id(contentsquare["id"])[1]
+    for i in range(count):
+        partner = await create_partner(api, displayName=f"Referrer {i:02}", capacities=["REFERRER"])
+        partner_id = decode_id(partner["id"])[1]
+        async with sessionmaker.begin() as session:
+            cs = await session.get(Program, program_id)
+            assert cs is not None
+            start = program_today(cs) - timedelta(days=1)
+            for kind in ("contentsquare-membership-agreement", "contentsquare-referrer-schedule"):
+                session.add(
+                    Agreement(
+                        id=uuid.uuid4(),
+                        partner_id=partner_id,
+                        program_id=program_id,
+                        kind=kind,
+                        applied_on=start,
+                        effective_on=start,
+                        decided_at=utcnow(),
+                        version=1,
+                    )
+                )
+        out.append((partner["id"], await api.new_key(ApiKeyRole.PARTNER, partner_id)))
+    return out
+
+
+def global_id(type_name: str, ident: uuid.UUID) -> str:
+    """A global ID, for tests that reach rows directly."""
+    return encode_id(type_name, ident)

@@ -1,0 +1,38 @@
+"""Every relation goes through a DataLoader: statement counts do not grow with the page."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import Api, StatementCounter
+from tests.helpers.api import create_partner, enroll, program
+
+pytestmark = pytest.mark.anyio
+
+NESTED = """query($first: Int!) { partners(first: $first) { edges { node { displayName
+  memberships { status program { slug } tier { name benefits { key } requirements { key } }
+                tierHistory { toTier { name } } } } } } }"""
+
+# 1 API key lookup, 1 rate-limit read, 1 page of partners, then one batch each: memberships,
+# programs, tiers, benefits, requirements, tier history, and the history's tiers (already
+# cached: 0); finally 1 rate-limit charge.
+EXPECTED_STATEMENTS = 10
+
+
+async def test_nested_query_statement_count_is_pinned(
+    api: Api, statements: StatementCounter
+) -> None:
+    segment = await program(api, "segment-technology")
+    contentsquare = await program(api, "contentsquare")
+    for i in range(12):
+        partner = await create_partner(api, displayName=f"partner {i:02}")
+        await enroll(api, partner["id"], segment["id"])
+        await enroll(api, partner["id"], contentsquare["id"])
+    counts = {}
+    for size in (2, 12):
+        statements.count = 0
+        data = await api.gql(NESTED, {"first": size})
+        assert len(data["partners"]["edges"]) == size
+        assert all(len(e["node"]["memberships"]) == 2 for e in data["partners"]["edges"])
+        counts[size] = statements.count
+    assert counts == {2: EXPECTED_STATEMENTS, 12: EXPECTED_STATEMENTS}

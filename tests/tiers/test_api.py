@@ -1,0 +1,437 @@
+"""Tier governance through GraphQL (SEG-TIER-02..08, SEG-AGR-02/03/04/05)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import select, update
+
+from models import Agreement, Program
+from services.partners.memberships import program_today
+from tests.conftest import Api
+from tests.helpers.agreements import accept_segment, partner_key
+from tests.helpers.api import CHANGE_TIER, program
+
+pytestmark = pytest.mark.anyio
+
+EVIDENCE = """mutation($input: RecordEvidenceInput!) { recordEvidence(input: $input) {
+  evidence { id kind } userErrors { field code message } } }"""
+EVALUATE = """query($p: ID!, $g: ID!) { tierEvaluation(partner: $p, program: $g) {
+  currentTierKey qualifiedTierKey direction windowStart windowEnd
+  tiers { tier { key } met requirements { key met actual threshold note applies } } } }"""
+MDF = """mutation($input: RequestMdfInput!) { requestMdf(input: $input) {
+  request { id status amount { amount } } userErrors { code message } } }"""
+ADVANCE = """mutation($input: AdvanceMdfInput!) { advanceMdf(input: $input) {
+  request { id status } userErrors { code message } } }"""
+
+
+async def _today(api: Api) -> date:
+    async with api.sessionmaker() as session:
+        segment = await session.scalar(select(Program).where(Program.slug == "segment-technology"))
+        assert segment is not None
+        return program_today(segment)
+
+
+async def _member(
+    api: Api, name: str, stories: int, arr: int, gold_extras: bool = False
+) -> tuple[dict[str, Any], str, dict[str, Any], str]:
+    partner, key = await partner_key(api, displayName=name)
+    segment = await program(api, "segment-technology")
+    await accept_segment(api, key)  # terms in effect; membership active at Registered
+    last_year = (await _today(api)).year - 1
+    for i in range(stories):
+        await api.gql(
+            EVIDENCE,
+            {
+                "input": {
+                    "programId": segment["id"],
+                    "kind": "success_story",
+                    "title": f"Story {i}",
+                    "url": f"https://x.io/{i}",
+                    "occurredOn": f"{last_year}-03-0{i + 1}",
+                }
+            },
+            key=key,
+        )
+    await api.gql(
+        EVIDENCE,
+        {
+            "input": {
+                "programId": segment["id"],
+                "kind": "influenced_revenue",
+                "reference": "D-1",
+                "customer": "Big Co",
+                "amount": str(arr),
+                "occurredOn": f"{last_year}-06-30",
+            }
+        },
+        key=key,
+    )
+    await api.gql(
+        EVIDENCE,
+        {
+            "input": {
+                "programId": segment["id"],
+                "kind": "influenced_revenue",
+                "reference": "PS-1",
+                "customer": "Big Co",
+                "amount": "900000",
+                "professionalServices": True,
+                "occurredOn": f"{last_year}-07-30",
+            }
+        },
+        key=key,
+    )
+    if gold_extras:
+        for kind, extra in (("gtm_plan", {}), ("account_mapping", {"crossbeamEnabled": True})):
+            await api.gql(
+                EVIDENCE,
+                {
+                    "input": {
+                        "programId": segment["id"],
+                        "kind": kind,
+                        "occurredOn": f"{last_year}-02-01",
+                        **extra,
+                    }
+                },
+                key=key,
+            )
+    membership = (
+        await api.gql(
+            "query($id: ID!) { partner(id: $id) { memberships { id } } }", {"id": partner["id"]}
+        )
+    )["partner"]["memberships"][0]["id"]
+    return partner, key, segment, membership
+
+
+async def _apply(
+    api: Api, membership: str, segment: dict[str, Any], tier_key: str
+) -> dict[str, Any]:
+    tier = next(t for t in segment["tiers"] if t["key"] == tier_key)
+    data = await api.gql(
+        CHANGE_TIER.replace(
+            "tierChange { id reason effectiveOn }", "tierChange { id reason basis }"
+        ),
+        {
+            "input": {
+                "membershipId": membership,
+                "tierId": tier["id"],
+                "reason": "Annual evaluation",
+                "evaluationMode": "ANNUAL",
+            }
+        },
+    )
+    payload: dict[str, Any] = data["changeTier"]
+    return payload
+
+
+async def test_silver_evaluation_applied_and_mdf_for_gold_only(api: Api) -> None:
+    """Done when: 2 stories and US$600K influenced ARR last year evaluate to Silver with a
+    per-requirement explanation, an admin applies it, the history shows it, and MDF is refused
+    for it while a Gold partner's request is approved within budget."""
+    partner, key, segment, membership = await _member(api, "Silverline", 2, 600_000)
+    data = await api.gql(EVALUATE, {"p": partner["id"], "g": segment["id"]}, key=key)
+    evaluation = data["tierEvaluation"]
+    assert (
+        evaluation["currentTierKey"],
+        evaluation["qualifiedTierKey"],
+        evaluation["direction"],
+    ) == ("registered", "silver", "up")
+    silver = next(t for t in evaluation["tiers"] if t["tier"]["key"] == "silver")
+    assert silver["met"] is True
+    revenue = next(r for r in silver["requirements"] if r["key"] == "influenced_revenue")
+    assert Decimal(revenue["actual"]) == 600_000  # the PS deal never counts (SEG-TIER-05)
+    assert Decimal(revenue["threshold"]) == 500_000
+    gold = next(t for t in evaluation["tiers"] if t["tier"]["key"] == "gold")
+    assert {r["key"]: r["met"] for r in gold["requirements"]}["success_stories"] is False
+
+    applied = await _apply(api, membership, segment, "silver")
+    assert applied["userErrors"] == []
+    history = applied["membership"]["tierHistory"]
+    assert [h["toTier"]["name"] for h in history] == ["Registered", "Silver"]
+    basis = applied["tierChange"]["basis"]
+    assert basis["qualified"] == "silver" and basis["mode"] == "annual"
+    notes = await api.gql(
+        "query($id: ID!) { partner(id: $id) { notifications { kind payload } } }",
+        {"id": partner["id"]},
+        key=key,
+    )
+    assert notes["partner"]["notifications"][0]["kind"] == "tier.changed"
+    assert notes["partner"]["notifications"][0]["payload"]["to"] == "silver"
+
+    today = await _today(api)
+    request = {
+        "programId": segment["id"],
+        "activity": "Joint webinar",
+        "startsOn": today.isoformat(),
+        "endsOn": (today + timedelta(days=30)).isoformat(),
+    }
+    refused = await api.gql(MDF, {"input": {**request, "amount": "10000"}}, key=key)
+    assert refused["requestMdf"]["userErrors"][0]["code"] == "NOT_ENTITLED"
+
+    gold_partner, gold_key, _, gold_membership = await _member(
+        api, "Goldmine", 3, 1_200_000, gold_extras=True
+    )
+    gold_eval = await api.gql(EVALUATE, {"p": gold_partner["id"], "g": segment["id"]})
+    assert gold_eval["tierEvaluation"]["qualifiedTierKey"] == "gold"
+    await _apply(api, gold_membership, segment, "gold")
+    benefits = await api.gql(
+        "query($id: ID!, $g: ID!) { partner(id: $id) { benefits(program: $g) { key } } }",
+        {"id": gold_partner["id"], "g": segment["id"]},
+    )
+    assert "joint_marketing_mdf" in {b["key"] for b in benefits["partner"]["benefits"]}
+    asked = await api.gql(MDF, {"input": {**request, "amount": "60000"}}, key=gold_key)
+    request_id = asked["requestMdf"]["request"]["id"]
+    approved = await api.gql(ADVANCE, {"input": {"requestId": request_id, "action": "APPROVE"}})
+    assert approved["advanceMdf"]["request"]["status"] == "APPROVED"
+    second = await api.gql(MDF, {"input": {**request, "amount": "50000"}}, key=gold_key)
+    over = await api.gql(
+        ADVANCE,
+        {"input": {"requestId": second["requestMdf"]["request"]["id"], "action": "APPROVE"}},
+    )
+    assert over["advanceMdf"]["userErrors"][0]["code"] == "BUDGET_EXCEEDED"  # 100,000 budget
+    self_approve = await api.gql(
+        ADVANCE, {"input": {"requestId": request_id, "action": "REIMBURSE"}}, key=gold_key
+    )
+    assert self_approve["advanceMdf"]["userErrors"][0]["code"] == "FORBIDDEN"
+    claimed = await api.gql(
+        ADVANCE,
+        {
+            "input": {
+                "requestId": request_id,
+                "action": "CLAIM",
+                "proof": "https://x.io/webinar-report",
+            }
+        },
+        key=gold_key,
+    )
+    assert claimed["advanceMdf"]["request"]["status"] == "CLAIMED"
+    paid = await api.gql(
+        ADVANCE, {"input": {"requestId": request_id, "action": "REIMBURSE", "amount": "55000"}}
+    )
+    assert paid["advanceMdf"]["request"]["status"] == "REIMBURSED"
+
+
+async def test_evidence_csv_import_is_all_or_nothing(api: Api) -> None:
+    partner, key = await partner_key(api)
+    segment = await program(api, "segment-technology")
+    query = """mutation($input: ImportEvidenceInput!) { importEvidence(input: $input) {
+        evidence { kind } userErrors { field code message } } }"""
+    bad = (
+        "deal_reference,customer,estimated_arr,closed_won_on,professional_services\n"
+        "D-1,Acme,100000,2025-01-10,false\n"
+        "D-2,,50000,2025-02-10,false\n"
+        "D-3,Globex,lots,2025-13-01,maybe\n"
+    )
+    refused = await api.gql(
+        query,
+        {"input": {"programId": segment["id"], "kind": "influenced_revenue", "csv": bad}},
+        key=key,
+    )
+    errors = refused["importEvidence"]["userErrors"]
+    assert refused["importEvidence"]["evidence"] == []
+    assert {tuple(e["field"][:2]) for e in errors} == {("csv", "line 4")}
+    fixed = bad.replace("D-3,Globex,lots,2025-13-01,maybe", "D-3,Globex,75000,2025-03-01,true")
+    still = await api.gql(
+        query,
+        {"input": {"programId": segment["id"], "kind": "influenced_revenue", "csv": fixed}},
+        key=key,
+    )
+    assert [e["field"] for e in still["importEvidence"]["userErrors"]] == [
+        ["csv", "line 3", "customer"]
+    ]
+    good = fixed.replace("D-2,,", "D-2,Initech,")
+    done = await api.gql(
+        query,
+        {"input": {"programId": segment["id"], "kind": "influenced_revenue", "csv": good}},
+        key=key,
+    )
+    assert len(done["importEvidence"]["evidence"]) == 3
+    listed = await api.gql(
+        "query($id: ID!, $g: ID!) { partner(id: $id) { evidence(program: $g) { kind } } }",
+        {"id": partner["id"], "g": segment["id"]},
+        key=key,
+    )
+    assert len(listed["partner"]["evidence"]) == 3
+
+
+async def test_usage_access_and_notices(api: Api) -> None:
+    """SEG-AGR-03/04/05."""
+    partner, key = await partner_key(api)
+    segment = await program(api, "segment-technology")
+    today = await _today(api)
+    usage = """mutation($input: ReportUsageInput!) { reportUsage(input: $input) {
+        report { overCap monthlyTrackedUsers } userErrors { code } } }"""
+    within = await api.gql(
+        usage,
+        {
+            "input": {
+                "programId": segment["id"],
+                "month": today.isoformat(),
+                "monthlyTrackedUsers": 9000,
+                "apiCalls": 500000,
+            }
+        },
+        key=key,
+    )
+    assert within["reportUsage"]["report"]["overCap"] is False
+    over = await api.gql(
+        usage,
+        {
+            "input": {
+                "programId": segment["id"],
+                "month": today.isoformat(),
+                "monthlyTrackedUsers": 12000,
+                "apiCalls": 500000,
+            }
+        },
+        key=key,
+    )
+    assert over["reportUsage"]["report"] == {"overCap": True, "monthlyTrackedUsers": 12000}
+    listed = await api.gql(
+        "query($g: ID!, $m: Date!) { usageOverCap(program: $g, month: $m) "
+        "{ partnerName apiCalls } }",
+        {"g": segment["id"], "m": today.replace(day=1).isoformat()},
+    )
+    assert listed["usageOverCap"] == [{"partnerName": "Acme", "apiCalls": 500000}]
+    notes = await api.gql(
+        "query($id: ID!) { partner(id: $id) { notifications { kind } } }",
+        {"id": partner["id"]},
+        key=key,
+    )
+    assert "usage.over_cap" in {n["kind"] for n in notes["partner"]["notifications"]}
+    access = await api.gql(
+        """mutation($input: RequestDeveloperAccessInput!) {
+        requestDeveloperAccess(input: $input) { request { id status } userErrors { code } } }""",
+        {"input": {"programId": segment["id"], "purpose": "Build an integration"}},
+        key=key,
+    )
+    request_id = access["requestDeveloperAccess"]["request"]["id"]
+    decide = """mutation($input: DecideDeveloperAccessInput!) { decideDeveloperAccess(input:
+        $input) { request { status } userErrors { code } } }"""
+    mine = await api.gql(decide, {"input": {"requestId": request_id, "grant": True}}, key=key)
+    assert mine["decideDeveloperAccess"]["userErrors"][0]["code"] == "FORBIDDEN"
+    granted = await api.gql(decide, {"input": {"requestId": request_id, "grant": True}})
+    assert granted["decideDeveloperAccess"]["request"]["status"] == "GRANTED"
+    notice = await api.gql(
+        """mutation($input: RecordCompetingProductNoticeInput!) {
+        recordCompetingProductNotice(input: $input) { notice { product inAdvance notifiedOn }
+        userErrors { code } } }""",
+        {
+            "input": {
+                "programId": segment["id"],
+                "product": "RivalCDP",
+                "promotionStartsOn": (today + timedelta(days=14)).isoformat(),
+            }
+        },
+        key=key,
+    )
+    assert notice["recordCompetingProductNotice"]["notice"] == {
+        "product": "RivalCDP",
+        "inAdvance": True,
+        "notifiedOn": today.isoformat(),
+    }
+
+
+async def test_quarterly_review_and_deactivation(api: Api) -> None:
+    """SEG-TIER-07: Registered members without engagement in a quarter can be deactivated."""
+    _quiet, quiet_key = await partner_key(api, displayName="Quiet")
+    _busy, busy_key = await partner_key(api, displayName="Busy")
+    await accept_segment(api, quiet_key)
+    await accept_segment(api, busy_key)
+    segment = await program(api, "segment-technology")
+    today = await _today(api)
+    quarter = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+    data = await api.gql(
+        "query($g: ID!, $q: String!) { unengagedMemberships(program: $g, "
+        "quarter: $q) { id partner { displayName } } }",
+        {"g": segment["id"], "q": quarter},
+    )
+    # Accepting the terms with its own key is engagement this quarter for both partners.
+    assert data["unengagedMemberships"] == []
+    previous = f"{today.year - 1}-Q4"
+    older = await api.gql(
+        "query($g: ID!, $q: String!) { unengagedMemberships(program: $g, "
+        "quarter: $q) { id partner { displayName } } }",
+        {"g": segment["id"], "q": previous},
+    )
+    names = {m["partner"]["displayName"] for m in older["unengagedMemberships"]}
+    assert names == {"Quiet", "Busy"}
+    quiet = next(m for m in older["unengagedMemberships"] if m["partner"]["displayName"] == "Quiet")
+    done = await api.gql(
+        """mutation($input: DeactivateMembershipInput!) {
+        deactivateMembership(input: $input) { membership { status } userErrors { code } } }""",
+        {
+            "input": {
+                "membershipId": quiet["id"],
+                "reason": "No engagement in the quarter (SEG-TIER-07)",
+            }
+        },
+    )
+    assert done["deactivateMembership"]["membership"]["status"] == "DEACTIVATED"
+    bad = await api.post(
+        'query($g: ID!) { unengagedMemberships(program: $g, quarter: "2026-Q9") { id } }',
+        {"g": segment["id"]},
+    )
+    assert bad.json()["errors"][0]["extensions"]["code"] == "INVALID_QUARTER"
+
+
+async def test_rollover_proposes_and_applies(api: Api) -> None:
+    from services.actor import SYSTEM
+    from services.tiers.program_year import rollover
+
+    await _member(api, "Roller", 2, 600_000)
+    today = await _today(api)
+    async with api.sessionmaker.begin() as session:
+        # The terms were accepted a year ago, so they were in effect on 1 January.
+        await session.execute(update(Agreement).values(effective_on=date(today.year - 1, 1, 1)))
+    async with api.sessionmaker.begin() as session:
+        segment = await session.scalar(select(Program).where(Program.slug == "segment-technology"))
+        assert segment is not None
+        proposals = await rollover(session, SYSTEM, segment, today.year, apply=False)
+        assert [(p.current, p.proposed) for p in proposals] == [("registered", "silver")]
+    from services.errors import UseCaseError
+
+    async with api.sessionmaker.begin() as session:
+        segment = await session.scalar(select(Program).where(Program.slug == "segment-technology"))
+        assert segment is not None
+        with pytest.raises(UseCaseError):
+            await rollover(session, SYSTEM, segment, today.year + 1, apply=True)
+        applied = await rollover(session, SYSTEM, segment, today.year, apply=True)
+        assert applied[0].direction == "up"
+    data = await api.gql(
+        "{ partners { edges { node { memberships { tier { key } tierHistory "
+        "{ reason basis } } } } } }"
+    )
+    member = data["partners"]["edges"][0]["node"]["memberships"][0]
+    assert member["tier"]["key"] == "silver"
+    assert (
+        member["tierHistory"][-1]["reason"] == f"Program-year {today.year} rollover (SEG-TIER-06)"
+    )
+    assert member["tierHistory"][-1]["basis"]["window_start"] == f"{today.year - 1}-01-01"
+
+
+async def test_engagement_plan(api: Api) -> None:
+    """CS-AGR-05: due 90 days after the Effective Date when asked; reviewed yearly."""
+    from tests.helpers.referrals import referrer
+
+    partner, key, cs = await referrer(api, "Planner")
+    query = """mutation($input: EngagementPlanInput!) { engagementPlan(input: $input) {
+        evidence { kind requestedOn dueOn occurredOn reviewedOn nextReviewOn }
+        userErrors { code } } }"""
+    base = {"programId": cs["id"], "partnerId": partner["id"]}
+    early = await api.gql(query, {"input": {**base, "step": "DELIVER"}}, key=key)
+    assert early["engagementPlan"]["userErrors"][0]["code"] == "INVALID_TRANSITION"
+    mine = await api.gql(query, {"input": {**base, "step": "REQUEST"}}, key=key)
+    assert mine["engagementPlan"]["userErrors"][0]["code"] == "FORBIDDEN"
+    asked = await api.gql(query, {"input": {**base, "step": "REQUEST"}})
+    plan = asked["engagementPlan"]["evidence"][0]
+    requested = date.fromisoformat(plan["requestedOn"])
+    assert date.fromisoformat(plan["dueOn"]) - requested == timedelta(days=90)
+    delivered = await api.gql(query, {"input": {**base, "step": "DELIVER"}}, key=key)
+    plan = delivered["engagementPlan"]["evidence"][0]
+    done = date.fromisoformat(plan["occurredOn"])
+    assert plan["nextReviewOn"] == done.replace(year=done.year + 1).isoformat()
