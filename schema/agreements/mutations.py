@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import uuid
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +17,8 @@ from schema.agreements.types import Acceptance, Agreement, TerminationReasonEnum
 from schema.context import Info
 from schema.payloads import attempt, input_id, user_errors
 from services.actor import Actor
-from services.agreements import lifecycle as use_cases
+from services.agreements import acceptance, applications, notices
+from services.agreements.signing import Client, Signer
 from services.errors import AgreementErrorCode, FieldError
 
 Code = AgreementErrorCode
@@ -132,8 +134,24 @@ class AgreementPayload:
     user_errors: list[AgreementUserError]
 
 
-def _signer(data: SignerInput) -> use_cases.Signer:
-    return use_cases.Signer(data.name, data.title, data.email)
+def _signer(data: SignerInput) -> Signer:
+    return Signer(data.name, data.title, data.email)
+
+
+def _parties(
+    data: AcceptAgreementInput | ApplyToProgramInput,
+) -> tuple[uuid.UUID | None, uuid.UUID]:
+    """The partner (none: the key's own) and the program of a signature input."""
+    partner = (
+        input_id(data.partner_id, "Partner", "partnerId", Code.INVALID_ID)
+        if data.partner_id
+        else None
+    )
+    return partner, input_id(data.program_id, "Program", "programId", Code.INVALID_ID)
+
+
+def _agreement_id(value: strawberry.ID) -> uuid.UUID:
+    return input_id(value, "Agreement", "agreementId", Code.INVALID_ID)
 
 
 async def _accept(
@@ -141,19 +159,15 @@ async def _accept(
     actor: Actor,
     store: BlobStore,
     data: AcceptAgreementInput,
-    client: use_cases.Client,
+    client: Client,
 ) -> AcceptanceRow:
-    partner = (
-        input_id(data.partner_id, "Partner", "partnerId", Code.INVALID_ID)
-        if data.partner_id
-        else None
-    )
-    return await use_cases.accept_agreement(
+    partner, program = _parties(data)
+    return await acceptance.accept_agreement(
         session,
         actor,
         store,
         partner_id=partner,
-        program_id=input_id(data.program_id, "Program", "programId", Code.INVALID_ID),
+        program_id=program,
         kind=data.kind,
         signer=_signer(data.signer),
         client=client,
@@ -165,19 +179,15 @@ async def _apply(
     actor: Actor,
     store: BlobStore,
     data: ApplyToProgramInput,
-    client: use_cases.Client,
+    client: Client,
 ) -> AcceptanceRow:
-    partner = (
-        input_id(data.partner_id, "Partner", "partnerId", Code.INVALID_ID)
-        if data.partner_id
-        else None
-    )
-    return await use_cases.apply_to_program(
+    partner, program = _parties(data)
+    return await applications.apply_to_program(
         session,
         actor,
         store,
         partner_id=partner,
-        program_id=input_id(data.program_id, "Program", "programId", Code.INVALID_ID),
+        program_id=program,
         kind=data.kind,
         signer=_signer(data.signer),
         client=client,
@@ -187,11 +197,11 @@ async def _apply(
 async def _decide(
     session: AsyncSession, actor: Actor, store: BlobStore, data: DecideApplicationInput
 ) -> AgreementRow:
-    return await use_cases.decide_application(
+    return await applications.decide_application(
         session,
         actor,
         store,
-        agreement_id=input_id(data.agreement_id, "Agreement", "agreementId", Code.INVALID_ID),
+        agreement_id=_agreement_id(data.agreement_id),
         approve=data.decision is ApplicationDecision.APPROVE,
         reason=data.reason,
         expected_version=data.expected_version,
@@ -201,10 +211,10 @@ async def _decide(
 async def _notice(
     session: AsyncSession, actor: Actor, data: GiveNonRenewalNoticeInput
 ) -> AgreementRow:
-    return await use_cases.give_non_renewal_notice(
+    return await notices.give_non_renewal_notice(
         session,
         actor,
-        agreement_id=input_id(data.agreement_id, "Agreement", "agreementId", Code.INVALID_ID),
+        agreement_id=_agreement_id(data.agreement_id),
         notice_on=data.notice_date,
         method=data.delivery_method,
         expected_version=data.expected_version,
@@ -214,11 +224,11 @@ async def _notice(
 async def _terminate(
     session: AsyncSession, actor: Actor, store: BlobStore, data: TerminateAgreementInput
 ) -> AgreementRow:
-    return await use_cases.terminate_agreement(
+    return await notices.terminate_agreement(
         session,
         actor,
         store,
-        agreement_id=input_id(data.agreement_id, "Agreement", "agreementId", Code.INVALID_ID),
+        agreement_id=_agreement_id(data.agreement_id),
         reason=TerminationReason(data.reason),
         notice_on=data.notice_date,
         cause=data.cause,
@@ -254,7 +264,7 @@ class AgreementMutations:
         "a rendered document and its SHA-256 on record (SEG-AGR-01/12)."
     )
     async def accept_agreement(self, info: Info, input: AcceptAgreementInput) -> AcceptancePayload:
-        client = use_cases.Client(info.context.client_ip, info.context.user_agent)
+        client = Client(info.context.client_ip, info.context.user_agent)
         row, errors = await attempt(info, _accept, info.context.store, input, client)
         return await _acceptance_payload(info, row, errors)
 
@@ -263,7 +273,7 @@ class AgreementMutations:
         "approves the application (CS-AGR-01)."
     )
     async def apply_to_program(self, info: Info, input: ApplyToProgramInput) -> AcceptancePayload:
-        client = use_cases.Client(info.context.client_ip, info.context.user_agent)
+        client = Client(info.context.client_ip, info.context.user_agent)
         row, errors = await attempt(info, _apply, info.context.store, input, client)
         return await _acceptance_payload(info, row, errors)
 

@@ -15,7 +15,8 @@ from schema.payloads import attempt, input_id, user_errors
 from schema.tiers.types import EvaluationMode
 from services.actor import Actor
 from services.errors import MembershipErrorCode
-from services.partners import memberships as use_cases
+from services.partners import membership_changes, memberships
+from services.partners.membership_changes import REASON_MAX
 
 Code = MembershipErrorCode
 MembershipErrorCodeEnum = strawberry.enum(
@@ -45,7 +46,7 @@ class ChangeTierInput:
     membership_id: strawberry.ID
     tier_id: strawberry.ID
     reason: str = strawberry.field(
-        description=f"Why the tier changes, 1..{use_cases.REASON_MAX} characters; kept in history."
+        description=f"Why the tier changes, 1..{REASON_MAX} characters; kept in history."
     )
     effective_on: dt.date | None = strawberry.field(
         default=None, description="Date it takes effect (program time zone); default today."
@@ -63,7 +64,7 @@ class ChangeTierInput:
 @strawberry.input(description="End a membership for want of engagement (SEG-TIER-07).")
 class DeactivateMembershipInput:
     membership_id: strawberry.ID
-    reason: str = strawberry.field(description=f"1..{use_cases.REASON_MAX} characters.")
+    reason: str = strawberry.field(description=f"1..{REASON_MAX} characters.")
     expected_version: int | None = strawberry.field(
         default=None, description="Refuse with STALE_VERSION unless the object is at this version."
     )
@@ -91,7 +92,7 @@ class ChangeTierPayload:
 async def _enroll(session: AsyncSession, actor: Actor, data: EnrollPartnerInput) -> MembershipRow:
     partner = input_id(data.partner_id, "Partner", "partnerId", Code.INVALID_ID)
     program = input_id(data.program_id, "Program", "programId", Code.INVALID_ID)
-    return await use_cases.enroll_partner(session, actor, partner, program)
+    return await memberships.enroll_partner(session, actor, partner, program)
 
 
 async def _change(
@@ -100,7 +101,7 @@ async def _change(
     membership = input_id(data.membership_id, "Membership", "membershipId", Code.INVALID_ID)
     tier = input_id(data.tier_id, "Tier", "tierId", Code.INVALID_ID)
     mode = data.evaluation_mode.value if data.evaluation_mode else None
-    return await use_cases.change_tier(
+    return await membership_changes.change_tier(
         session,
         actor,
         membership,
@@ -116,7 +117,7 @@ async def _deactivate(
     session: AsyncSession, actor: Actor, data: DeactivateMembershipInput
 ) -> MembershipRow:
     membership = input_id(data.membership_id, "Membership", "membershipId", Code.INVALID_ID)
-    return await use_cases.deactivate_membership(
+    return await membership_changes.deactivate_membership(
         session, actor, membership, data.reason, data.expected_version
     )
 

@@ -18,7 +18,8 @@ from models.base import utcnow
 from services.actor import Actor
 from services.audit.log import record
 from services.errors import GovernanceErrorCode, input_error
-from services.partners.memberships import notify, program_today
+from services.partners.memberships import program_today
+from services.partners.notifications import notify
 from services.tiers.entitlements import require_admin, scope
 
 Code = GovernanceErrorCode

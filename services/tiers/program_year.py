@@ -23,7 +23,8 @@ from models import (
 from rules.enums import MembershipStatus
 from services.actor import Actor
 from services.errors import GovernanceErrorCode, input_error
-from services.partners.memberships import change_tier, program_today
+from services.partners.membership_changes import change_tier
+from services.partners.memberships import program_today
 from services.tiers.evaluation import evaluate_membership
 
 Code = GovernanceErrorCode

@@ -1,0 +1,81 @@
+"""Use case: click-accept an agreement, and accept a newer version of it (SEG-AGR-01/12)."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Acceptance
+from models.documents.blobs import BlobStore
+from rules.global_ids import global_id
+from services.actor import Actor
+from services.agreements.checks import ENDED, Code, current_template, prepare
+from services.agreements.signing import Client, Signer, check_signer, sign
+from services.agreements.state import state_of
+from services.errors import input_error
+from services.webhooks.outbox import emit
+
+
+async def accept_agreement(
+    session: AsyncSession,
+    actor: Actor,
+    store: BlobStore,
+    *,
+    partner_id: uuid.UUID | None,
+    program_id: uuid.UUID,
+    kind: str,
+    signer: Signer,
+    client: Client,
+) -> Acceptance:
+    """Click-accept an agreement; effective at acceptance (SEG-AGR-01).
+
+    Accepting a newer template version of an agreement already in effect records a fresh
+    acceptance and keeps the Effective Date; the old acceptance stays on record (SEG-AGR-12).
+    """
+    signer = check_signer(signer)
+    target, today = await prepare(session, actor, partner_id, program_id, kind, "click_accept")
+    program, spec, agreement = target.program, target.spec, target.agreement
+    status = state_of(program, agreement, today).status
+    if status in ENDED:
+        raise input_error("kind", Code.AGREEMENT_ENDED, f"this {spec['name']} has {status.value}")
+    template = await current_template(session, program, kind)
+    accepted = await session.scalar(
+        select(Acceptance.id).where(
+            Acceptance.agreement_id == agreement.id,
+            Acceptance.template_id == template.template_id,
+            Acceptance.template_version == template.version,
+        )
+    )
+    if accepted is not None:
+        raise input_error(
+            "kind",
+            Code.ALREADY_ACCEPTED,
+            f"version {template.version} of {spec['name']} is already accepted",
+        )
+    if agreement.effective_on is None:
+        agreement.effective_on = today
+    acceptance = await sign(
+        session,
+        actor,
+        store,
+        target,
+        signer=signer,
+        client=client,
+        event="acceptAgreement",
+        in_effect=True,
+        template=template,
+    )
+    await emit(
+        session,
+        "agreement.accepted",
+        target.partner.id,
+        {
+            "agreement": global_id("Agreement", agreement.id),
+            "kind": kind,
+            "effectiveDate": agreement.effective_on.isoformat() if agreement.effective_on else None,
+            "templateVersion": acceptance.template_version,
+        },
+    )
+    return acceptance

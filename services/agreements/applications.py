@@ -1,0 +1,126 @@
+"""Use cases: apply to a program by signing online, and an admin's decision (CS-AGR-01)."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Acceptance, Agreement
+from models.base import utcnow
+from models.documents.blobs import BlobStore
+from rules.global_ids import global_id
+from services.actor import Actor
+from services.agreements.checks import Code, bounded, load, prepare
+from services.agreements.signing import Client, Signer, check_signer, sign
+from services.audit.log import record
+from services.errors import check_version, input_error
+from services.partners.memberships import program_today
+from services.webhooks.outbox import emit
+
+
+async def apply_to_program(
+    session: AsyncSession,
+    actor: Actor,
+    store: BlobStore,
+    *,
+    partner_id: uuid.UUID | None,
+    program_id: uuid.UUID,
+    kind: str | None,
+    signer: Signer,
+    client: Client,
+) -> Acceptance:
+    """Apply by accepting online; nothing takes effect until an admin approves (CS-AGR-01)."""
+    signer = check_signer(signer)
+    target, today = await prepare(
+        session, actor, partner_id, program_id, kind, "apply_then_approve"
+    )
+    agreement = target.agreement
+    if agreement.applied_on is not None and agreement.rejected_on is None:
+        raise input_error("kind", Code.ALREADY_APPLIED, f"{target.spec['name']}: already applied")
+    if agreement.rejected_on is not None:
+        agreement.rejected_on = agreement.decided_at = agreement.decision_reason = None
+    agreement.applied_on = today
+    return await sign(
+        session,
+        actor,
+        store,
+        target,
+        signer=signer,
+        client=client,
+        event="applyToProgram",
+        in_effect=False,
+    )
+
+
+async def decide_application(
+    session: AsyncSession,
+    actor: Actor,
+    store: BlobStore,
+    *,
+    agreement_id: uuid.UUID,
+    approve: bool,
+    reason: str,
+    expected_version: int | None = None,
+) -> Agreement:
+    """Approve (effective that day, with a document saying so) or reject an application."""
+    if not actor.is_admin:
+        raise input_error(
+            "agreementId", Code.FORBIDDEN, "only an admin key can decide applications"
+        )
+    text = bounded(reason, "reason")
+    if not approve and not text:
+        raise input_error("reason", Code.REQUIRED, "a rejection needs a reason")
+    target = await load(session, actor, agreement_id)
+    agreement = target.agreement
+    check_version(agreement.version, expected_version, Code)
+    if agreement.applied_on is None:
+        raise input_error("agreementId", Code.NOT_IN_EFFECT, "there is no application to decide")
+    if agreement.effective_on is not None or agreement.rejected_on is not None:
+        raise input_error("agreementId", Code.ALREADY_DECIDED, "the application is already decided")
+    now = utcnow()
+    today = program_today(target.program, now)
+    agreement.decided_at, agreement.decision_reason = now, text or None
+    if not approve:
+        agreement.rejected_on = today
+        agreement.version += 1
+        await record(
+            session,
+            actor,
+            "decideApplication",
+            "Agreement",
+            agreement.id,
+            {"decision": [None, "rejected"], "reason": [None, text]},
+        )
+        return agreement
+    agreement.effective_on = today
+    latest = await session.scalar(
+        select(Acceptance)
+        .where(Acceptance.agreement_id == agreement.id)
+        .order_by(Acceptance.accepted_at.desc())
+        .limit(1)
+    )
+    assert latest is not None
+    await sign(
+        session,
+        actor,
+        store,
+        target,
+        signer=Signer(latest.signer_name, latest.signer_title, latest.signer_email),
+        client=Client(latest.client_ip, latest.user_agent),
+        event="decideApplication",
+        in_effect=True,
+    )
+    await emit(
+        session,
+        "agreement.accepted",
+        target.partner.id,
+        {
+            "agreement": global_id("Agreement", agreement.id),
+            "kind": agreement.kind,
+            "effectiveDate": today.isoformat(),
+            "approved": True,
+        },
+    )
+    return agreement

@@ -1,0 +1,161 @@
+"""Checks before an agreement action: which agreement, in which mode, on which prerequisites."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Agreement, Partner, Program, TemplateVersion
+from rules.agreement_terms import AgreementStatus
+from services.actor import Actor
+from services.agreements.state import agreement_spec, state_of
+from services.documents import templates
+from services.errors import AgreementErrorCode, input_error
+from services.partners.memberships import program_today
+from services.scope import partner_and_program
+
+Code = AgreementErrorCode
+REASON_MAX = 1000
+ENDED = (AgreementStatus.TERMINATED, AgreementStatus.EXPIRED, AgreementStatus.REJECTED)
+MODE_HINT = {
+    "apply_then_approve": "is applied for and approved: use applyToProgram",
+    "click_accept": "is accepted by click: use acceptAgreement",
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    """The agreement an action is about, with its partner, program and program-file entry."""
+
+    partner: Partner
+    program: Program
+    spec: dict[str, Any]
+    agreement: Agreement
+
+
+def bounded(text: str | None, field: str) -> str:
+    """A free-text input trimmed, refused above REASON_MAX characters."""
+    value = (text or "").strip()
+    if len(value) > REASON_MAX:
+        raise input_error(field, Code.TOO_LONG, f"{field} is limited to {REASON_MAX} characters")
+    return value
+
+
+async def current_template(session: AsyncSession, program: Program, kind: str) -> TemplateVersion:
+    """The template version a document of this kind is rendered from now."""
+    template = await templates.current_for(session, program.slug, kind)
+    if template is None:
+        raise input_error("kind", Code.NO_TEMPLATE, f"no template is published for {kind}")
+    return template
+
+
+async def prepare(
+    session: AsyncSession,
+    actor: Actor,
+    partner_id: uuid.UUID | None,
+    program_id: uuid.UUID,
+    kind: str | None,
+    mode: str,
+) -> tuple[Target, date]:
+    """The checks before a signature: who, which agreement, its mode and prerequisites.
+
+    Without a kind, the program's membership agreement is meant. Returns the agreement (created
+    on first use, locked) and today's date in the program's time zone.
+    """
+    partner, program = await partner_and_program(session, actor, partner_id, program_id, Code)
+    if kind is None:
+        kinds = _membership_kinds(program)
+        kind = kinds[0] if kinds else ""
+    spec = agreement_spec(program, kind)
+    if spec is None:
+        raise input_error("kind", Code.UNKNOWN_KIND, f"{program.slug} has no agreement {kind!r}")
+    if spec["acceptance_mode"] != mode:
+        raise input_error(
+            "kind",
+            Code.WRONG_ACCEPTANCE_MODE,
+            f"{spec['name']} {MODE_HINT[spec['acceptance_mode']]}",
+        )
+    today = program_today(program)
+    await _check_prerequisites(session, program, partner, spec, today)
+    agreement = await _agreement_row(session, partner, program, kind)
+    return Target(partner, program, spec, agreement), today
+
+
+async def load(session: AsyncSession, actor: Actor, agreement_id: uuid.UUID) -> Target:
+    """An existing agreement the actor may see, locked for the change."""
+    agreement = await session.get(Agreement, agreement_id, with_for_update=True)
+    if agreement is None or not actor.may_see_partner(agreement.partner_id):
+        raise input_error("agreementId", Code.AGREEMENT_NOT_FOUND, "no agreement has that id")
+    program = await session.get(Program, agreement.program_id)
+    partner = await session.get(Partner, agreement.partner_id)
+    assert program is not None and partner is not None
+    spec = agreement_spec(program, agreement.kind)
+    assert spec is not None
+    return Target(partner, program, spec, agreement)
+
+
+def _membership_kinds(program: Program) -> list[str]:
+    return [s["kind"] for s in program.definition["agreements"] if s["role"] == "membership"]
+
+
+async def _membership_agreement_active(
+    session: AsyncSession, program: Program, partner: Partner, today: date
+) -> bool:
+    rows = await session.scalars(
+        select(Agreement).where(
+            Agreement.partner_id == partner.id,
+            Agreement.program_id == program.id,
+            Agreement.kind.in_(_membership_kinds(program)),
+        )
+    )
+    return any(
+        state_of(program, row, today).status
+        in (AgreementStatus.ACTIVE, AgreementStatus.NOTICE_GIVEN)
+        for row in rows
+    )
+
+
+async def _check_prerequisites(
+    session: AsyncSession, program: Program, partner: Partner, spec: dict[str, Any], today: date
+) -> None:
+    capacity = spec.get("capacity")
+    if capacity and capacity not in partner.capacities:
+        raise input_error(
+            "kind",
+            Code.CAPACITY_REQUIRED,
+            f"{spec['name']} needs the partner to act as {capacity} (CS-AGR-02)",
+        )
+    if spec["role"] != "membership" and not await _membership_agreement_active(
+        session, program, partner, today
+    ):
+        raise input_error(
+            "kind",
+            Code.MEMBERSHIP_AGREEMENT_REQUIRED,
+            f"{spec['name']} supplements the program agreement, which is not in effect",
+        )
+
+
+async def _agreement_row(
+    session: AsyncSession, partner: Partner, program: Program, kind: str
+) -> Agreement:
+    row = await session.scalar(
+        select(Agreement)
+        .where(
+            Agreement.partner_id == partner.id,
+            Agreement.program_id == program.id,
+            Agreement.kind == kind,
+        )
+        .with_for_update()
+    )
+    if row is None:
+        row = Agreement(
+            id=uuid.uuid4(), partner_id=partner.id, program_id=program.id, kind=kind, version=1
+        )
+        session.add(row)
+        await session.flush()
+    return row

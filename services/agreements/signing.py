@@ -1,0 +1,157 @@
+"""Signatures: the signer, the document rendered for a signature and the acceptance on record."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Acceptance, TemplateVersion
+from models.base import utcnow
+from models.documents.blobs import BlobStore
+from services.actor import Actor
+from services.agreements.checks import Code, Target, current_template
+from services.agreements.state import cap_of, state_of
+from services.audit.log import record
+from services.documents.context import agreement_context
+from services.documents.rendering import render_document, safe_filename
+from services.errors import input_error
+from services.partners.memberships import enrol_on_agreement, program_today
+
+TEXT_MAX = 200
+EMAIL_MAX = 254
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who signs for the partner (SEG-AGR-01)."""
+
+    name: str
+    title: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Client:
+    """Where the signature came from."""
+
+    ip: str | None = None
+    user_agent: str | None = None
+
+
+def check_signer(signer: Signer) -> Signer:
+    """The signer's details trimmed; each is required, bounded, and the e-mail well formed."""
+    values = {}
+    for name in ("name", "title", "email"):
+        value = getattr(signer, name).strip()
+        if not value:
+            raise input_error(f"signer.{name}", Code.REQUIRED, f"signer {name} is required")
+        if len(value) > (EMAIL_MAX if name == "email" else TEXT_MAX):
+            raise input_error(f"signer.{name}", Code.TOO_LONG, f"signer {name} is too long")
+        values[name] = value
+    if not EMAIL.match(values["email"]):
+        raise input_error(
+            "signer.email", Code.INVALID_EMAIL, "signer email is not an e-mail address"
+        )
+    return Signer(**values)
+
+
+async def sign(
+    session: AsyncSession,
+    actor: Actor,
+    store: BlobStore,
+    target: Target,
+    *,
+    signer: Signer,
+    client: Client,
+    event: str,
+    in_effect: bool,
+    template: TemplateVersion | None = None,
+) -> Acceptance:
+    """Render the document for a signature, record the acceptance tied to it and keep the
+    membership in step (SEG-AGR-01/12, CS-AGR-01).
+
+    `in_effect` says whether the agreement takes effect with this signature; a membership
+    agreement in effect makes the membership active.
+    """
+    partner, program = target.partner, target.program
+    spec, agreement = target.spec, target.agreement
+    template = template or await current_template(session, program, spec["kind"])
+    now = utcnow()
+    today = program_today(program, now)
+    context = agreement_context(
+        partner=partner,
+        program=program,
+        spec=spec,
+        agreement=agreement,
+        state=state_of(program, agreement, today),
+        template=template,
+        cap=cap_of(spec),
+        now=now,
+        signer={
+            "name": signer.name,
+            "title": signer.title,
+            "email": signer.email,
+            "accepted_at": now.strftime("%Y-%m-%d %H:%M:%S"),
+        },
+    )
+    document = await render_document(
+        session,
+        store,
+        template=template,
+        context=context,
+        partner_id=partner.id,
+        agreement_id=agreement.id,
+        event=event,
+        filename=safe_filename(
+            spec["kind"], partner.display_name, f"v{template.version}", now.strftime("%Y%m%d")
+        ),
+    )
+    acceptance = Acceptance(
+        id=uuid.uuid4(),
+        agreement_id=agreement.id,
+        signer_name=signer.name,
+        signer_title=signer.title,
+        signer_email=signer.email,
+        accepted_at=now,
+        client_ip=(client.ip or None) and client.ip[:45],
+        user_agent=(client.user_agent or None) and client.user_agent[:500],
+        template_id=template.template_id,
+        template_version=template.version,
+        document_id=document.id,
+        document_sha256=document.sha256,
+    )
+    session.add(acceptance)
+    agreement.version += 1
+    await session.flush()
+    audit = await record(
+        session,
+        actor,
+        event,
+        "Agreement",
+        agreement.id,
+        {
+            "kind": [None, spec["kind"]],
+            "signer": [None, signer.email],
+            "template": [None, f"{template.template_id} v{template.version}"],
+            "document_sha256": [None, document.sha256],
+            "effective_on": [
+                None,
+                agreement.effective_on.isoformat() if agreement.effective_on else None,
+            ],
+        },
+    )
+    document.audit_event_id = audit.id
+    await enrol_on_agreement(
+        session,
+        actor,
+        partner,
+        program,
+        in_effect=in_effect and spec["role"] == "membership",
+        reason=f"{spec['name']} in effect",
+        today=today,
+    )
+    return acceptance
