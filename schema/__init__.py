@@ -17,9 +17,10 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from schema.agreements.mutations import AgreementMutations
-from schema.agreements.types import Acceptance, Agreement, Document
+from schema.agreements.types import Acceptance, Agreement
 from schema.cost import MAX_COST, QueryCost
 from schema.documents.mutations import TemplateMutations
+from schema.documents.types import Document
 from schema.errors import ErrorCodes
 from schema.partners.membership_mutations import MembershipMutations
 from schema.partners.mutations import PartnerMutations

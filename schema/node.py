@@ -7,9 +7,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from schema.agreements.types import Acceptance, Agreement, Document
+from schema.agreements.types import Acceptance, Agreement
 from schema.common import Node
 from schema.context import Info
+from schema.documents.types import Document
 from schema.ids import decode_id
 from schema.partners.types import Membership, Partner, TierChange
 from schema.programs.types import Benefit, Program, Requirement, Tier

@@ -39,7 +39,7 @@ from rules.referral_state import ReferralStatus
 from schema.audit.types import AuditEvent
 from schema.common import Node
 from schema.context import Info
-from schema.documents.mutations import TemplateVersion
+from schema.documents.types import TemplateVersion
 from schema.errors import CodedError
 from schema.ids import decode_id, expect_id
 from schema.node import resolve_node

@@ -1,4 +1,4 @@
-"""Agreements, their acceptances and generated documents."""
+"""Agreements and their acceptances."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import strawberry
 
 from models import Acceptance as AcceptanceRow
 from models import Agreement as AgreementRow
-from models import Document as DocumentRow
 from models import Program as ProgramRow
 from rules.agreement_terms import AgreementStatus, TerminationReason
 from schema.common import Money, Node, present
 from schema.context import Info
+from schema.documents.types import Document
 from schema.ids import encode_id
 from schema.programs.types import Program
 from services.agreements.state import agreement_spec, cap_of, state_of
@@ -30,51 +30,6 @@ TerminationReasonEnum = strawberry.enum(
     name="TerminationReason",
     description="CONVENIENCE: on notice; BREACH: after the cure period; IMMEDIATE: at once.",
 )
-
-
-@strawberry.type(description="A generated contract document (DOCX), stored by its SHA-256.")
-class Document(Node):
-    row: strawberry.Private[DocumentRow]
-    kind: str = strawberry.field(description="The agreement kind or `termination-notice`.")
-    filename: str
-    content_type: str
-    size: int = strawberry.field(description="Bytes.")
-    sha256: str = strawberry.field(description="SHA-256 of the file; also its HTTP ETag.")
-    created_at: dt.datetime
-    template_id: str
-    template_version: int
-    event: str = strawberry.field(
-        description="The operation whose audit event produced this document."
-    )
-
-    @classmethod
-    def from_row(cls, row: DocumentRow) -> Document:
-        return cls(
-            id=strawberry.ID(encode_id("Document", row.id)),
-            row=row,
-            kind=row.kind,
-            filename=row.filename,
-            content_type=row.content_type,
-            size=row.size,
-            sha256=row.sha256,
-            created_at=row.created_at,
-            template_id=row.template_id,
-            template_version=row.template_version,
-            event=row.event,
-        )
-
-    @strawberry.field(
-        description="A signed download link, valid for a short time (default "
-        "15 minutes); `?format=pdf` converts when the server has LibreOffice."
-    )
-    def download_url(self, info: Info) -> str:
-        return info.context.base_url + info.context.links.path(self.row.id, str(self.id))
-
-    @strawberry.field(description="ID of the audit event that produced this document.")
-    def audit_event_id(self) -> strawberry.ID | None:
-        if self.row.audit_event_id is None:
-            return None
-        return strawberry.ID(encode_id("AuditEvent", self.row.audit_event_id))
 
 
 @strawberry.type(

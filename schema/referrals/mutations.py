@@ -15,8 +15,8 @@ from models import Program as ProgramRow
 from models import QualifiedAgreement as QualifiedRow
 from models import Referral as ReferralRow
 from models.documents.blobs import BlobStore
-from schema.agreements.types import Document
 from schema.context import Info
+from schema.documents.types import Document
 from schema.payloads import attempt, input_id, user_errors
 from schema.referrals.types import Commission, QualifiedAgreement, Referral
 from services.actor import Actor
