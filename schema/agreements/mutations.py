@@ -18,7 +18,7 @@ from schema.context import Info
 from schema.payloads import attempt, input_id, user_errors
 from services.actor import Actor
 from services.agreements import acceptance, applications, notices
-from services.agreements.signing import Client, Signer
+from services.agreements.checks import Client, SignatureRequest, Signer
 from services.errors import AgreementErrorCode, FieldError
 
 Code = AgreementErrorCode
@@ -134,20 +134,18 @@ class AgreementPayload:
     user_errors: list[AgreementUserError]
 
 
-def _signer(data: SignerInput) -> Signer:
-    return Signer(data.name, data.title, data.email)
-
-
-def _parties(
-    data: AcceptAgreementInput | ApplyToProgramInput,
-) -> tuple[uuid.UUID | None, uuid.UUID]:
-    """The partner (none: the key's own) and the program of a signature input."""
+def _request(data: AcceptAgreementInput | ApplyToProgramInput) -> SignatureRequest:
     partner = (
         input_id(data.partner_id, "Partner", "partnerId", Code.INVALID_ID)
         if data.partner_id
         else None
     )
-    return partner, input_id(data.program_id, "Program", "programId", Code.INVALID_ID)
+    return SignatureRequest(
+        partner_id=partner,
+        program_id=input_id(data.program_id, "Program", "programId", Code.INVALID_ID),
+        kind=data.kind,
+        signer=Signer(data.signer.name, data.signer.title, data.signer.email),
+    )
 
 
 def _agreement_id(value: strawberry.ID) -> uuid.UUID:
@@ -161,17 +159,7 @@ async def _accept(
     data: AcceptAgreementInput,
     client: Client,
 ) -> AcceptanceRow:
-    partner, program = _parties(data)
-    return await acceptance.accept_agreement(
-        session,
-        actor,
-        store,
-        partner_id=partner,
-        program_id=program,
-        kind=data.kind,
-        signer=_signer(data.signer),
-        client=client,
-    )
+    return await acceptance.accept_agreement(session, actor, store, _request(data), client)
 
 
 async def _apply(
@@ -181,17 +169,7 @@ async def _apply(
     data: ApplyToProgramInput,
     client: Client,
 ) -> AcceptanceRow:
-    partner, program = _parties(data)
-    return await applications.apply_to_program(
-        session,
-        actor,
-        store,
-        partner_id=partner,
-        program_id=program,
-        kind=data.kind,
-        signer=_signer(data.signer),
-        client=client,
-    )
+    return await applications.apply_to_program(session, actor, store, _request(data), client)
 
 
 async def _decide(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,8 +9,15 @@ from models import Acceptance
 from models.documents.blobs import BlobStore
 from rules.global_ids import global_id
 from services.actor import Actor
-from services.agreements.checks import ENDED, Code, current_template, prepare
-from services.agreements.signing import Client, Signer, check_signer, sign
+from services.agreements.checks import (
+    ENDED,
+    Client,
+    Code,
+    SignatureRequest,
+    current_template,
+    prepare,
+)
+from services.agreements.signing import sign
 from services.agreements.state import state_of
 from services.errors import input_error
 from services.webhooks.outbox import emit
@@ -22,11 +27,7 @@ async def accept_agreement(
     session: AsyncSession,
     actor: Actor,
     store: BlobStore,
-    *,
-    partner_id: uuid.UUID | None,
-    program_id: uuid.UUID,
-    kind: str,
-    signer: Signer,
+    request: SignatureRequest,
     client: Client,
 ) -> Acceptance:
     """Click-accept an agreement; effective at acceptance (SEG-AGR-01).
@@ -34,13 +35,12 @@ async def accept_agreement(
     Accepting a newer template version of an agreement already in effect records a fresh
     acceptance and keeps the Effective Date; the old acceptance stays on record (SEG-AGR-12).
     """
-    signer = check_signer(signer)
-    target, today = await prepare(session, actor, partner_id, program_id, kind, "click_accept")
+    target, signer, today = await prepare(session, actor, request, "click_accept")
     program, spec, agreement = target.program, target.spec, target.agreement
     status = state_of(program, agreement, today).status
     if status in ENDED:
         raise input_error("kind", Code.AGREEMENT_ENDED, f"this {spec['name']} has {status.value}")
-    template = await current_template(session, program, kind)
+    template = await current_template(session, program, agreement.kind)
     accepted = await session.scalar(
         select(Acceptance.id).where(
             Acceptance.agreement_id == agreement.id,
@@ -73,7 +73,7 @@ async def accept_agreement(
         target.partner.id,
         {
             "agreement": global_id("Agreement", agreement.id),
-            "kind": kind,
+            "kind": agreement.kind,
             "effectiveDate": agreement.effective_on.isoformat() if agreement.effective_on else None,
             "templateVersion": acceptance.template_version,
         },

@@ -12,8 +12,16 @@ from models.base import utcnow
 from models.documents.blobs import BlobStore
 from rules.global_ids import global_id
 from services.actor import Actor
-from services.agreements.checks import Code, bounded, load, prepare
-from services.agreements.signing import Client, Signer, check_signer, sign
+from services.agreements.checks import (
+    Client,
+    Code,
+    SignatureRequest,
+    Signer,
+    bounded,
+    load,
+    prepare,
+)
+from services.agreements.signing import sign
 from services.audit.log import record
 from services.errors import check_version, input_error
 from services.partners.memberships import program_today
@@ -24,18 +32,11 @@ async def apply_to_program(
     session: AsyncSession,
     actor: Actor,
     store: BlobStore,
-    *,
-    partner_id: uuid.UUID | None,
-    program_id: uuid.UUID,
-    kind: str | None,
-    signer: Signer,
+    request: SignatureRequest,
     client: Client,
 ) -> Acceptance:
     """Apply by accepting online; nothing takes effect until an admin approves (CS-AGR-01)."""
-    signer = check_signer(signer)
-    target, today = await prepare(
-        session, actor, partner_id, program_id, kind, "apply_then_approve"
-    )
+    target, signer, today = await prepare(session, actor, request, "apply_then_approve")
     agreement = target.agreement
     if agreement.applied_on is not None and agreement.rejected_on is None:
         raise input_error("kind", Code.ALREADY_APPLIED, f"{target.spec['name']}: already applied")

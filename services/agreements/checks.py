@@ -1,7 +1,10 @@
-"""Checks before an agreement action: which agreement, in which mode, on which prerequisites."""
+"""Checks before an agreement action: who signs, which agreement, in which mode, on which
+prerequisites.
+"""
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -22,10 +25,60 @@ from services.scope import partner_and_program
 Code = AgreementErrorCode
 REASON_MAX = 1000
 ENDED = (AgreementStatus.TERMINATED, AgreementStatus.EXPIRED, AgreementStatus.REJECTED)
+TEXT_MAX = 200
+EMAIL_MAX = 254
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MODE_HINT = {
     "apply_then_approve": "is applied for and approved: use applyToProgram",
     "click_accept": "is accepted by click: use acceptAgreement",
 }
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who signs for the partner (SEG-AGR-01)."""
+
+    name: str
+    title: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Client:
+    """Where the signature came from."""
+
+    ip: str | None = None
+    user_agent: str | None = None
+
+
+def _check_signer(signer: Signer) -> Signer:
+    """The signer's details trimmed; each is required, bounded, and the e-mail well formed."""
+    values = {}
+    for name in ("name", "title", "email"):
+        value = getattr(signer, name).strip()
+        if not value:
+            raise input_error(f"signer.{name}", Code.REQUIRED, f"signer {name} is required")
+        if len(value) > (EMAIL_MAX if name == "email" else TEXT_MAX):
+            raise input_error(f"signer.{name}", Code.TOO_LONG, f"signer {name} is too long")
+        values[name] = value
+    if not EMAIL.match(values["email"]):
+        raise input_error(
+            "signer.email", Code.INVALID_EMAIL, "signer email is not an e-mail address"
+        )
+    return Signer(**values)
+
+
+@dataclass(frozen=True)
+class SignatureRequest:
+    """What a partner signs: which program and agreement kind, and who signs.
+
+    No partner: the key's own. No kind: the program's membership agreement.
+    """
+
+    partner_id: uuid.UUID | None
+    program_id: uuid.UUID
+    kind: str | None
+    signer: Signer
 
 
 @dataclass(frozen=True)
@@ -55,19 +108,19 @@ async def current_template(session: AsyncSession, program: Program, kind: str) -
 
 
 async def prepare(
-    session: AsyncSession,
-    actor: Actor,
-    partner_id: uuid.UUID | None,
-    program_id: uuid.UUID,
-    kind: str | None,
-    mode: str,
-) -> tuple[Target, date]:
-    """The checks before a signature: who, which agreement, its mode and prerequisites.
+    session: AsyncSession, actor: Actor, request: SignatureRequest, mode: str
+) -> tuple[Target, Signer, date]:
+    """The checks before a signature: who signs for whom, which agreement, its acceptance mode
+    and prerequisites.
 
-    Without a kind, the program's membership agreement is meant. Returns the agreement (created
-    on first use, locked) and today's date in the program's time zone.
+    Returns the agreement (created on first use, locked), the signer's checked details and
+    today's date in the program's time zone.
     """
-    partner, program = await partner_and_program(session, actor, partner_id, program_id, Code)
+    signer = _check_signer(request.signer)
+    partner, program = await partner_and_program(
+        session, actor, request.partner_id, request.program_id, Code
+    )
+    kind = request.kind
     if kind is None:
         kinds = _membership_kinds(program)
         kind = kinds[0] if kinds else ""
@@ -83,7 +136,7 @@ async def prepare(
     today = program_today(program)
     await _check_prerequisites(session, program, partner, spec, today)
     agreement = await _agreement_row(session, partner, program, kind)
-    return Target(partner, program, spec, agreement), today
+    return Target(partner, program, spec, agreement), signer, today
 
 
 async def load(session: AsyncSession, actor: Actor, agreement_id: uuid.UUID) -> Target:

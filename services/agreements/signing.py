@@ -1,10 +1,8 @@
-"""Signatures: the signer, the document rendered for a signature and the acceptance on record."""
+"""Signatures: the document rendered for a signature and the acceptance on record."""
 
 from __future__ import annotations
 
-import re
 import uuid
-from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,51 +10,12 @@ from models import Acceptance, TemplateVersion
 from models.base import utcnow
 from models.documents.blobs import BlobStore
 from services.actor import Actor
-from services.agreements.checks import Code, Target, current_template
+from services.agreements.checks import Client, Signer, Target, current_template
 from services.agreements.state import cap_of, state_of
 from services.audit.log import record
 from services.documents.context import agreement_context
 from services.documents.rendering import render_document, safe_filename
-from services.errors import input_error
 from services.partners.memberships import enrol_on_agreement, program_today
-
-TEXT_MAX = 200
-EMAIL_MAX = 254
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-@dataclass(frozen=True)
-class Signer:
-    """Who signs for the partner (SEG-AGR-01)."""
-
-    name: str
-    title: str
-    email: str
-
-
-@dataclass(frozen=True)
-class Client:
-    """Where the signature came from."""
-
-    ip: str | None = None
-    user_agent: str | None = None
-
-
-def check_signer(signer: Signer) -> Signer:
-    """The signer's details trimmed; each is required, bounded, and the e-mail well formed."""
-    values = {}
-    for name in ("name", "title", "email"):
-        value = getattr(signer, name).strip()
-        if not value:
-            raise input_error(f"signer.{name}", Code.REQUIRED, f"signer {name} is required")
-        if len(value) > (EMAIL_MAX if name == "email" else TEXT_MAX):
-            raise input_error(f"signer.{name}", Code.TOO_LONG, f"signer {name} is too long")
-        values[name] = value
-    if not EMAIL.match(values["email"]):
-        raise input_error(
-            "signer.email", Code.INVALID_EMAIL, "signer email is not an e-mail address"
-        )
-    return Signer(**values)
 
 
 async def sign(
