@@ -7,7 +7,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Acceptance
 from models.documents.blobs import BlobStore
-from rules.global_ids import global_id
 from services.actor import Actor
 from services.agreements.checks import (
     ENDED,
@@ -17,10 +16,9 @@ from services.agreements.checks import (
     current_template,
     prepare,
 )
-from services.agreements.signing import sign
+from services.agreements.signing import announce_in_effect, sign
 from services.agreements.state import state_of
 from services.errors import input_error
-from services.webhooks.outbox import emit
 
 
 async def accept_agreement(
@@ -67,15 +65,5 @@ async def accept_agreement(
         in_effect=True,
         template=template,
     )
-    await emit(
-        session,
-        "agreement.accepted",
-        target.partner.id,
-        {
-            "agreement": global_id("Agreement", agreement.id),
-            "kind": agreement.kind,
-            "effectiveDate": agreement.effective_on.isoformat() if agreement.effective_on else None,
-            "templateVersion": acceptance.template_version,
-        },
-    )
+    await announce_in_effect(session, target, {"templateVersion": acceptance.template_version})
     return acceptance

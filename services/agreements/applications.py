@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Acceptance, Agreement
 from models.base import utcnow
 from models.documents.blobs import BlobStore
-from rules.global_ids import global_id
 from services.actor import Actor
 from services.agreements.checks import (
     Client,
@@ -21,11 +20,10 @@ from services.agreements.checks import (
     load,
     prepare,
 )
-from services.agreements.signing import sign
+from services.agreements.signing import announce_in_effect, sign
 from services.audit.log import record
 from services.errors import check_version, input_error
 from services.partners.memberships import program_today
-from services.webhooks.outbox import emit
 
 
 async def apply_to_program(
@@ -113,15 +111,5 @@ async def decide_application(
         event="decideApplication",
         in_effect=True,
     )
-    await emit(
-        session,
-        "agreement.accepted",
-        target.partner.id,
-        {
-            "agreement": global_id("Agreement", agreement.id),
-            "kind": agreement.kind,
-            "effectiveDate": today.isoformat(),
-            "approved": True,
-        },
-    )
+    await announce_in_effect(session, target, {"approved": True})
     return agreement

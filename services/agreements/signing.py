@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Acceptance, TemplateVersion
 from models.base import utcnow
 from models.documents.blobs import BlobStore
+from rules.global_ids import global_id
 from services.actor import Actor
 from services.agreements.checks import Client, Signer, Target, current_template
 from services.agreements.state import cap_of, state_of
@@ -16,6 +18,7 @@ from services.audit.log import record
 from services.documents.context import agreement_context
 from services.documents.rendering import render_document, safe_filename
 from services.partners.memberships import enrol_on_agreement, program_today
+from services.webhooks.outbox import emit
 
 
 async def sign(
@@ -114,3 +117,20 @@ async def sign(
         today=today,
     )
     return acceptance
+
+
+async def announce_in_effect(session: AsyncSession, target: Target, detail: dict[str, Any]) -> None:
+    """Tell webhook subscribers that a signed agreement took effect (`agreement.accepted`)."""
+    agreement = target.agreement
+    assert agreement.effective_on is not None
+    await emit(
+        session,
+        "agreement.accepted",
+        target.partner.id,
+        {
+            "agreement": global_id("Agreement", agreement.id),
+            "kind": agreement.kind,
+            "effectiveDate": agreement.effective_on.isoformat(),
+            **detail,
+        },
+    )
