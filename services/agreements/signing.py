@@ -112,7 +112,7 @@ async def sign(
         actor,
         partner,
         program,
-        in_effect=in_effect and spec["role"] == "membership",
+        membership_agreement_in_effect=in_effect and spec["role"] == "membership",
         reason=f"{spec['name']} in effect",
         today=today,
     )

@@ -120,21 +120,22 @@ async def enrol_on_agreement(
     partner: Partner,
     program: Program,
     *,
-    in_effect: bool,
+    membership_agreement_in_effect: bool,
     reason: str,
     today: date,
 ) -> None:
     """Keep the membership in step with a signed agreement (SEG-AGR-01, CS-AGR-01).
 
     A signature without a membership enrols the partner: active when the signed agreement is a
-    membership agreement in effect, an applicant otherwise. Such an agreement taking effect
-    later makes an applicant active.
+    membership agreement now in effect, an applicant otherwise. Such an agreement taking effect
+    later makes an applicant active; `reason` says which.
     """
     membership = await _membership_of(session, partner, program)
     if membership is None:
-        status = MembershipStatus.ACTIVE if in_effect else MembershipStatus.APPLICANT
+        active = membership_agreement_in_effect
+        status = MembershipStatus.ACTIVE if active else MembershipStatus.APPLICANT
         await start_membership(session, actor, partner, program, status, today)
-    elif in_effect and membership.status is MembershipStatus.APPLICANT:
+    elif membership_agreement_in_effect and membership.status is MembershipStatus.APPLICANT:
         membership.status = MembershipStatus.ACTIVE
         membership.status_reason = reason
         membership.version += 1
