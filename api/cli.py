@@ -158,7 +158,7 @@ async def _sweep() -> dict[str, int]:
 
     from models import Program
     from services.partners.memberships import program_today
-    from services.referrals.lifecycle import sweep
+    from services.referrals.sweep import sweep
 
     engine = make_async_engine(get_settings().database_url)
     try:

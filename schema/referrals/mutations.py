@@ -20,12 +20,10 @@ from schema.documents.types import Document
 from schema.payloads import attempt, input_id, user_errors
 from schema.referrals.types import Commission, QualifiedAgreement, Referral
 from services.actor import Actor
-from services.commissions import ledger as commissions
-from services.commissions import statements
+from services.commissions import payments, payouts, qualified_agreements, revenue, statements, tax
 from services.errors import FieldError, ReferralErrorCode, input_error
 from services.partners.memberships import program_today
-from services.referrals import lifecycle as referrals
-from services.referrals import opportunities
+from services.referrals import decisions, forms, opportunities, submission
 
 Code = ReferralErrorCode
 ReferralErrorCodeEnum = strawberry.enum(
@@ -227,12 +225,12 @@ def _id(value: str, type_name: str, field: str) -> Any:
 
 
 async def _submit(session: AsyncSession, actor: Actor, data: SubmitReferralInput) -> ReferralRow:
-    return await referrals.submit_referral(
+    return await submission.submit_referral(
         session,
         actor,
         partner_id=_id(data.partner_id, "Partner", "partnerId") if data.partner_id else None,
         program_id=_id(data.program_id, "Program", "programId"),
-        form=referrals.ReferralForm(
+        form=forms.ReferralForm(
             client_name=data.client_name,
             contact_name=data.contact_name,
             contact_role=data.contact_role,
@@ -247,7 +245,7 @@ async def _submit(session: AsyncSession, actor: Actor, data: SubmitReferralInput
 async def _referral_op(session: AsyncSession, actor: Actor, name: str, data: Any) -> ReferralRow:
     referral_id = _id(data.referral_id, "Referral", "referralId")
     if name == "decide":
-        return await referrals.decide_referral(
+        return await decisions.decide_referral(
             session,
             actor,
             referral_id=referral_id,
@@ -256,7 +254,7 @@ async def _referral_op(session: AsyncSession, actor: Actor, name: str, data: Any
             expected_version=data.expected_version,
         )
     if name == "meeting":
-        return await referrals.record_meeting(
+        return await decisions.record_meeting(
             session,
             actor,
             referral_id=referral_id,
@@ -264,7 +262,7 @@ async def _referral_op(session: AsyncSession, actor: Actor, name: str, data: Any
             expected_version=data.expected_version,
         )
     if name == "not_viable":
-        return await referrals.mark_not_viable(
+        return await decisions.mark_not_viable(
             session,
             actor,
             referral_id=referral_id,
@@ -272,7 +270,7 @@ async def _referral_op(session: AsyncSession, actor: Actor, name: str, data: Any
             omitted=data.omitted,
             expected_version=data.expected_version,
         )
-    return await referrals.close_referral(
+    return await decisions.close_referral(
         session,
         actor,
         referral_id=referral_id,
@@ -285,7 +283,7 @@ async def _referral_op(session: AsyncSession, actor: Actor, name: str, data: Any
 async def _qualify(
     session: AsyncSession, actor: Actor, data: RecordQualifiedAgreementInput
 ) -> QualifiedRow:
-    return await commissions.record_qualified_agreement(
+    return await qualified_agreements.record_qualified_agreement(
         session,
         actor,
         referral_id=_id(data.referral_id, "Referral", "referralId"),
@@ -298,14 +296,14 @@ async def _qualify(
 
 
 async def _revenue(session: AsyncSession, actor: Actor, data: RecordRevenueInput) -> QualifiedRow:
-    return await commissions.record_revenue(
+    return await revenue.record_revenue(
         session,
         actor,
         qualified_agreement_id=_id(
             data.qualified_agreement_id, "QualifiedAgreement", "qualifiedAgreementId"
         ),
         lines=[
-            commissions.RevenueInput(line.kind, line.amount, line.occurred_on, line.description)
+            revenue.RevenueInput(line.kind, line.amount, line.occurred_on, line.description)
             for line in data.lines
         ],
     )
@@ -315,7 +313,7 @@ async def _payment(
     session: AsyncSession, actor: Actor, data: RecordClientPaymentInput
 ) -> QualifiedRow:
     qualified_id = _id(data.qualified_agreement_id, "QualifiedAgreement", "qualifiedAgreementId")
-    await commissions.record_client_payment(
+    await payments.record_client_payment(
         session,
         actor,
         qualified_agreement_id=qualified_id,
@@ -330,7 +328,7 @@ async def _payment(
 
 async def _payout(session: AsyncSession, actor: Actor, data: RecordPayoutInput) -> CommissionRow:
     commission_id = _id(data.commission_id, "Commission", "commissionId")
-    await commissions.record_payout(
+    await payouts.record_payout(
         session,
         actor,
         commission_id=commission_id,
@@ -345,7 +343,7 @@ async def _payout(session: AsyncSession, actor: Actor, data: RecordPayoutInput) 
 
 
 async def _tax(session: AsyncSession, actor: Actor, data: RecordTaxDocumentationInput) -> int:
-    await commissions.record_tax_documentation(
+    await tax.record_tax_documentation(
         session,
         actor,
         partner_id=_id(data.partner_id, "Partner", "partnerId"),

@@ -16,6 +16,7 @@ from rules.client_identity import client_keys
 from services.actor import Actor
 from services.audit.log import record
 from services.errors import FieldError, ReferralErrorCode, UseCaseError, input_error
+from services.partners.memberships import program_today
 
 Code = ReferralErrorCode
 CSV_COLUMNS = ("client_name", "client_website", "active_from", "active_until", "note")
@@ -121,6 +122,34 @@ async def add_opportunities(
         {"opportunities": [None, len(rows)]},
     )
     return rows
+
+
+async def _program(session: AsyncSession, program_id: uuid.UUID) -> Program:
+    program = await session.get(Program, program_id)
+    if program is None:
+        raise input_error("programId", Code.PROGRAM_NOT_FOUND, "no program has that id")
+    return program
+
+
+async def add_active_opportunity(
+    session: AsyncSession, actor: Actor, *, program_id: uuid.UUID, item: OpportunityInput
+) -> list[ActiveOpportunity]:
+    """Register one client the program already pursues, as of the program's today."""
+    program = await _program(session, program_id)
+    return await add_opportunities(
+        session, actor, program=program, items=[item], today=program_today(program)
+    )
+
+
+async def import_active_opportunities(
+    session: AsyncSession, actor: Actor, *, program_id: uuid.UUID, csv_text: str
+) -> list[ActiveOpportunity]:
+    """Register the clients of an opportunity CSV: all rows, or none if any is bad."""
+    program = await _program(session, program_id)
+    items, where = parse_csv(csv_text)
+    return await add_opportunities(
+        session, actor, program=program, items=items, where=where, today=program_today(program)
+    )
 
 
 def parse_csv(text: str) -> tuple[list[OpportunityInput], list[tuple[str, ...]]]:

@@ -129,3 +129,10 @@ def policy_of(program: Program) -> ReferralPolicy | None:
         schedules=(schedule,),
         calendar=calendar,
     )
+
+
+def referral_policy(program: Program) -> ReferralPolicy:
+    """The policy of a program known to take referrals (it holds one); absence is a bug."""
+    policy = policy_of(program)
+    assert policy is not None
+    return policy

@@ -13,7 +13,7 @@ from models import Program, Referral
 from rules.business_days import BusinessCalendar
 from schema.ids import decode_id
 from services.partners.memberships import program_today
-from services.referrals.lifecycle import sweep
+from services.referrals.sweep import sweep
 from tests.conftest import Api
 from tests.helpers.agreements import docx_text
 from tests.helpers.referrals import (

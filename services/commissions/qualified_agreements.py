@@ -1,0 +1,148 @@
+"""Use case: record the client's agreement a referral led to, inside the qualification
+window (CS-REF-04/10/11, SEG-TIER-11).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Agreement, Program, QualifiedAgreement, Referral
+from models.base import utcnow
+from rules.agreement_terms import TerminationReason
+from rules.dates import add_months
+from rules.referral_state import ReferralStatus
+from services.actor import Actor
+from services.agreements.state import state_of
+from services.audit.log import record
+from services.commissions.ledger import recompute_year
+from services.errors import ReferralErrorCode, input_error
+from services.partners.memberships import program_today
+from services.referrals.access import load_referral, require_admin
+from services.referrals.policy import ReferralPolicy, referral_policy
+from services.referrals.state import referral_status
+
+Code = ReferralErrorCode
+
+
+async def _qualification_limit(
+    session: AsyncSession, program: Program, referral: Referral, policy: ReferralPolicy
+) -> date:
+    """The last day a Qualified Agreement can be signed (CS-REF-11, SEG-TIER-11)."""
+    if policy.qualification_days_after_submission is not None:
+        return referral.submitted_on + timedelta(days=policy.qualification_days_after_submission)
+    assert policy.qualification_months_after_submission is not None
+    limit = add_months(referral.submitted_on, policy.qualification_months_after_submission)
+    agreement = await session.scalar(
+        select(Agreement).where(
+            Agreement.partner_id == referral.partner_id,
+            Agreement.program_id == program.id,
+            Agreement.kind == policy.requires_agreement,
+        )
+    )
+    if agreement is not None:
+        ends = state_of(program, agreement, limit).ends_on
+        if ends is not None:
+            reason = agreement.termination_reason
+            for_cause = reason in (
+                TerminationReason.BREACH.value,
+                TerminationReason.IMMEDIATE.value,
+            )
+            tail = (
+                0
+                if for_cause and not policy.qualification_tail_when_terminated_for_cause
+                else policy.qualification_months_after_termination
+            )
+            limit = min(limit, add_months(ends, tail))
+    return limit - timedelta(days=1)
+
+
+async def record_qualified_agreement(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    referral_id: uuid.UUID,
+    signed_on: date,
+    products: list[str],
+    through_reseller: bool,
+    paid_under_other_program: bool,
+    order_reference: str,
+) -> QualifiedAgreement:
+    """Record the client's agreement a live, primary referral led to (CS-REF-11)."""
+    require_admin(actor, "record qualified agreements", "referralId")
+    referral, program = await load_referral(session, actor, referral_id)
+    policy = referral_policy(program)
+    if signed_on > program_today(program) or signed_on < referral.submitted_on:
+        raise input_error(
+            "signedOn", Code.INVALID_DATE, "signedOn must be between submission and today"
+        )
+    if not referral.is_primary:
+        raise input_error(
+            "referralId", Code.NOT_PRIMARY, "another partner referred this client first (CS-REF-04)"
+        )
+    if referral.qualified_on is not None:
+        raise input_error("referralId", Code.ALREADY_QUALIFIED, "a qualified agreement is recorded")
+    status = referral_status(referral, signed_on)
+    if status is not ReferralStatus.APPROVED:
+        raise input_error(
+            "referralId",
+            Code.NOT_LIVE,
+            f"on {signed_on} the referral was {status.value}, not a live opportunity (CS-REF-10)",
+        )
+    limit = await _qualification_limit(session, program, referral, policy)
+    if signed_on > limit:
+        raise input_error(
+            "signedOn",
+            Code.OUTSIDE_QUALIFICATION_WINDOW,
+            f"a qualified agreement had to be signed by {limit} (CS-REF-11)",
+        )
+    if policy.schedule_on(signed_on) is None:
+        raise input_error("signedOn", Code.INVALID_DATE, "no commission schedule was in force then")
+    cleaned = [p.strip() for p in products if p.strip()]
+    if not cleaned:
+        raise input_error("products", Code.REQUIRED, "name at least one product")
+    qualified = QualifiedAgreement(
+        id=uuid.uuid4(),
+        referral_id=referral.id,
+        signed_on=signed_on,
+        products=[p[:100] for p in cleaned][:50],
+        through_reseller=through_reseller,
+        paid_under_other_program=paid_under_other_program,
+        order_reference=order_reference.strip()[:100],
+        created_at=utcnow(),
+    )
+    session.add(qualified)
+    referral.qualified_on = signed_on
+    referral.version += 1
+    await session.flush()
+    await recompute_year(session, program, referral.partner_id, signed_on.year)
+    await record(
+        session,
+        actor,
+        "recordQualifiedAgreement",
+        "Referral",
+        referral.id,
+        {
+            "signed_on": [None, signed_on.isoformat()],
+            "products": [None, cleaned],
+            "through_reseller": [None, through_reseller],
+            "paid_under_other_program": [None, paid_under_other_program],
+        },
+    )
+    return qualified
+
+
+async def load_qualified(
+    session: AsyncSession, actor: Actor, qualified_id: uuid.UUID
+) -> tuple[QualifiedAgreement, Referral, Program]:
+    """A qualified agreement the caller may see, with its referral (locked) and program."""
+    qualified = await session.get(QualifiedAgreement, qualified_id)
+    if qualified is None:
+        raise input_error(
+            "qualifiedAgreementId", Code.NOT_FOUND, "no qualified agreement has that id"
+        )
+    referral, program = await load_referral(session, actor, qualified.referral_id)
+    return qualified, referral, program

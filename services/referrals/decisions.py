@@ -1,0 +1,188 @@
+"""Use cases: decide a referral, record its meeting, mark it not viable, close it
+(CS-REF-02/04/10).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Program, Referral
+from models.base import utcnow
+from rules.global_ids import global_id
+from rules.referral_state import ReferralStatus
+from services.actor import Actor
+from services.audit.log import record
+from services.errors import ReferralErrorCode, check_version, input_error
+from services.partners.memberships import program_today
+from services.referrals.access import load_referral, require_admin
+from services.referrals.state import referral_status
+from services.webhooks.outbox import emit
+
+Code = ReferralErrorCode
+
+
+def _day(program: Program, given: date | None, referral: Referral, field: str) -> date:
+    today = program_today(program)
+    day = given or today
+    if day > today or day < referral.submitted_on:
+        raise input_error(
+            field, Code.INVALID_DATE, f"{field} must be between the submission day and today"
+        )
+    return day
+
+
+async def decide_referral(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    referral_id: uuid.UUID,
+    approve: bool,
+    reason: str,
+    expected_version: int | None = None,
+) -> Referral:
+    """Approve or reject a referral inside its decision window (CS-REF-02)."""
+    require_admin(actor, "decide referrals")
+    referral, program = await load_referral(session, actor, referral_id)
+    check_version(referral.version, expected_version, Code)
+    today = program_today(program)
+    status = referral_status(referral, today)
+    if status is ReferralStatus.DEEMED_REJECTED:
+        raise input_error(
+            "referralId",
+            Code.DECISION_WINDOW_CLOSED,
+            f"undecided by {referral.decision_deadline}: deemed rejected (CS-REF-02)",
+        )
+    if status is not ReferralStatus.SUBMITTED:
+        raise input_error("referralId", Code.ALREADY_DECIDED, f"the referral is {status.value}")
+    if not approve and not reason.strip():
+        raise input_error("reason", Code.REQUIRED, "a rejection needs a reason")
+    if approve:
+        referral.approved_on = today
+    else:
+        referral.rejected_on = today
+    referral.decided_at, referral.decision_reason = utcnow(), reason.strip() or None
+    referral.version += 1
+    await record(
+        session,
+        actor,
+        "decideReferral",
+        "Referral",
+        referral.id,
+        {"decision": [None, "approved" if approve else "rejected"], "reason": [None, reason]},
+    )
+    await emit(
+        session,
+        "referral.decided",
+        referral.partner_id,
+        {
+            "referral": global_id("Referral", referral.id),
+            "decision": "approved" if approve else "rejected",
+        },
+    )
+    return referral
+
+
+async def record_meeting(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    referral_id: uuid.UUID,
+    arranged_on: date | None,
+    expected_version: int | None = None,
+) -> Referral:
+    """Record that a meeting with the client was arranged (CS-REF-10)."""
+    require_admin(actor, "record meetings")
+    referral, program = await load_referral(session, actor, referral_id)
+    check_version(referral.version, expected_version, Code)
+    day = _day(program, arranged_on, referral, "arrangedOn")
+    status = referral_status(referral, program_today(program))
+    if status not in (ReferralStatus.APPROVED, ReferralStatus.SUBMITTED, ReferralStatus.NOT_LIVE):
+        raise input_error("referralId", Code.NOT_APPROVED, f"the referral is {status.value}")
+    if referral.meeting_deadline is not None and day > referral.meeting_deadline:
+        raise input_error(
+            "arrangedOn",
+            Code.MEETING_TOO_LATE,
+            f"a meeting arranged after {referral.meeting_deadline} does not keep the "
+            "opportunity live (CS-REF-10)",
+        )
+    referral.meeting_on = day
+    referral.version += 1
+    await record(
+        session,
+        actor,
+        "recordMeeting",
+        "Referral",
+        referral.id,
+        {"meeting_on": [None, day.isoformat()]},
+    )
+    return referral
+
+
+async def mark_not_viable(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    referral_id: uuid.UUID,
+    reason: str,
+    omitted: bool,
+    expected_version: int | None = None,
+) -> Referral:
+    """The opportunity is no longer live: judged not viable, or "Omitted" (CS-REF-10)."""
+    require_admin(actor, "mark referrals not viable")
+    referral, program = await load_referral(session, actor, referral_id)
+    check_version(referral.version, expected_version, Code)
+    text = "Omitted" if omitted and not reason.strip() else reason.strip()
+    if not text:
+        raise input_error("reason", Code.REQUIRED, "say why the opportunity is not viable")
+    status = referral_status(referral, program_today(program))
+    if status not in (ReferralStatus.APPROVED, ReferralStatus.SUBMITTED):
+        raise input_error("referralId", Code.NOT_LIVE, f"the referral is {status.value}")
+    referral.not_viable_on = program_today(program)
+    referral.not_viable_reason = f"omitted: {text}" if omitted and text != "Omitted" else text
+    referral.version += 1
+    await record(
+        session,
+        actor,
+        "markReferralNotViable",
+        "Referral",
+        referral.id,
+        {"not_viable_reason": [None, referral.not_viable_reason]},
+    )
+    return referral
+
+
+async def close_referral(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    referral_id: uuid.UUID,
+    reason: str,
+    no_sale: bool,
+    expected_version: int | None = None,
+) -> Referral:
+    """Close a referral; closing for no sale frees the client for later referrals (CS-REF-04)."""
+    require_admin(actor, "close referrals")
+    referral, program = await load_referral(session, actor, referral_id)
+    check_version(referral.version, expected_version, Code)
+    status = referral_status(referral, program_today(program))
+    if status is ReferralStatus.CLOSED:
+        raise input_error("referralId", Code.ALREADY_CLOSED, "the referral is already closed")
+    if status is ReferralStatus.QUALIFIED:
+        raise input_error(
+            "referralId", Code.ALREADY_QUALIFIED, "a qualified referral is not closed"
+        )
+    referral.closed_on = program_today(program)
+    referral.close_reason = "no_sale" if no_sale else (reason.strip() or "closed")
+    referral.version += 1
+    await record(
+        session,
+        actor,
+        "closeReferral",
+        "Referral",
+        referral.id,
+        {"close_reason": [None, referral.close_reason], "note": [None, reason]},
+    )
+    return referral
