@@ -18,6 +18,8 @@ from strawberry.types import ExecutionContext
 
 from schema.agreements.mutations import AgreementMutations
 from schema.agreements.types import Acceptance, Agreement
+from schema.commissions.mutations import CommissionMutations, StatementMutations
+from schema.commissions.types import Commission, QualifiedAgreement
 from schema.cost import MAX_COST, QueryCost
 from schema.documents.mutations import TemplateMutations
 from schema.documents.types import Document
@@ -27,8 +29,8 @@ from schema.partners.mutations import PartnerMutations
 from schema.partners.types import Membership, Partner, TierChange
 from schema.programs.types import Benefit, Program, Requirement, Tier
 from schema.queries import Query
-from schema.referrals.mutations import ReferralMutations
-from schema.referrals.types import Commission, QualifiedAgreement, Referral
+from schema.referrals.mutations import ActiveOpportunityMutations, ReferralMutations
+from schema.referrals.types import Referral
 from schema.support.mutations import SupportMutations
 from schema.support.types import Incident
 from schema.tiers.mutations import GovernanceMutations
@@ -46,6 +48,9 @@ class Mutation(
     AgreementMutations,
     TemplateMutations,
     ReferralMutations,
+    CommissionMutations,
+    ActiveOpportunityMutations,
+    StatementMutations,
     SupportMutations,
     GovernanceMutations,
     WebhookMutations,

@@ -1,13 +1,17 @@
-"""Types shared across domains: the Node interface, Money, user errors."""
+"""Shared across domains: the Node interface, Money, present rows and a program's today."""
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from decimal import Decimal
 from typing import TypeVar
 
 import strawberry
 
 from rules.money import round_money
+from schema.context import Info
+from services.partners.memberships import program_today
 
 T = TypeVar("T")
 
@@ -33,3 +37,8 @@ class Money:
     def of(cls, amount: Decimal, currency: str) -> Money:
         """Money rounded the one way the project rounds (rules.money)."""
         return cls(amount=round_money(amount, currency), currency=currency)
+
+
+async def program_today_of(info: Info, program_id: uuid.UUID) -> dt.date:
+    """Today in a program's time zone, the program loaded through the request's DataLoader."""
+    return program_today(present(await info.context.loaders.program.load(program_id)))

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from schema.agreements.types import Acceptance, Agreement
+from schema.commissions.types import Commission, QualifiedAgreement
 from schema.common import Node
 from schema.context import Info
 from schema.documents.types import Document
 from schema.ids import decode_id
 from schema.partners.types import Membership, Partner, TierChange
 from schema.programs.types import Benefit, Program, Requirement, Tier
-from schema.referrals.types import Commission, QualifiedAgreement, Referral
+from schema.referrals.types import Referral
 from schema.support.types import Incident
 
 
