@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import Agreement, Program
@@ -111,3 +112,20 @@ async def quick_referrers(
 def global_id(type_name: str, ident: uuid.UUID) -> str:
     """A global ID, for tests that reach rows directly."""
     return encode_id(type_name, ident)
+
+
+async def submit(api: Api, key: str, program_id: str, client: str, **extra: Any) -> dict[str, Any]:
+    """The submitReferral payload of a complete form for `client`, sent with `key`."""
+    data = await api.gql(
+        SUBMIT, {"input": {"programId": program_id, **form(client, **extra)}}, key=key
+    )
+    payload: dict[str, Any] = data["submitReferral"]
+    return payload
+
+
+async def contentsquare_today(api: Api) -> date:
+    """Today in the Contentsquare program's time zone."""
+    async with api.sessionmaker() as session:
+        row = await session.scalar(select(Program).where(Program.slug == "contentsquare"))
+        assert row is not None
+        return program_today(row)
