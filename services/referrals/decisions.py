@@ -24,6 +24,20 @@ from services.webhooks.outbox import emit
 Code = ReferralErrorCode
 
 
+async def _referral_to_change(
+    session: AsyncSession,
+    actor: Actor,
+    referral_id: uuid.UUID,
+    expected_version: int | None,
+    what: str,
+) -> tuple[Referral, Program]:
+    """The referral an admin changes, locked and at the expected version, with its program."""
+    require_admin(actor, what)
+    referral, program = await load_referral(session, actor, referral_id)
+    check_version(referral.version, expected_version, Code)
+    return referral, program
+
+
 def _day(program: Program, given: date | None, referral: Referral, field: str) -> date:
     today = program_today(program)
     day = given or today
@@ -44,9 +58,9 @@ async def decide_referral(
     expected_version: int | None = None,
 ) -> Referral:
     """Approve or reject a referral inside its decision window (CS-REF-02)."""
-    require_admin(actor, "decide referrals")
-    referral, program = await load_referral(session, actor, referral_id)
-    check_version(referral.version, expected_version, Code)
+    referral, program = await _referral_to_change(
+        session, actor, referral_id, expected_version, "decide referrals"
+    )
     today = program_today(program)
     status = referral_status(referral, today)
     if status is ReferralStatus.DEEMED_REJECTED:
@@ -94,9 +108,9 @@ async def record_meeting(
     expected_version: int | None = None,
 ) -> Referral:
     """Record that a meeting with the client was arranged (CS-REF-10)."""
-    require_admin(actor, "record meetings")
-    referral, program = await load_referral(session, actor, referral_id)
-    check_version(referral.version, expected_version, Code)
+    referral, program = await _referral_to_change(
+        session, actor, referral_id, expected_version, "record meetings"
+    )
     day = _day(program, arranged_on, referral, "arrangedOn")
     status = referral_status(referral, program_today(program))
     if status not in (ReferralStatus.APPROVED, ReferralStatus.SUBMITTED, ReferralStatus.NOT_LIVE):
@@ -131,9 +145,9 @@ async def mark_not_viable(
     expected_version: int | None = None,
 ) -> Referral:
     """The opportunity is no longer live: judged not viable, or "Omitted" (CS-REF-10)."""
-    require_admin(actor, "mark referrals not viable")
-    referral, program = await load_referral(session, actor, referral_id)
-    check_version(referral.version, expected_version, Code)
+    referral, program = await _referral_to_change(
+        session, actor, referral_id, expected_version, "mark referrals not viable"
+    )
     text = "Omitted" if omitted and not reason.strip() else reason.strip()
     if not text:
         raise input_error("reason", Code.REQUIRED, "say why the opportunity is not viable")
@@ -164,9 +178,9 @@ async def close_referral(
     expected_version: int | None = None,
 ) -> Referral:
     """Close a referral; closing for no sale frees the client for later referrals (CS-REF-04)."""
-    require_admin(actor, "close referrals")
-    referral, program = await load_referral(session, actor, referral_id)
-    check_version(referral.version, expected_version, Code)
+    referral, program = await _referral_to_change(
+        session, actor, referral_id, expected_version, "close referrals"
+    )
     status = referral_status(referral, program_today(program))
     if status is ReferralStatus.CLOSED:
         raise input_error("referralId", Code.ALREADY_CLOSED, "the referral is already closed")
