@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from api.download_links import DownloadLinks
 from api.graphql_view import bearer_token, unauthenticated
 from api.keys import authenticate
-from api.pdf import PdfConversionError, PdfUnavailableError, convert
+from api.pdf import PdfBusyError, PdfConversionError, PdfUnavailableError, convert
 from api.settings import Settings
 from models import Document
 from models.documents.blobs import BlobStore
@@ -107,6 +107,12 @@ class DocumentDownloads:
             )
         except PdfUnavailableError as exc:
             return _error(501, "PDF_CONVERSION_UNAVAILABLE", str(exc))
+        except PdfBusyError as exc:
+            return JSONResponse(
+                {"error": {"code": "PDF_CONVERSION_BUSY", "message": str(exc)}},
+                status_code=503,
+                headers={"Retry-After": "5"},
+            )
         except PdfConversionError as exc:
             return _error(502, "PDF_CONVERSION_FAILED", str(exc))
         headers["Content-Disposition"] = _disposition(document.filename[:-5] + ".pdf")

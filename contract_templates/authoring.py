@@ -1,360 +1,223 @@
-"""Authoring aid: writes the shipped DOCX templates from the wording below.
+"""Authoring aid: writes the shipped DOCX templates from `contract_templates.wording`.
 
-Run `python -m contract_templates.authoring` after changing the wording, then bump the version
-in manifest.toml (published versions are immutable). The wording is PartnerGraph's own summary
-of each agreement's operative terms; it is not the source documents' text.
+To change wording: add an entry with the next version to manifest.toml, then run
+`python -m contract_templates.authoring`, which writes every missing file (published versions
+are immutable: an existing file is never rewritten). Each template gets numbered clauses with
+resolved cross-references (`<<key>>` in the wording becomes the clause number), a header with
+the document's title and partner, a footer with "Page X of Y" (Word PAGE/NUMPAGES fields) and
+the document id, and core properties (title, subject, author).
 """
 
 from __future__ import annotations
 
+import re
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
 from docx import Document
-from docx.shared import Pt
+from docx.enum.section import WD_SECTION_START
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from contract_templates.wording import TEMPLATES, Block, Table
 
 FILES = Path(__file__).parent / "files"
-
-Block = tuple[str, str]
-
-PARTIES: list[Block] = [
-    ("h2", "1. The parties"),
-    (
-        "p",
-        'This record is made between the operator of {{ program.name }} (the "Program") and '
-        "{{ partner.legal_name }}, trading as {{ partner.display_name }}, established in "
-        "{{ partner.country }}, whose address for formal notices is "
-        '{{ partner.notice_address }} (the "Partner").',
-    ),
-]
-
-SIGNATURE: list[Block] = [
-    ("h2", "Acceptance record"),
-    (
-        "p",
-        "Accepted for the Partner by {{ signer.name }}, {{ signer.title }} "
-        "({{ signer.email }}), on {{ signer.accepted_at }} (UTC).",
-    ),
-    ("p", "Status of this agreement: {{ agreement.status_text }}."),
-    (
-        "p",
-        "Template {{ template.id }}, version {{ template.version }}. "
-        "Generated {{ document.generated_at }} (UTC) by PartnerGraph.",
-    ),
-]
-
-TERM: list[Block] = [
-    ("h2", "3. Duration"),
-    ("p", "{%p if terms.initial_term_months %}"),
-    (
-        "p",
-        "The first term lasts {{ terms.initial_term_months }} months from the Effective "
-        "Date. It then renews by itself for further terms of "
-        "{{ terms.renewal_term_months }} months each, unless one party tells the other in "
-        "writing, at least {{ terms.non_renewal_notice_days }} clear days before the current "
-        "term ends, that it will not renew.",
-    ),
-    ("p", "{%p else %}"),
-    (
-        "p",
-        "This agreement has no fixed end date. It continues until one party ends it as "
-        "described below.",
-    ),
-    ("p", "{%p endif %}"),
-]
-
-ENDING: list[Block] = [
-    ("h2", "4. Ending the agreement"),
-    (
-        "p",
-        "Either party may end this agreement for any reason by written notice; it ends "
-        "{{ terms.convenience_days }} days after the notice is received.",
-    ),
-    (
-        "p",
-        "If a party seriously breaks this agreement and has not put the breach right within "
-        "{{ terms.cure_days }} days after written notice of it, the other party may end the "
-        "agreement when that period lapses.",
-    ),
-    ("p", "{%p if terms.immediate_causes %}"),
-    (
-        "p",
-        "The agreement may also end at once, on notice, in these cases: "
-        "{{ terms.immediate_causes | join('; ') }}.",
-    ),
-    ("p", "{%p endif %}"),
-    ("p", "{%p if terms.confidentiality_days %}"),
-    (
-        "p",
-        "After it ends, each party returns or destroys the other's confidential information "
-        "within {{ terms.confidentiality_days }} days.",
-    ),
-    ("p", "{%p endif %}"),
-    ("h2", "5. Liability"),
-    (
-        "p",
-        "Each party's total liability under this agreement is limited to "
-        "{{ terms.liability_cap_text }}.",
-    ),
-    ("h2", "6. Law and courts"),
-    (
-        "p",
-        "The law of {{ program.governing_law }} governs this agreement, and the courts of "
-        "{{ program.venue }} decide any dispute about it. Changes need a written amendment "
-        "accepted by both parties; a new version of these terms needs a new acceptance.",
-    ),
-]
-
-SEGMENT_AGREEMENT: list[Block] = [
-    ("title", "{{ agreement.name }}"),
-    ("p", "Record of the Partner's acceptance of the program terms."),
-    *PARTIES,
-    ("h2", "2. What the Partner receives"),
-    (
-        "p",
-        "The Partner joins the Program's technology partner track at the tier the Program "
-        "assigns, is told of its tier and of every change to it, and may use the partner "
-        "portal, training, listing and, at the tiers that carry them, the badge and other "
-        "benefits. The Program may cap non-production use of its services and grants "
-        "developer access at its discretion. Money is paid only under a separate referral "
-        "addendum.",
-    ),
-    (
-        "p",
-        "Effective Date: {{ agreement.effective_date }}, the day the Partner accepted these "
-        "terms online.",
-    ),
-    *TERM,
-    *ENDING,
-    (
-        "p",
-        "When the agreement ends, every licence under it ends too and the Partner stops "
-        "presenting itself as a member: badge, listing and program marks are withdrawn.",
-    ),
-    *SIGNATURE,
-]
-
-SEGMENT_ADDENDUM: list[Block] = [
-    ("title", "{{ agreement.name }}"),
-    (
-        "p",
-        "Record of the Partner's acceptance of the referral addendum, which supplements the "
-        "program agreement between the same parties.",
-    ),
-    *PARTIES,
-    ("h2", "2. Referral fees"),
-    (
-        "p",
-        "The Program pays the Partner a referral fee for each qualified referral: a new "
-        "customer account, or an existing customer buying a product it did not have, that "
-        "closes within the period the Program sets. Without this addendum the Partner earns "
-        "no fees, whatever its tier.",
-    ),
-    ("p", "Effective Date: {{ agreement.effective_date }}."),
-    *TERM,
-    *ENDING,
-    *SIGNATURE,
-]
-
-CS_MEMBERSHIP: list[Block] = [
-    ("title", "{{ agreement.name }}"),
-    (
-        "p",
-        "Record of the Partner's application to the partner program and of the Program's "
-        "decision on it.",
-    ),
-    *PARTIES,
-    ("h2", "2. Application and start"),
-    (
-        "p",
-        "The Partner applied online on {{ agreement.applied_date }}. The agreement takes "
-        "effect only when the Program accepts the application in writing; that day is the "
-        "Effective Date. The Program may refuse an application.",
-    ),
-    ("p", "{%p if agreement.effective_date %}"),
-    (
-        "p",
-        "The Program accepted the application on {{ agreement.decision_date }}. "
-        "Effective Date: {{ agreement.effective_date }}.",
-    ),
-    ("p", "{%p else %}"),
-    ("p", "No decision has been made yet: the agreement is not in effect."),
-    ("p", "{%p endif %}"),
-    (
-        "p",
-        "The Partner keeps its membership level while it meets that level's requirements, "
-        "and may display the certification mark only while certified.",
-    ),
-    ("p", "{%p if terms.engagement_plan_days %}"),
-    (
-        "p",
-        "When the Program asks for one, the Partner delivers an engagement plan within "
-        "{{ terms.engagement_plan_days }} days of the Effective Date, reviewed every year.",
-    ),
-    ("p", "{%p endif %}"),
-    *TERM,
-    *ENDING,
-    *SIGNATURE,
-]
-
-CS_REFERRER: list[Block] = [
-    ("title", "{{ agreement.name }}"),
-    (
-        "p",
-        "Record of the Partner's acceptance of the referrer schedule, which applies while the "
-        "Partner acts as a referrer under its membership agreement.",
-    ),
-    *PARTIES,
-    ("h2", "2. Referrals"),
-    (
-        "p",
-        "The Partner proposes potential clients with a referral form. The Program approves "
-        "or refuses each form; a form left undecided for "
-        "{{ commission.decision_window_business_days }} business days counts as "
-        "{{ commission.undecided_outcome_text }}. The first partner to refer a client earns the "
-        "commission, subject to the exceptions in the schedule.",
-    ),
-    ("p", "Effective Date: {{ agreement.effective_date }}."),
-    ("h2", "3. Commission rates"),
-    (
-        "p",
-        "Schedule version {{ commission.version }}, in force from "
-        "{{ commission.effective_from }}. Rates apply in slices to the net commissionable "
-        "revenue the Partner has referred in the calendar year ({{ commission.currency }}):",
-    ),
-    ("table", "commission"),
-    (
-        "p",
-        "Commission is paid within {{ commission.payment_due_days }} days after the Program "
-        "receives the client's payment, against a tax receipt and less any withholding the "
-        "law requires.",
-    ),
-    *ENDING,
-    *SIGNATURE,
-]
-
-TERMINATION_NOTICE: list[Block] = [
-    ("title", "Notice of termination"),
-    ("p", "{{ agreement.name }}"),
-    *PARTIES,
-    ("h2", "2. Notice"),
-    (
-        "p",
-        "{{ termination.given_by }} gives notice that the agreement ends. Reason: "
-        "{{ termination.reason_text }}.{% if termination.cause %} Details: "
-        "{{ termination.cause }}.{% endif %}",
-    ),
-    (
-        "p",
-        "The notice is treated as given on {{ termination.notice_date }}. The agreement ends "
-        "on {{ termination.effective_date }}.",
-    ),
-    (
-        "p",
-        "Template {{ template.id }}, version {{ template.version }}. "
-        "Generated {{ document.generated_at }} (UTC) by PartnerGraph.",
-    ),
-]
-
-STATEMENT: list[Block] = [
-    ("title", "Commission statement {{ statement.year }}"),
-    (
-        "p",
-        "{{ program.name }} — statement for {{ partner.legal_name }} "
-        "({{ partner.display_name }}), {{ partner.country }}.",
-    ),
-    (
-        "p",
-        "Every commission earned in {{ statement.year }} on referrals the Partner made, "
-        "slice by slice, in {{ statement.currency }}. Net commissionable revenue counts the "
-        "first months of each client agreement only, as the schedule provides.",
-    ),
-    ("table", "statement"),
-    (
-        "p",
-        "Total net commissionable revenue: {{ statement.total_ncr }}. Total commission: "
-        "{{ statement.total_commission }}, of which paid {{ statement.total_paid }} and "
-        "payable {{ statement.total_payable }}.",
-    ),
-    ("p", "{%p for note in statement.notes %}"),
-    ("p", "{{ note }}"),
-    ("p", "{%p endfor %}"),
-    (
-        "p",
-        "Template {{ template.id }}, version {{ template.version }}. "
-        "Generated {{ document.generated_at }} (UTC) by PartnerGraph.",
-    ),
-]
-
-TEMPLATES: dict[str, list[Block]] = {
-    "segment-program-agreement": SEGMENT_AGREEMENT,
-    "segment-referral-addendum": SEGMENT_ADDENDUM,
-    "contentsquare-membership-agreement": CS_MEMBERSHIP,
-    "contentsquare-referrer-schedule": CS_REFERRER,
-    "termination-notice": TERMINATION_NOTICE,
-    "commission-statement": STATEMENT,
-}
-
-TABLES = {
-    "commission": (
-        ("Revenue in the calendar year", "Rate"),
-        "commission.brackets",
-        ("row.range_text", "row.rate_text"),
-    ),
-    "statement": (
-        ("Client", "Signed", "Slice of NCR", "Rate", "Commission", "Rule", "Status"),
-        "statement.rows",
-        (
-            "row.client",
-            "row.signed",
-            "row.slice",
-            "row.rate",
-            "row.amount",
-            "row.rule",
-            "row.status",
-        ),
-    ),
-}
+FONT = "Arial"
+REF = re.compile(r"<<([a-z0-9_-]+)>>")
 
 
-def build(blocks: list[Block]) -> Any:
-    """A python-docx document with Jinja tags in single runs, as docxtpl expects."""
-    doc = Document()
-    doc.styles["Normal"].font.size = Pt(10.5)
-    doc.core_properties.title = "PartnerGraph contract document"
-    doc.core_properties.author = "PartnerGraph"
-    for kind, text in blocks:
-        if kind == "title":
-            doc.add_heading(text, level=0)
-        elif kind == "h2":
-            doc.add_heading(text, level=2)
-        elif kind == "table":
-            headers, items, cells = TABLES[text]
-            table = doc.add_table(rows=3, cols=len(headers))
-            table.style = "Table Grid"
-            for cell, header in zip(table.rows[0].cells, headers, strict=True):
-                cell.text = header
-            table.rows[1].cells[0].text = f"{{%tr for row in {items} %}}"
-            for cell, value in zip(table.rows[2].cells, cells, strict=True):
-                cell.text = f"{{{{ {value} }}}}"
-            end = table.add_row()
-            end.cells[0].text = "{%tr endfor %}"
+def number_clauses(blocks: list[Block]) -> dict[str, str]:
+    """Clause numbers by key: `h` blocks are 1, 2, ...; `c` blocks under them 1.1, 1.2, ..."""
+    numbers: dict[str, str] = {}
+    major = minor = 0
+    for block in blocks:
+        if block[0] == "h":
+            major, minor = major + 1, 0
+            numbers[block[1]] = str(major)
+        elif block[0] == "c":
+            minor += 1
+            numbers[block[1]] = f"{major}.{minor}"
+    return numbers
+
+
+def resolve(text: str, numbers: dict[str, str]) -> str:
+    """`<<key>>` replaced by the clause number; an unknown key is an authoring error."""
+
+    def one(match: re.Match[str]) -> str:
+        if match.group(1) not in numbers:
+            raise KeyError(f"cross-reference to unknown clause {match.group(1)!r}")
+        return numbers[match.group(1)]
+
+    return REF.sub(one, text)
+
+
+def _plain_fonts(doc: Any) -> None:
+    for style in doc.styles:
+        if style.type != 1:  # paragraph styles only
+            continue
+        style.font.name = FONT
+        fonts = style.element.rPr.find(qn("w:rFonts")) if style.element.rPr is not None else None
+        if fonts is not None:
+            for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+                fonts.attrib.pop(qn(attr), None)
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(10)
+    normal.paragraph_format.space_after = Pt(5)
+    for name, size in (("Title", 17), ("Heading 1", 11.5), ("Heading 2", 10.5)):
+        style = doc.styles[name]
+        style.font.size = Pt(size)
+        style.font.bold = True
+        style.font.color.rgb = None
+        style.paragraph_format.space_before = Pt(10 if name != "Title" else 0)
+        style.paragraph_format.space_after = Pt(4)
+        style.paragraph_format.keep_with_next = True
+
+
+def _field(paragraph: Any, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) as begin / instruction / separate / result / end runs."""
+    for kind, text in (("begin", None), ("instr", instruction), ("separate", None)):
+        run = paragraph.add_run()
+        if kind == "instr":
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = f" {text} "
         else:
-            doc.add_paragraph(text)
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        run._r.append(element)
+    paragraph.add_run("1")
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    paragraph.add_run()._r.append(end)
+
+
+def _header_footer(doc: Any, header: str) -> None:
+    section = doc.sections[0]
+    section.start_type = WD_SECTION_START.NEW_PAGE
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    section.left_margin = section.right_margin = Cm(2.2)
+    section.top_margin, section.bottom_margin = Cm(2.2), Cm(2.0)
+    top = section.header.paragraphs[0]
+    top.text = header
+    top.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    top.runs[0].font.size = Pt(8)
+    bottom = section.footer.paragraphs[0]
+    bottom.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    bottom.add_run("Page ")
+    _field(bottom, "PAGE")
+    bottom.add_run(" of ")
+    _field(bottom, "NUMPAGES")
+    bottom.add_run(" · Document {{ document.id }}")
+    for run in bottom.runs:
+        run.font.size = Pt(8)
+
+
+def _no_wrap_cell(cell: Any) -> None:
+    properties = cell._tc.get_or_add_tcPr()
+    no_wrap = OxmlElement("w:noWrap")
+    properties.append(no_wrap)
+
+
+def _table(doc: Any, table: Table) -> None:
+    """A table with fixed column widths; `{%tr %}` rows repeat per item."""
+    widths = [Cm(w) for w in table.widths]
+    grid = doc.add_table(rows=0, cols=len(table.headers))
+    grid.style = "Table Grid"
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    grid.autofit = False
+    rows: list[tuple[tuple[str, ...], bool]] = [(table.headers, True)]
+    if table.loop:
+        rows.append(((f"{{%tr for row in {table.loop} %}}",), False))
+    rows.append((table.cells, False))
+    if table.loop:
+        rows.append((("{%tr endfor %}",), False))
+    rows += [(extra, True) for extra in table.footer]
+    for texts, bold in rows:
+        cells = grid.add_row().cells
+        for i, cell in enumerate(cells):
+            cell.width = widths[i]
+            text = texts[i] if i < len(texts) else ""
+            paragraph = cell.paragraphs[0]
+            paragraph.paragraph_format.space_after = Pt(0)
+            run = paragraph.add_run(text)
+            run.font.size = Pt(8.5)
+            run.bold = bold
+            if i in table.right:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            if i in table.no_wrap:
+                _no_wrap_cell(cell)
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = width
+
+
+def _paragraph(doc: Any, text: str, *, bold_lead: str = "", style: str | None = None) -> Any:
+    paragraph = doc.add_paragraph(style=style)
+    if bold_lead:
+        paragraph.add_run(bold_lead).bold = True
+    if text:
+        paragraph.add_run(text)
+    return paragraph
+
+
+def build(blocks: list[Block], header: str) -> Any:
+    """A python-docx document with Jinja tags in single runs, as docxtpl expects."""
+    numbers = number_clauses(blocks)
+    doc = Document()
+    _plain_fonts(doc)
+    _header_footer(doc, header)
+    properties = doc.core_properties
+    properties.title = "{{ document.title }}"
+    properties.subject = "{{ document.subject }}"
+    properties.author = "{{ document.author }}"
+    properties.comments = "Generated by PartnerGraph"
+    for block in blocks:
+        kind = block[0]
+        if kind == "title":
+            doc.add_paragraph(block[1], style="Title").alignment = WD_ALIGN_PARAGRAPH.CENTER
+        elif kind == "center":
+            doc.add_paragraph(block[1]).alignment = WD_ALIGN_PARAGRAPH.CENTER
+        elif kind == "h":
+            doc.add_paragraph(f"{numbers[block[1]]}. {block[2]}", style="Heading 1")
+        elif kind == "sub":
+            doc.add_paragraph(block[1], style="Heading 2")
+        elif kind == "c":
+            lead = f"{numbers[block[1]]} " + (f"{block[2]}. " if block[2] else "")
+            _paragraph(doc, resolve(block[3], numbers), bold_lead=lead)
+        elif kind == "def":
+            paragraph = _paragraph(doc, resolve(block[2], numbers), bold_lead=f"“{block[1]}” ")
+            paragraph.paragraph_format.left_indent = Cm(0.6)
+        elif kind == "li":
+            paragraph = _paragraph(doc, resolve(block[2], numbers), bold_lead=f"{block[1]} ")
+            paragraph.paragraph_format.left_indent = Cm(0.6)
+        elif kind == "table":
+            _table(doc, block[1])
+        else:
+            _paragraph(doc, resolve(block[1], numbers))
     return doc
 
 
 def main() -> int:
-    """Write every template to files/<id>.v<version>.docx as named in the arguments."""
+    """Write each template's newest manifest version when its file is missing; keep the rest."""
     FILES.mkdir(exist_ok=True)
-    version = sys.argv[1] if len(sys.argv) > 1 else "1"
-    for template_id, blocks in TEMPLATES.items():
-        path = FILES / f"{template_id}.v{version}.docx"
+    entries = tomllib.loads((FILES.parent / "manifest.toml").read_text("utf-8"))["templates"]
+    newest: dict[str, dict[str, Any]] = {}
+    for entry in entries:
+        if entry["version"] > newest.get(entry["id"], {"version": 0})["version"]:
+            newest[entry["id"]] = entry
+    for template_id, (header, blocks) in TEMPLATES.items():
+        if template_id not in newest:
+            print(f"skipped  {template_id}: add it to manifest.toml first")
+            continue
+        path = FILES.parent / newest[template_id]["file"]
         if path.exists():
             print(f"kept     {path.name} (published versions are immutable)")
             continue
-        build(blocks).save(str(path))
+        build(blocks, header).save(str(path))
         print(f"wrote    {path.name}")
     return 0
 

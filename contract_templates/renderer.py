@@ -15,7 +15,6 @@ from typing import Any
 
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
-from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -68,9 +67,14 @@ def check_archive(data: bytes) -> None:
             raise TemplateError("NOT_DOCX", f"the DOCX lacks {', '.join(missing)}")
 
 
+CORE_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+
+
 def _sources(template: DocxTemplate) -> Iterable[str]:
     document = template.docx
     yield template.patch_xml(template.xml_to_string(document._element.body))
+    for name in CORE_PROPERTIES:
+        yield getattr(document.core_properties, name) or ""
     for rel in document.part.rels.values():
         if rel.reltype in (template.HEADER_URI, template.FOOTER_URI) and not rel.is_external:
             yield template.patch_xml(rel.target_part.blob.decode("utf-8"))
@@ -121,48 +125,11 @@ def analyze(data: bytes) -> TemplateInfo:
 
 
 def render(data: bytes, context: Mapping[str, Any], info: TemplateInfo | None = None) -> bytes:
-    """Render a checked template; every variable it uses must be in `context`."""
-    needed = (info or analyze(data)).variables
-    missing = sorted(needed - set(context))
-    if missing:
-        raise TemplateError("MISSING_VARIABLE", f"the context lacks {', '.join(missing)}")
-    template = DocxTemplate(io.BytesIO(data))
-    try:
-        template.render(defuse(dict(context)), jinja_env=make_environment(), autoescape=True)
-    except SecurityError as exc:
-        raise TemplateError("SANDBOX_VIOLATION", str(exc)) from exc
-    except UndefinedError as exc:
-        raise TemplateError("MISSING_VARIABLE", str(exc)) from exc
-    out = io.BytesIO()
-    template.save(out)
-    rendered = out.getvalue()
-    _check_no_markers(rendered)
-    return rendered
+    """Render a checked template; every variable it uses must be in `context`.
 
-
-def defuse(value: Any) -> Any:
-    """Values with template-like braces spaced apart, so no output ever holds `{{` or `{%`.
-
-    A partner called "A {{ B }}" is shown as "A { { B } }": data is never markup.
+    The template is compiled once per content and reused (`contract_templates.compiled`).
     """
-    if isinstance(value, str):
-        for marker, spaced in (("{{", "{ {"), ("}}", "} }"), ("{%", "{ %"), ("%}", "% }")):
-            while marker in value:
-                value = value.replace(marker, spaced)
-        return value
-    if isinstance(value, Mapping):
-        return {key: defuse(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [defuse(item) for item in value]
-    return value
+    from contract_templates.compiled import compile_template, compiled
 
-
-def _check_no_markers(rendered: bytes) -> None:
-    with zipfile.ZipFile(io.BytesIO(rendered)) as archive:
-        for name in archive.namelist():
-            if name.endswith(".xml"):
-                text = archive.read(name).decode("utf-8", errors="replace")
-                if any(marker in text for marker in MARKERS):
-                    raise TemplateError(
-                        "UNRENDERED_MARKUP", f"{name} still holds template markup after rendering"
-                    )
+    template = compiled(data) if info is None else compile_template(data, info)
+    return template.render(context)

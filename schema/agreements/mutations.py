@@ -187,11 +187,12 @@ async def _decide(
 
 
 async def _notice(
-    session: AsyncSession, actor: Actor, data: GiveNonRenewalNoticeInput
+    session: AsyncSession, actor: Actor, store: BlobStore, data: GiveNonRenewalNoticeInput
 ) -> AgreementRow:
     return await notices.give_non_renewal_notice(
         session,
         actor,
+        store,
         agreement_id=_agreement_id(data.agreement_id),
         notice_on=data.notice_date,
         method=data.delivery_method,
@@ -263,12 +264,13 @@ class AgreementMutations:
         return _payload(row, errors)
 
     @strawberry.mutation(
-        description="Give notice of non-renewal; refused after the term's deadline (SEG-AGR-07)."
+        description="Give notice of non-renewal; refused after the term's deadline (SEG-AGR-07); "
+        "a notice letter is generated."
     )
     async def give_non_renewal_notice(
         self, info: Info, input: GiveNonRenewalNoticeInput
     ) -> AgreementPayload:
-        row, errors = await attempt(info, _notice, input)
+        row, errors = await attempt(info, _notice, info.context.store, input)
         return _payload(row, errors)
 
     @strawberry.mutation(

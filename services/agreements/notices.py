@@ -10,18 +10,24 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Agreement, Program
+from models import Agreement, Document, Program
 from models.base import utcnow
 from models.documents.blobs import BlobStore
-from rules.agreement_terms import AgreementStatus, TerminationReason, non_renewal_deadline
+from rules.agreement_terms import (
+    AgreementStatus,
+    TerminationReason,
+    non_renewal_deadline,
+    term_last_day,
+)
 from rules.agreement_terms import term_index as _term_index
 from rules.global_ids import global_id
 from services.actor import Actor
-from services.agreements.checks import ENDED, Code, bounded, current_template, load
+from services.agreements.checks import ENDED, Code, Target, bounded, current_template, load
 from services.agreements.state import state_of, terms_of
 from services.audit.log import record
-from services.documents.context import termination_context
-from services.documents.rendering import render_document, safe_filename
+from services.documents.filenames import document_filename
+from services.documents.notices import NoticeFacts, notice_context
+from services.documents.rendering import render_document
 from services.errors import check_version, input_error
 from services.partners.memberships import program_today
 from services.webhooks.outbox import emit
@@ -57,6 +63,7 @@ def _notice_date(program: Program, agreement: Agreement, given: date | None) -> 
 async def give_non_renewal_notice(
     session: AsyncSession,
     actor: Actor,
+    store: BlobStore,
     *,
     agreement_id: uuid.UUID,
     notice_on: date | None,
@@ -99,6 +106,18 @@ async def give_non_renewal_notice(
     agreement.non_renewal_notice_on = deemed
     agreement.non_renewal_notice_by = "program" if actor.is_admin else "partner"
     agreement.version += 1
+    term_end = term_last_day(terms, agreement.effective_on, k)
+    facts = NoticeFacts(
+        "non-renewal-notice",
+        actor.is_admin,
+        sent,
+        deemed,
+        term_end,
+        method,
+        term_end=term_end,
+        deadline=deadline,
+    )
+    document = await _issue_notice(session, store, target, facts, "giveNonRenewalNotice")
     await record(
         session,
         actor,
@@ -108,6 +127,7 @@ async def give_non_renewal_notice(
         {
             "non_renewal_notice_on": [None, deemed.isoformat()],
             "by": [None, agreement.non_renewal_notice_by],
+            "document_sha256": [None, document.sha256],
         },
     )
     return agreement
@@ -165,29 +185,12 @@ async def terminate_agreement(
     agreement.version += 1
     ending = state_of(program, agreement, deemed)
     assert ending.ends_on is not None
-    template = await current_template(session, program, "termination-notice")
-    now = utcnow()
-    given_by = program.name if actor.is_admin else partner.legal_name
-    document = await render_document(
-        session,
-        store,
-        template=template,
-        partner_id=partner.id,
-        agreement_id=agreement.id,
-        event="terminateAgreement",
-        filename=safe_filename("termination-notice", agreement.kind, partner.display_name),
-        context=termination_context(
-            partner=partner,
-            program=program,
-            spec=spec,
-            agreement=agreement,
-            state=ending,
-            template=template,
-            given_by=given_by,
-            effective_on=ending.ends_on,
-            now=now,
-        ),
+    sent = _notice_date(program, agreement, notice_on)
+    kind = "breach-notice" if reason is TerminationReason.BREACH else "termination-notice"
+    facts = NoticeFacts(
+        kind, actor.is_admin, sent, deemed, ending.ends_on, method, reason=reason.value, cause=text
     )
+    document = await _issue_notice(session, store, target, facts, "terminateAgreement")
     audit = await record(
         session,
         actor,
@@ -215,3 +218,31 @@ async def terminate_agreement(
         },
     )
     return agreement
+
+
+async def _issue_notice(
+    session: AsyncSession, store: BlobStore, target: Target, facts: NoticeFacts, event: str
+) -> Document:
+    """Render one of the four notices of an agreement and store it."""
+    partner, agreement = target.partner, target.agreement
+    template = await current_template(session, target.program, facts.kind)
+    return await render_document(
+        session,
+        store,
+        template=template,
+        partner_id=partner.id,
+        agreement_id=agreement.id,
+        event=event,
+        filename=lambda document_id: document_filename(
+            facts.kind, partner.legal_name, document_id, agreement.kind, facts.sent_on.isoformat()
+        ),
+        context=notice_context(
+            facts=facts,
+            partner=partner,
+            program=target.program,
+            spec=target.spec,
+            agreement=agreement,
+            template=template,
+            now=utcnow(),
+        ),
+    )

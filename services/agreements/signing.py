@@ -13,10 +13,11 @@ from models.documents.blobs import BlobStore
 from rules.global_ids import global_id
 from services.actor import Actor
 from services.agreements.checks import Client, Signer, Target, current_template
-from services.agreements.state import cap_of, state_of
+from services.agreements.state import state_of
 from services.audit.log import record
 from services.documents.context import agreement_context
-from services.documents.rendering import render_document, safe_filename
+from services.documents.filenames import document_filename
+from services.documents.rendering import render_document
 from services.partners.memberships import enrol_on_agreement, program_today
 from services.webhooks.outbox import emit
 
@@ -51,14 +52,9 @@ async def sign(
         agreement=agreement,
         state=state_of(program, agreement, today),
         template=template,
-        cap=cap_of(spec),
         now=now,
-        signer={
-            "name": signer.name,
-            "title": signer.title,
-            "email": signer.email,
-            "accepted_at": now.strftime("%Y-%m-%d %H:%M:%S"),
-        },
+        event=event,
+        signer={"name": signer.name, "title": signer.title, "email": signer.email},
     )
     document = await render_document(
         session,
@@ -68,8 +64,8 @@ async def sign(
         partner_id=partner.id,
         agreement_id=agreement.id,
         event=event,
-        filename=safe_filename(
-            spec["kind"], partner.display_name, f"v{template.version}", now.strftime("%Y%m%d")
+        filename=lambda document_id: document_filename(
+            spec["kind"], partner.legal_name, document_id, f"v{template.version}", today.isoformat()
         ),
     )
     acceptance = Acceptance(

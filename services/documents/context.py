@@ -1,32 +1,19 @@
-"""The variables a contract template sees, built from stored data and program figures."""
+"""The variables an agreement document sees, built from stored facts and program figures.
+
+Every figure comes from the program definition and is formatted for the program's locale
+(`formatting`); every party is named with its legal name and address (`parties`).
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from typing import Any
 
-import pycountry
-
 from models import Agreement, Partner, Program, TemplateVersion
-from rules.agreement_terms import State, TerminationReason
-from rules.liability import Cap
-from rules.money import percent, round_money
-
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+from rules.agreement_terms import State
+from services.documents.formatting import Formatter, formatter_of
+from services.documents.parties import operator_context, partner_context
+from services.documents.terms import commission_context, terms_context
 
 STATUS_TEXT = {
     "pending": "not yet in effect",
@@ -36,74 +23,58 @@ STATUS_TEXT = {
     "terminated": "terminated",
     "rejected": "application rejected",
 }
-
-REASON_TEXT = {
-    TerminationReason.CONVENIENCE: "termination for convenience on notice",
-    TerminationReason.BREACH: "material breach not cured within the cure period",
-    TerminationReason.IMMEDIATE: "a cause that ends the agreement at once",
+EVENT_LABEL = {
+    "acceptAgreement": "Accepted",
+    "applyToProgram": "Application submitted",
+    "decideApplication": "Application accepted",
 }
 
 
-def long_date(value: date | None) -> str:
-    """`2025-01-15` as `15 January 2025`; empty when absent."""
-    return "" if value is None else f"{value.day} {MONTHS[value.month - 1]} {value.year}"
-
-
-def stamp(value: datetime) -> str:
-    """A UTC timestamp to the second."""
-    return value.strftime("%Y-%m-%d %H:%M:%S")
-
-
-def money_text(amount: Decimal, currency: str) -> str:
-    """`USD 10,000.00`."""
-    return f"{currency} {round_money(amount, currency):,}"
-
-
-def country_name(code: str) -> str:
-    """`FR` as `France`; the code itself when unknown."""
-    country = pycountry.countries.get(alpha_2=code)
-    return code if country is None else str(country.name)
-
-
-def _words(key: str) -> str:
-    return key.replace("_", " ")
-
-
-def _base(
-    partner: Partner,
-    program: Program,
-    spec: dict[str, Any],
-    agreement: Agreement,
-    state: State,
-    template: TemplateVersion,
-    now: datetime,
-) -> dict[str, Any]:
+def document_context(title: str, program: Program, now: datetime, fmt: Formatter) -> dict[str, Any]:
+    """What the header, footer and core properties show (the id is added at rendering)."""
+    operator = program.definition["operator"]
     return {
-        "partner": {
-            "legal_name": partner.legal_name,
-            "display_name": partner.display_name,
-            "country": partner.country,
-            "notice_address": partner.notice_address,
-            "website_domain": partner.website_domain or "",
+        "title": title,
+        "subject": program.name,
+        "author": operator["legal_name"],
+        "generated_local": fmt.local_time(now),
+        "generated_utc": fmt.utc_time(now),
+    }
+
+
+def base_context(
+    partner: Partner, program: Program, spec: dict[str, Any], template: TemplateVersion
+) -> dict[str, Any]:
+    """Parties, program, template and terms: shared by agreements and notices."""
+    fmt = formatter_of(program.definition, program.timezone)
+    return {
+        "operator": operator_context(program),
+        "partner": partner_context(partner),
+        "program": {"name": program.name, "slug": program.slug, "timezone": program.timezone},
+        "template": {
+            "id": template.template_id,
+            "version": template.version,
+            "sha256": template.sha256,
         },
-        "program": {
-            "name": program.name,
-            "slug": program.slug,
-            "governing_law": spec["governing_law"],
-            "venue": spec["venue"],
-        },
-        "agreement": {
-            "name": spec["name"],
-            "kind": spec["kind"],
-            "status_text": STATUS_TEXT[state.status.value],
-            "effective_date": long_date(agreement.effective_on),
-            "applied_date": long_date(agreement.applied_on),
-            "decision_date": long_date(agreement.effective_on or agreement.rejected_on)
-            if agreement.decided_at
-            else "",
-        },
-        "template": {"id": template.template_id, "version": template.version},
-        "document": {"generated_at": stamp(now)},
+        "terms": terms_context(program, spec, fmt),
+    }
+
+
+def _agreement(agreement: Agreement, spec: dict[str, Any], state: State, fmt: Formatter) -> Any:
+    effective = fmt.date(agreement.effective_on)
+    if effective:
+        effective_text = effective
+    elif agreement.rejected_on is not None:
+        effective_text = "none (application rejected)"
+    else:
+        effective_text = "the day the application is accepted"
+    return {
+        "name": spec["name"],
+        "kind": spec["kind"],
+        "status_text": STATUS_TEXT[state.status.value],
+        "effective_date": effective or "the day of acceptance",
+        "effective_date_text": effective_text,
+        "applied_date": fmt.date(agreement.applied_on) or "not applicable",
     }
 
 
@@ -115,82 +86,39 @@ def agreement_context(
     agreement: Agreement,
     state: State,
     template: TemplateVersion,
-    cap: Cap | None,
     signer: dict[str, str],
+    event: str,
     now: datetime,
 ) -> dict[str, Any]:
     """Variables of an agreement document (acceptance, application, approval)."""
-    definition = program.definition
-    plan = definition.get("engagement_plan") or {}
-    context = _base(partner, program, spec, agreement, state, template, now)
-    context["terms"] = {
-        "initial_term_months": spec["initial_term_months"],
-        "renewal_term_months": spec["renewal_term_months"],
-        "non_renewal_notice_days": spec["non_renewal_notice_days"],
-        "convenience_days": spec["convenience_termination_notice_days"],
-        "cure_days": spec["breach_cure_days"],
-        "immediate_causes": [_words(c) for c in spec["immediate_termination_causes"]],
-        "confidentiality_days": spec["confidential_information_return_days"],
-        "engagement_plan_days": plan.get("due_days_after_effective_date"),
-        "liability_cap_text": (
-            f"the greater of {money_text(cap.floor, cap.currency)} and the {cap.basis_text}"
-            if cap
-            else "the amount the law allows"
-        ),
-    }
-    context["signer"] = signer
-    context["commission"] = _commission(definition)
-    return context
-
-
-def _commission(definition: dict[str, Any]) -> dict[str, Any]:
-    schedules = definition.get("commission_schedules") or []
-    referrals = definition.get("referrals") or {}
-    if not schedules:
-        return {"brackets": []}
-    schedule = max(schedules, key=lambda s: s["effective_from"])
-    rows, lower = [], Decimal(0)
-    for bracket in schedule["brackets"]:
-        rate = percent(Decimal(bracket["rate"]))
-        if bracket["up_to"] is None:
-            text = f"over {lower:,.0f}"
-        else:
-            upper = Decimal(bracket["up_to"])
-            text = f"over {lower:,.0f} up to {upper:,.0f}" if lower else f"up to {upper:,.0f}"
-            lower = upper
-        rows.append({"range_text": text, "rate_text": rate})
-    outcome = referrals.get("undecided_outcome", "deemed_rejected")
-    return {
-        "version": schedule["version"],
-        "effective_from": long_date(date.fromisoformat(schedule["effective_from"])),
-        "currency": schedule["currency"],
-        "brackets": rows,
-        "decision_window_business_days": referrals.get("decision_window_business_days"),
-        "undecided_outcome_text": "refused" if outcome == "deemed_rejected" else "approved",
-        "payment_due_days": referrals.get("payment_due_days_after_receipt"),
-    }
-
-
-def termination_context(
-    *,
-    partner: Partner,
-    program: Program,
-    spec: dict[str, Any],
-    agreement: Agreement,
-    state: State,
-    template: TemplateVersion,
-    given_by: str,
-    effective_on: date,
-    now: datetime,
-) -> dict[str, Any]:
-    """Variables of a termination notice."""
-    context = _base(partner, program, spec, agreement, state, template, now)
-    reason = TerminationReason(agreement.termination_reason or "convenience")
-    context["termination"] = {
-        "given_by": given_by,
-        "reason_text": REASON_TEXT[reason],
-        "cause": _words(agreement.termination_cause or ""),
-        "notice_date": long_date(agreement.termination_notice_on),
-        "effective_date": long_date(effective_on),
+    fmt = formatter_of(program.definition, program.timezone)
+    context = base_context(partner, program, spec, template)
+    context["agreement"] = _agreement(agreement, spec, state, fmt)
+    context["document"] = document_context(spec["name"], program, now, fmt)
+    context["commission"] = commission_context(program.definition, fmt)
+    operator = context["operator"]["legal_name"]
+    local, utc = fmt.local_time(now), fmt.utc_time(now)
+    if spec["acceptance_mode"] == "click_accept":
+        operator_signed = (
+            f"Offered by {operator} as template version {template.version}; binding on the "
+            "Partner's acceptance"
+        )
+        partner_signed = f"Accepted electronically on {local}"
+    else:
+        partner_signed = f"Applied electronically on {fmt.date(agreement.applied_on)}"
+        operator_signed = (
+            f"Application accepted on {fmt.date(agreement.effective_on)}"
+            if agreement.effective_on
+            else "Application not yet decided: this agreement is not in effect"
+        )
+    context["acceptance"] = {
+        "signer_name": signer["name"],
+        "signer_title": signer["title"],
+        "signer_email": signer["email"],
+        "event_label": EVENT_LABEL.get(event, "Recorded"),
+        "local_time": local,
+        "utc_time": utc,
+        "operator_signed": operator_signed,
+        "partner_signed": partner_signed,
     }
     return context

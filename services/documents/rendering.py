@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import enum
 import uuid
-from functools import lru_cache
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contract_templates.renderer import TemplateError, TemplateInfo, analyze, render
+from contract_templates.compiled import CompiledTemplate, compile_template
+from contract_templates.renderer import TemplateError
 from models import Document, TemplateVersion
 from models.base import utcnow
 from models.documents.blobs import BlobStore
@@ -20,9 +21,19 @@ from services.webhooks.outbox import emit
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-@lru_cache(maxsize=64)
-def _info(sha256: str, data: bytes) -> TemplateInfo:
-    return analyze(data)
+_COMPILED: dict[str, CompiledTemplate] = {}
+COMPILED_MAX = 64
+
+
+def compiled_version(sha256: str, store: BlobStore) -> CompiledTemplate:
+    """A template version compiled once (versions are immutable, keyed by SHA-256) and reused."""
+    found = _COMPILED.get(sha256)
+    if found is None:
+        found = compile_template(store.get(sha256))
+        if len(_COMPILED) >= COMPILED_MAX:
+            _COMPILED.pop(next(iter(_COMPILED)))
+        _COMPILED[sha256] = found
+    return found
 
 
 async def render_document(
@@ -31,16 +42,21 @@ async def render_document(
     *,
     template: TemplateVersion,
     context: dict[str, Any],
-    filename: str,
+    filename: str | Callable[[uuid.UUID], str],
     partner_id: uuid.UUID,
     agreement_id: uuid.UUID | None,
     event: str,
     error_code: enum.StrEnum = AgreementErrorCode.RENDER_FAILED,
 ) -> Document:
-    """Render, store by SHA-256 and record a document; the caller ties it to its event."""
-    data = store.get(template.sha256)
+    """Render, store by SHA-256 and record a document; the caller ties it to its event.
+
+    The document id is chosen first so that the footer can print it; `filename` may be a
+    function of that id (unique names).
+    """
+    document_id = uuid.uuid4()
+    context = {**context, "document": {**context.get("document", {}), "id": str(document_id)}}
     try:
-        rendered = render(data, context, _info(template.sha256, data))
+        rendered = compiled_version(template.sha256, store).render(context)
     except TemplateError as exc:
         raise UseCaseError.one(
             ["input"],
@@ -49,9 +65,9 @@ async def render_document(
         ) from exc
     digest = store.put(rendered)
     document = Document(
-        id=uuid.uuid4(),
+        id=document_id,
         kind=template.kind,
-        filename=filename,
+        filename=filename(document_id) if callable(filename) else filename,
         content_type=DOCX,
         size=len(rendered),
         sha256=digest,
@@ -76,10 +92,3 @@ async def render_document(
         },
     )
     return document
-
-
-def safe_filename(*parts: str) -> str:
-    """A download file name from readable parts: letters, digits and dashes only."""
-    text = "-".join(parts).lower()
-    cleaned = "".join(c if c.isascii() and c.isalnum() else "-" for c in text)
-    return "-".join(filter(None, cleaned.split("-")))[:120] + ".docx"

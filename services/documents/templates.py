@@ -23,17 +23,36 @@ MANIFEST = Path(__file__).resolve().parents[2] / "contract_templates" / "manifes
 ANY_PROGRAM = "*"
 NOTES_MAX = 1000
 
-# The variables the renderer provides to each kind of template (services.contract_context).
+# The variables the renderer provides to each kind of template (services.documents.context).
+NOTICE_VARIABLES = frozenset(
+    {"agreement", "document", "notice", "operator", "partner", "program", "template", "terms"}
+)
 CONTEXT_VARIABLES = {
     "agreement": frozenset(
-        {"agreement", "commission", "document", "partner", "program", "signer", "template", "terms"}
+        {
+            "acceptance",
+            "agreement",
+            "commission",
+            "document",
+            "operator",
+            "partner",
+            "program",
+            "signer",
+            "template",
+            "terms",
+        }
     ),
-    "termination": frozenset(
-        {"agreement", "document", "partner", "program", "template", "termination"}
-    ),
-    "statement": frozenset({"document", "partner", "program", "statement", "template"}),
+    "termination": NOTICE_VARIABLES | {"termination"},
+    "notice": NOTICE_VARIABLES | {"termination"},
+    "statement": frozenset({"document", "operator", "partner", "program", "statement", "template"}),
 }
-CONTEXT_OF_KIND = {"termination-notice": "termination", "commission-statement": "statement"}
+NOTICE_KINDS = (
+    "termination-notice",
+    "non-renewal-notice",
+    "breach-notice",
+    "breach-termination-notice",
+)
+CONTEXT_OF_KIND = {"commission-statement": "statement"} | {k: "notice" for k in NOTICE_KINDS}
 
 
 class ManifestEntry(BaseModel):

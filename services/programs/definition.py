@@ -16,6 +16,7 @@ import pycountry
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from rules.enums import Measure, MembershipStatus, PartnerCapacity, RequirementKind
+from services.programs.operator import Operator, check_locale
 
 Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,63}$")]
 Version = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
@@ -374,6 +375,8 @@ class ProgramDefinition(Strict):
     description: str = ""
     currency: str
     timezone: str
+    locale: str = Field(default="en_US", description="babel locale of generated documents")
+    operator: Operator
     sources: list[str] = []
     calendar: Calendar
     membership: MembershipRules
@@ -393,6 +396,7 @@ class ProgramDefinition(Strict):
 
     _currency = field_validator("currency")(_check_currency)
     _tz = field_validator("timezone")(_check_timezone)
+    _locale = field_validator("locale")(check_locale)
 
     @model_validator(mode="after")
     def _cross_references(self) -> ProgramDefinition:

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Acceptance
+from services.documents.formatting import Formatter
 from tests.conftest import Api
 from tests.helpers.agreements import ACCEPT, SIGNER, accept_segment, docx_text, partner_key
 from tests.helpers.api import program
@@ -29,7 +30,7 @@ async def test_segment_click_accept_and_download(api: Api) -> None:
     assert agreement["state"]["renewalCount"] == 0
     acceptance = agreement["acceptances"][0]
     assert acceptance["signerEmail"] == SIGNER["email"]
-    assert acceptance["templateVersion"] == 1
+    assert acceptance["templateVersion"] == 2
     assert acceptance["userAgent"].startswith("python-httpx")
     document = agreement["documents"][0]
     assert document["sha256"] == acceptance["documentSha256"] == acceptance["document"]["sha256"]
@@ -47,12 +48,13 @@ async def test_segment_click_accept_and_download(api: Api) -> None:
     text = docx_text(response.content)
     assert "Acme & Söhne <GmbH>" in text
     effective = date.fromisoformat(agreement["effectiveDate"])
-    assert f"{effective.day} {effective.strftime('%B')} {effective.year}" in text
-    assert "version 1" in text
+    assert Formatter("en_US", "America/Los_Angeles").date(effective) in text
+    assert "Template version 2" in text
     assert "{{" not in text and "{%" not in text
-    assert "USD 10,000.00" in text  # SEG-AGR-11 floor
-    assert "at least 30 clear days before the current term ends" in text  # SEG-AGR-07
-    assert "it ends 60 days after the notice is received" in text  # SEG-AGR-08
+    assert "THE GREATER OF $10,000.00" in text  # SEG-AGR-11 floor
+    assert "at least 30 days before the current term ends" in text  # SEG-AGR-07
+    assert "it ends 60 days after the notice is given" in text  # SEG-AGR-08
+    assert "Segment.io, Inc., whose registered address is" in text
     membership = await api.gql(
         "query($id: ID!) { partner(id: $id) { memberships { status benefits { key } } } }",
         {"id": partner["id"]},

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from services.documents.formatting import Formatter
 from tests.conftest import Api
 from tests.helpers.agreements import APPLY, DECIDE, SIGNER, docx_text, partner_key
 from tests.helpers.api import program
@@ -31,7 +32,7 @@ async def test_contentsquare_application_approved(api: Api) -> None:
             )
         ).content
     )
-    assert "No decision has been made yet" in first_doc
+    assert "Application not yet decided: this agreement is not in effect" in first_doc
     self_approve = await api.gql(
         DECIDE, {"input": {"agreementId": agreement["id"], "decision": "APPROVE"}}, key=key
     )
@@ -52,8 +53,8 @@ async def test_contentsquare_application_approved(api: Api) -> None:
     )
     text = docx_text(response.content)
     effective = date.fromisoformat(approved["effectiveDate"])
-    long = f"{effective.day} {effective.strftime('%B')} {effective.year}"
-    assert f"The Program accepted the application on {long}" in text
+    long = Formatter("en_GB", "Europe/Paris").date(effective)
+    assert f"Application accepted on {long}" in text
     assert f"Effective Date: {long}" in text
     twice = await api.gql(
         DECIDE, {"input": {"agreementId": agreement["id"], "decision": "REJECT", "reason": "no"}}
@@ -78,7 +79,7 @@ async def test_contentsquare_application_approved(api: Api) -> None:
             )
         ).content
     )
-    assert "up to 300,000" in text and "20%" in text and "7 business days" in text
+    assert "up to US$300,000.00" in text and "20%" in text and "7 Business Days" in text
     members = await api.gql(
         "query($id: ID!) { partner(id: $id) { memberships { status } } }", {"id": partner["id"]}
     )

@@ -149,5 +149,10 @@ async def test_seed_examples_payment_and_statement(api: Api) -> None:
     )
     text = docx_text(response.content)
     assert "Vandelay" in text and "Kramerica" in text
-    assert "USD 22,500.00" in text and "USD 10,000.00" in text
-    assert "Total commission: USD 85,000.00" in text
+    assert "US$22,500.00" in text and "US$10,000.00" in text
+    assert "Commission earned\nUS$85,000.00" in text
+    assert "Tax withheld\n-US$5,250.00" in text and "Set-off\n-US$500.00" in text
+    assert "Net paid to the Partner\nUS$46,750.00" in text  # not the gross 52,500
+    assert "Balance due to the Partner\nUS$32,500.00" in text
+    assert "Content Square SAS, 7 rue de Madrid, 75008 Paris, France" in text
+    assert "unpaid training invoice" in text

@@ -10,7 +10,9 @@ import docx
 import httpx
 import pytest
 
-from contract_templates.authoring import SEGMENT_AGREEMENT, build
+from contract_templates.authoring import build
+from contract_templates.wording import HEADER
+from contract_templates.wording.segment import SEGMENT_AGREEMENT
 from rules.enums import ApiKeyRole
 from schema.ids import decode_id
 from services.documents.templates import read_manifest
@@ -50,7 +52,7 @@ async def upload(api: Api, template_id: str, data: bytes, key: str | None = None
 def version_two() -> bytes:
     blocks = [*SEGMENT_AGREEMENT, ("p", "Version two adds this sentence.")]
     out = io.BytesIO()
-    build(blocks).save(out)
+    build(blocks, HEADER).save(out)
     return out.getvalue()
 
 
@@ -72,7 +74,7 @@ async def test_publish_new_version_requires_fresh_acceptance(api: Api) -> None:
     response = await upload(api, "segment-program-agreement", version_two())
     payload = response.json()["data"]["publishTemplateVersion"]
     assert payload["userErrors"] == []
-    assert payload["templateVersion"]["version"] == 2
+    assert payload["templateVersion"]["version"] == 3
     assert payload["templateVersion"]["programSlug"] == "segment-technology"
 
     data = await api.gql(
@@ -81,11 +83,11 @@ async def test_publish_new_version_requires_fresh_acceptance(api: Api) -> None:
         {"id": first["agreement"]["id"]},
         key=key,
     )
-    assert data["node"] == {"requiresNewAcceptance": True, "currentTemplateVersion": 2}
+    assert data["node"] == {"requiresNewAcceptance": True, "currentTemplateVersion": 3}
     second = (await api.gql(ACCEPT, accept, key=key))["acceptAgreement"]
     assert second["userErrors"] == []
     agreement = second["agreement"]
-    assert [a["templateVersion"] for a in agreement["acceptances"]] == [1, 2]
+    assert [a["templateVersion"] for a in agreement["acceptances"]] == [2, 3]
     assert agreement["effectiveDate"] == first["agreement"]["effectiveDate"]
     assert agreement["requiresNewAcceptance"] is False
     new_doc = agreement["documents"][1]
@@ -108,7 +110,8 @@ async def test_publish_new_version_requires_fresh_acceptance(api: Api) -> None:
         '{ contractTemplates(templateId: "segment-program-agreement") { version notes } }'
     )
     assert listed["contractTemplates"] == [
-        {"version": 2, "notes": "clearer wording"},
+        {"version": 3, "notes": "clearer wording"},
+        {"version": 2, "notes": "shipped"},
         {"version": 1, "notes": "shipped"},
     ]
 

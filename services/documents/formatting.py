@@ -1,0 +1,63 @@
+"""Money, dates and times written for a program's locale and time zone, through babel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency, format_decimal, format_percent
+
+from rules.money import round_money
+
+
+@dataclass(frozen=True)
+class Formatter:
+    """Formats values the way one program's documents write them."""
+
+    locale: str
+    timezone: str
+
+    def date(self, value: date | None) -> str:
+        """`1 December 2026` (en_GB) or `December 1, 2026` (en_US); empty when absent."""
+        return "" if value is None else format_date(value, "long", locale=self.locale)
+
+    def money(self, amount: Decimal, currency: str) -> str:
+        """`US$46,750.00` (en_GB) or `$46,750.00` (en_US), rounded once (rules.money)."""
+        return format_currency(round_money(amount, currency), currency, locale=self.locale)
+
+    def number(self, value: int | Decimal) -> str:
+        """`1,000,000`."""
+        return format_decimal(value, locale=self.locale)
+
+    def percent(self, rate: Decimal) -> str:
+        """`10%`, `12.5%`."""
+        return format_percent(rate, "#,##0.##%", locale=self.locale)
+
+    def local_time(self, value: datetime) -> str:
+        """A UTC instant in the program's time zone, with the zone named."""
+        local = value.astimezone(ZoneInfo(self.timezone))
+        text = format_datetime(local, "long", tzinfo=ZoneInfo(self.timezone), locale=self.locale)
+        return f"{text} ({self.timezone})"
+
+    @staticmethod
+    def utc_time(value: datetime) -> str:
+        """`2026-11-30 23:03:12 UTC`."""
+        return value.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+    @staticmethod
+    def days(count: int) -> str:
+        """`30 days`, `1 day`."""
+        return f"{count} day" if count == 1 else f"{count} days"
+
+    @staticmethod
+    def months(count: int) -> str:
+        """`12 months`, `1 month`."""
+        return f"{count} month" if count == 1 else f"{count} months"
+
+
+def formatter_of(definition: dict[str, object], timezone: str) -> Formatter:
+    """The formatter of a program definition (its `locale`, default en_US)."""
+    return Formatter(str(definition.get("locale") or "en_US"), timezone)
