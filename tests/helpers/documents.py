@@ -22,7 +22,7 @@ from services.documents.parties import operator_context, partner_context
 from services.documents.templates import MANIFEST, read_manifest
 from services.programs.files import read_program
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 30, 23, 3, 12, tzinfo=UTC)  # 1 December in Paris
 PARTNER_NAME = "Lumière {{ 7*7 }} Analytics SARL"
 
