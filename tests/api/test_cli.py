@@ -112,7 +112,7 @@ def test_templates_sync_and_publish(fresh_database_url: str, tmp_path: Path) -> 
         env=env_dir,
     )
     assert published.returncode == 0, published.stderr
-    assert "published termination-notice v2" in published.stdout
+    assert "published termination-notice v3" in published.stdout
 
 
 def test_tiers_rollover_dry_run(fresh_database_url: str) -> None:
