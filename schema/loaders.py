@@ -25,9 +25,32 @@ from models import (
     Requirement,
     Tier,
     TierChange,
-    queries,
 )
+from models.agreements.queries import acceptances_of_agreements, agreements_of_partners
 from models.base import IdMixin
+from models.batch import by_ids
+from models.commissions.queries import (
+    commission_of_qualified,
+    payments_of_qualified,
+    payout_of_commissions,
+    revenue_of_qualified,
+    tax_documents_of_partners,
+)
+from models.documents.queries import current_templates, documents_of_agreements
+from models.partners.queries import memberships_of_partners, tier_history_of_memberships
+from models.programs.queries import (
+    benefits_of_tiers,
+    programs_by_slugs,
+    requirements_of_tiers,
+    tiers_of_programs,
+)
+from models.referrals.queries import qualified_of_referrals
+from models.support.queries import (
+    attachments_of_incidents,
+    events_of_incidents,
+    support_lists,
+    support_profiles,
+)
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -41,43 +64,43 @@ class Loaders:
         self._session = session
         self._lock = lock
         self.program = self._by_id(Program)
-        self.program_by_slug = self._loader(queries.programs_by_slugs)
+        self.program_by_slug = self._loader(programs_by_slugs)
         self.tier = self._by_id(Tier)
         self.benefit = self._by_id(Benefit)
         self.requirement = self._by_id(Requirement)
         self.partner = self._by_id(Partner)
         self.membership = self._by_id(Membership)
         self.tier_change = self._by_id(TierChange)
-        self.tiers_of_program = self._loader(queries.tiers_of_programs)
-        self.benefits_of_tier = self._loader(queries.benefits_of_tiers)
-        self.requirements_of_tier = self._loader(queries.requirements_of_tiers)
-        self.memberships_of_partner = self._loader(queries.memberships_of_partners)
-        self.tier_history_of_membership = self._loader(queries.tier_history_of_memberships)
+        self.tiers_of_program = self._loader(tiers_of_programs)
+        self.benefits_of_tier = self._loader(benefits_of_tiers)
+        self.requirements_of_tier = self._loader(requirements_of_tiers)
+        self.memberships_of_partner = self._loader(memberships_of_partners)
+        self.tier_history_of_membership = self._loader(tier_history_of_memberships)
         self.agreement = self._by_id(Agreement)
         self.acceptance = self._by_id(Acceptance)
         self.document = self._by_id(Document)
-        self.agreements_of_partner = self._loader(queries.agreements_of_partners)
-        self.acceptances_of_agreement = self._loader(queries.acceptances_of_agreements)
-        self.documents_of_agreement = self._loader(queries.documents_of_agreements)
-        self.current_template = self._loader(queries.current_templates)
+        self.agreements_of_partner = self._loader(agreements_of_partners)
+        self.acceptances_of_agreement = self._loader(acceptances_of_agreements)
+        self.documents_of_agreement = self._loader(documents_of_agreements)
+        self.current_template = self._loader(current_templates)
         self.referral = self._by_id(Referral)
         self.qualified_agreement = self._by_id(QualifiedAgreement)
         self.commission = self._by_id(Commission)
-        self.qualified_of_referral = self._loader(queries.qualified_of_referrals)
-        self.commission_of_qualified = self._loader(queries.commission_of_qualified)
-        self.payout_of_commission = self._loader(queries.payout_of_commissions)
-        self.revenue_of_qualified = self._loader(queries.revenue_of_qualified)
-        self.payments_of_qualified = self._loader(queries.payments_of_qualified)
-        self.tax_documents_of_partner = self._loader(queries.tax_documents_of_partners)
+        self.qualified_of_referral = self._loader(qualified_of_referrals)
+        self.commission_of_qualified = self._loader(commission_of_qualified)
+        self.payout_of_commission = self._loader(payout_of_commissions)
+        self.revenue_of_qualified = self._loader(revenue_of_qualified)
+        self.payments_of_qualified = self._loader(payments_of_qualified)
+        self.tax_documents_of_partner = self._loader(tax_documents_of_partners)
         self.incident = self._by_id(Incident)
-        self.events_of_incident = self._loader(queries.events_of_incidents)
-        self.attachments_of_incident = self._loader(queries.attachments_of_incidents)
-        self.support_profile = self._loader(queries.support_profiles)
-        self.support_list = self._loader(queries.support_lists)
+        self.events_of_incident = self._loader(events_of_incidents)
+        self.attachments_of_incident = self._loader(attachments_of_incidents)
+        self.support_profile = self._loader(support_profiles)
+        self.support_list = self._loader(support_lists)
 
     def _by_id(self, model: type[M]) -> DataLoader[uuid.UUID, M | None]:
         async def fetch(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[M | None]:
-            return await queries.by_ids(session, model, ids)
+            return await by_ids(session, model, ids)
 
         return self._loader(fetch)
 

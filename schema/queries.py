@@ -16,24 +16,20 @@ from models import Incident as IncidentRow
 from models import Partner as PartnerRow
 from models import Program as ProgramRow
 from models import Referral as ReferralRow
+from models.audit.queries import AuditFilter as AuditQuery
+from models.audit.queries import audit_query
 from models.base import utcnow
+from models.documents.queries import all_templates
 from models.paging import OrderColumn, count, fetch_page
-from models.queries import AuditFilter as AuditQuery
-from models.queries import IncidentFilter as IncidentQuery
-from models.queries import PartnerFilter as PartnerQuery
-from models.queries import ReferralFilter as ReferralQuery
-from models.queries import (
-    all_programs,
-    all_templates,
-    audit_query,
-    incidents_query,
-    list_opportunities,
-    mdf_requests_of,
-    partners_query,
-    referrals_query,
-    usage_over_cap,
-    webhook_endpoints_of,
-)
+from models.partners.queries import PartnerFilter as PartnerQuery
+from models.partners.queries import partners_query
+from models.programs.queries import all_programs
+from models.referrals.queries import ReferralFilter as ReferralQuery
+from models.referrals.queries import list_opportunities, referrals_query
+from models.support.queries import IncidentFilter as IncidentQuery
+from models.support.queries import incidents_query
+from models.tiers.queries import mdf_requests_of, usage_over_cap
+from models.webhooks.queries import webhook_endpoints_of
 from rules.enums import ApiKeyRole
 from rules.referral_state import ReferralStatus
 from schema.audit.types import AuditEvent

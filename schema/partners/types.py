@@ -10,7 +10,7 @@ from strawberry.scalars import JSON
 from models import Membership as MembershipRow
 from models import Partner as PartnerRow
 from models import TierChange as TierChangeRow
-from models.queries import evidence_of, notifications_of
+from models.tiers.queries import evidence_of, notifications_of
 from rules.enums import MembershipStatus, PartnerCapacity
 from schema.agreements.types import Agreement
 from schema.common import Node, present

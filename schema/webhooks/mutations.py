@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import WebhookDelivery as DeliveryRow
 from models import WebhookEndpoint as EndpointRow
-from models.queries import delivery_attempts, endpoint_deliveries, webhook_event
+from models.webhooks.queries import delivery_attempts, endpoint_deliveries, webhook_event
 from schema.context import Info
 from schema.ids import encode_id
 from schema.payloads import attempt, input_id, user_errors

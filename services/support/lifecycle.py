@@ -613,7 +613,7 @@ async def narrow_by_overdue(session: AsyncSession, where: Any, overdue: bool, no
     """
     from dataclasses import replace
 
-    from models.queries import incident_ids, incidents_query
+    from models.support.queries import incident_ids, incidents_query
 
     incidents = list(await session.scalars(incidents_query(replace(where, open=True))))
     programs = {p.id: p for p in await session.scalars(select(Program))}

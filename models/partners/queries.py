@@ -1,0 +1,69 @@
+"""Batch reads of partners: memberships, tier history, and the filtered partner list."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Membership, Partner, TierChange
+from models.batch import grouped
+from rules.enums import MembershipStatus
+
+
+async def memberships_of_partners(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> list[list[Membership]]:
+    """Each partner's memberships, oldest first."""
+    return await grouped(
+        session, Membership, Membership.partner_id, ids, Membership.joined_on, Membership.id
+    )
+
+
+async def tier_history_of_memberships(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> list[list[TierChange]]:
+    """Each membership's tier changes, oldest first."""
+    return await grouped(
+        session, TierChange, TierChange.membership_id, ids, TierChange.changed_at, TierChange.id
+    )
+
+
+@dataclass(frozen=True)
+class PartnerFilter:
+    """Which partners to list; every field narrows the result."""
+
+    program_id: uuid.UUID | None = None
+    tier_id: uuid.UUID | None = None
+    status: MembershipStatus | None = None
+    country: str | None = None
+    search: str | None = None
+    only_partner_id: uuid.UUID | None = None
+
+
+def partners_query(where: PartnerFilter) -> Select[Partner]:
+    """The SELECT of partners matching a filter (name search is case-insensitive)."""
+    stmt = select(Partner)
+    if where.only_partner_id is not None:
+        stmt = stmt.where(Partner.id == where.only_partner_id)
+    if where.country is not None:
+        stmt = stmt.where(Partner.country == where.country)
+    if where.search:
+        needle = where.search.lower()
+        stmt = stmt.where(
+            func.lower(Partner.display_name).contains(needle, autoescape=True)
+            | func.lower(Partner.legal_name).contains(needle, autoescape=True)
+        )
+    membership = [Membership.partner_id == Partner.id]
+    if where.program_id is not None:
+        membership.append(Membership.program_id == where.program_id)
+    if where.tier_id is not None:
+        membership.append(Membership.tier_id == where.tier_id)
+    if where.status is not None:
+        membership.append(Membership.status == where.status)
+    if len(membership) > 1:
+        stmt = stmt.where(exists().where(*membership))
+    return stmt

@@ -1,0 +1,43 @@
+"""Batch reads of programs: tiers, benefits and requirements, programs by slug."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Benefit, Program, Requirement, Tier
+from models.batch import grouped
+
+
+async def tiers_of_programs(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[list[Tier]]:
+    """Each program's tiers, lowest rank first."""
+    return await grouped(session, Tier, Tier.program_id, ids, Tier.rank)
+
+
+async def benefits_of_tiers(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[list[Benefit]]:
+    """Each tier's benefits, in program-file order."""
+    return await grouped(session, Benefit, Benefit.tier_id, ids, Benefit.position)
+
+
+async def requirements_of_tiers(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> list[list[Requirement]]:
+    """Each tier's requirements, in program-file order."""
+    return await grouped(session, Requirement, Requirement.tier_id, ids, Requirement.position)
+
+
+async def programs_by_slugs(session: AsyncSession, slugs: Sequence[str]) -> list[Program | None]:
+    """Programs for slugs, in order, None where unknown."""
+    rows = {
+        p.slug: p
+        for p in await session.scalars(select(Program).where(Program.slug.in_(list(set(slugs)))))
+    }
+    return [rows.get(s) for s in slugs]
+
+
+async def all_programs(session: AsyncSession) -> list[Program]:
+    """Every program."""
+    return list(await session.scalars(select(Program).order_by(Program.slug)))
