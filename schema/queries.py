@@ -48,7 +48,7 @@ from schema.tiers.types import EvaluationMode, MdfRequest, TierEvaluation, Usage
 from schema.webhooks.mutations import WebhookEndpoint
 from services.errors import UseCaseError
 from services.partners.memberships import program_today
-from services.support.lifecycle import narrow_by_overdue
+from services.support.escalation import narrow_by_overdue
 from services.tiers.evaluation import evaluate_membership
 from services.tiers.program_year import unengaged_memberships
 

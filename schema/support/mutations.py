@@ -12,13 +12,14 @@ from starlette.datastructures import UploadFile
 from strawberry.file_uploads import Upload
 
 from models import Incident as IncidentRow
+from models import SupportContact, SupportProfile
 from models.documents.blobs import BlobStore
 from schema.context import Info
 from schema.payloads import attempt, input_id, user_errors
 from schema.support.types import Incident, SupportSettings
 from services.actor import Actor
 from services.errors import FieldError, SupportErrorCode, input_error
-from services.support import lifecycle as support
+from services.support import escalation, incidents, profiles
 
 Code = SupportErrorCode
 SupportErrorCodeEnum = strawberry.enum(
@@ -164,112 +165,143 @@ def _incident(row: IncidentRow | None, errors: list[FieldError]) -> IncidentPayl
     )
 
 
-async def _settings_op(
-    session: AsyncSession, actor: Actor, name: str, data: Any
+def _owner(row: SupportProfile | SupportContact) -> tuple[uuid.UUID, uuid.UUID]:
+    return row.partner_id, row.program_id
+
+
+async def _hours(
+    session: AsyncSession, actor: Actor, data: SetSupportHoursInput
 ) -> tuple[uuid.UUID, uuid.UUID]:
-    if name == "remove":
-        rows = await support.remove_contact(
-            session, actor, contact_id=_id(data.contact_id, "SupportContact", "contactId")
-        )
-        return rows[0].partner_id, rows[0].program_id
-    partner_id = _id(data.partner_id, "Partner", "partnerId")
-    program_id = _id(data.program_id, "Program", "programId")
-    if name == "hours":
-        profile = await support.set_support_hours(
-            session, actor, partner_id=partner_id, program_id=program_id, window=data.window
-        )
-        return profile.partner_id, profile.program_id
-    if name == "csm":
-        profile = await support.assign_csm(
-            session,
-            actor,
-            partner_id=partner_id,
-            program_id=program_id,
-            name=data.name,
-            email=data.email,
-        )
-        return profile.partner_id, profile.program_id
-    if name == "add":
-        rows = await support.add_contact(
-            session,
-            actor,
-            partner_id=partner_id,
-            program_id=program_id,
-            contact=support.ContactInput(data.name, data.email, data.phone, data.role),
-            position=data.position,
-        )
-    else:
-        rows = await support.reorder_contacts(
-            session,
-            actor,
-            partner_id=partner_id,
-            program_id=program_id,
-            order=[_id(i, "SupportContact", "contactIds") for i in data.contact_ids],
-        )
-    return rows[0].partner_id, rows[0].program_id
+    profile = await profiles.set_support_hours(
+        session,
+        actor,
+        partner_id=_id(data.partner_id, "Partner", "partnerId"),
+        program_id=_id(data.program_id, "Program", "programId"),
+        window=data.window,
+    )
+    return _owner(profile)
 
 
-async def _incident_op(
+async def _csm(
+    session: AsyncSession, actor: Actor, data: AssignCsmInput
+) -> tuple[uuid.UUID, uuid.UUID]:
+    profile = await profiles.assign_csm(
+        session,
+        actor,
+        partner_id=_id(data.partner_id, "Partner", "partnerId"),
+        program_id=_id(data.program_id, "Program", "programId"),
+        name=data.name,
+        email=data.email,
+    )
+    return _owner(profile)
+
+
+async def _add(
+    session: AsyncSession, actor: Actor, data: AddSupportContactInput
+) -> tuple[uuid.UUID, uuid.UUID]:
+    rows = await profiles.add_contact(
+        session,
+        actor,
+        partner_id=_id(data.partner_id, "Partner", "partnerId"),
+        program_id=_id(data.program_id, "Program", "programId"),
+        contact=profiles.ContactInput(data.name, data.email, data.phone, data.role),
+        position=data.position,
+    )
+    return _owner(rows[0])
+
+
+async def _remove(
+    session: AsyncSession, actor: Actor, data: RemoveSupportContactInput
+) -> tuple[uuid.UUID, uuid.UUID]:
+    rows = await profiles.remove_contact(
+        session, actor, contact_id=_id(data.contact_id, "SupportContact", "contactId")
+    )
+    return _owner(rows[0])
+
+
+async def _reorder(
+    session: AsyncSession, actor: Actor, data: ReorderSupportContactsInput
+) -> tuple[uuid.UUID, uuid.UUID]:
+    rows = await profiles.reorder_contacts(
+        session,
+        actor,
+        partner_id=_id(data.partner_id, "Partner", "partnerId"),
+        program_id=_id(data.program_id, "Program", "programId"),
+        order=[_id(i, "SupportContact", "contactIds") for i in data.contact_ids],
+    )
+    return _owner(rows[0])
+
+
+async def _open(session: AsyncSession, actor: Actor, data: OpenIncidentInput) -> IncidentRow:
+    return await incidents.open_incident(
+        session,
+        actor,
+        partner_id=_id(data.partner_id, "Partner", "partnerId"),
+        program_id=_id(data.program_id, "Program", "programId"),
+        report=incidents.IncidentInput(
+            classification=data.classification,
+            affected_aspects=data.affected_aspects,
+            user_impact=data.user_impact,
+            started_at=data.started_at,
+            steps_to_reproduce=data.steps_to_reproduce,
+            error_message=data.error_message,
+            logs=data.logs,
+            reference=data.reference,
+            reported_at=data.reported_at,
+        ),
+    )
+
+
+async def _respond(
+    session: AsyncSession, actor: Actor, data: RespondToIncidentInput
+) -> IncidentRow:
+    return await escalation.respond(
+        session,
+        actor,
+        incident_id=_id(data.incident_id, "Incident", "incidentId"),
+        message=data.message,
+        at=data.responded_at,
+        expected_version=data.expected_version,
+    )
+
+
+async def _escalate(
+    session: AsyncSession, actor: Actor, data: EscalateIncidentInput
+) -> IncidentRow:
+    return await escalation.escalate(
+        session,
+        actor,
+        incident_id=_id(data.incident_id, "Incident", "incidentId"),
+        at=data.escalated_at,
+        expected_version=data.expected_version,
+    )
+
+
+async def _close(session: AsyncSession, actor: Actor, data: CloseIncidentInput) -> IncidentRow:
+    return await incidents.close_incident(
+        session,
+        actor,
+        incident_id=_id(data.incident_id, "Incident", "incidentId"),
+        excluded=data.excluded,
+        exclusion_reason=data.exclusion_reason,
+        note=data.note,
+        expected_version=data.expected_version,
+    )
+
+
+async def _attach(
     session: AsyncSession,
     actor: Actor,
     store: BlobStore,
-    name: str,
-    data: Any,
-    upload: tuple[str, str, bytes] | None = None,
+    data: AttachToIncidentInput,
+    upload: tuple[str, str, bytes],
 ) -> IncidentRow:
-    if name == "open":
-        return await support.open_incident(
-            session,
-            actor,
-            partner_id=_id(data.partner_id, "Partner", "partnerId"),
-            program_id=_id(data.program_id, "Program", "programId"),
-            report=support.IncidentInput(
-                classification=data.classification,
-                affected_aspects=data.affected_aspects,
-                user_impact=data.user_impact,
-                started_at=data.started_at,
-                steps_to_reproduce=data.steps_to_reproduce,
-                error_message=data.error_message,
-                logs=data.logs,
-                reference=data.reference,
-                reported_at=data.reported_at,
-            ),
-        )
-    incident_id = _id(data.incident_id, "Incident", "incidentId")
-    if name == "respond":
-        return await support.respond(
-            session,
-            actor,
-            incident_id=incident_id,
-            message=data.message,
-            at=data.responded_at,
-            expected_version=data.expected_version,
-        )
-    if name == "escalate":
-        return await support.escalate(
-            session,
-            actor,
-            incident_id=incident_id,
-            at=data.escalated_at,
-            expected_version=data.expected_version,
-        )
-    if name == "close":
-        return await support.close_incident(
-            session,
-            actor,
-            incident_id=incident_id,
-            excluded=data.excluded,
-            exclusion_reason=data.exclusion_reason,
-            note=data.note,
-            expected_version=data.expected_version,
-        )
-    assert upload is not None
     filename, content_type, content = upload
-    return await support.attach(
+    return await incidents.attach(
         session,
         actor,
         store,
-        incident_id=incident_id,
+        incident_id=_id(data.incident_id, "Incident", "incidentId"),
         filename=filename,
         content_type=content_type,
         data=content,
@@ -282,47 +314,47 @@ class SupportMutations:
     async def set_support_hours(
         self, info: Info, input: SetSupportHoursInput
     ) -> SupportSettingsPayload:
-        result, errors = await attempt(info, _settings_op, "hours", input)
+        result, errors = await attempt(info, _hours, input)
         return _settings(result, errors)
 
     @strawberry.mutation(description="Assign or clear the partner's CSM (admin keys).")
     async def assign_csm(self, info: Info, input: AssignCsmInput) -> SupportSettingsPayload:
-        result, errors = await attempt(info, _settings_op, "csm", input)
+        result, errors = await attempt(info, _csm, input)
         return _settings(result, errors)
 
     @strawberry.mutation(description="Add a contact to the support list (SUP-02).")
     async def add_support_contact(
         self, info: Info, input: AddSupportContactInput
     ) -> SupportSettingsPayload:
-        result, errors = await attempt(info, _settings_op, "add", input)
+        result, errors = await attempt(info, _add, input)
         return _settings(result, errors)
 
     @strawberry.mutation(description="Remove a contact; the list keeps at least one.")
     async def remove_support_contact(
         self, info: Info, input: RemoveSupportContactInput
     ) -> SupportSettingsPayload:
-        result, errors = await attempt(info, _settings_op, "remove", input)
+        result, errors = await attempt(info, _remove, input)
         return _settings(result, errors)
 
     @strawberry.mutation(description="Put the support list in a new escalation order.")
     async def reorder_support_contacts(
         self, info: Info, input: ReorderSupportContactsInput
     ) -> SupportSettingsPayload:
-        result, errors = await attempt(info, _settings_op, "reorder", input)
+        result, errors = await attempt(info, _reorder, input)
         return _settings(result, errors)
 
     @strawberry.mutation(
         description="Open an incident (SUP-03); needs a support window and a support-list contact."
     )
     async def open_incident(self, info: Info, input: OpenIncidentInput) -> IncidentPayload:
-        row, errors = await attempt(info, _incident_op, info.context.store, "open", input)
+        row, errors = await attempt(info, _open, input)
         return _incident(row, errors)
 
     @strawberry.mutation(description="Record a response to an incident (admin keys).")
     async def respond_to_incident(
         self, info: Info, input: RespondToIncidentInput
     ) -> IncidentPayload:
-        row, errors = await attempt(info, _incident_op, info.context.store, "respond", input)
+        row, errors = await attempt(info, _respond, input)
         return _incident(row, errors)
 
     @strawberry.mutation(
@@ -330,12 +362,12 @@ class SupportMutations:
         "ESCALATION_NOT_YET saying when it becomes possible (SUP-05)."
     )
     async def escalate_incident(self, info: Info, input: EscalateIncidentInput) -> IncidentPayload:
-        row, errors = await attempt(info, _incident_op, info.context.store, "escalate", input)
+        row, errors = await attempt(info, _escalate, input)
         return _incident(row, errors)
 
     @strawberry.mutation(description="Close an incident as resolved or excluded (SUP-06).")
     async def close_incident(self, info: Info, input: CloseIncidentInput) -> IncidentPayload:
-        row, errors = await attempt(info, _incident_op, info.context.store, "close", input)
+        row, errors = await attempt(info, _close, input)
         return _incident(row, errors)
 
     @strawberry.mutation(description="Attach logs or data to an incident.")
@@ -344,7 +376,7 @@ class SupportMutations:
         if not isinstance(upload, UploadFile):
             refusal = input_error("file", Code.REQUIRED, "send the file as a multipart upload")
             return _incident(None, refusal.errors)
-        data = await upload.read(support.ATTACHMENT_MAX + 1)
+        data = await upload.read(incidents.ATTACHMENT_MAX + 1)
         meta = (upload.filename or "attachment", upload.content_type or "", data)
-        row, errors = await attempt(info, _incident_op, info.context.store, "attach", input, meta)
+        row, errors = await attempt(info, _attach, info.context.store, input, meta)
         return _incident(row, errors)

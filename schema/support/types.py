@@ -18,7 +18,8 @@ from schema.common import Node, present
 from schema.context import Info
 from schema.ids import encode_id
 from schema.programs.types import Program
-from services.support.lifecycle import clock_of, policy
+from services.support.escalation import clock_of
+from services.support.policy import policy
 
 if TYPE_CHECKING:
     from schema.partners.types import Partner
