@@ -31,7 +31,8 @@ from schema.programs.types import Benefit, Program, Requirement, Tier
 from schema.queries import Query
 from schema.referrals.mutations import ActiveOpportunityMutations, ReferralMutations
 from schema.referrals.types import Referral
-from schema.support.mutations import SupportMutations
+from schema.support.mutations.incidents import IncidentMutations
+from schema.support.mutations.profiles import SupportProfileMutations
 from schema.support.types import Incident
 from schema.tiers.mutations import GovernanceMutations
 from schema.webhooks.mutations import WebhookMutations
@@ -51,7 +52,8 @@ class Mutation(
     CommissionMutations,
     ActiveOpportunityMutations,
     StatementMutations,
-    SupportMutations,
+    SupportProfileMutations,
+    IncidentMutations,
     GovernanceMutations,
     WebhookMutations,
 ):

@@ -1,10 +1,8 @@
-"""Mutations of the support policy (SUP-01..06)."""
+"""Mutations of incidents: open, respond, escalate, close, attach (SUP-03..06)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
-from typing import Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,66 +10,14 @@ from starlette.datastructures import UploadFile
 from strawberry.file_uploads import Upload
 
 from models import Incident as IncidentRow
-from models import SupportContact, SupportProfile
 from models.documents.blobs import BlobStore
 from schema.context import Info
-from schema.payloads import attempt, input_id, user_errors
-from schema.support.types import Incident, SupportSettings
+from schema.payloads import attempt, user_errors
+from schema.support.mutations.errors import Code, SupportUserError, support_id
+from schema.support.types import Incident
 from services.actor import Actor
-from services.errors import FieldError, SupportErrorCode, input_error
-from services.support import escalation, incidents, profiles
-
-Code = SupportErrorCode
-SupportErrorCodeEnum = strawberry.enum(
-    SupportErrorCode, name="SupportErrorCode", description="Why a support action was refused."
-)
-
-
-@strawberry.type(description="A refused support input: the input path, a stable code, a message.")
-class SupportUserError:
-    field: list[str] | None
-    code: SupportErrorCodeEnum  # type: ignore[valid-type]
-    message: str
-
-
-@strawberry.input(description="Choose a support-hours window (SUP-01).")
-class SetSupportHoursInput:
-    program_id: strawberry.ID
-    window: str = strawberry.field(description="Window key, e.g. pacific, gmt.")
-    partner_id: strawberry.ID | None = None
-
-
-@strawberry.input(description="Assign or clear a CSM (admin keys; both fields or neither).")
-class AssignCsmInput:
-    program_id: strawberry.ID
-    partner_id: strawberry.ID
-    name: str | None = None
-    email: str | None = None
-
-
-@strawberry.input(description="Add a support-list contact (SUP-02).")
-class AddSupportContactInput:
-    program_id: strawberry.ID
-    name: str
-    email: str
-    phone: str
-    role: str
-    position: int | None = strawberry.field(
-        default=None, description="1 = asked first; default: last."
-    )
-    partner_id: strawberry.ID | None = None
-
-
-@strawberry.input(description="Remove a support-list contact (the last one stays).")
-class RemoveSupportContactInput:
-    contact_id: strawberry.ID
-
-
-@strawberry.input(description="Reorder the support list: every contact exactly once.")
-class ReorderSupportContactsInput:
-    program_id: strawberry.ID
-    contact_ids: list[strawberry.ID]
-    partner_id: strawberry.ID | None = None
+from services.errors import FieldError, input_error
+from services.support import escalation, incidents
 
 
 @strawberry.input(description="An incident report (SUP-03); texts up to 20,000 characters.")
@@ -133,29 +79,10 @@ class AttachToIncidentInput:
     file: Upload
 
 
-@strawberry.type(description="Result of a support-settings mutation.")
-class SupportSettingsPayload:
-    support: SupportSettings | None
-    user_errors: list[SupportUserError]
-
-
 @strawberry.type(description="Result of an incident mutation.")
 class IncidentPayload:
     incident: Incident | None
     user_errors: list[SupportUserError]
-
-
-def _id(value: str | None, type_name: str, field: str) -> Any:
-    return input_id(value, type_name, field, Code.INVALID_ID) if value else None
-
-
-def _settings(
-    result: tuple[uuid.UUID, uuid.UUID] | None, errors: list[FieldError]
-) -> SupportSettingsPayload:
-    return SupportSettingsPayload(
-        support=SupportSettings(partner_id=result[0], program_id=result[1]) if result else None,
-        user_errors=user_errors(errors, SupportUserError),
-    )
 
 
 def _incident(row: IncidentRow | None, errors: list[FieldError]) -> IncidentPayload:
@@ -165,79 +92,12 @@ def _incident(row: IncidentRow | None, errors: list[FieldError]) -> IncidentPayl
     )
 
 
-def _owner(row: SupportProfile | SupportContact) -> tuple[uuid.UUID, uuid.UUID]:
-    return row.partner_id, row.program_id
-
-
-async def _hours(
-    session: AsyncSession, actor: Actor, data: SetSupportHoursInput
-) -> tuple[uuid.UUID, uuid.UUID]:
-    profile = await profiles.set_support_hours(
-        session,
-        actor,
-        partner_id=_id(data.partner_id, "Partner", "partnerId"),
-        program_id=_id(data.program_id, "Program", "programId"),
-        window=data.window,
-    )
-    return _owner(profile)
-
-
-async def _csm(
-    session: AsyncSession, actor: Actor, data: AssignCsmInput
-) -> tuple[uuid.UUID, uuid.UUID]:
-    profile = await profiles.assign_csm(
-        session,
-        actor,
-        partner_id=_id(data.partner_id, "Partner", "partnerId"),
-        program_id=_id(data.program_id, "Program", "programId"),
-        name=data.name,
-        email=data.email,
-    )
-    return _owner(profile)
-
-
-async def _add(
-    session: AsyncSession, actor: Actor, data: AddSupportContactInput
-) -> tuple[uuid.UUID, uuid.UUID]:
-    rows = await profiles.add_contact(
-        session,
-        actor,
-        partner_id=_id(data.partner_id, "Partner", "partnerId"),
-        program_id=_id(data.program_id, "Program", "programId"),
-        contact=profiles.ContactInput(data.name, data.email, data.phone, data.role),
-        position=data.position,
-    )
-    return _owner(rows[0])
-
-
-async def _remove(
-    session: AsyncSession, actor: Actor, data: RemoveSupportContactInput
-) -> tuple[uuid.UUID, uuid.UUID]:
-    rows = await profiles.remove_contact(
-        session, actor, contact_id=_id(data.contact_id, "SupportContact", "contactId")
-    )
-    return _owner(rows[0])
-
-
-async def _reorder(
-    session: AsyncSession, actor: Actor, data: ReorderSupportContactsInput
-) -> tuple[uuid.UUID, uuid.UUID]:
-    rows = await profiles.reorder_contacts(
-        session,
-        actor,
-        partner_id=_id(data.partner_id, "Partner", "partnerId"),
-        program_id=_id(data.program_id, "Program", "programId"),
-        order=[_id(i, "SupportContact", "contactIds") for i in data.contact_ids],
-    )
-    return _owner(rows[0])
-
-
 async def _open(session: AsyncSession, actor: Actor, data: OpenIncidentInput) -> IncidentRow:
     return await incidents.open_incident(
         session,
         actor,
-        partner_id=_id(data.partner_id, "Partner", "partnerId"),
-        program_id=_id(data.program_id, "Program", "programId"),
+        partner_id=support_id(data.partner_id, "Partner", "partnerId"),
+        program_id=support_id(data.program_id, "Program", "programId"),
         report=incidents.IncidentInput(
             classification=data.classification,
             affected_aspects=data.affected_aspects,
@@ -258,7 +118,7 @@ async def _respond(
     return await escalation.respond(
         session,
         actor,
-        incident_id=_id(data.incident_id, "Incident", "incidentId"),
+        incident_id=support_id(data.incident_id, "Incident", "incidentId"),
         message=data.message,
         at=data.responded_at,
         expected_version=data.expected_version,
@@ -271,7 +131,7 @@ async def _escalate(
     return await escalation.escalate(
         session,
         actor,
-        incident_id=_id(data.incident_id, "Incident", "incidentId"),
+        incident_id=support_id(data.incident_id, "Incident", "incidentId"),
         at=data.escalated_at,
         expected_version=data.expected_version,
     )
@@ -281,7 +141,7 @@ async def _close(session: AsyncSession, actor: Actor, data: CloseIncidentInput) 
     return await incidents.close_incident(
         session,
         actor,
-        incident_id=_id(data.incident_id, "Incident", "incidentId"),
+        incident_id=support_id(data.incident_id, "Incident", "incidentId"),
         excluded=data.excluded,
         exclusion_reason=data.exclusion_reason,
         note=data.note,
@@ -301,7 +161,7 @@ async def _attach(
         session,
         actor,
         store,
-        incident_id=_id(data.incident_id, "Incident", "incidentId"),
+        incident_id=support_id(data.incident_id, "Incident", "incidentId"),
         filename=filename,
         content_type=content_type,
         data=content,
@@ -309,39 +169,8 @@ async def _attach(
 
 
 @strawberry.type
-class SupportMutations:
-    @strawberry.mutation(description="Choose the partner's support-hours window (SUP-01).")
-    async def set_support_hours(
-        self, info: Info, input: SetSupportHoursInput
-    ) -> SupportSettingsPayload:
-        result, errors = await attempt(info, _hours, input)
-        return _settings(result, errors)
-
-    @strawberry.mutation(description="Assign or clear the partner's CSM (admin keys).")
-    async def assign_csm(self, info: Info, input: AssignCsmInput) -> SupportSettingsPayload:
-        result, errors = await attempt(info, _csm, input)
-        return _settings(result, errors)
-
-    @strawberry.mutation(description="Add a contact to the support list (SUP-02).")
-    async def add_support_contact(
-        self, info: Info, input: AddSupportContactInput
-    ) -> SupportSettingsPayload:
-        result, errors = await attempt(info, _add, input)
-        return _settings(result, errors)
-
-    @strawberry.mutation(description="Remove a contact; the list keeps at least one.")
-    async def remove_support_contact(
-        self, info: Info, input: RemoveSupportContactInput
-    ) -> SupportSettingsPayload:
-        result, errors = await attempt(info, _remove, input)
-        return _settings(result, errors)
-
-    @strawberry.mutation(description="Put the support list in a new escalation order.")
-    async def reorder_support_contacts(
-        self, info: Info, input: ReorderSupportContactsInput
-    ) -> SupportSettingsPayload:
-        result, errors = await attempt(info, _reorder, input)
-        return _settings(result, errors)
+class IncidentMutations:
+    """Incidents and their response clock."""
 
     @strawberry.mutation(
         description="Open an incident (SUP-03); needs a support window and a support-list contact."

@@ -1,0 +1,1 @@
+"""Mutations of the support policy, one module per use-case group (SUP-01..06)."""
