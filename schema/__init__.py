@@ -34,7 +34,11 @@ from schema.referrals.types import Referral
 from schema.support.mutations.incidents import IncidentMutations
 from schema.support.mutations.profiles import SupportProfileMutations
 from schema.support.types import Incident
-from schema.tiers.mutations import GovernanceMutations
+from schema.tiers.mutations.engagement_plans import EngagementPlanMutations
+from schema.tiers.mutations.evidence import EvidenceMutations
+from schema.tiers.mutations.invitations import InvitationMutations
+from schema.tiers.mutations.mdf import MdfMutations
+from schema.tiers.mutations.obligations import ObligationMutations
 from schema.webhooks.mutations import WebhookMutations
 
 MAX_DEPTH = 12
@@ -54,7 +58,11 @@ class Mutation(
     StatementMutations,
     SupportProfileMutations,
     IncidentMutations,
-    GovernanceMutations,
+    EvidenceMutations,
+    EngagementPlanMutations,
+    InvitationMutations,
+    MdfMutations,
+    ObligationMutations,
     WebhookMutations,
 ):
     """Every mutation takes one `input` and returns a payload with `userErrors`."""

@@ -12,10 +12,11 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Evidence
+from models import Evidence, Program
 from services.actor import Actor
 from services.audit.log import record
 from services.errors import FieldError, GovernanceErrorCode, UseCaseError, input_error
+from services.partners.memberships import program_today
 from services.scope import partner_and_program
 
 Code = GovernanceErrorCode
@@ -161,6 +162,56 @@ async def record_evidence(
         {"evidence": [None, [f"{r.kind}:{r.id}" for r in rows]]},
     )
     return rows
+
+
+async def _program(session: AsyncSession, program_id: uuid.UUID) -> Program:
+    program = await session.get(Program, program_id)
+    if program is None:
+        raise input_error("programId", Code.PROGRAM_NOT_FOUND, "no program has that id")
+    return program
+
+
+async def record_one(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    partner_id: uuid.UUID | None,
+    program_id: uuid.UUID,
+    item: EvidenceInput,
+) -> list[Evidence]:
+    """Record one piece of evidence, dated against the program's today (SEG-TIER-04)."""
+    program = await _program(session, program_id)
+    return await record_evidence(
+        session,
+        actor,
+        partner_id=partner_id,
+        program_id=program.id,
+        items=[item],
+        today=program_today(program),
+    )
+
+
+async def import_csv(
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    partner_id: uuid.UUID | None,
+    program_id: uuid.UUID,
+    kind: str,
+    text: str,
+) -> list[Evidence]:
+    """Import evidence from CSV, all rows or none, dated against the program's today."""
+    program = await _program(session, program_id)
+    items, paths = parse_csv(kind, text)
+    return await record_evidence(
+        session,
+        actor,
+        partner_id=partner_id,
+        program_id=program.id,
+        items=items,
+        paths=paths,
+        today=program_today(program),
+    )
 
 
 def parse_csv(kind: str, text: str) -> tuple[list[EvidenceInput], list[tuple[str, ...]]]:
