@@ -74,7 +74,7 @@ async def test_too_deep_or_too_many_aliases_are_refused(api: Api) -> None:
 async def test_unexpected_errors_are_masked_with_an_error_id(
     api: Api, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from schema import queries
+    from schema.partners import queries
 
     def explode(*_args: object) -> object:
         raise RuntimeError("secret internals")
