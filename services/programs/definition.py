@@ -1,61 +1,42 @@
 """The shape of a program definition file (`programs/*.toml`), validated with pydantic.
 
-Every figure a rule needs lives here as data (see docs/program-files.md). Unknown keys are
-errors, never silently dropped.
+The root of the file and its program-wide sections live here; the sections each domain reads
+live in `services.programs.sections`. Every figure a rule needs lives here as data (see
+docs/program-files.md). Unknown keys are errors, never silently dropped.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, time, timedelta
-from decimal import Decimal
+from datetime import timedelta
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pycountry
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from rules.enums import Measure, MembershipStatus, PartnerCapacity, RequirementKind
+from rules.enums import MembershipStatus, PartnerCapacity
 from services.programs.operator import Operator, check_locale
+from services.programs.sections.agreements import AgreementDef
+from services.programs.sections.fields import (
+    RuleId,
+    Strict,
+    Weekday,
+    check_currency,
+    check_timezone,
+)
+from services.programs.sections.referrals import CommissionSchedule, ReferralFees, ReferralRules
+from services.programs.sections.support import SupportPolicy
+from services.programs.sections.tiers import (
+    BenefitDef,
+    EngagementPlan,
+    MarketingFunds,
+    RequirementDef,
+    TierDef,
+    TierEvaluation,
+    UsageCaps,
+)
 
-Key = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,63}$")]
-Version = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
-RuleId = Annotated[str, Field(pattern=r"^[A-Z]+(-[A-Z]+)?-\d{2}$")]
-Days = Annotated[int, Field(ge=0, le=3660)]
-Months = Annotated[int, Field(ge=0, le=120)]
-Amount = Annotated[Decimal, Field(ge=0, max_digits=20, decimal_places=4)]
-Rate = Annotated[Decimal, Field(ge=0, le=1, max_digits=8, decimal_places=6)]
-Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
-
-
-class Strict(BaseModel):
-    """Base of every section: unknown keys are refused, values are immutable."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _check_timezone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown IANA time zone {value!r}") from exc
-    return value
-
-
-def _check_currency(value: str) -> str:
-    if pycountry.currencies.get(alpha_3=value) is None:
-        raise ValueError(f"unknown ISO 4217 currency {value!r}")
-    return value
-
-
-class Money(Strict):
-    """An amount with its ISO 4217 currency."""
-
-    amount: Amount
-    currency: str
-
-    _currency = field_validator("currency")(_check_currency)
 
 
 class Calendar(Strict):
@@ -90,272 +71,6 @@ class MembershipRules(Strict):
     capacities: list[PartnerCapacity]
     level_label: str = "tier"
     upgrade_requires_written_approval: bool = False
-    rule_ids: list[RuleId] = []
-
-
-class TierDef(Strict):
-    """One tier; the file's order is the tiers' order, lowest first (SEG-TIER-01)."""
-
-    key: Key
-    name: str = Field(min_length=1, max_length=200)
-    description: str = ""
-    invite_only: bool = False
-
-
-class BenefitDef(Strict):
-    """A benefit and the tiers that get it (SEG-TIER-03)."""
-
-    key: Key
-    name: str = Field(min_length=1, max_length=200)
-    description: str = ""
-    tiers: list[Key] = Field(min_length=1)
-    invite_only_tiers: list[Key] = []
-    requires_active_agreement: bool = False
-    rule_ids: list[RuleId] = []
-
-    @model_validator(mode="after")
-    def _invites_within_tiers(self) -> BenefitDef:
-        extra = set(self.invite_only_tiers) - set(self.tiers)
-        if extra:
-            raise ValueError(f"invite_only_tiers {sorted(extra)} are not in tiers")
-        return self
-
-
-class RequirementDef(Strict):
-    """A requirement and its threshold per tier: a count, an amount, or `true` for a flag."""
-
-    key: Key
-    kind: RequirementKind
-    description: str = ""
-    currency: str | None = None
-    tiers: dict[Key, bool | int | Decimal] = Field(min_length=1)
-    invited_only_tiers: list[Key] = []
-    rule_ids: list[RuleId] = []
-
-    @model_validator(mode="after")
-    def _thresholds_fit_kind(self) -> RequirementDef:
-        measure = self.kind.measure
-        for tier, value in self.tiers.items():
-            if measure is Measure.FLAG and value is not True:
-                raise ValueError(f"tiers.{tier}: a {self.kind.value} requirement takes `true`")
-            if measure is Measure.COUNT and (isinstance(value, bool) or not isinstance(value, int)):
-                raise ValueError(f"tiers.{tier}: a {self.kind.value} requirement takes a count")
-            if measure is Measure.MONEY and (isinstance(value, bool) or value < 0):
-                raise ValueError(f"tiers.{tier}: a {self.kind.value} requirement takes an amount")
-        if measure is Measure.MONEY:
-            if self.currency is None:
-                raise ValueError(f"a {self.kind.value} requirement needs a currency")
-            _check_currency(self.currency)
-        elif self.currency is not None:
-            raise ValueError(f"a {self.kind.value} requirement takes no currency")
-        extra = set(self.invited_only_tiers) - set(self.tiers)
-        if extra:
-            raise ValueError(f"invited_only_tiers {sorted(extra)} are not in tiers")
-        return self
-
-
-class TierEvaluation(Strict):
-    """How tiers are evaluated (SEG-TIER-02, SEG-TIER-05, SEG-TIER-06, SEG-TIER-07)."""
-
-    program_year: Literal["calendar"] = "calendar"
-    annual_window: Literal["prior_calendar_year"] = "prior_calendar_year"
-    midyear_window_days: Days = 365
-    exclude_professional_services: bool = True
-    requires_current_tier_requirements: bool = True
-    review_tier: Key | None = None
-    review_every_months: Months | None = None
-    rule_ids: list[RuleId] = []
-
-
-class LiabilityCap(Strict):
-    """The greater of a floor and an amount taken from the relationship (SEG-AGR-11, CS-AGR-08)."""
-
-    floor: Money
-    basis: Literal["commissions_paid_or_payable", "partner_payments_trailing_months"]
-    basis_months: Months | None = None
-    rule_ids: list[RuleId] = []
-
-    @model_validator(mode="after")
-    def _months_for_trailing(self) -> LiabilityCap:
-        if (self.basis == "partner_payments_trailing_months") != (self.basis_months is not None):
-            raise ValueError("basis_months is required with, and only with, a trailing basis")
-        return self
-
-
-class NoticeDelivery(Strict):
-    """When a written notice counts as given, by delivery method (SEG-AGR-13)."""
-
-    method: Key
-    deemed_given_after_days: Days
-    rule_ids: list[RuleId] = []
-
-
-class AgreementDef(Strict):
-    """An agreement kind of the program and its term, notice and termination figures."""
-
-    kind: Key
-    name: str = Field(min_length=1, max_length=200)
-    role: Literal["membership", "capacity_schedule", "addendum"]
-    capacity: PartnerCapacity | None = None
-    acceptance_mode: Literal["click_accept", "apply_then_approve"]
-    template: Key
-    initial_term_months: Months | None = None
-    renewal_term_months: Months | None = None
-    non_renewal_notice_days: Days | None = None
-    convenience_termination_notice_days: Days
-    breach_cure_days: Days
-    immediate_termination_causes: list[Key] = []
-    confidential_information_return_days: Days | None = None
-    governing_law: str
-    venue: str
-    liability_cap: LiabilityCap | None = None
-    notice_delivery: list[NoticeDelivery] = []
-    enables: list[Key] = Field(default=[], description="what an active acceptance unlocks")
-    rule_ids: list[RuleId] = []
-
-    @model_validator(mode="after")
-    def _term_consistency(self) -> AgreementDef:
-        if self.role == "capacity_schedule" and self.capacity is None:
-            raise ValueError("a capacity_schedule agreement names its capacity")
-        renewal = (self.renewal_term_months, self.non_renewal_notice_days)
-        if self.initial_term_months is None and any(v is not None for v in renewal):
-            raise ValueError("renewal figures need an initial_term_months")
-        return self
-
-
-class CommissionBracket(Strict):
-    """A marginal slice: `rate` applies to cumulative revenue up to `up_to` (open if absent)."""
-
-    up_to: Amount | None = None
-    rate: Rate
-
-
-class CommissionSchedule(Strict):
-    """A versioned commission schedule (CS-REF-15, CS-REF-16, CS-REF-17)."""
-
-    version: Version
-    effective_from: date
-    notice_given_on: date | None = None
-    currency: str
-    accumulation: Literal["calendar_year_cumulative"] = "calendar_year_cumulative"
-    rate_carry_over: Literal["none", "reached_rate_holds_next_year_while_exceeded"]
-    brackets: list[CommissionBracket] = Field(min_length=1)
-    rule_ids: list[RuleId] = []
-
-    _currency = field_validator("currency")(_check_currency)
-
-    @model_validator(mode="after")
-    def _brackets_ascend(self) -> CommissionSchedule:
-        bounds = [b.up_to for b in self.brackets]
-        if any(b is None for b in bounds[:-1]):
-            raise ValueError("only the last bracket may be open-ended")
-        finite = [b for b in bounds if b is not None]
-        if finite != sorted(finite) or len(set(finite)) != len(finite):
-            raise ValueError("bracket bounds must strictly ascend")
-        return self
-
-
-class ReferralRules(Strict):
-    """The referral workflow's figures (CS-REF-01..18)."""
-
-    requires_agreement: Key
-    decision_window_business_days: Days
-    undecided_outcome: Literal["deemed_rejected", "deemed_approved"]
-    conflict_window_months: Months
-    conflict_exception_after_closed_no_sale: bool = True
-    meeting_deadline_days: Days
-    qualification_months_after_submission: Months
-    qualification_months_after_termination: Months
-    qualification_tail_when_terminated_for_cause: bool = False
-    commissionable_months_from_signing: Months
-    payment_due_days_after_receipt: Days
-    tax_documentation_required: bool = True
-    schedule_change_min_notice_days: Days
-    revenue_deductions: list[Key] = []
-    revenue_exclusions: list[Key] = []
-    rule_ids: list[RuleId] = []
-
-
-class ReferralFees(Strict):
-    """Referral fees outside a commission schedule (SEG-TIER-10, SEG-TIER-11, SEG-AGR-06)."""
-
-    requires_agreement: Key
-    qualifying_opportunities: list[Key] = Field(min_length=1)
-    close_within_days: Days
-    rate: Rate
-    currency: str
-    commissionable_months_from_signing: Months
-    payment_due_days_after_receipt: Days
-    tax_documentation_required: bool = True
-    revenue_deductions: list[Key] = []
-    revenue_exclusions: list[Key] = []
-    rule_ids: list[RuleId] = []
-
-    _currency = field_validator("currency")(_check_currency)
-
-
-class UsageCaps(Strict):
-    """Non-production usage caps per calendar month (SEG-AGR-03)."""
-
-    period: Literal["calendar_month"] = "calendar_month"
-    monthly_tracked_users: int = Field(ge=0)
-    api_calls: int = Field(ge=0)
-    rule_ids: list[RuleId] = []
-
-
-class MarketingFunds(Strict):
-    """MDF: the benefit that gates requests and the budget per program year (SEG-TIER-08)."""
-
-    benefit: Key
-    budget_per_program_year: Money
-    rule_ids: list[RuleId] = []
-
-
-class EngagementPlan(Strict):
-    """A plan due after the Effective Date when the program asks for one (CS-AGR-05)."""
-
-    on_request: bool = True
-    due_days_after_effective_date: Days
-    review_every_months: Months
-    rule_ids: list[RuleId] = []
-
-
-class SupportWindow(Strict):
-    """A support-hours window a customer can pick (SUP-01)."""
-
-    key: Key
-    name: str
-    timezone: str
-    opens: time
-    closes: time
-    days: list[Weekday] = Field(min_length=1)
-
-    _tz = field_validator("timezone")(_check_timezone)
-
-    @model_validator(mode="after")
-    def _opens_before_closes(self) -> SupportWindow:
-        if self.opens >= self.closes:
-            raise ValueError("opens must be before closes")
-        return self
-
-
-class SupportClassification(Strict):
-    """An incident classification and its target response time (SUP-04)."""
-
-    key: Key
-    name: str
-    description: str = ""
-    target_response_hours: Annotated[Decimal, Field(gt=0, le=1000)]
-
-
-class SupportPolicy(Strict):
-    """Support commitments (SUP-01..06)."""
-
-    clock: Literal["support_hours", "calendar"]
-    windows: list[SupportWindow] = Field(min_length=1)
-    classifications: list[SupportClassification] = Field(min_length=1)
-    escalation_levels: list[Key] = Field(min_length=1)
-    exclusion_reasons: list[Key] = Field(min_length=1)
     rule_ids: list[RuleId] = []
 
 
@@ -394,8 +109,8 @@ class ProgramDefinition(Strict):
     support: SupportPolicy | None = None
     documented_defaults: list[DocumentedDefault] = []
 
-    _currency = field_validator("currency")(_check_currency)
-    _tz = field_validator("timezone")(_check_timezone)
+    _currency = field_validator("currency")(check_currency)
+    _tz = field_validator("timezone")(check_timezone)
     _locale = field_validator("locale")(check_locale)
 
     @model_validator(mode="after")

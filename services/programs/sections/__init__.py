@@ -1,0 +1,1 @@
+"""The sections of a program definition file, one module per domain they configure."""

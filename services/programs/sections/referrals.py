@@ -1,0 +1,93 @@
+"""Program file sections of the referrals and commissions domains: the referral workflow,
+commission schedules and referral fees (CS-REF-*, SEG-TIER-10, SEG-TIER-11, SEG-AGR-06).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from services.programs.sections.fields import (
+    Amount,
+    Days,
+    Key,
+    Months,
+    Rate,
+    RuleId,
+    Strict,
+    Version,
+    check_currency,
+)
+
+
+class CommissionBracket(Strict):
+    """A marginal slice: `rate` applies to cumulative revenue up to `up_to` (open if absent)."""
+
+    up_to: Amount | None = None
+    rate: Rate
+
+
+class CommissionSchedule(Strict):
+    """A versioned commission schedule (CS-REF-15, CS-REF-16, CS-REF-17)."""
+
+    version: Version
+    effective_from: date
+    notice_given_on: date | None = None
+    currency: str
+    accumulation: Literal["calendar_year_cumulative"] = "calendar_year_cumulative"
+    rate_carry_over: Literal["none", "reached_rate_holds_next_year_while_exceeded"]
+    brackets: list[CommissionBracket] = Field(min_length=1)
+    rule_ids: list[RuleId] = []
+
+    _currency = field_validator("currency")(check_currency)
+
+    @model_validator(mode="after")
+    def _brackets_ascend(self) -> CommissionSchedule:
+        bounds = [b.up_to for b in self.brackets]
+        if any(b is None for b in bounds[:-1]):
+            raise ValueError("only the last bracket may be open-ended")
+        finite = [b for b in bounds if b is not None]
+        if finite != sorted(finite) or len(set(finite)) != len(finite):
+            raise ValueError("bracket bounds must strictly ascend")
+        return self
+
+
+class ReferralRules(Strict):
+    """The referral workflow's figures (CS-REF-01..18)."""
+
+    requires_agreement: Key
+    decision_window_business_days: Days
+    undecided_outcome: Literal["deemed_rejected", "deemed_approved"]
+    conflict_window_months: Months
+    conflict_exception_after_closed_no_sale: bool = True
+    meeting_deadline_days: Days
+    qualification_months_after_submission: Months
+    qualification_months_after_termination: Months
+    qualification_tail_when_terminated_for_cause: bool = False
+    commissionable_months_from_signing: Months
+    payment_due_days_after_receipt: Days
+    tax_documentation_required: bool = True
+    schedule_change_min_notice_days: Days
+    revenue_deductions: list[Key] = []
+    revenue_exclusions: list[Key] = []
+    rule_ids: list[RuleId] = []
+
+
+class ReferralFees(Strict):
+    """Referral fees outside a commission schedule (SEG-TIER-10, SEG-TIER-11, SEG-AGR-06)."""
+
+    requires_agreement: Key
+    qualifying_opportunities: list[Key] = Field(min_length=1)
+    close_within_days: Days
+    rate: Rate
+    currency: str
+    commissionable_months_from_signing: Months
+    payment_due_days_after_receipt: Days
+    tax_documentation_required: bool = True
+    revenue_deductions: list[Key] = []
+    revenue_exclusions: list[Key] = []
+    rule_ids: list[RuleId] = []
+
+    _currency = field_validator("currency")(check_currency)
