@@ -6,7 +6,7 @@ import strawberry
 
 from models.webhooks.queries import webhook_endpoints_of
 from schema.context import Info
-from schema.webhooks.mutations import WebhookEndpoint
+from schema.webhooks.types import WebhookEndpoint
 
 
 @strawberry.type

@@ -1,4 +1,4 @@
-"""Webhook endpoints and the delivery worker (Standard Webhooks signatures, retries, backoff)."""
+"""The webhook delivery worker: Standard Webhooks signatures, claiming, retries and backoff."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import hmac
 import json
 import logging
 import random
-import secrets
 import time
 import uuid
 from dataclasses import dataclass
@@ -21,13 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import DeliveryAttempt, OutboxEvent, WebhookDelivery, WebhookEndpoint
 from models.base import utcnow
-from services.actor import Actor
-from services.audit.log import record
-from services.errors import WebhookErrorCode, input_error
-from services.webhooks.outbox import EVENT_TYPES
 from services.webhooks.ssrf import url_problem
 
-Code = WebhookErrorCode
 log = logging.getLogger("partnergraph.webhooks")
 
 
@@ -50,124 +44,11 @@ def backoff(attempts: int, policy: DeliveryPolicy, rng: random.Random | None = N
     return (rng or random.SystemRandom()).uniform(ceiling / 2, ceiling)
 
 
-def new_secret() -> str:
-    """A Standard Webhooks secret: `whsec_` and base64 of 24 random bytes."""
-    return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
-
-
 def sign(secret: str, message_id: str, timestamp: int, body: str) -> str:
     """The `webhook-signature` header value (v1, HMAC-SHA256, base64)."""
     key = base64.b64decode(secret.removeprefix("whsec_"))
     signed = f"{message_id}.{timestamp}.{body}".encode()
     return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
-
-
-def _check(url: str, event_types: list[str], policy: DeliveryPolicy) -> None:
-    if not url.strip() or len(url) > 2000:
-        raise input_error("url", Code.INVALID_URL, "the URL is required (at most 2000 characters)")
-    problem = url_problem(url.strip(), allow_private=policy.allow_private)
-    if problem is not None:
-        raise input_error("url", Code.URL_NOT_ALLOWED, problem)
-    unknown = sorted(set(event_types) - set(EVENT_TYPES))
-    if not event_types or unknown:
-        raise input_error(
-            "eventTypes",
-            Code.UNKNOWN_EVENT_TYPE,
-            f"event types are some of {', '.join(EVENT_TYPES)}",
-        )
-
-
-async def register_endpoint(
-    session: AsyncSession, actor: Actor, *, url: str, event_types: list[str], policy: DeliveryPolicy
-) -> WebhookEndpoint:
-    """Register an endpoint for the caller: admins get every event, partners their own."""
-    await anyio.to_thread.run_sync(_check, url, event_types, policy)
-    endpoint = WebhookEndpoint(
-        id=uuid.uuid4(),
-        owner_key_id=actor.key_id,
-        partner_id=None if actor.is_admin else actor.partner_id,
-        url=url.strip(),
-        event_types=sorted(set(event_types)),
-        secret=new_secret(),
-        enabled=True,
-        consecutive_failures=0,
-        created_at=utcnow(),
-    )
-    session.add(endpoint)
-    await session.flush()
-    await record(
-        session,
-        actor,
-        "registerWebhookEndpoint",
-        "WebhookEndpoint",
-        endpoint.id,
-        {"url": [None, endpoint.url], "event_types": [None, endpoint.event_types]},
-    )
-    return endpoint
-
-
-async def load_endpoint(
-    session: AsyncSession, actor: Actor, endpoint_id: uuid.UUID
-) -> WebhookEndpoint:
-    """An endpoint the caller owns (admins: any)."""
-    endpoint = await session.get(WebhookEndpoint, endpoint_id)
-    if endpoint is None or not (
-        actor.is_admin
-        or (endpoint.partner_id is not None and endpoint.partner_id == actor.partner_id)
-    ):
-        raise input_error("endpointId", Code.NOT_FOUND, "no webhook endpoint has that id")
-    return endpoint
-
-
-async def update_endpoint(
-    session: AsyncSession,
-    actor: Actor,
-    *,
-    endpoint_id: uuid.UUID,
-    enabled: bool | None,
-    event_types: list[str] | None,
-    policy: DeliveryPolicy,
-) -> WebhookEndpoint:
-    """Enable, disable or change the event types of an endpoint."""
-    endpoint = await load_endpoint(session, actor, endpoint_id)
-    if event_types is not None:
-        await anyio.to_thread.run_sync(_check, endpoint.url, event_types, policy)
-        endpoint.event_types = sorted(set(event_types))
-    if enabled is not None:
-        endpoint.enabled = enabled
-        if enabled:
-            endpoint.consecutive_failures, endpoint.disabled_reason = 0, None
-    await session.flush()
-    await record(
-        session,
-        actor,
-        "updateWebhookEndpoint",
-        "WebhookEndpoint",
-        endpoint.id,
-        {"enabled": [None, endpoint.enabled], "event_types": [None, endpoint.event_types]},
-    )
-    return endpoint
-
-
-async def redeliver(
-    session: AsyncSession, actor: Actor, *, delivery_id: uuid.UUID
-) -> WebhookDelivery:
-    """Queue a delivery again, now (manual redelivery)."""
-    delivery = await session.get(WebhookDelivery, delivery_id)
-    if delivery is None:
-        raise input_error("deliveryId", Code.NOT_FOUND, "no delivery has that id")
-    await load_endpoint(session, actor, delivery.endpoint_id)
-    delivery.status, delivery.next_attempt_at, delivery.locked_until = "pending", utcnow(), None
-    await session.flush()
-    await record(
-        session,
-        actor,
-        "redeliverWebhook",
-        "WebhookDelivery",
-        delivery.id,
-        {"status": [None, "pending"]},
-    )
-    return delivery
 
 
 async def claim(

@@ -225,3 +225,27 @@ async def test_concurrent_workers_deliver_each_event_once(api: Api, receiver: Re
     assert delivered == 4
     ids = [headers["webhook-id"] for headers, _ in receiver.received]
     assert len(ids) == len(set(ids)) == 4
+
+
+async def test_malformed_ids_are_coded_user_errors(api: Api) -> None:
+    _partner, key = await partner_key(api)
+    update = await api.gql(
+        """mutation($input: UpdateWebhookEndpointInput!) {
+        updateWebhookEndpoint(input: $input) { endpoint { id } userErrors { field code } } }""",
+        {"input": {"endpointId": "not-an-id", "enabled": False}},
+        key=key,
+    )
+    assert update["updateWebhookEndpoint"] == {
+        "endpoint": None,
+        "userErrors": [{"field": ["input", "endpointId"], "code": "INVALID_ID"}],
+    }
+    redeliver = await api.gql(
+        """mutation($input: RedeliverWebhookInput!) {
+        redeliverWebhook(input: $input) { delivery { id } userErrors { field code } } }""",
+        {"input": {"deliveryId": "not-an-id"}},
+        key=key,
+    )
+    assert redeliver["redeliverWebhook"] == {
+        "delivery": None,
+        "userErrors": [{"field": ["input", "deliveryId"], "code": "INVALID_ID"}],
+    }
