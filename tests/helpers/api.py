@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from sqlalchemy import select
+
+from models import Program
+from services.partners.memberships import program_today
 from tests.conftest import Api
 
 CREATE_PARTNER = """
@@ -75,3 +80,11 @@ async def enroll(
     )
     payload: dict[str, Any] = data["enrollPartner"]
     return payload
+
+
+async def program_today_of(api: Api, slug: str) -> date:
+    """Today in the time zone of the program with that slug."""
+    async with api.sessionmaker() as session:
+        row = await session.scalar(select(Program).where(Program.slug == slug))
+        assert row is not None
+        return program_today(row)

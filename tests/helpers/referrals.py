@@ -6,7 +6,6 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import Agreement, Program
@@ -16,7 +15,7 @@ from schema.ids import decode_id, encode_id
 from services.partners.memberships import program_today
 from tests.conftest import Api
 from tests.helpers.agreements import APPLY, DECIDE, SIGNER
-from tests.helpers.api import create_partner, program
+from tests.helpers.api import create_partner, program, program_today_of
 
 REFERRAL_FIELDS = """id clientName clientKeys status isPrimary isConflicting
   conflictsWith { id } decisionDeadline meetingDeadline submittedOn
@@ -125,7 +124,4 @@ async def submit(api: Api, key: str, program_id: str, client: str, **extra: Any)
 
 async def contentsquare_today(api: Api) -> date:
     """Today in the Contentsquare program's time zone."""
-    async with api.sessionmaker() as session:
-        row = await session.scalar(select(Program).where(Program.slug == "contentsquare"))
-        assert row is not None
-        return program_today(row)
+    return await program_today_of(api, "contentsquare")

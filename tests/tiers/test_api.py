@@ -1,4 +1,5 @@
-"""Tier governance through GraphQL (SEG-TIER-02..08, SEG-AGR-02/03/04/05)."""
+"""Tier governance through GraphQL: evidence, evaluation, MDF, reviews, rollover
+(SEG-TIER-02..08, SEG-AGR-02)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,9 @@ import pytest
 from sqlalchemy import select, update
 
 from models import Agreement, Program
-from services.partners.memberships import program_today
 from tests.conftest import Api
 from tests.helpers.agreements import accept_segment, partner_key
-from tests.helpers.api import CHANGE_TIER, program
+from tests.helpers.api import CHANGE_TIER, program, program_today_of
 
 pytestmark = pytest.mark.anyio
 
@@ -28,20 +28,13 @@ ADVANCE = """mutation($input: AdvanceMdfInput!) { advanceMdf(input: $input) {
   request { id status } userErrors { code message } } }"""
 
 
-async def _today(api: Api) -> date:
-    async with api.sessionmaker() as session:
-        segment = await session.scalar(select(Program).where(Program.slug == "segment-technology"))
-        assert segment is not None
-        return program_today(segment)
-
-
 async def _member(
     api: Api, name: str, stories: int, arr: int, gold_extras: bool = False
 ) -> tuple[dict[str, Any], str, dict[str, Any], str]:
     partner, key = await partner_key(api, displayName=name)
     segment = await program(api, "segment-technology")
     await accept_segment(api, key)  # terms in effect; membership active at Registered
-    last_year = (await _today(api)).year - 1
+    last_year = (await program_today_of(api, "segment-technology")).year - 1
     for i in range(stories):
         await api.gql(
             EVIDENCE,
@@ -162,7 +155,7 @@ async def test_silver_evaluation_applied_and_mdf_for_gold_only(api: Api) -> None
     assert notes["partner"]["notifications"][0]["kind"] == "tier.changed"
     assert notes["partner"]["notifications"][0]["payload"]["to"] == "silver"
 
-    today = await _today(api)
+    today = await program_today_of(api, "segment-technology")
     request = {
         "programId": segment["id"],
         "activity": "Joint webinar",
@@ -258,84 +251,6 @@ async def test_evidence_csv_import_is_all_or_nothing(api: Api) -> None:
     assert len(listed["partner"]["evidence"]) == 3
 
 
-async def test_usage_access_and_notices(api: Api) -> None:
-    """SEG-AGR-03/04/05."""
-    partner, key = await partner_key(api)
-    segment = await program(api, "segment-technology")
-    today = await _today(api)
-    usage = """mutation($input: ReportUsageInput!) { reportUsage(input: $input) {
-        report { overCap monthlyTrackedUsers } userErrors { code } } }"""
-    within = await api.gql(
-        usage,
-        {
-            "input": {
-                "programId": segment["id"],
-                "month": today.isoformat(),
-                "monthlyTrackedUsers": 9000,
-                "apiCalls": 500000,
-            }
-        },
-        key=key,
-    )
-    assert within["reportUsage"]["report"]["overCap"] is False
-    over = await api.gql(
-        usage,
-        {
-            "input": {
-                "programId": segment["id"],
-                "month": today.isoformat(),
-                "monthlyTrackedUsers": 12000,
-                "apiCalls": 500000,
-            }
-        },
-        key=key,
-    )
-    assert over["reportUsage"]["report"] == {"overCap": True, "monthlyTrackedUsers": 12000}
-    listed = await api.gql(
-        "query($g: ID!, $m: Date!) { usageOverCap(program: $g, month: $m) "
-        "{ partnerName apiCalls } }",
-        {"g": segment["id"], "m": today.replace(day=1).isoformat()},
-    )
-    assert listed["usageOverCap"] == [{"partnerName": "Acme", "apiCalls": 500000}]
-    notes = await api.gql(
-        "query($id: ID!) { partner(id: $id) { notifications { kind } } }",
-        {"id": partner["id"]},
-        key=key,
-    )
-    assert "usage.over_cap" in {n["kind"] for n in notes["partner"]["notifications"]}
-    access = await api.gql(
-        """mutation($input: RequestDeveloperAccessInput!) {
-        requestDeveloperAccess(input: $input) { request { id status } userErrors { code } } }""",
-        {"input": {"programId": segment["id"], "purpose": "Build an integration"}},
-        key=key,
-    )
-    request_id = access["requestDeveloperAccess"]["request"]["id"]
-    decide = """mutation($input: DecideDeveloperAccessInput!) { decideDeveloperAccess(input:
-        $input) { request { status } userErrors { code } } }"""
-    mine = await api.gql(decide, {"input": {"requestId": request_id, "grant": True}}, key=key)
-    assert mine["decideDeveloperAccess"]["userErrors"][0]["code"] == "FORBIDDEN"
-    granted = await api.gql(decide, {"input": {"requestId": request_id, "grant": True}})
-    assert granted["decideDeveloperAccess"]["request"]["status"] == "GRANTED"
-    notice = await api.gql(
-        """mutation($input: RecordCompetingProductNoticeInput!) {
-        recordCompetingProductNotice(input: $input) { notice { product inAdvance notifiedOn }
-        userErrors { code } } }""",
-        {
-            "input": {
-                "programId": segment["id"],
-                "product": "RivalCDP",
-                "promotionStartsOn": (today + timedelta(days=14)).isoformat(),
-            }
-        },
-        key=key,
-    )
-    assert notice["recordCompetingProductNotice"]["notice"] == {
-        "product": "RivalCDP",
-        "inAdvance": True,
-        "notifiedOn": today.isoformat(),
-    }
-
-
 async def test_quarterly_review_and_deactivation(api: Api) -> None:
     """SEG-TIER-07: Registered members without engagement in a quarter can be deactivated."""
     _quiet, quiet_key = await partner_key(api, displayName="Quiet")
@@ -343,7 +258,7 @@ async def test_quarterly_review_and_deactivation(api: Api) -> None:
     await accept_segment(api, quiet_key)
     await accept_segment(api, busy_key)
     segment = await program(api, "segment-technology")
-    today = await _today(api)
+    today = await program_today_of(api, "segment-technology")
     quarter = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
     data = await api.gql(
         "query($g: ID!, $q: String!) { unengagedMemberships(program: $g, "
@@ -384,7 +299,7 @@ async def test_rollover_proposes_and_applies(api: Api) -> None:
     from services.tiers.program_year import rollover
 
     await _member(api, "Roller", 2, 600_000)
-    today = await _today(api)
+    today = await program_today_of(api, "segment-technology")
     async with api.sessionmaker.begin() as session:
         # The terms were accepted a year ago, so they were in effect on 1 January.
         await session.execute(update(Agreement).values(effective_on=date(today.year - 1, 1, 1)))
@@ -412,26 +327,3 @@ async def test_rollover_proposes_and_applies(api: Api) -> None:
         member["tierHistory"][-1]["reason"] == f"Program-year {today.year} rollover (SEG-TIER-06)"
     )
     assert member["tierHistory"][-1]["basis"]["window_start"] == f"{today.year - 1}-01-01"
-
-
-async def test_engagement_plan(api: Api) -> None:
-    """CS-AGR-05: due 90 days after the Effective Date when asked; reviewed yearly."""
-    from tests.helpers.referrals import referrer
-
-    partner, key, cs = await referrer(api, "Planner")
-    query = """mutation($input: EngagementPlanInput!) { engagementPlan(input: $input) {
-        evidence { kind requestedOn dueOn occurredOn reviewedOn nextReviewOn }
-        userErrors { code } } }"""
-    base = {"programId": cs["id"], "partnerId": partner["id"]}
-    early = await api.gql(query, {"input": {**base, "step": "DELIVER"}}, key=key)
-    assert early["engagementPlan"]["userErrors"][0]["code"] == "INVALID_TRANSITION"
-    mine = await api.gql(query, {"input": {**base, "step": "REQUEST"}}, key=key)
-    assert mine["engagementPlan"]["userErrors"][0]["code"] == "FORBIDDEN"
-    asked = await api.gql(query, {"input": {**base, "step": "REQUEST"}})
-    plan = asked["engagementPlan"]["evidence"][0]
-    requested = date.fromisoformat(plan["requestedOn"])
-    assert date.fromisoformat(plan["dueOn"]) - requested == timedelta(days=90)
-    delivered = await api.gql(query, {"input": {**base, "step": "DELIVER"}}, key=key)
-    plan = delivered["engagementPlan"]["evidence"][0]
-    done = date.fromisoformat(plan["occurredOn"])
-    assert plan["nextReviewOn"] == done.replace(year=done.year + 1).isoformat()

@@ -1,0 +1,115 @@
+"""Partner obligations through GraphQL: usage caps and notices, engagement plans
+(SEG-AGR-03/04/05, CS-AGR-05)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from tests.conftest import Api
+from tests.helpers.agreements import partner_key
+from tests.helpers.api import program, program_today_of
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_usage_access_and_notices(api: Api) -> None:
+    """SEG-AGR-03/04/05."""
+    partner, key = await partner_key(api)
+    segment = await program(api, "segment-technology")
+    today = await program_today_of(api, "segment-technology")
+    usage = """mutation($input: ReportUsageInput!) { reportUsage(input: $input) {
+        report { overCap monthlyTrackedUsers } userErrors { code } } }"""
+    within = await api.gql(
+        usage,
+        {
+            "input": {
+                "programId": segment["id"],
+                "month": today.isoformat(),
+                "monthlyTrackedUsers": 9000,
+                "apiCalls": 500000,
+            }
+        },
+        key=key,
+    )
+    assert within["reportUsage"]["report"]["overCap"] is False
+    over = await api.gql(
+        usage,
+        {
+            "input": {
+                "programId": segment["id"],
+                "month": today.isoformat(),
+                "monthlyTrackedUsers": 12000,
+                "apiCalls": 500000,
+            }
+        },
+        key=key,
+    )
+    assert over["reportUsage"]["report"] == {"overCap": True, "monthlyTrackedUsers": 12000}
+    listed = await api.gql(
+        "query($g: ID!, $m: Date!) { usageOverCap(program: $g, month: $m) "
+        "{ partnerName apiCalls } }",
+        {"g": segment["id"], "m": today.replace(day=1).isoformat()},
+    )
+    assert listed["usageOverCap"] == [{"partnerName": "Acme", "apiCalls": 500000}]
+    notes = await api.gql(
+        "query($id: ID!) { partner(id: $id) { notifications { kind } } }",
+        {"id": partner["id"]},
+        key=key,
+    )
+    assert "usage.over_cap" in {n["kind"] for n in notes["partner"]["notifications"]}
+    access = await api.gql(
+        """mutation($input: RequestDeveloperAccessInput!) {
+        requestDeveloperAccess(input: $input) { request { id status } userErrors { code } } }""",
+        {"input": {"programId": segment["id"], "purpose": "Build an integration"}},
+        key=key,
+    )
+    request_id = access["requestDeveloperAccess"]["request"]["id"]
+    decide = """mutation($input: DecideDeveloperAccessInput!) { decideDeveloperAccess(input:
+        $input) { request { status } userErrors { code } } }"""
+    mine = await api.gql(decide, {"input": {"requestId": request_id, "grant": True}}, key=key)
+    assert mine["decideDeveloperAccess"]["userErrors"][0]["code"] == "FORBIDDEN"
+    granted = await api.gql(decide, {"input": {"requestId": request_id, "grant": True}})
+    assert granted["decideDeveloperAccess"]["request"]["status"] == "GRANTED"
+    notice = await api.gql(
+        """mutation($input: RecordCompetingProductNoticeInput!) {
+        recordCompetingProductNotice(input: $input) { notice { product inAdvance notifiedOn }
+        userErrors { code } } }""",
+        {
+            "input": {
+                "programId": segment["id"],
+                "product": "RivalCDP",
+                "promotionStartsOn": (today + timedelta(days=14)).isoformat(),
+            }
+        },
+        key=key,
+    )
+    assert notice["recordCompetingProductNotice"]["notice"] == {
+        "product": "RivalCDP",
+        "inAdvance": True,
+        "notifiedOn": today.isoformat(),
+    }
+
+
+async def test_engagement_plan(api: Api) -> None:
+    """CS-AGR-05: due 90 days after the Effective Date when asked; reviewed yearly."""
+    from tests.helpers.referrals import referrer
+
+    partner, key, cs = await referrer(api, "Planner")
+    query = """mutation($input: EngagementPlanInput!) { engagementPlan(input: $input) {
+        evidence { kind requestedOn dueOn occurredOn reviewedOn nextReviewOn }
+        userErrors { code } } }"""
+    base = {"programId": cs["id"], "partnerId": partner["id"]}
+    early = await api.gql(query, {"input": {**base, "step": "DELIVER"}}, key=key)
+    assert early["engagementPlan"]["userErrors"][0]["code"] == "INVALID_TRANSITION"
+    mine = await api.gql(query, {"input": {**base, "step": "REQUEST"}}, key=key)
+    assert mine["engagementPlan"]["userErrors"][0]["code"] == "FORBIDDEN"
+    asked = await api.gql(query, {"input": {**base, "step": "REQUEST"}})
+    plan = asked["engagementPlan"]["evidence"][0]
+    requested = date.fromisoformat(plan["requestedOn"])
+    assert date.fromisoformat(plan["dueOn"]) - requested == timedelta(days=90)
+    delivered = await api.gql(query, {"input": {**base, "step": "DELIVER"}}, key=key)
+    plan = delivered["engagementPlan"]["evidence"][0]
+    done = date.fromisoformat(plan["occurredOn"])
+    assert plan["nextReviewOn"] == done.replace(year=done.year + 1).isoformat()
