@@ -1,3 +1,3 @@
-"""Use cases of webhooks: the transactional outbox, endpoints, the SSRF guard and the delivery
-worker.
+"""Use cases of webhooks: the transactional outbox, endpoints (register, update, redeliver),
+the SSRF guard and the delivery worker (Standard Webhooks signatures, retries, backoff).
 """
