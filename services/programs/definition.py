@@ -15,7 +15,6 @@ import pycountry
 from pydantic import Field, field_validator, model_validator
 
 from rules.enums import MembershipStatus, PartnerCapacity
-from services.programs.operator import Operator, check_locale
 from services.programs.sections.agreements import AgreementDef
 from services.programs.sections.fields import (
     RuleId,
@@ -24,6 +23,7 @@ from services.programs.sections.fields import (
     check_currency,
     check_timezone,
 )
+from services.programs.sections.operator import Operator, check_locale
 from services.programs.sections.referrals import CommissionSchedule, ReferralFees, ReferralRules
 from services.programs.sections.support import SupportPolicy
 from services.programs.sections.tiers import (

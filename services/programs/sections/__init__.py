@@ -1,1 +1,3 @@
-"""The sections of a program definition file, one module per domain they configure."""
+"""The sections of a program definition file: one module per domain they configure, the
+operator (the program's contracting party), and the field types they share.
+"""

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import pycountry
 from babel import Locale, UnknownLocaleError
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
+
+from services.programs.sections.fields import Strict
 
 Line = Field(min_length=1, max_length=200)
 
@@ -29,19 +31,15 @@ def check_locale(value: str) -> str:
     return value
 
 
-class Signatory(BaseModel):
+class Signatory(Strict):
     """Who signs documents for the operator."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Line
     title: str = Line
 
 
-class Operator(BaseModel):
+class Operator(Strict):
     """The legal entity that runs the program and is the partner's counterparty."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     legal_name: str = Line
     short_name: str = Field(min_length=1, max_length=60, description="how documents call it")
