@@ -1,0 +1,1 @@
+"""Pure program rules over plain values: no I/O, figures passed in from program data."""

@@ -1,0 +1,1 @@
+"""Use cases, one package per domain; each use case owns its transaction."""
