@@ -1,4 +1,4 @@
-"""The ASGI application: /graphql (with GraphiQL in development) and /healthz."""
+"""The ASGI application: /graphql (with GraphiQL in development), /documents, /metrics, /healthz."""
 
 from __future__ import annotations
 
@@ -8,18 +8,26 @@ from contextlib import asynccontextmanager
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
+from api import metrics, tracing
+from api.auth.identify import Authenticator
+from api.auth.jwt import TokenVerifier
+from api.blob_stores import open_storage
+from api.cors import cors_middleware
 from api.documents import DocumentDownloads
 from api.download_links import DownloadLinks
+from api.graphiql import graphiql_assets
 from api.graphql_view import GraphQLView
+from api.log_config import configure_logging
 from api.pdf import find_soffice
 from api.ratelimit import RateLimit
+from api.request_telemetry import RequestTelemetry
 from api.settings import Settings, get_settings
 from models.db import make_async_engine, make_sessionmaker
-from models.documents.blobs import LocalBlobStore
 from schema import build_schema
 
 
@@ -29,7 +37,9 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     engine = engine or make_async_engine(settings.database_url, echo=settings.sql_echo)
     sessionmaker = make_sessionmaker(engine)
     readers = make_sessionmaker(engine, write=False)
-    store = LocalBlobStore(settings.blob_dir)
+    storage = open_storage(settings)
+    store = storage.blobs
+    authenticator = Authenticator(token_verifier(settings))
     links = DownloadLinks(settings.signing_key(), settings.download_url_ttl_seconds)
     schema = build_schema(
         introspection=settings.graphiql_enabled,
@@ -44,6 +54,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         settings.delivery_policy(),
         max_body_bytes=settings.max_body_bytes,
         rate_limit=RateLimit(settings.rate_limit_points, settings.rate_limit_window_seconds),
+        authenticator=authenticator,
         multipart_uploads_enabled=True,
         schema=schema,
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
@@ -51,8 +62,10 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     )
 
     downloads = DocumentDownloads(
-        readers, store, links, settings, find_soffice(settings.soffice_path)
+        readers, store, links, storage.pdfs, find_soffice(settings.soffice_path), authenticator
     )
+    metrics.watch_pool(engine)
+    metrics.watch_documents()
 
     async def health(_request: Request) -> Response:
         async with engine.connect() as connection:
@@ -65,14 +78,45 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         yield
+        storage.close()
         await engine.dispose()
 
-    return Starlette(
-        routes=[
-            Route("/", home),
-            Route("/healthz", health),
-            Route("/graphql", view, methods=["GET", "POST"]),
-            Route("/documents/{id}", downloads.handle, methods=["GET"]),
-        ],
-        lifespan=lifespan,
+    routes: list[BaseRoute] = [
+        Route("/", home),
+        Route("/healthz", health),
+        Route("/graphql", view, methods=["GET", "POST"]),
+        Route("/documents/{id}", downloads.handle, methods=["GET"]),
+        Route("/metrics", metrics.MetricsEndpoint(readers).handle, methods=["GET"]),
+    ]
+    if settings.graphiql_enabled:
+        routes.append(graphiql_assets())
+    middleware = [
+        *cors_middleware(settings.allowed_origins),
+        Middleware(RequestTelemetry),
+    ]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    provider = tracing.provider_from_env()
+    if provider is not None:
+        tracing.instrument_app(app, engine, provider)
+    return app
+
+
+def token_verifier(settings: Settings) -> TokenVerifier | None:
+    """The access-token verifier, when an OpenID Connect issuer is configured."""
+    if not settings.oidc_issuer:
+        return None
+    return TokenVerifier(
+        issuer=settings.oidc_issuer,
+        audience=settings.oidc_audience,
+        jwks_url=settings.oidc_jwks_url,
+        role_claim=settings.oidc_role_claim,
+        partner_claim=settings.oidc_partner_claim,
+        algorithms=[a.strip() for a in settings.oidc_algorithms.split(",") if a.strip()],
     )
+
+
+def serve_app() -> Starlette:
+    """The app as `partnergraph serve` runs it in each worker process: logging set up first."""
+    settings = get_settings()
+    configure_logging(json_lines=settings.json_logs, level=settings.log_level)
+    return create_app(settings)

@@ -9,13 +9,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
+from api.auth.identify import AuthenticationError, Authenticator
 from api.download_links import DownloadLinks
 from api.graphql_view import bearer_token, unauthenticated
-from api.keys import authenticate
 from api.pdf import PdfBusyError, PdfConversionError, PdfUnavailableError, convert
-from api.settings import Settings
 from models import Document
 from models.documents.blobs import BlobStore
+from models.documents.file_cache import FileCache
 from schema.errors import CodedError
 from schema.ids import expect_id
 
@@ -43,13 +43,15 @@ class DocumentDownloads:
         sessionmaker: async_sessionmaker[AsyncSession],
         store: BlobStore,
         links: DownloadLinks,
-        settings: Settings,
+        pdfs: FileCache,
         soffice: str | None,
+        authenticator: Authenticator | None = None,
     ) -> None:
+        self.authenticator = authenticator or Authenticator()
         self.sessionmaker = sessionmaker
         self.store = store
         self.links = links
-        self.settings = settings
+        self.pdfs = pdfs
         self.soffice = soffice
 
     async def handle(self, request: Request) -> Response:
@@ -76,9 +78,12 @@ class DocumentDownloads:
                     )
             else:
                 token = bearer_token(request)
-                actor = await authenticate(session, token) if token else None
-                if actor is None:
+                if token is None:
                     return unauthenticated("send an API key or use a signed downloadUrl")
+                try:
+                    actor = await self.authenticator.identify(session, token)
+                except AuthenticationError as exc:
+                    return unauthenticated(str(exc))
                 if not actor.may_see_partner(document.partner_id):
                     return _not_found()
         return await self._send(request, document, fmt)
@@ -103,7 +108,7 @@ class DocumentDownloads:
         source = self.store.get(document.sha256)
         try:
             pdf = await anyio.to_thread.run_sync(
-                convert, source, document.sha256, self.settings.data_dir / "pdf", self.soffice
+                convert, source, document.sha256, self.pdfs, self.soffice
             )
         except PdfUnavailableError as exc:
             return _error(501, "PDF_CONVERSION_UNAVAILABLE", str(exc))

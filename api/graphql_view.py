@@ -15,8 +15,9 @@ from strawberry.asgi import GraphQL
 from strawberry.types.unset import UNSET
 
 from api import idempotency, ratelimit
+from api.auth.identify import AuthenticationError, Authenticator
 from api.download_links import DownloadLinks
-from api.keys import authenticate
+from api.graphiql import graphiql_page
 from api.negotiation import (
     GRAPHQL_RESPONSE,
     content_type_problem,
@@ -90,9 +91,11 @@ class GraphQLView(GraphQL[Context, None]):
         max_body_bytes: int = 1024 * 1024,
         max_upload_bytes: int = 12 * 1024 * 1024,
         rate_limit: RateLimit | None = None,
+        authenticator: Authenticator | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self.authenticator = authenticator or Authenticator()
         self.rate_limit = rate_limit or RateLimit()
         self.max_body_bytes = max_body_bytes
         self.max_upload_bytes = max_upload_bytes
@@ -101,6 +104,11 @@ class GraphQLView(GraphQL[Context, None]):
         self.readers = readers
         self.store = store
         self.links = links
+
+    @property
+    def graphql_ide_html(self) -> str:
+        """GraphiQL from this server's own assets (works offline), key first."""
+        return graphiql_page()
 
     async def run(  # type: ignore[override]
         self, request: Request | WebSocket, context: Any = UNSET, root_value: Any = UNSET
@@ -124,9 +132,10 @@ class GraphQLView(GraphQL[Context, None]):
         if refusal is not None:
             return refusal
         async with self.readers() as session:
-            actor = await authenticate(session, token)
-            if actor is None:
-                return unauthenticated("the API key is unknown or revoked")
+            try:
+                actor = await self.authenticator.identify(session, token)
+            except AuthenticationError as exc:
+                return unauthenticated(str(exc))
             request_id = request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex
             actor = Actor(
                 role=actor.role,

@@ -1,11 +1,16 @@
-"""DOCX to PDF through the pool of warm LibreOffice workers; each document is converted once."""
+"""DOCX to PDF through the pool of warm LibreOffice workers; each document is converted once.
+
+Converted PDFs go to the shared file cache (the blob store's `pdf` part), so every server
+serves a PDF that any server converted.
+"""
 
 from __future__ import annotations
 
 import atexit
 import threading
-from pathlib import Path
 
+from api import metrics
+from models.documents.file_cache import FileCache
 from services.documents.pdf_pool import (
     PdfBusyError,
     PdfConversionError,
@@ -36,16 +41,25 @@ def pool_for(soffice: str) -> PdfPool:
         return pool
 
 
-def convert(docx: bytes, sha256: str, cache_dir: Path, soffice: str | None) -> bytes:
-    """The PDF of a DOCX, from the cache or converted now (blocking: run it in a thread)."""
-    cached = cache_dir / f"{sha256}.pdf"
-    if cached.exists():
-        return cached.read_bytes()
-    if soffice is None:
-        raise PdfUnavailableError("PDF conversion needs LibreOffice (soffice) on the server")
-    pdf = pool_for(soffice).convert(docx)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    temporary = cache_dir / f".{sha256}.pdf.tmp"
-    temporary.write_bytes(pdf)
-    temporary.replace(cached)
+def convert(docx: bytes, sha256: str, cache: FileCache, soffice: str | None) -> bytes:
+    """The PDF of a DOCX, from the shared cache or converted now (blocking: run it in a thread)."""
+    cached = cache.load(sha256)
+    if cached is not None:
+        metrics.PDF_CONVERSIONS.labels("cached").inc()
+        return cached
+    try:
+        if soffice is None:
+            raise PdfUnavailableError("PDF conversion needs LibreOffice (soffice) on the server")
+        pdf = pool_for(soffice).convert(docx)
+    except PdfUnavailableError:
+        metrics.PDF_CONVERSIONS.labels("unavailable").inc()
+        raise
+    except PdfConversionError:
+        metrics.PDF_CONVERSIONS.labels("failed").inc()
+        raise
+    except PdfBusyError:
+        metrics.PDF_CONVERSIONS.labels("busy").inc()
+        raise
+    cache.save(sha256, pdf)
+    metrics.PDF_CONVERSIONS.labels("converted").inc()
     return pdf

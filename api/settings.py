@@ -15,6 +15,10 @@ from services.webhooks.delivery import DeliveryPolicy
 DEFAULT_DATA_DIR = Path("var")
 
 
+class ConfigurationError(RuntimeError):
+    """A setting is missing or contradicts another one."""
+
+
 class Settings(BaseSettings):
     """PartnerGraph configuration; every field maps to an environment variable."""
 
@@ -67,6 +71,43 @@ class Settings(BaseSettings):
         default=3600, ge=1, alias="PARTNERGRAPH_RATE_LIMIT_WINDOW"
     )
     log_level: str = Field(default="info", alias="PARTNERGRAPH_LOG_LEVEL")
+    log_format: Literal["text", "json"] | None = Field(
+        default=None,
+        alias="PARTNERGRAPH_LOG_FORMAT",
+        description="text or json; unset: text in development, json in production.",
+    )
+    cors_origins: str = Field(
+        default="",
+        alias="PARTNERGRAPH_CORS_ORIGINS",
+        description="Comma-separated origins (scheme://host[:port]) browsers may call from.",
+    )
+    oidc_issuer: str | None = Field(
+        default=None,
+        alias="PARTNERGRAPH_OIDC_ISSUER",
+        description="Issuer (iss) of accepted OpenID Connect / OAuth 2 access tokens; unset: "
+        "API keys only.",
+    )
+    oidc_audience: str | None = Field(default=None, alias="PARTNERGRAPH_OIDC_AUDIENCE")
+    oidc_jwks_url: str | None = Field(
+        default=None,
+        alias="PARTNERGRAPH_OIDC_JWKS_URL",
+        description="The issuer's JWKS; unset: read from its /.well-known/openid-configuration.",
+    )
+    oidc_role_claim: str = Field(default="partnergraph_role", alias="PARTNERGRAPH_OIDC_ROLE_CLAIM")
+    oidc_partner_claim: str = Field(
+        default="partnergraph_partner", alias="PARTNERGRAPH_OIDC_PARTNER_CLAIM"
+    )
+    oidc_algorithms: str = Field(default="RS256,ES256", alias="PARTNERGRAPH_OIDC_ALGORITHMS")
+    blob_store: Literal["auto", "local", "postgresql", "s3"] = Field(
+        default="auto",
+        alias="PARTNERGRAPH_BLOB_STORE",
+        description="Where documents and the PDF cache go; auto: s3 when a bucket is set, "
+        "else postgresql on PostgreSQL, else the local data folder.",
+    )
+    s3_bucket: str | None = Field(default=None, alias="PARTNERGRAPH_S3_BUCKET")
+    s3_prefix: str = Field(default="", alias="PARTNERGRAPH_S3_PREFIX")
+    s3_endpoint_url: str | None = Field(default=None, alias="PARTNERGRAPH_S3_ENDPOINT_URL")
+    s3_region: str | None = Field(default=None, alias="PARTNERGRAPH_S3_REGION")
     sql_echo: bool = Field(default=False, alias="PARTNERGRAPH_SQL_ECHO")
 
     @property
@@ -79,7 +120,7 @@ class Settings(BaseSettings):
         if self.secret_key:
             return self.secret_key.encode()
         if self.environment == "production":
-            raise RuntimeError("PARTNERGRAPH_SECRET_KEY must be set in production")
+            raise ConfigurationError("PARTNERGRAPH_SECRET_KEY must be set in production")
         path = self.data_dir / "secret.key"
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -94,6 +135,44 @@ class Settings(BaseSettings):
             disable_after_failures=self.webhook_disable_after,
             allow_private=self.webhooks_allow_private,
         )
+
+    @property
+    def json_logs(self) -> bool:
+        """JSON log lines (production default) or plain text (development default)."""
+        if self.log_format is not None:
+            return self.log_format == "json"
+        return self.environment == "production"
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        """The CORS allow-list (empty: no cross-origin browser calls)."""
+        return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
+
+    @property
+    def blob_backend(self) -> Literal["local", "postgresql", "s3"]:
+        """The blob store this configuration selects."""
+        is_postgres = self.database_url.startswith("postgresql")
+        if self.blob_store == "auto":
+            if self.s3_bucket:
+                return "s3"
+            return "postgresql" if is_postgres else "local"
+        if self.blob_store == "s3" and not self.s3_bucket:
+            raise ConfigurationError("PARTNERGRAPH_BLOB_STORE=s3 needs PARTNERGRAPH_S3_BUCKET")
+        if self.blob_store == "postgresql" and not is_postgres:
+            raise ConfigurationError(
+                "PARTNERGRAPH_BLOB_STORE=postgresql needs a PostgreSQL DATABASE_URL"
+            )
+        if self.blob_store == "local" and is_postgres:
+            raise ConfigurationError(
+                "the local blob store is for the embedded SQLite database only; use postgresql "
+                "or s3 so every server sees the same documents"
+            )
+        return self.blob_store
+
+    def check(self) -> None:
+        """Raise ConfigurationError for settings the service cannot run with."""
+        self.signing_key()
+        _ = self.blob_backend
 
     @property
     def graphiql_enabled(self) -> bool:

@@ -11,6 +11,7 @@ from models.commissions.tables import (
     RevenueLine,
     TaxDocument,
 )
+from models.documents.stored_files import StoredFile
 from models.documents.tables import Document, TemplateVersion
 from models.edge.idempotency import IdempotencyRecord
 from models.edge.keys import ApiKey, User
@@ -70,6 +71,7 @@ __all__ = [
     "Referral",
     "Requirement",
     "RevenueLine",
+    "StoredFile",
     "SupportContact",
     "SupportProfile",
     "TaxDocument",

@@ -47,7 +47,13 @@ class ErrorCodes(MaskErrors):
                 message = re.sub(r" Did you mean .*\?$", "", message)
         else:
             error_id = uuid.uuid4().hex[:16]
-            log.error("unexpected error %s at %s", error_id, error.path, exc_info=original)
+            log.error(
+                "unexpected error %s at %s",
+                error_id,
+                error.path,
+                exc_info=original,
+                extra={"errorId": error_id, "path": error.path},
+            )
             message = f"Internal error. Quote error id {error_id} when reporting it."
             extensions = {"code": "INTERNAL_SERVER_ERROR", "errorId": error_id}
         return GraphQLError(

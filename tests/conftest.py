@@ -18,11 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import models
 from api.app import create_app
+from api.blob_stores import open_storage
 from api.keys import create_api_key
 from api.settings import Settings
 from models import migrate
 from models.db import make_async_engine, make_sessionmaker, make_sync_engine
-from models.documents.blobs import LocalBlobStore
+from models.documents.blobs import BlobStore
 from rules.enums import ApiKeyRole
 from services.actor import SYSTEM
 from services.documents.templates import sync_shipped
@@ -124,13 +125,16 @@ def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> LocalBlobStore:
-    """A blob store of the test's own."""
-    return LocalBlobStore(tmp_path / "data" / "blobs")
+def store(database_url: str, tmp_path: Path) -> Iterator[BlobStore]:
+    """The blob store the app under test uses: PostgreSQL's on PostgreSQL, else a folder."""
+    settings = Settings(database_url=database_url, PARTNERGRAPH_DATA_DIR=tmp_path / "data")
+    storage = open_storage(settings)
+    yield storage.blobs
+    storage.close()
 
 
 @pytest.fixture
-async def seeded(sessionmaker: async_sessionmaker[AsyncSession], store: LocalBlobStore) -> None:
+async def seeded(sessionmaker: async_sessionmaker[AsyncSession], store: BlobStore) -> None:
     """Both seed programs loaded and the shipped templates published."""
     await load_program_files(sessionmaker, SEED_PROGRAMS)
     async with sessionmaker.begin() as session:

@@ -1,0 +1,67 @@
+"""One authentication hook for every endpoint: an API key or an OIDC access token."""
+
+from __future__ import annotations
+
+import uuid
+
+import anyio
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from api.auth.jwt import TokenRejectedError, TokenUser, TokenVerifier, looks_like_jwt
+from api.keys import authenticate
+from models import Partner
+from schema.errors import CodedError
+from schema.ids import expect_id
+from services.actor import Actor
+
+UNKNOWN_KEY = "the API key is unknown or revoked"
+
+
+class AuthenticationError(Exception):
+    """The presented credential is refused; the message is safe to show (401)."""
+
+
+class Authenticator:
+    """API keys always; access tokens when an issuer is configured."""
+
+    def __init__(self, verifier: TokenVerifier | None = None) -> None:
+        self.verifier = verifier
+
+    async def identify(self, session: AsyncSession, token: str) -> Actor:
+        """The caller behind `token`; AuthenticationError when refused."""
+        if self.verifier is not None and looks_like_jwt(token):
+            try:
+                user = await anyio.to_thread.run_sync(self.verifier.verify, token)
+            except TokenRejectedError as exc:
+                raise AuthenticationError(str(exc)) from exc
+            return await _token_actor(session, user)
+        actor = await authenticate(session, token)
+        if actor is None:
+            raise AuthenticationError(UNKNOWN_KEY)
+        return actor
+
+
+async def _token_actor(session: AsyncSession, user: TokenUser) -> Actor:
+    partner_id = None
+    if user.partner_ref is not None:
+        partner_id = _partner_id(user.partner_ref)
+        if partner_id is None or await session.get(Partner, partner_id) is None:
+            raise AuthenticationError("the access token's partner is unknown")
+    return Actor(
+        role=user.role,
+        key_id=user.credential_id,
+        key_name=f"oidc:{user.subject}"[:200],
+        partner_id=partner_id,
+    )
+
+
+def _partner_id(reference: str) -> uuid.UUID | None:
+    """A Partner global ID or a bare UUID."""
+    try:
+        return expect_id(reference, "Partner")
+    except CodedError:
+        pass
+    try:
+        return uuid.UUID(reference)
+    except ValueError:
+        return None
