@@ -9,9 +9,15 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy.exc import InterfaceError, OperationalError
+
 from api.cli import apikey, db, programs, schema, serve, sweep, templates, tiers, worker
 from api.cli.common import EXIT_USAGE
+from api.serving import database_problem, package_version
+from api.settings import ConfigurationError
 from models.db import UnsupportedDatabaseError
+
+EXIT_UNAVAILABLE = 69
 
 COMMAND_GROUPS = (serve, db, programs, apikey, templates, sweep, tiers, worker, schema)
 
@@ -23,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="PartnerGraph: run partner programs the way their contracts read. "
         "Configuration comes from the environment (DATABASE_URL, PARTNERGRAPH_ENV, ...).",
     )
+    parser.add_argument("--version", action="version", version=f"partnergraph {package_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     for group in COMMAND_GROUPS:
         group.register(sub)
@@ -37,3 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UnsupportedDatabaseError as exc:
         print(f"error: DATABASE_URL: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except ConfigurationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (OperationalError, InterfaceError) as exc:
+        print(f"error: {database_problem(exc)}", file=sys.stderr)
+        return EXIT_UNAVAILABLE

@@ -1,29 +1,25 @@
-"""`partnergraph serve`: serve the GraphQL API with uvicorn."""
+"""`partnergraph serve`: serve the GraphQL API with uvicorn workers (see api/serving.py)."""
 
 from __future__ import annotations
 
 import argparse
 
-from api.settings import get_settings
+from api.serving import default_workers, serve
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    settings = get_settings()
-    uvicorn.run(
-        "api.app:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        log_level=settings.log_level,
-    )
-    return 0
+    return serve(args.host, args.port, args.workers)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `serve` command."""
-    serve = sub.add_parser("serve", help="serve the GraphQL API with uvicorn")
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="port to bind (default 8000)")
-    serve.set_defaults(func=_serve)
+    parser = sub.add_parser("serve", help="serve the GraphQL API with uvicorn")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port to bind (default 8000)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=default_workers(),
+        help="server processes (default: one per core)",
+    )
+    parser.set_defaults(func=_serve)

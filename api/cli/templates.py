@@ -7,24 +7,28 @@ import asyncio
 import sys
 from pathlib import Path
 
+from api.blob_stores import open_storage
 from api.cli.common import EXIT_INVALID, database, refused
 from api.settings import get_settings
-from models.documents.blobs import LocalBlobStore
 from services.actor import SYSTEM
 from services.documents import templates
 from services.errors import UseCaseError
 
 
 async def _templates(args: argparse.Namespace, data: bytes) -> list[str]:
-    store = LocalBlobStore(get_settings().blob_dir)
-    async with database() as sessionmaker, sessionmaker.begin() as session:
-        if args.action == "sync":
-            results = await templates.sync_shipped(session, store, SYSTEM)
-            return [f"{r.action:9} {r.template_id} v{r.version}" for r in results]
-        version = await templates.publish_version(
-            session, SYSTEM, store, args.template_id, data, args.notes
-        )
-        return [f"published {version.template_id} v{version.version} ({version.sha256})"]
+    storage = open_storage(get_settings())
+    store = storage.blobs
+    try:
+        async with database() as sessionmaker, sessionmaker.begin() as session:
+            if args.action == "sync":
+                results = await templates.sync_shipped(session, store, SYSTEM)
+                return [f"{r.action:9} {r.template_id} v{r.version}" for r in results]
+            version = await templates.publish_version(
+                session, SYSTEM, store, args.template_id, data, args.notes
+            )
+            return [f"published {version.template_id} v{version.version} ({version.sha256})"]
+    finally:
+        storage.close()
 
 
 def _templates_cmd(args: argparse.Namespace) -> int:
