@@ -7,7 +7,7 @@ PIP_FLAGS := --quiet --disable-pip-version-check --no-input
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck schema bench docs-images lock clean
+.PHONY: run test lint typecheck schema bench docs-images lock clean graphiql-assets
 
 $(STAMP): requirements-dev.lock pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("PartnerGraph needs Python 3.11+") if sys.version_info < (3, 11) else None'
@@ -55,6 +55,10 @@ lock: $(STAMP)
 ## Page 1 of each document kind as a small PNG for docs/documents.md (needs LibreOffice, pdftoppm).
 docs-images: $(STAMP)
 	$(BIN)/python -m benchmarks.docs_images docs/images
+
+## Refresh the vendored GraphiQL assets (api/static/graphiql/) from npm (needs npm).
+graphiql-assets:
+	scripts/vendor-graphiql.sh
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
