@@ -21,6 +21,9 @@ import jwt
 from rules.enums import ApiKeyRole
 
 JWKS_CACHE_SECONDS = 300
+# A token naming an unknown key id makes the JWKS be fetched again, at most this often (so a
+# flood of made-up key ids cannot hammer the issuer); a rotated key is picked up within it.
+JWKS_REFRESH_COOLDOWN_SECONDS = 30.0
 LEEWAY_SECONDS = 30
 FETCH_TIMEOUT_SECONDS = 10
 
@@ -73,8 +76,10 @@ class TokenVerifier:
         role_claim: str,
         partner_claim: str,
         algorithms: list[str],
+        refresh_cooldown: float = JWKS_REFRESH_COOLDOWN_SECONDS,
     ) -> None:
         self.issuer = issuer
+        self.refresh_cooldown = refresh_cooldown
         self.audience = audience
         self.role_claim = role_claim
         self.partner_claim = partner_claim
@@ -86,7 +91,11 @@ class TokenVerifier:
         if self._client is None:
             url = self._jwks_url or discover_jwks_url(self.issuer)
             self._client = jwt.PyJWKClient(
-                url, cache_keys=True, lifespan=JWKS_CACHE_SECONDS, timeout=FETCH_TIMEOUT_SECONDS
+                url,
+                cache_keys=False,  # the JWK set cache (lifespan) is enough; retired keys leave it
+                lifespan=JWKS_CACHE_SECONDS,
+                timeout=FETCH_TIMEOUT_SECONDS,
+                cooldown_duration=self.refresh_cooldown,
             )
         return self._client
 

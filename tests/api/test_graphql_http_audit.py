@@ -76,7 +76,9 @@ async def test_graphql_over_http_audit(
         "PARTNERGRAPH_LOG_LEVEL": "warning",
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "serve", "--port", str(port)], cwd=ROOT, env=env
+        [sys.executable, "-m", "api.cli", "serve", "--workers", "1", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
     )
     try:
         url = f"http://127.0.0.1:{port}/graphql"
