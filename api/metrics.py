@@ -68,31 +68,24 @@ POOL_IN_USE = Gauge(
 )
 POOL_OPEN = Gauge(
     "partnergraph_db_pool_connections_open",
-    "Database connections the pool holds open now.",
+    "Database connections the pool holds open now (in use or idle).",
     multiprocess_mode="livesum",
 )
 
 
 def watch_pool(engine: AsyncEngine) -> None:
-    """Follow the engine's pool: connections opened, closed, checked out and returned."""
+    """Report the engine's pool (this process's) whenever a connection leaves or comes back."""
     pool = engine.sync_engine.pool
 
-    def opened(*_args: Any) -> None:
-        POOL_OPEN.inc()
+    def report(*_args: Any) -> None:
+        in_use = int(getattr(pool, "checkedout", lambda: 0)())
+        idle = int(getattr(pool, "checkedin", lambda: 0)())
+        POOL_IN_USE.set(in_use)
+        POOL_OPEN.set(in_use + idle)
 
-    def closed(*_args: Any) -> None:
-        POOL_OPEN.dec()
-
-    def checked_out(*_args: Any) -> None:
-        POOL_IN_USE.inc()
-
-    def checked_in(*_args: Any) -> None:
-        POOL_IN_USE.dec()
-
-    event.listen(pool, "connect", opened)
-    event.listen(pool, "close", closed)
-    event.listen(pool, "checkout", checked_out)
-    event.listen(pool, "checkin", checked_in)
+    event.listen(pool, "checkout", report)
+    event.listen(pool, "checkin", report)
+    report()
 
 
 def _document_rendered(*_args: Any) -> None:

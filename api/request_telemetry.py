@@ -27,6 +27,9 @@ log = logging.getLogger("partnergraph.request")
 errors = logging.getLogger("partnergraph.errors")
 
 GRAPHQL_PATH = "/graphql"
+# Operation names are chosen by clients: only so many distinct ones become metric labels.
+MAX_OPERATION_LABELS = 500
+_operation_labels: set[str] = set()
 CAPTURE_LIMIT = 2 * 1024 * 1024
 NAMED_OPERATION = re.compile(r"^\s*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)")
 
@@ -158,10 +161,11 @@ class RequestTelemetry:
         except ValueError:
             answer = None
         result, cost = outcome(exchange.status, answer)
-        metrics.REQUESTS.labels(route, operation, result).inc()
-        metrics.LATENCY.labels(route, operation).observe(seconds)
+        label = _operation_label(operation, result)
+        metrics.REQUESTS.labels(route, label, result).inc()
+        metrics.LATENCY.labels(route, label).observe(seconds)
         if cost is not None:
-            metrics.QUERY_COST.labels(operation).observe(cost)
+            metrics.QUERY_COST.labels(label).observe(cost)
         if exchange.status == 429:
             metrics.RATE_LIMITED.inc()
         fields = {
@@ -185,6 +189,18 @@ class RequestTelemetry:
             result,
             extra=fields,
         )
+
+
+def _operation_label(operation: str, result: str) -> str:
+    """The operation as a metric label: `-` for unauthenticated callers, `other` past the cap."""
+    if result == "unauthenticated":
+        return "-"
+    if operation in _operation_labels or not operation:
+        return operation
+    if len(_operation_labels) >= MAX_OPERATION_LABELS:
+        return "other"
+    _operation_labels.add(operation)
+    return operation
 
 
 def _route(scope: Scope) -> str:

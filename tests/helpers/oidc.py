@@ -68,7 +68,7 @@ def running_issuer() -> Iterator[Issuer]:
     issuer = Issuer()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_GET(self) -> None:
             if self.path == "/.well-known/openid-configuration":
                 body = {"issuer": issuer.url, "jwks_uri": f"{issuer.url}/jwks.json"}
             elif self.path == "/jwks.json":
