@@ -1,4 +1,7 @@
-"""A stand-in for LibreOffice: `--convert-to pdf --outdir DIR FILE.docx` writes DIR/FILE.pdf."""
+"""A stand-in for LibreOffice: `--convert-to pdf --outdir DIR FILE.docx` writes DIR/FILE.pdf.
+
+Each conversion carries a fresh nonce, so two equal PDFs show that the second came from the cache.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +10,16 @@ from pathlib import Path
 
 SCRIPT = """#!{python}
 import sys
+import uuid
 from pathlib import Path
 
 args = sys.argv[1:]
 outdir = Path(args[args.index("--outdir") + 1])
 source = Path(args[-1])
 data = source.read_bytes()
-(outdir / (source.stem + ".pdf")).write_bytes(b"%PDF-1.4 fake " + str(len(data)).encode())
+# a new nonce each run: equal PDFs prove they came from the cache
+pdf = "%PDF-1.4 fake {{}} bytes {{}}".format(len(data), uuid.uuid4().hex)
+(outdir / (source.stem + ".pdf")).write_bytes(pdf.encode())
 """
 
 
