@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 from sqlalchemy import text
@@ -61,8 +63,14 @@ def test_fresh_database_to_working_key(fresh_database_url: str) -> None:
     bad_partner = _run(fresh_database_url, "apikey", "create", "--role", "partner")
     assert bad_partner.returncode == 65
     assert "PARTNER_REQUIRED" in bad_partner.stderr
-    down = _run(fresh_database_url, "db", "downgrade")
+    unnamed = _run(fresh_database_url, "db", "downgrade")
+    assert unnamed.returncode == 2
+    assert unnamed.stderr.strip() == (
+        "error: db downgrade needs the target revision (e.g. 0008, or base)"
+    )
+    down = _run(fresh_database_url, "db", "downgrade", "base")
     assert down.returncode == 0, down.stderr
+    assert "database downgraded to base" in down.stdout
 
 
 def test_invalid_program_file_is_reported(tmp_path: Path) -> None:
@@ -129,3 +137,45 @@ def test_tiers_rollover_dry_run(fresh_database_url: str) -> None:
     assert "has not started" in refused.stderr
     unknown = _run(fresh_database_url, "tiers", "rollover", "--year", "2027", "--program", "nope")
     assert unknown.returncode == 65
+
+
+def test_version() -> None:
+    result = _run("sqlite:///unused.db", "--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"partnergraph {version('partnergraph')}"
+
+
+def test_serve_takes_a_worker_count() -> None:
+    result = _run("sqlite:///unused.db", "serve", "--help")
+    assert "--workers" in result.stdout
+    assert "one per core" in result.stdout
+
+
+def test_an_unreachable_database_is_one_clear_line(tmp_path: Path) -> None:
+    port = _closed_port()
+    url = f"postgresql://someone:hunter2@127.0.0.1:{port}/nothing"
+    for command in (("db", "upgrade"), ("serve", "--workers", "1"), ("apikey", "create")):
+        result = _run(url, *command, env={"PARTNERGRAPH_DATA_DIR": str(tmp_path)})
+        assert result.returncode == 69, (command, result.stderr)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1, (command, result.stderr)
+        assert lines[0].startswith(
+            f"error: cannot use the database postgresql://someone:***@127.0.0.1:{port}/nothing: "
+        )
+        assert "hunter2" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_serving_in_production_without_a_secret_is_one_clear_line(tmp_path: Path) -> None:
+    result = _run(
+        f"sqlite:///{tmp_path / 'x.db'}",
+        "serve",
+        env={"PARTNERGRAPH_ENV": "production", "PARTNERGRAPH_SECRET_KEY": ""},
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == "error: PARTNERGRAPH_SECRET_KEY must be set in production"
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
