@@ -37,9 +37,9 @@ def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @contextmanager
-def api_server(env: dict[str, str], workers: int = 1) -> Iterator[str]:
+def api_server(env: dict[str, str], workers: int = 1, port: int | None = None) -> Iterator[str]:
     """A server with `env` added to the environment; yields its base URL once it is healthy."""
-    port = free_port()
+    port = port or free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "api.cli", "serve", "--workers", str(workers), "--port", str(port)],
         cwd=ROOT,
