@@ -70,7 +70,10 @@ def instrument_app(app: Starlette, engine: AsyncEngine, provider: TracerProvider
     from opentelemetry.instrumentation.starlette import StarletteInstrumentor
 
     StarletteInstrumentor.instrument_app(app, tracer_provider=provider)
-    SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine, tracer_provider=provider)
+    # The instrumentation declares SQLAlchemy < 2.1; its engine events work on 2.1 (tested).
+    SQLAlchemyInstrumentor().instrument(
+        engine=engine.sync_engine, tracer_provider=provider, skip_dep_check=True
+    )
 
 
 def instrument_client(client: httpx.AsyncClient, provider: TracerProvider) -> None:
@@ -93,3 +96,10 @@ def provider_from_env() -> TracerProvider | None:
             log.warning("OTEL_* asks for traces but the `tracing` extra is not installed")
             _provider = False
     return _provider or None
+
+
+def traced_client(client: httpx.AsyncClient) -> None:
+    """Trace the webhook worker's outgoing calls when OTEL_* asks for it."""
+    provider = provider_from_env()
+    if provider is not None:
+        instrument_client(client, provider)

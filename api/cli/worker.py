@@ -7,6 +7,7 @@ import asyncio
 
 from api.cli.common import database
 from api.settings import get_settings
+from api.tracing import traced_client
 
 
 async def _worker(args: argparse.Namespace) -> int:
@@ -17,6 +18,7 @@ async def _worker(args: argparse.Namespace) -> int:
     policy = get_settings().delivery_policy()
     total: dict[str, int] = {}
     async with database() as sessionmaker, httpx.AsyncClient(follow_redirects=False) as client:
+        traced_client(client)
         while True:
             counts = await run_once(sessionmaker, client, policy, args.batch)
             for status, count in counts.items():
