@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -16,6 +17,7 @@ from models.base import utcnow
 from tests.conftest import Api
 from tests.helpers.agreements import accept_segment, partner_key
 from tests.helpers.fake_soffice import fake_soffice
+from tests.helpers.servers import api_server
 
 pytestmark = pytest.mark.anyio
 
@@ -132,3 +134,20 @@ async def test_metrics_show_the_figures_after_traffic(
     assert _value(after, "partnergraph_webhook_lag_seconds") >= 100
     assert _value(after, "partnergraph_webhook_deliveries_given_up") == 1
     assert _value(after, "partnergraph_webhook_failed_attempts") == 1
+
+
+def test_several_workers_report_their_sum(database_url: str, tmp_path: Path) -> None:
+    env = {"DATABASE_URL": database_url, "PARTNERGRAPH_DATA_DIR": str(tmp_path / "data")}
+    with api_server(env, workers=2) as url, httpx.Client(base_url=url) as client:
+        for _ in range(30):  # new connections: both workers answer some
+            assert httpx.get(f"{url}/healthz").status_code == 200
+        for _ in range(3):  # whichever worker answers the scrape, it counts every process
+            scraped = client.get("/metrics").text
+            counted = [
+                sample.value
+                for family in text_string_to_metric_families(scraped)
+                for sample in family.samples
+                if sample.name == "partnergraph_requests_total"
+                and sample.labels.get("route") == "/healthz"
+            ]
+            assert sum(counted) >= 30
