@@ -11,8 +11,7 @@ from models.commissions.tables import (
     RevenueLine,
     TaxDocument,
 )
-from models.documents.stored_files import StoredFile
-from models.documents.tables import Document, TemplateVersion
+from models.documents.tables import Document, StoredFile, TemplateVersion
 from models.edge.idempotency import IdempotencyRecord
 from models.edge.keys import ApiKey, User
 from models.edge.ratelimit import RateBucket

@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from models.base import utcnow
 from models.documents.file_cache import check_key
-from models.documents.stored_files import StoredFile
+from models.documents.tables import StoredFile
 
 BLOBS = "blob"
 

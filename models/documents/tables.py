@@ -1,11 +1,12 @@
-"""Contract templates (immutable versions) and the documents rendered from them."""
+"""Contract templates (immutable versions), the documents rendered from them, and their bytes
+when PostgreSQL stores them (StoredFile)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, IdMixin, UTCDateTime, utcnow
@@ -52,4 +53,19 @@ class Document(IdMixin, Base):
     audit_event_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("audit_events.id"), nullable=True
     )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StoredFile(Base):
+    """File bytes kept in PostgreSQL, so every API server sees the same documents and PDFs.
+
+    One immutable file: a content-addressed blob (namespace `blob`) or a cached PDF (`pdf`).
+    """
+
+    __tablename__ = "stored_files"
+
+    namespace: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
