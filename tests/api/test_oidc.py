@@ -11,6 +11,7 @@ from api.auth.jwt import TokenVerifier
 from rules.enums import ApiKeyRole
 from schema.ids import decode_id
 from tests.conftest import Api
+from tests.helpers.agreements import accept_segment, partner_key
 from tests.helpers.api import create_partner
 from tests.helpers.oidc import Issuer, oidc_settings, running_issuer
 
@@ -111,3 +112,26 @@ async def test_rotated_keys_are_fetched_again(api: Api, issuer: Issuer) -> None:
 
 async def test_api_keys_still_work_next_to_tokens(api: Api) -> None:
     assert (await api.gql("{ viewer { role } }"))["viewer"]["role"] == "ADMIN"
+
+
+async def test_a_token_user_downloads_only_the_partners_documents_and_spends_points(
+    api: Api, issuer: Issuer
+) -> None:
+    partner, key = await partner_key(api)
+    other, _other_key = await partner_key(api, legalName="Other Ltd", displayName="Other")
+    document = (await accept_segment(api, key))["agreement"]["documents"][0]
+    url = f"/documents/{document['id']}"
+    own = issuer.token(partnergraph_role="partner", partnergraph_partner=partner["id"])
+    stranger = issuer.token(
+        sub="user-2", partnergraph_role="partner", partnergraph_partner=other["id"]
+    )
+    assert (
+        await api.client.get(url, headers={"Authorization": f"Bearer {own}"})
+    ).status_code == 200
+    refused = await api.client.get(url, headers={"Authorization": f"Bearer {stranger}"})
+    assert refused.status_code == 404
+    first = await api.post("{ viewer { role } }", key=own)
+    second = await api.post("{ viewer { role } }", key=own)
+    assert int(second.headers["x-ratelimit-used"]) > int(first.headers["x-ratelimit-used"])
+    apart = await api.post("{ viewer { role } }", key=stranger)
+    assert int(apart.headers["x-ratelimit-used"]) < int(second.headers["x-ratelimit-used"])
