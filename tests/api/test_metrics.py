@@ -16,7 +16,6 @@ from models import DeliveryAttempt, OutboxEvent, WebhookDelivery, WebhookEndpoin
 from models.base import utcnow
 from tests.conftest import Api
 from tests.helpers.agreements import accept_segment, partner_key
-from tests.helpers.fake_soffice import fake_soffice
 from tests.helpers.servers import api_server
 
 pytestmark = pytest.mark.anyio
@@ -77,11 +76,8 @@ async def _webhook_backlog(sessionmaker: async_sessionmaker[AsyncSession]) -> No
 
 
 @pytest.fixture
-def api_settings(tmp_path: Path) -> dict[str, Any]:
-    return {
-        "PARTNERGRAPH_SOFFICE": str(fake_soffice(tmp_path / "bin")),
-        "PARTNERGRAPH_RATE_LIMIT_POINTS": "150",
-    }
+def api_settings() -> dict[str, Any]:
+    return {"PARTNERGRAPH_RATE_LIMIT_POINTS": "150"}
 
 
 async def test_metrics_show_the_figures_after_traffic(
