@@ -3,18 +3,21 @@
 Reading of CS-REF-15/16 (docs/program-rules.md):
 - Within a calendar year, rates are marginal over the partner's cumulative Net Commissionable
   Revenue (NCR): each slice of cumulative NCR earns the rate of the bracket it falls in.
-- The bracket the partner's NCR reaches in a year sets a floor for the whole next year: every
-  slice of that year earns at least that bracket's rate. The floor of a year is set only by the
-  year before, so it keeps holding while the partner reaches the same bracket again each year,
-  steps down to the bracket reached when the partner reaches a lower one, and is back to the
-  base rate on the 1 January after a year that reached no threshold.
+- A year "meets the thresholds" when its cumulative NCR goes past the first bracket of the
+  schedule in force. The rate carried into the next year is then the higher of the best bracket
+  rate reached that year and the rate the year itself carried in: a carried rate never steps down
+  while each year meets the thresholds (20% reached, then a 350,000 year: 20% still holds).
+- A year that does not meet the thresholds carries nothing: the next year starts at the
+  schedule's own rates (the base rate) on 1 January.
+- Carry-over is a rate, not a bracket index: a later schedule version with other brackets still
+  pays at least the carried rate on every slice.
 - A commission keeps the schedule version in force on the day it was earned (the Qualified
-  Agreement's signing day); brackets and floors are taken from that version.
+  Agreement's signing day); its brackets are taken from that version.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -33,11 +36,12 @@ class Bracket:
 
 @dataclass(frozen=True)
 class Schedule:
-    """A commission schedule version."""
+    """A commission schedule version; `carry_over` switches CS-REF-16 on."""
 
     version: str
     currency: str
     brackets: tuple[Bracket, ...]
+    carry_over: bool = True
 
 
 @dataclass(frozen=True)
@@ -72,12 +76,12 @@ def _bounds(schedule: Schedule) -> list[tuple[Decimal, Decimal | None, Decimal]]
 
 
 def commission_lines(
-    schedule: Schedule, cumulative_before: Decimal, ncr: Decimal, floor_index: int = 0
+    schedule: Schedule, cumulative_before: Decimal, ncr: Decimal, floor_rate: Decimal | None = None
 ) -> list[Line]:
-    """Explained slices of the commission on `ncr`, after `cumulative_before` this year."""
+    """Explained slices of the commission on `ncr`, after `cumulative_before` this year, each
+    at least at `floor_rate` (the rate carried over from last year, CS-REF-16)."""
     if ncr <= 0:
         return []
-    floor_rate = schedule.brackets[min(floor_index, len(schedule.brackets) - 1)].rate
     start, end = cumulative_before, cumulative_before + ncr
     lines = []
     for lower, upper, rate in _bounds(schedule):
@@ -85,18 +89,16 @@ def commission_lines(
         high = end if upper is None else min(end, upper)
         if high <= low:
             continue
-        applied = max(rate, floor_rate)
-        if applied > rate:
-            rule, reason = (
-                "CS-REF-16",
-                (
-                    f"rate carried over from last year's bracket "
-                    f"({percent(applied)} instead of {percent(rate)})"
-                ),
+        if floor_rate is not None and floor_rate > rate:
+            applied, rule = floor_rate, "CS-REF-16"
+            reason = (
+                f"rate carried over from last year ({percent(floor_rate)} instead of "
+                f"{percent(rate)})"
             )
         else:
             span = f"up to {upper:,}" if upper is not None else f"over {lower:,}"
-            rule, reason = "CS-REF-15", f"cumulative NCR this year in the bracket {span}"
+            applied, rule = rate, "CS-REF-15"
+            reason = f"cumulative NCR this year in the bracket {span}"
         base = high - low
         lines.append(
             Line(
@@ -127,16 +129,52 @@ class Earning:
     schedule: Schedule
 
 
-def year_commissions(
-    earnings: Sequence[Earning], previous_year_ncr: Decimal, previous_schedule: Schedule | None
-) -> dict[str, list[Line]]:
+@dataclass(frozen=True)
+class Year:
+    """One partner-year computed: its lines, the rate it carried in and the rate it hands on."""
+
+    lines: dict[str, list[Line]]
+    carried_in: Decimal | None
+    carries_out: Decimal | None
+    met_thresholds: bool
+
+
+def year_commissions(earnings: Sequence[Earning], carried_in: Decimal | None = None) -> Year:
     """The explained commission of every earning of one partner-year (CS-REF-15/16)."""
-    floor = 0
-    if previous_schedule is not None and previous_year_ncr > 0:
-        floor = bracket_index(previous_schedule, previous_year_ncr)
     cumulative = ZERO
+    reached: Decimal | None = None
+    met = False
     result: dict[str, list[Line]] = {}
     for earning in earnings:
-        result[earning.key] = commission_lines(earning.schedule, cumulative, earning.ncr, floor)
+        result[earning.key] = commission_lines(
+            earning.schedule, cumulative, earning.ncr, carried_in
+        )
         cumulative += max(earning.ncr, ZERO)
-    return result
+        if earning.ncr > 0:
+            index = bracket_index(earning.schedule, cumulative)
+            rate = earning.schedule.brackets[index].rate
+            reached = rate if reached is None else max(reached, rate)
+            met = met or index > 0
+    carries = None
+    if met and reached is not None:
+        carries = max(reached, carried_in) if carried_in is not None else reached
+    return Year(result, carried_in, carries, met)
+
+
+def partner_years(
+    years: Mapping[int, Sequence[Earning]], carry_over_into: Callable[[int], bool]
+) -> dict[int, Year]:
+    """Every year of a partner from its first earning on, the carried rate moving forward.
+
+    `carry_over_into(year)` says whether the schedule in force on 1 January of `year` carries
+    the previous year's rate over (CS-REF-16); a year without earnings meets no threshold.
+    """
+    if not years:
+        return {}
+    out: dict[int, Year] = {}
+    carried: Decimal | None = None
+    for year in range(min(years), max(years) + 1):
+        computed = year_commissions(years.get(year, ()), carried)
+        out[year] = computed
+        carried = computed.carries_out if carry_over_into(year + 1) else None
+    return out

@@ -1,9 +1,15 @@
 """Net Commissionable Revenue of a Qualified Agreement (CS-REF-12, CS-REF-13), explained.
 
 Only amounts dated in the first `months` months from signing count (first-year revenue, even
-for multi-year deals). Invoiced recurring fees add; discounts, credits, refunds, rebates,
-return allowances and sales taxes (the program's `revenue_deductions`) subtract; professional
-services, support, customisation and consulting (`revenue_exclusions`) never count.
+for multi-year deals). Invoiced recurring fees add; discounts, credits, refunds, rebates and
+return allowances (the program's `revenue_deductions`) subtract; professional services, support,
+customisation and consulting (`revenue_exclusions`) never count.
+
+Taxes (CS-REF-13/14): fees are recorded net of tax, and the taxes invoiced on top of them are
+recorded as lines of one of the program's `revenue_taxes` kinds. A tax line never counts
+towards NCR (so tax is kept out of NCR exactly once) but is part of what the client owes, so
+the paid-in-full check counts it: an invoice of 100,000 plus 20,000 VAT is a fee line of
+100,000 and a tax line of 20,000, NCR 100,000, paid in full at 120,000.
 """
 
 from __future__ import annotations
@@ -39,9 +45,11 @@ class NcrLine:
     reason: str
 
 
-def known_kinds(deductions: Iterable[str], exclusions: Iterable[str]) -> frozenset[str]:
+def known_kinds(
+    deductions: Iterable[str], exclusions: Iterable[str], taxes: Iterable[str] = ()
+) -> frozenset[str]:
     """Revenue kinds a program accepts."""
-    return frozenset({FEE, *deductions, *exclusions})
+    return frozenset({FEE, *deductions, *exclusions, *taxes})
 
 
 def net_commissionable_revenue(
@@ -50,6 +58,7 @@ def net_commissionable_revenue(
     months: int,
     deductions: frozenset[str],
     exclusions: frozenset[str],
+    taxes: frozenset[str] = frozenset(),
 ) -> tuple[Decimal, list[NcrLine]]:
     """NCR and a line per revenue item saying how it counted."""
     end = add_months(signed_on, months)
@@ -57,6 +66,9 @@ def net_commissionable_revenue(
     for item in sorted(items, key=lambda i: (i.occurred_on, i.kind)):
         if not signed_on <= item.occurred_on < end:
             counted, reason = ZERO, f"outside the first {months} months from signing (CS-REF-12)"
+        elif item.kind in taxes:
+            counted = ZERO
+            reason = f"{item.kind.replace('_', ' ')} is tax on top of the net fee (CS-REF-13)"
         elif item.kind in exclusions:
             counted, reason = ZERO, f"{item.kind.replace('_', ' ')} is excluded (CS-REF-13)"
         elif item.kind in deductions:
@@ -68,11 +80,9 @@ def net_commissionable_revenue(
 
 
 def billed_total(items: Iterable[RevenueItem], deductions: frozenset[str]) -> Decimal:
-    """What the client owes in all: every charge (taxes included) less what is credited back."""
+    """What the client owes in all: fees, excluded services and taxes, less what is credited
+    back (CS-REF-07/14). Tax kinds add like any charge; only deductions subtract."""
     total = ZERO
     for item in items:
-        if item.kind == "sales_tax" or item.kind not in deductions:
-            total += item.amount
-        else:
-            total -= item.amount
+        total += -item.amount if item.kind in deductions else item.amount
     return total

@@ -162,6 +162,7 @@ class ReferralErrorCode(enum.StrEnum):
     SET_OFF_TOO_LARGE = "set_off_too_large"
     INVALID_CSV = "invalid_csv"
     RENDER_FAILED = "render_failed"
+    ALREADY_SUPERSEDED = "already_superseded"
 
 
 class SupportErrorCode(enum.StrEnum):

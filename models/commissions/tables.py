@@ -32,7 +32,11 @@ class QualifiedAgreement(IdMixin, Base):
 
 
 class RevenueLine(IdMixin, Base):
-    """An amount billed or deducted under a Qualified Agreement (CS-REF-13)."""
+    """An amount billed or deducted under a Qualified Agreement (CS-REF-13).
+
+    A correction or a void is a new line that supersedes an earlier one from `effective_on`
+    (the correction's own date); the superseded line stays on record.
+    """
 
     __tablename__ = "revenue_lines"
 
@@ -44,6 +48,11 @@ class RevenueLine(IdMixin, Base):
     currency: Mapped[str] = mapped_column(String(3))
     occurred_on: Mapped[date] = mapped_column(Date)
     description: Mapped[str] = mapped_column(Text, default="")
+    supersedes_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("revenue_lines.id"), nullable=True, unique=True
+    )
+    voided: Mapped[bool] = mapped_column(Boolean, default=False)
+    effective_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -102,6 +111,7 @@ class Payout(IdMixin, Base):
     withholding_rate: Mapped[Decimal] = mapped_column(Numeric(8, 6))
     set_off: Mapped[Decimal] = mapped_column(MONEY)
     set_off_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    adjustments: Mapped[Decimal] = mapped_column(MONEY, default=Decimal(0))
     net: Mapped[Decimal] = mapped_column(MONEY)
     reference: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -117,5 +127,36 @@ class TaxDocument(IdMixin, Base):
     )
     received_on: Mapped[date] = mapped_column(Date)
     withholding_rate: Mapped[Decimal] = mapped_column(Numeric(8, 6))
+    reference: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PayoutAdjustment(IdMixin, Base):
+    """An adjustment of an already paid commission, settled with a later payout."""
+
+    __tablename__ = "payout_adjustments"
+
+    payout_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("payouts.id", ondelete="CASCADE"), index=True
+    )
+    commission_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("commissions.id"), index=True)
+    cause_kind: Mapped[str] = mapped_column(String(32))
+    cause_id: Mapped[str] = mapped_column(String(64))
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class PartnerPayment(IdMixin, Base):
+    """Money the partner paid the operator (the CS-AGR-08 liability cap basis)."""
+
+    __tablename__ = "partner_payments"
+
+    partner_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("partners.id", ondelete="CASCADE"), index=True
+    )
+    program_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("programs.id"))
+    paid_on: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    currency: Mapped[str] = mapped_column(String(3))
     reference: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -150,20 +150,40 @@ class Commission(Node):
         return None if row is None else Payout.from_row(row)
 
 
-@strawberry.type(description="A revenue line of a qualified agreement.")
+@strawberry.type(
+    description="A revenue line of a qualified agreement. A correction or void is a new line "
+    "that supersedes an earlier one from `effectiveOn`; superseded lines stay on record."
+)
 class RevenueLine:
+    id: strawberry.ID = strawberry.field(description="Give it to correctRevenueLine/voidRevenueLine.")
     kind: str
     amount: Money
     occurred_on: dt.date
     description: str
+    voided: bool = strawberry.field(description="This line voids the line it supersedes.")
+    effective_on: dt.date = strawberry.field(
+        description="The fact's own date: `occurredOn`, or the day a correction or void "
+        "takes effect."
+    )
+    supersedes_id: strawberry.ID | None = strawberry.field(
+        description="The line this one corrects or voids."
+    )
 
     @classmethod
     def from_row(cls, row: RevenueRow) -> RevenueLine:
         return cls(
+            id=strawberry.ID(encode_id("RevenueLine", row.id)),
             kind=row.kind,
             amount=Money.of(Decimal(row.amount), row.currency),
             occurred_on=row.occurred_on,
             description=row.description,
+            voided=row.voided,
+            effective_on=row.effective_on or row.occurred_on,
+            supersedes_id=(
+                strawberry.ID(encode_id("RevenueLine", row.supersedes_id))
+                if row.supersedes_id
+                else None
+            ),
         )
 
 
@@ -228,12 +248,18 @@ class QualifiedAgreement(Node):
         program = present(await info.context.loaders.program.load(referral.program_id))
         policy = present(policy_of(program))
         rows = await info.context.loaders.revenue_of_qualified.load(self.row.id)
+        superseded = {r.supersedes_id for r in rows if r.supersedes_id is not None}
         _, lines = net_commissionable_revenue(
-            [RevenueItem(r.kind, Decimal(r.amount), r.occurred_on) for r in rows],
+            [
+                RevenueItem(r.kind, Decimal(r.amount), r.occurred_on)
+                for r in rows
+                if r.id not in superseded and not r.voided
+            ],
             self.row.signed_on,
             policy.commissionable_months,
             policy.deductions,
             policy.exclusions,
+            policy.taxes,
         )
         return [
             NcrLine(

@@ -1,5 +1,8 @@
-"""The commission ledger: each partner-year's commissions computed and explained, and where
-each one stands (CS-REF-07/08/15..17).
+"""The commission ledger: every commission of a partner in a program recomputed from the
+recorded facts (rules/ledger.py), and where each one stands (CS-REF-07/08/15..17).
+
+The `commissions` rows keep the ledger as of the program's today for listing and paying; any
+other date is computed from the facts (`services.commissions.facts.ledger_of`).
 """
 
 from __future__ import annotations
@@ -15,12 +18,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Commission, Program
 from models.base import utcnow
 from rules import commissions as engine
+from rules import ledger
 from rules.money import round_money
-from services.commissions.earnings import exclusion_reason, ncr_by_agreement, qualified_of_year
+from services.commissions.facts import ledger_of, lock_ledger
+from services.partners.memberships import program_today
 from services.referrals.policy import referral_policy
 
 
-def _line(line: engine.Line, currency: str) -> dict[str, Any]:
+def line_json(line: engine.Line, currency: str) -> dict[str, Any]:
+    """A commission line as stored and shown."""
+
     def money(value: Decimal) -> str:
         return str(round_money(value, currency))
 
@@ -36,70 +43,49 @@ def _line(line: engine.Line, currency: str) -> dict[str, Any]:
     }
 
 
-async def recompute_year(
-    session: AsyncSession, program: Program, partner_id: uuid.UUID, year: int
-) -> None:
-    """Recompute every unpaid commission of one partner-year (paid ones stay as paid)."""
-    policy = referral_policy(program)
-    current = await ncr_by_agreement(
-        session, policy, await qualified_of_year(session, program, partner_id, year)
-    )
-    previous = await ncr_by_agreement(
-        session, policy, await qualified_of_year(session, program, partner_id, year - 1)
-    )
-    previous_total = sum((ncr for _, ncr in previous), Decimal(0))
-    last_year_schedule = policy.schedule_on(date(year - 1, 12, 31))
-    earnings = []
-    for qualified, ncr in current:
-        version = policy.schedule_on(qualified.signed_on)
-        assert version is not None
-        earnings.append(engine.Earning(str(qualified.id), ncr, version.schedule))
-    results = engine.year_commissions(
-        earnings, previous_total, last_year_schedule.schedule if last_year_schedule else None
-    )
+async def recompute(
+    session: AsyncSession, program: Program, partner_id: uuid.UUID
+) -> ledger.Ledger:
+    """Recompute every year of a partner's commissions in a program from the facts (so a fact
+    of year Y moves the carry-over of Y+1 and later years); paid commissions stay as paid.
+
+    Serialised per partner and program (`lock_ledger`). Returns the ledger as of today.
+    """
+    await lock_ledger(session, partner_id, program.id)
+    await session.flush()
+    state = await ledger_of(session, program, partner_id, program_today(program))
     existing = {
-        c.qualified_agreement_id: c
+        str(c.qualified_agreement_id): c
         for c in await session.scalars(
             select(Commission).where(
-                Commission.qualified_agreement_id.in_([q.id for q, _ in current])
+                Commission.partner_id == partner_id, Commission.program_id == program.id
             )
         )
     }
-    for (qualified, ncr), earning in zip(current, earnings, strict=True):
-        commission = existing.get(qualified.id)
-        if commission is not None and commission.paid_on is not None:
-            continue
-        lines = [_line(line, earning.schedule.currency) for line in results[earning.key]]
-        reason = exclusion_reason(qualified)
-        if reason:
-            lines = [
-                {
-                    "slice_from": "0",
-                    "slice_to": "0",
-                    "base": "0",
-                    "rate": "0",
-                    "amount": "0",
-                    "rule_id": reason[:9],
-                    "schedule_version": earning.schedule.version,
-                    "reason": reason,
-                }
-            ]
+    for key, entry in state.entries.items():
+        commission = existing.get(key)
         if commission is None:
             commission = Commission(
                 id=uuid.uuid4(),
-                qualified_agreement_id=qualified.id,
+                qualified_agreement_id=uuid.UUID(key),
                 partner_id=partner_id,
                 program_id=program.id,
             )
             session.add(commission)
-        commission.year = year
-        commission.schedule_version = earning.schedule.version
-        commission.currency = earning.schedule.currency
-        commission.ncr = ncr
-        commission.amount = engine.total(results[earning.key]) if not reason else Decimal(0)
-        commission.lines = lines
+        commission.payable_on = entry.payable_on
+        commission.due_on = entry.due_on
+        if commission.paid_on is not None:
+            continue
+        currency = referral_policy(program).currency
+        commission.year = entry.year
+        commission.schedule_version = entry.schedule_version
+        commission.currency = currency
+        commission.ncr = entry.ncr
+        commission.amount = entry.amount
+        commission.lines = [line_json(line, currency) for line in entry.lines]
         commission.computed_at = utcnow()
     await session.flush()
+    return state
 
 
 def commission_status(commission: Commission, on: date) -> str:

@@ -5,19 +5,19 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import ClientPayment, Commission, QualifiedAgreement
 from rules.global_ids import global_id
-from rules.ncr import billed_total
 from services.actor import Actor
 from services.audit.log import record
 from services.commissions.amounts import checked_amount
-from services.commissions.earnings import revenue_items
+from services.commissions.facts import lock_ledger
+from services.commissions.ledger import recompute
 from services.commissions.qualified_agreements import load_qualified
 from services.errors import ReferralErrorCode, input_error
 from services.partners.memberships import program_today
@@ -42,13 +42,23 @@ async def record_client_payment(
     Returns the qualified agreement the payment is for.
     """
     require_admin(actor, "record client payments", "qualifiedAgreementId")
-    qualified, _referral, program = await load_qualified(session, actor, qualified_agreement_id)
+    qualified, referral, program = await load_qualified(session, actor, qualified_agreement_id)
+    await lock_ledger(session, referral.partner_id, program.id)
     policy = referral_policy(program)
     value = checked_amount(amount, "amount")
-    if received_on > program_today(program) or received_on < qualified.signed_on:
+    today = program_today(program)
+    if received_on > today:
+        raise input_error("receivedOn", Code.INVALID_DATE, f"receivedOn cannot be after {today}")
+    if received_on < qualified.signed_on:
         raise input_error(
-            "receivedOn", Code.INVALID_DATE, "receivedOn must be between signing and today"
+            "receivedOn",
+            Code.INVALID_DATE,
+            f"receivedOn cannot be before the signing ({qualified.signed_on})",
         )
+    commission = await session.scalar(
+        select(Commission).where(Commission.qualified_agreement_id == qualified.id)
+    )
+    was_payable = commission is not None and commission.payable_on is not None
     payment = ClientPayment(
         id=uuid.uuid4(),
         qualified_agreement_id=qualified.id,
@@ -59,22 +69,11 @@ async def record_client_payment(
     )
     session.add(payment)
     await session.flush()
-    items = (await revenue_items(session, [qualified.id]))[qualified.id]
-    billed = billed_total(items, policy.deductions)
-    paid = Decimal(
-        await session.scalar(
-            select(func.coalesce(func.sum(ClientPayment.amount), 0)).where(
-                ClientPayment.qualified_agreement_id == qualified.id
-            )
-        )
-        or 0
-    )
-    commission = await session.scalar(
-        select(Commission).where(Commission.qualified_agreement_id == qualified.id)
-    )
-    if commission is not None and commission.payable_on is None and billed > 0 and paid >= billed:
-        commission.payable_on = received_on
-        commission.due_on = received_on + timedelta(days=policy.payment_due_days)
+    state = await recompute(session, program, referral.partner_id)
+    entry = state.entries.get(str(qualified.id))
+    paid_in_full = entry is not None and entry.payable_on is not None
+    if commission is not None and not was_payable and commission.payable_on is not None:
+        assert commission.due_on is not None
         await emit(
             session,
             "commission.payable",
@@ -95,7 +94,7 @@ async def record_client_payment(
         {
             "amount": [None, str(value)],
             "received_on": [None, received_on.isoformat()],
-            "paid_in_full": [None, billed > 0 and paid >= billed],
+            "paid_in_full": [None, paid_in_full],
         },
     )
     return qualified

@@ -8,15 +8,18 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Commission, Payout, Program
+from models import Commission, Payout, PayoutAdjustment, Program
+from rules import ledger
 from rules.global_ids import global_id
 from rules.money import round_money
 from services.actor import Actor
 from services.audit.log import record
 from services.commissions.amounts import checked_amount
-from services.commissions.ledger import blocked_reason
+from services.commissions.facts import ledger_of, lock_ledger
+from services.commissions.ledger import line_json, recompute
 from services.commissions.tax import tax_document_on
 from services.errors import ReferralErrorCode, input_error
 from services.partners.memberships import program_today
@@ -24,6 +27,35 @@ from services.referrals.access import require_admin
 from services.webhooks.outbox import emit
 
 Code = ReferralErrorCode
+
+
+def _blocked(entry: ledger.Entry, tax_on_file: bool) -> tuple[Code, str] | None:
+    """Why the commission cannot be paid on the payout's date, if it cannot."""
+    if entry.amount <= 0:
+        reasons = [line.reason for line in entry.lines] or ["no revenue yet"]
+        return Code.NOTHING_TO_PAY, "nothing to pay: " + "; ".join(reasons)
+    if entry.payable_on is None:
+        return (
+            Code.PAYMENT_NOT_RECEIVED,
+            "CS-REF-07: on that day the program had not received the client's full payment",
+        )
+    if not tax_on_file:
+        return (
+            Code.TAX_DOCUMENTATION_MISSING,
+            "CS-REF-08: the partner's tax documentation is not on file",
+        )
+    return None
+
+
+async def _commission_ids(session: AsyncSession, keys: list[str]) -> dict[str, uuid.UUID]:
+    if not keys:
+        return {}
+    rows = await session.scalars(
+        select(Commission).where(
+            Commission.qualified_agreement_id.in_([uuid.UUID(k) for k in keys])
+        )
+    )
+    return {str(c.qualified_agreement_id): c.id for c in rows}
 
 
 async def record_payout(
@@ -41,31 +73,39 @@ async def record_payout(
     Returns the commission, now paid.
     """
     require_admin(actor, "record payouts", "commissionId")
-    commission = await session.get(Commission, commission_id, with_for_update=True)
-    if commission is None:
+    found = await session.get(Commission, commission_id)
+    if found is None:
         raise input_error("commissionId", Code.NOT_FOUND, "no commission has that id")
+    await lock_ledger(session, found.partner_id, found.program_id)
+    commission = await session.get(Commission, commission_id, with_for_update=True)
+    assert commission is not None
+    await session.refresh(commission)
     program = await session.get(Program, commission.program_id)
     assert program is not None
-    if paid_on > program_today(program):
-        raise input_error("paidOn", Code.INVALID_DATE, "paidOn cannot be in the future")
+    today = program_today(program)
+    if paid_on > today:
+        raise input_error("paidOn", Code.INVALID_DATE, f"paidOn cannot be after {today}")
     if commission.paid_on is not None:
         raise input_error("commissionId", Code.ALREADY_PAID, f"paid on {commission.paid_on}")
+    state = await ledger_of(session, program, commission.partner_id, paid_on)
+    entry = state.entries.get(str(commission.qualified_agreement_id))
+    if entry is None:
+        raise input_error("paidOn", Code.INVALID_DATE, "paidOn cannot be before the client signed")
     tax = await tax_document_on(session, commission.partner_id, paid_on)
-    reason = blocked_reason(commission, paid_on, tax is not None)
+    reason = _blocked(entry, tax is not None)
     if reason is not None:
-        code = (
-            Code.TAX_DOCUMENTATION_MISSING
-            if reason.startswith("CS-REF-08")
-            else (
-                Code.PAYMENT_NOT_RECEIVED if reason.startswith("CS-REF-07") else Code.NOTHING_TO_PAY
-            )
-        )
-        raise input_error("commissionId", code, reason)
+        raise input_error("commissionId", reason[0], reason[1])
     assert tax is not None
-    gross = Decimal(commission.amount)
-    withholding = round_money(gross * Decimal(tax.withholding_rate), commission.currency)
+    gross = entry.amount
+    settled = [a for a in state.outstanding if a.qualified != entry.qualified]
+    carried = sum((a.amount for a in settled), Decimal(0))
+    if gross + carried < 0:
+        # A negative adjustment larger than this commission waits for a later payout.
+        settled, carried = [], Decimal(0)
+    due = gross + carried
+    withholding = round_money(due * Decimal(tax.withholding_rate), commission.currency)
     offset = checked_amount(set_off, "setOff", allow_zero=True)
-    if offset > gross - withholding:
+    if offset > due - withholding:
         raise input_error("setOff", Code.SET_OFF_TOO_LARGE, "the set-off exceeds what is due")
     if offset > 0 and not set_off_reason.strip():
         raise input_error("setOffReason", Code.REQUIRED, "say what the set-off is for (CS-AGR-11)")
@@ -75,16 +115,35 @@ async def record_payout(
         paid_on=paid_on,
         currency=commission.currency,
         gross=gross,
+        adjustments=carried,
         withholding=withholding,
         withholding_rate=tax.withholding_rate,
         set_off=offset,
         set_off_reason=set_off_reason.strip() or None,
-        net=gross - withholding - offset,
+        net=due - withholding - offset,
         reference=reference.strip()[:100],
     )
     session.add(payout)
-    commission.paid_on = paid_on
     await session.flush()
+    adjusted = await _commission_ids(session, [a.qualified for a in settled])
+    for part in settled:
+        session.add(
+            PayoutAdjustment(
+                id=uuid.uuid4(),
+                payout_id=payout.id,
+                commission_id=adjusted[part.qualified],
+                cause_kind="recomputation" if part.cause == "recomputation" else "fact",
+                cause_id=part.cause,
+                amount=part.amount,
+                reason=part.reason[:1000],
+            )
+        )
+    commission.paid_on = paid_on
+    commission.amount = gross
+    commission.ncr = entry.ncr
+    commission.lines = [line_json(line, commission.currency) for line in entry.lines]
+    await session.flush()
+    await recompute(session, program, commission.partner_id)
     await record(
         session,
         actor,
@@ -95,6 +154,8 @@ async def record_payout(
             "gross": [None, str(gross)],
             "withholding": [None, str(withholding)],
             "set_off": [None, str(offset)],
+            "adjustments": [None, str(carried)],
+            "paid_on": [None, paid_on.isoformat()],
             "net": [None, str(payout.net)],
         },
     )

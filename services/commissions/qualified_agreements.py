@@ -18,7 +18,8 @@ from rules.referral_state import ReferralStatus
 from services.actor import Actor
 from services.agreements.state import state_of
 from services.audit.log import record
-from services.commissions.ledger import recompute_year
+from services.commissions.facts import lock_ledger
+from services.commissions.ledger import recompute
 from services.errors import ReferralErrorCode, input_error
 from services.partners.memberships import program_today
 from services.referrals.access import load_referral, require_admin
@@ -74,6 +75,7 @@ async def record_qualified_agreement(
     """Record the client's agreement a live, primary referral led to (CS-REF-11)."""
     require_admin(actor, "record qualified agreements", "referralId")
     referral, program = await load_referral(session, actor, referral_id)
+    await lock_ledger(session, referral.partner_id, program.id)
     policy = referral_policy(program)
     if signed_on > program_today(program) or signed_on < referral.submitted_on:
         raise input_error(
@@ -118,7 +120,7 @@ async def record_qualified_agreement(
     referral.qualified_on = signed_on
     referral.version += 1
     await session.flush()
-    await recompute_year(session, program, referral.partner_id, signed_on.year)
+    await recompute(session, program, referral.partner_id)
     await record(
         session,
         actor,

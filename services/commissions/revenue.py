@@ -7,19 +7,20 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Commission, QualifiedAgreement, RevenueLine
+from models import QualifiedAgreement, RevenueLine
 from rules.ncr import known_kinds
 from services.actor import Actor
 from services.audit.log import record
 from services.commissions.amounts import checked_amount
-from services.commissions.ledger import recompute_year
+from services.commissions.facts import lock_ledger
+from services.commissions.ledger import recompute
 from services.commissions.qualified_agreements import load_qualified
 from services.errors import ReferralErrorCode, input_error
+from services.partners.memberships import program_today
 from services.referrals.access import require_admin
-from services.referrals.policy import referral_policy
+from services.referrals.policy import ReferralPolicy, referral_policy
 
 Code = ReferralErrorCode
 
@@ -34,6 +35,35 @@ class RevenueInput:
     description: str = ""
 
 
+def checked_line(
+    line: RevenueInput,
+    field: str,
+    policy: ReferralPolicy,
+    qualified: QualifiedAgreement,
+    today: date,
+) -> tuple[str, Decimal]:
+    """A revenue line's kind and amount, checked, or a coded error naming the field."""
+    kinds = known_kinds(policy.deductions, policy.exclusions, policy.taxes)
+    if line.kind not in kinds:
+        raise input_error(
+            f"{field}.kind",
+            Code.UNKNOWN_REVENUE_KIND,
+            f"kind is one of {', '.join(sorted(kinds))}",
+        )
+    amount = checked_amount(line.amount, f"{field}.amount")
+    if line.occurred_on > today:
+        raise input_error(
+            f"{field}.occurredOn", Code.INVALID_DATE, f"occurredOn cannot be after today ({today})"
+        )
+    if line.occurred_on < qualified.signed_on:
+        raise input_error(
+            f"{field}.occurredOn",
+            Code.INVALID_DATE,
+            f"occurredOn cannot be before the signing ({qualified.signed_on})",
+        )
+    return line.kind, amount
+
+
 async def record_revenue(
     session: AsyncSession,
     actor: Actor,
@@ -41,35 +71,22 @@ async def record_revenue(
     qualified_agreement_id: uuid.UUID,
     lines: list[RevenueInput],
 ) -> QualifiedAgreement:
-    """Add revenue lines (all or none) and recompute the partner-year's commissions."""
+    """Add revenue lines (all or none) and recompute the partner's commissions from the year
+    of signing on; a paid commission gets adjustment lines instead of changing."""
     require_admin(actor, "record revenue", "qualifiedAgreementId")
     qualified, referral, program = await load_qualified(session, actor, qualified_agreement_id)
+    await lock_ledger(session, referral.partner_id, program.id)
     policy = referral_policy(program)
-    commission = await session.scalar(
-        select(Commission).where(Commission.qualified_agreement_id == qualified.id)
-    )
-    if commission is not None and commission.paid_on is not None:
-        raise input_error(
-            "qualifiedAgreementId",
-            Code.COMMISSION_PAID,
-            "the commission is paid; its revenue is closed",
-        )
     if not lines:
         raise input_error("lines", Code.REQUIRED, "give at least one revenue line")
-    kinds = known_kinds(policy.deductions, policy.exclusions)
+    today = program_today(program)
     for i, line in enumerate(lines):
-        if line.kind not in kinds:
-            raise input_error(
-                f"lines.{i}.kind",
-                Code.UNKNOWN_REVENUE_KIND,
-                f"kind is one of {', '.join(sorted(kinds))}",
-            )
-        amount = checked_amount(line.amount, f"lines.{i}.amount")
+        kind, amount = checked_line(line, f"lines.{i}", policy, qualified, today)
         session.add(
             RevenueLine(
                 id=uuid.uuid4(),
                 qualified_agreement_id=qualified.id,
-                kind=line.kind,
+                kind=kind,
                 amount=amount,
                 currency=policy.currency,
                 occurred_on=line.occurred_on,
@@ -77,13 +94,16 @@ async def record_revenue(
             )
         )
     await session.flush()
-    await recompute_year(session, program, referral.partner_id, qualified.signed_on.year)
+    await recompute(session, program, referral.partner_id)
     await record(
         session,
         actor,
         "recordRevenue",
         "QualifiedAgreement",
         qualified.id,
-        {"lines": [None, len(lines)]},
+        {
+            "lines": [None, len(lines)],
+            "dated": [None, sorted({line.occurred_on.isoformat() for line in lines})],
+        },
     )
     return qualified

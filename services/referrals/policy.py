@@ -41,6 +41,7 @@ class ReferralPolicy:
     tax_documentation_required: bool
     deductions: frozenset[str]
     exclusions: frozenset[str]
+    taxes: frozenset[str]
     schedules: tuple[ScheduleVersion, ...]
     calendar: BusinessCalendar
 
@@ -63,7 +64,12 @@ def _schedules(definition: dict[str, Any]) -> tuple[ScheduleVersion, ...]:
         versions.append(
             ScheduleVersion(
                 date.fromisoformat(item["effective_from"]),
-                Schedule(item["version"], item["currency"], brackets),
+                Schedule(
+                    item["version"],
+                    item["currency"],
+                    brackets,
+                    carry_over=item["rate_carry_over"] != "none",
+                ),
                 tuple(item["rule_ids"]),
             )
         )
@@ -97,6 +103,7 @@ def policy_of(program: Program) -> ReferralPolicy | None:
             tax_documentation_required=rules["tax_documentation_required"],
             deductions=frozenset(rules["revenue_deductions"]),
             exclusions=frozenset(rules["revenue_exclusions"]),
+            taxes=frozenset(rules.get("revenue_taxes") or ()),
             schedules=_schedules(definition),
             calendar=calendar,
         )
@@ -106,7 +113,12 @@ def policy_of(program: Program) -> ReferralPolicy | None:
     # SEG-TIER-11: one flat rate, decided by the program, closing within a set period.
     schedule = ScheduleVersion(
         date.min,
-        Schedule("referral-fee", fees["currency"], (Bracket(None, Decimal(str(fees["rate"]))),)),
+        Schedule(
+            "referral-fee",
+            fees["currency"],
+            (Bracket(None, Decimal(str(fees["rate"]))),),
+            carry_over=False,
+        ),
         tuple(fees["rule_ids"]),
     )
     return ReferralPolicy(
@@ -126,6 +138,7 @@ def policy_of(program: Program) -> ReferralPolicy | None:
         tax_documentation_required=fees["tax_documentation_required"],
         deductions=frozenset(fees["revenue_deductions"]),
         exclusions=frozenset(fees["revenue_exclusions"]),
+        taxes=frozenset(fees.get("revenue_taxes") or ()),
         schedules=(schedule,),
         calendar=calendar,
     )

@@ -13,6 +13,7 @@ from rules.commissions import (
     Schedule,
     bracket_index,
     commission_lines,
+    partner_years,
     total,
     year_commissions,
 )
@@ -27,9 +28,7 @@ CS = Schedule(
 
 def test_seed_examples_to_the_cent() -> None:
     """CS-REF-15: US$450,000 then US$200,000 in the same year: US$52,500 then US$32,500."""
-    result = year_commissions(
-        [Earning("a", D(450000), CS), Earning("b", D(200000), CS)], D(0), None
-    )
+    result = year_commissions([Earning("a", D(450000), CS), Earning("b", D(200000), CS)]).lines
     assert total(result["a"]) == D("52500.00")
     assert total(result["b"]) == D("32500.00")
     assert [(line.base, line.rate, line.amount) for line in result["a"]] == [
@@ -52,15 +51,78 @@ def test_bracket_bounds_are_inclusive() -> None:
     assert bracket_index(CS, D("600000.01")) == 2
 
 
+def _years(*ncrs: int, schedule: Schedule = CS) -> dict[int, list[Decimal]]:
+    years = partner_years(
+        {2024 + i: [Earning(f"y{i}", D(n), schedule)] for i, n in enumerate(ncrs)},
+        lambda _year: True,
+    )
+    return {y: [line.rate for line in r.lines.get(f"y{y - 2024}", [])] for y, r in years.items()}
+
+
 def test_rate_reached_holds_next_year() -> None:
     """CS-REF-16: last year reached 20%, so this year's first dollar earns 20%."""
-    result = year_commissions([Earning("a", D(100000), CS)], D(700000), CS)
-    assert total(result["a"]) == D("20000.00")
-    assert result["a"][0].rule_id == "CS-REF-16"
-    stepped = year_commissions([Earning("a", D(100000), CS)], D(400000), CS)
-    assert total(stepped["a"]) == D("15000.00")
-    reset = year_commissions([Earning("a", D(100000), CS)], D(250000), CS)
-    assert total(reset["a"]) == D("10000.00")
+    years = partner_years(
+        {2024: [Earning("a", D(700000), CS)], 2025: [Earning("b", D(100000), CS)]},
+        lambda _year: True,
+    )
+    assert total(years[2025].lines["b"]) == D("20000.00")
+    assert years[2025].lines["b"][0].rule_id == "CS-REF-16"
+    assert years[2025].carried_in == D("0.20")
+
+
+def test_carried_rate_does_not_step_down_while_thresholds_are_met() -> None:
+    """CS-REF-16 reading: 20% reached, then a 350,000 year (past the first threshold) keeps
+    20% for the year after, not 15%; a year under every threshold resets to 10% on 1 January."""
+    rates = _years(700000, 350000, 100000, 100000)
+    assert rates[2025] == [D("0.20")] * 2  # 2024 reached 20%: both 2025 slices at 20%
+    assert rates[2026] == [D("0.20")]  # 2025 met a threshold: 20% still holds all of 2026
+    assert rates[2027] == [D("0.10")]  # 2026 met none: reset to 10% on 1 January 2027
+
+
+def test_year_under_thresholds_resets_next_year() -> None:
+    """CS-REF-16: 400,000 (15%) then 250,000 (no threshold) then 100,000: 15%, then 10%."""
+    rates = _years(400000, 250000, 100000)
+    assert rates[2025] == [D("0.15")]
+    assert rates[2026] == [D("0.10")]
+
+
+def test_empty_year_resets() -> None:
+    """A year with no referred NCR meets no threshold: the rate resets after it."""
+    years = partner_years(
+        {2024: [Earning("a", D(700000), CS)], 2026: [Earning("b", D(100000), CS)]},
+        lambda _year: True,
+    )
+    assert years[2025].carried_in == D("0.20") and years[2025].carries_out is None
+    assert total(years[2026].lines["b"]) == D("10000.00")
+
+
+def test_carry_over_is_a_rate_across_schedule_versions() -> None:
+    """CS-REF-16/17: a carried 15% still pays 15% under a later version whose second bracket
+    pays 12% and starts at 500,000 (a bracket index would give 12% or the wrong bound)."""
+    later = Schedule(
+        "2026-01",
+        "USD",
+        (Bracket(D(500000), D("0.08")), Bracket(D(900000), D("0.12")), Bracket(None, D("0.18"))),
+    )
+    years = partner_years(
+        {2025: [Earning("a", D(400000), CS)], 2026: [Earning("b", D(600000), later)]},
+        lambda _year: True,
+    )
+    lines = years[2026].lines["b"]
+    assert [(line.base, line.rate) for line in lines] == [
+        (D(500000), D("0.15")),
+        (D(100000), D("0.15")),
+    ]
+    assert years[2026].carries_out == D("0.15")  # reached 12% < carried 15%: no step-down
+
+
+def test_carry_over_switched_off() -> None:
+    """A schedule with `rate_carry_over = "none"` starts every year at its own rates."""
+    years = partner_years(
+        {2024: [Earning("a", D(700000), CS)], 2025: [Earning("b", D(100000), CS)]},
+        lambda _year: False,
+    )
+    assert total(years[2025].lines["b"]) == D("10000.00")
 
 
 def test_no_revenue_no_lines() -> None:
@@ -74,26 +136,26 @@ amounts = st.decimals(
 
 @given(st.lists(amounts, min_size=1, max_size=8), amounts)
 def test_total_never_decreases_when_ncr_grows(ncrs: list[Decimal], extra: Decimal) -> None:
-    base = year_commissions([Earning(str(i), n, CS) for i, n in enumerate(ncrs)], D(0), None)
+    base = year_commissions([Earning(str(i), n, CS) for i, n in enumerate(ncrs)]).lines
     grown = list(ncrs)
     grown[-1] += extra
-    more = year_commissions([Earning(str(i), n, CS) for i, n in enumerate(grown)], D(0), None)
+    more = year_commissions([Earning(str(i), n, CS) for i, n in enumerate(grown)]).lines
     assert sum(map(total, more.values())) >= sum(map(total, base.values()))
 
 
 @given(
     st.lists(amounts, min_size=1, max_size=8),
     st.randoms(use_true_random=False),
-    st.sampled_from([D(0), D(350000), D(800000)]),
+    st.sampled_from([None, D("0.15"), D("0.20")]),
 )
 def test_split_and_order_do_not_change_the_year_total(
-    ncrs: list[Decimal], rnd: object, last_year: Decimal
+    ncrs: list[Decimal], rnd: object, carried: Decimal | None
 ) -> None:
     """Splitting a year's NCR across clients, in any order, gives the same total (to a cent
     per slice boundary, since each line is rounded)."""
-    one = year_commissions([Earning("all", sum(ncrs, D(0)), CS)], last_year, CS)
+    one = year_commissions([Earning("all", sum(ncrs, D(0)), CS)], carried).lines
     shuffled = list(ncrs)
     rnd.shuffle(shuffled)  # type: ignore[attr-defined]
-    many = year_commissions([Earning(str(i), n, CS) for i, n in enumerate(shuffled)], last_year, CS)
+    many = year_commissions([Earning(str(i), n, CS) for i, n in enumerate(shuffled)], carried).lines
     difference = abs(sum(map(total, many.values())) - total(one["all"]))
     assert difference <= D("0.01") * len(ncrs) * len(CS.brackets)

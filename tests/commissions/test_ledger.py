@@ -19,7 +19,8 @@ pytestmark = pytest.mark.anyio
 
 
 async def test_ncr_deductions_and_exclusions(api: Api) -> None:
-    """CS-REF-13: taxes are deducted, professional services never count."""
+    """CS-REF-13: discounts are deducted, tax on top of the net fee and professional services
+    never count."""
     partner, key, cs = await referrer(api, "Seller")
     today = await contentsquare_today(api)
     commissions = []
@@ -55,7 +56,7 @@ async def test_ncr_deductions_and_exclusions(api: Api) -> None:
                             "occurredOn": today.isoformat(),
                         },
                         {"kind": "sales_tax", "amount": "1000", "occurredOn": today.isoformat()},
-                        {"kind": "sales_tax", "amount": "1000", "occurredOn": today.isoformat()},
+                        {"kind": "discount", "amount": "2000", "occurredOn": today.isoformat()},
                     ],
                 }
             },
@@ -64,13 +65,14 @@ async def test_ncr_deductions_and_exclusions(api: Api) -> None:
         assert payload["userErrors"] == []
         commissions.append(payload["qualifiedAgreement"])
     first, second = (c["commission"] for c in commissions)
-    # NCR deducts sales tax (CS-REF-13): 450,000 - 2,000 = 448,000 -> 30,000 + 22,200
+    # NCR deducts the discount (CS-REF-13): 450,000 - 2,000 = 448,000 -> 30,000 + 22,200
     assert first["ncr"] == {"amount": "448000.00"}
     assert first["amount"] == {"amount": "52200.00", "currency": "USD"}
     assert second["ncr"] == {"amount": "198000.00"}
     reasons = {line["reason"] for line in commissions[0]["ncrLines"]}
     assert "professional services is excluded (CS-REF-13)" in reasons
-    assert "sales tax deducted (CS-REF-13)" in reasons
+    assert "discount deducted (CS-REF-13)" in reasons
+    assert "sales tax is tax on top of the net fee (CS-REF-13)" in reasons
     for line in first["lines"] + second["lines"]:
         assert line["ruleId"] == "CS-REF-15" and line["scheduleVersion"] == "2023-08"
     assert sum(float(line["amount"]["amount"]) for line in second["lines"]) == float(

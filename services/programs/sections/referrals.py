@@ -72,6 +72,7 @@ class ReferralRules(Strict):
     schedule_change_min_notice_days: Days
     revenue_deductions: list[Key] = []
     revenue_exclusions: list[Key] = []
+    revenue_taxes: list[Key] = []
     rule_ids: list[RuleId] = []
 
 
@@ -88,6 +89,7 @@ class ReferralFees(Strict):
     tax_documentation_required: bool = True
     revenue_deductions: list[Key] = []
     revenue_exclusions: list[Key] = []
+    revenue_taxes: list[Key] = []
     rule_ids: list[RuleId] = []
 
     _currency = field_validator("currency")(check_currency)
