@@ -108,6 +108,7 @@ class Adjustment:
     cause: str
     amount: Decimal
     reason: str
+    cause_kind: str = "recomputation"
 
 
 @dataclass(frozen=True)
@@ -286,6 +287,7 @@ def _adjustments(
                     now - previous,
                     f"{_describe(fact)} changes the paid commission from {previous:,.2f} "
                     f"to {now:,.2f} (CS-REF-15/16)",
+                    "qualified_agreement" if isinstance(fact, QualifiedFact) else "revenue_line",
                 )
             )
         previous = now
@@ -331,6 +333,7 @@ def ledger_on(facts: Facts, terms: Terms, on: date) -> Ledger:
             line = remaining.get((qualified, cause))
             left = (line.amount if line else ZERO) - amount
             reason = line.reason if line else "settled adjustment no longer arises"
-            remaining[(qualified, cause)] = Adjustment(qualified, cause, left, reason)
+            kind = line.cause_kind if line else "recomputation"
+            remaining[(qualified, cause)] = Adjustment(qualified, cause, left, reason, kind)
         outstanding.extend(a for a in remaining.values() if a.amount != 0)
     return Ledger(on, entries, outstanding)

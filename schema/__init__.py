@@ -18,6 +18,7 @@ from strawberry.types import ExecutionContext
 
 from schema.agreements.mutations import AgreementMutations
 from schema.agreements.types import Acceptance, Agreement
+from schema.commissions.corrections import LedgerMutations
 from schema.commissions.mutations import CommissionMutations, StatementMutations
 from schema.commissions.types import Commission, QualifiedAgreement
 from schema.cost import MAX_COST, QueryCost
@@ -54,6 +55,7 @@ class Mutation(
     TemplateMutations,
     ReferralMutations,
     CommissionMutations,
+    LedgerMutations,
     ActiveOpportunityMutations,
     StatementMutations,
     SupportProfileMutations,

@@ -9,6 +9,7 @@ import strawberry
 
 from rules.enums import ApiKeyRole
 from schema.audit.queries import AuditQueries
+from schema.commissions.ledger import LedgerQueries
 from schema.common import Node
 from schema.context import Info
 from schema.documents.queries import DocumentQueries
@@ -67,6 +68,7 @@ class Query(
     ProgramQueries,
     PartnerQueries,
     ReferralQueries,
+    LedgerQueries,
     SupportQueries,
     TierQueries,
     AuditQueries,

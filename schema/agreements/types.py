@@ -16,7 +16,8 @@ from schema.context import Info
 from schema.documents.types import Document
 from schema.ids import encode_id
 from schema.programs.types import Program
-from services.agreements.state import agreement_spec, cap_of, state_of
+from services.agreements.state import agreement_spec, state_of
+from services.commissions.liability import cap_on
 from services.partners.memberships import program_today
 
 if TYPE_CHECKING:
@@ -78,12 +79,25 @@ class Acceptance(Node):
         return Agreement.from_row(row)
 
 
+@strawberry.type(description="One amount counted in a liability cap's basis.")
+class LiabilityBasisLine:
+    on: dt.date | None
+    amount: Money
+    text: str
+
+
 @strawberry.type(description="The liability cap as money, with the rule it follows.")
 class LiabilityCap:
     amount: Money
     floor: Money
     explanation: str
     rule_ids: list[str]
+    event_on: dt.date = strawberry.field(description="The event day the cap is taken on.")
+    basis: Money = strawberry.field(description="The basis amount, the sum of `basisLines`.")
+    basis_lines: list[LiabilityBasisLine] = strawberry.field(
+        description="Line by line: commissions paid or payable (SEG-AGR-11) or the partner's "
+        "payments in the months before the event (CS-AGR-08)."
+    )
 
 
 @strawberry.type(description="An agreement's computed state on one date (program time zone).")
@@ -195,17 +209,33 @@ class Agreement(Node):
         program = await self._program(info)
         return state_of(program, self.row, program_today(program)).status
 
-    @strawberry.field(description="Liability cap (SEG-AGR-11, CS-AGR-08); null if none.")
-    async def liability_cap(self, info: Info) -> LiabilityCap | None:
-        spec = self._spec(await self._program(info))
-        cap = cap_of(spec)
-        if cap is None:
+    @strawberry.field(
+        description="Liability cap (SEG-AGR-11, CS-AGR-08) for an event on `eventOn` "
+        "(default: today), its basis taken from recorded facts; null if none."
+    )
+    async def liability_cap(
+        self, info: Info, event_on: dt.date | None = None
+    ) -> LiabilityCap | None:
+        program = await self._program(info)
+        spec = self._spec(program)
+        on = event_on or program_today(program)
+        found = await info.context.loaders.read(lambda s: cap_on(s, program, self.row, spec, on))
+        if found is None:
             return None
+        cap, lines = found
         return LiabilityCap(
             amount=Money.of(cap.amount, cap.currency),
             floor=Money.of(cap.floor, cap.currency),
             explanation=cap.explanation,
             rule_ids=list(spec["liability_cap"]["rule_ids"]),
+            event_on=on,
+            basis=Money.of(cap.basis_amount, cap.currency),
+            basis_lines=[
+                LiabilityBasisLine(
+                    on=line.on, amount=Money.of(line.amount, cap.currency), text=line.text
+                )
+                for line in lines
+            ],
         )
 
     @strawberry.field(description="Every acceptance, oldest first; old versions stay on record.")

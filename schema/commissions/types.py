@@ -44,6 +44,20 @@ class CommissionLine:
     schedule_version: str
     reason: str
 
+    @classmethod
+    def of(cls, line: dict[str, str], currency: str) -> CommissionLine:
+        """A stored line as shown."""
+        return cls(
+            slice_from=Decimal(line["slice_from"]),
+            slice_to=Decimal(line["slice_to"]),
+            base=Money.of(Decimal(line["base"]), currency),
+            rate=Decimal(line["rate"]),
+            amount=Money.of(Decimal(line["amount"]), currency),
+            rule_id=line["rule_id"],
+            schedule_version=line["schedule_version"],
+            reason=line["reason"],
+        )
+
 
 @strawberry.type(description="A payment of a commission (CS-REF-14, CS-AGR-11).")
 class Payout:
@@ -53,6 +67,9 @@ class Payout:
     withholding_rate: Decimal
     set_off: Money
     set_off_reason: str | None
+    adjustments: Money = strawberry.field(
+        description="Adjustments of earlier paid commissions settled with this payout."
+    )
     net: Money
     reference: str
 
@@ -68,6 +85,7 @@ class Payout:
             withholding_rate=Decimal(row.withholding_rate),
             set_off=money(row.set_off),
             set_off_reason=row.set_off_reason,
+            adjustments=money(row.adjustments),
             net=money(row.net),
             reference=row.reference,
         )
@@ -98,20 +116,7 @@ class Commission(Node):
 
     @strawberry.field(description="Explanation lines; their amounts add up to `amount`.")
     def lines(self) -> list[CommissionLine]:
-        currency = self.row.currency
-        return [
-            CommissionLine(
-                slice_from=Decimal(line["slice_from"]),
-                slice_to=Decimal(line["slice_to"]),
-                base=Money.of(Decimal(line["base"]), currency),
-                rate=Decimal(line["rate"]),
-                amount=Money.of(Decimal(line["amount"]), currency),
-                rule_id=line["rule_id"],
-                schedule_version=line["schedule_version"],
-                reason=line["reason"],
-            )
-            for line in self.row.lines
-        ]
+        return [CommissionLine.of(line, self.row.currency) for line in self.row.lines]
 
     @strawberry.field(
         description="PENDING until the client has paid in full (CS-REF-07), "
@@ -155,7 +160,9 @@ class Commission(Node):
     "that supersedes an earlier one from `effectiveOn`; superseded lines stay on record."
 )
 class RevenueLine:
-    id: strawberry.ID = strawberry.field(description="Give it to correctRevenueLine/voidRevenueLine.")
+    id: strawberry.ID = strawberry.field(
+        description="Give it to correctRevenueLine/voidRevenueLine."
+    )
     kind: str
     amount: Money
     occurred_on: dt.date

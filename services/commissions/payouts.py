@@ -132,7 +132,7 @@ async def record_payout(
                 id=uuid.uuid4(),
                 payout_id=payout.id,
                 commission_id=adjusted[part.qualified],
-                cause_kind="recomputation" if part.cause == "recomputation" else "fact",
+                cause_kind=part.cause_kind,
                 cause_id=part.cause,
                 amount=part.amount,
                 reason=part.reason[:1000],
