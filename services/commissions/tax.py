@@ -9,11 +9,13 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Partner, TaxDocument
+from models import Partner, Program, TaxDocument
+from models.base import utcnow
 from services.actor import Actor
 from services.audit.log import record
 from services.commissions.amounts import checked_amount
 from services.errors import ReferralErrorCode, input_error
+from services.partners.memberships import program_today
 from services.referrals.access import require_admin
 
 Code = ReferralErrorCode
@@ -33,6 +35,11 @@ async def record_tax_documentation(
     partner = await session.get(Partner, partner_id)
     if partner is None:
         raise input_error("partnerId", Code.PARTNER_NOT_FOUND, "no partner has that id")
+    # A partner's tax documents serve every program: the latest of the programs' todays.
+    programs = await session.scalars(select(Program))
+    today = max((program_today(p) for p in programs), default=utcnow().date())
+    if received_on > today:
+        raise input_error("receivedOn", Code.INVALID_DATE, f"receivedOn cannot be after {today}")
     rate = checked_amount(withholding_rate, "withholdingRate", allow_zero=True)
     if rate > 1:
         raise input_error("withholdingRate", Code.INVALID_AMOUNT, "a rate is between 0 and 1")
