@@ -1,0 +1,212 @@
+"""Ledger facts through GraphQL: taxes (CS-REF-13/14), revenue corrections and voids, fact
+dates, and liability caps from recorded facts (SEG-AGR-11, CS-AGR-08)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from models import Agreement, Program
+from schema.ids import decode_id
+from services.commissions.liability import cap_on
+from tests.conftest import Api
+from tests.helpers.ledger import (
+    PAYMENT,
+    REVENUE,
+    TAX,
+    gql_ok,
+    ledger,
+    qualified_with_fee,
+)
+from tests.helpers.referrals import referrer
+
+pytestmark = pytest.mark.anyio
+
+CORRECT = """mutation($input: CorrectRevenueLineInput!) { correctRevenueLine(input: $input) {
+  qualifiedAgreement { revenue { id amount { amount } voided effectiveOn supersedesId }
+    commission { amount { amount } } } userErrors { field code message } } }"""
+VOID = """mutation($input: VoidRevenueLineInput!) { voidRevenueLine(input: $input) {
+  qualifiedAgreement { revenue { id voided } commission { amount { amount } } }
+  userErrors { field code message } } }"""
+
+
+async def test_invoice_with_vat_paid_in_full(api: Api) -> None:
+    """CS-REF-13/14 reading: fees are recorded net of tax. An invoice of 100,000 plus 20,000
+    VAT is a fee line and a `vat` line: NCR 100,000 (10,000 commission), and 120,000 received
+    is payment in full."""
+    partner, _key, cs = await referrer(api, "Taxed")
+    qa, _ = await qualified_with_fee(api, partner, cs, "Vatco", date(2026, 2, 1), "100000")
+    vat = {"kind": "vat", "amount": "20000", "occurredOn": "2026-02-01"}
+    await gql_ok(api, REVENUE, {"input": {"qualifiedAgreementId": qa, "lines": [vat]}})
+    short = {"qualifiedAgreementId": qa, "receivedOn": "2026-03-01", "amount": "100000"}
+    await gql_ok(api, PAYMENT, {"input": short})
+    [entry] = (await ledger(api, partner, cs))["entries"]
+    assert entry["ncr"] == {"amount": "100000.00"} and entry["status"] == "PENDING"
+    rest = {"qualifiedAgreementId": qa, "receivedOn": "2026-03-02", "amount": "20000"}
+    await gql_ok(api, PAYMENT, {"input": rest})
+    [entry] = (await ledger(api, partner, cs))["entries"]
+    assert entry["amount"] == {"amount": "10000.00"}
+    assert (entry["status"], entry["payableOn"]) == ("PAYABLE", "2026-03-02")
+
+
+async def test_tax_kinds_are_program_data(api: Api) -> None:
+    """A kind outside the program's fees, deductions, exclusions and `revenue_taxes` is
+    refused, naming the field."""
+    partner, _key, cs = await referrer(api, "Kinds")
+    qa, _ = await qualified_with_fee(api, partner, cs, "Kindco", date(2026, 2, 1), "1000")
+    data = await api.gql(
+        REVENUE,
+        {
+            "input": {
+                "qualifiedAgreementId": qa,
+                "lines": [{"kind": "stamp_duty", "amount": "5", "occurredOn": "2026-02-01"}],
+            }
+        },
+    )
+    [error] = data["recordRevenue"]["userErrors"]
+    assert error["code"] == "UNKNOWN_REVENUE_KIND" and "vat" in error["message"]
+
+
+async def test_fact_dates_after_today_or_before_signing_are_refused(api: Api) -> None:
+    """Issue 11: revenue and tax documents dated 2999-01-01 are refused; revenue before the
+    signing too; each error names its field."""
+    partner, _key, cs = await referrer(api, "Future")
+    qa, _ = await qualified_with_fee(api, partner, cs, "Futura", date(2026, 2, 1), "1000")
+    for day, field in (("2999-01-01", "occurredOn"), ("2026-01-31", "occurredOn")):
+        line = {"kind": "invoiced_fee", "amount": "5", "occurredOn": day}
+        data = await api.gql(REVENUE, {"input": {"qualifiedAgreementId": qa, "lines": [line]}})
+        [error] = data["recordRevenue"]["userErrors"]
+        assert error["code"] == "INVALID_DATE"
+        assert error["field"] == ["input", f"lines.0.{field}"]
+    tax = await api.gql(
+        TAX,
+        {"input": {"partnerId": partner["id"], "receivedOn": "2999-01-01", "withholdingRate": "0"}},
+    )
+    assert tax["recordTaxDocumentation"]["userErrors"][0]["field"] == ["input", "receivedOn"]
+    payment = await api.gql(
+        PAYMENT,
+        {"input": {"qualifiedAgreementId": qa, "receivedOn": "2999-01-01", "amount": "5"}},
+    )
+    assert payment["recordClientPayment"]["userErrors"][0]["code"] == "INVALID_DATE"
+
+
+async def test_correct_and_void_revenue_lines(api: Api) -> None:
+    """A correction supersedes a line from its own date; the old line stays on record; the
+    ledger before that date still reads the old figure; a void removes the line."""
+    partner, _key, cs = await referrer(api, "Fixer")
+    qa, _ = await qualified_with_fee(api, partner, cs, "Fixco", date(2025, 2, 1), "450000")
+    answer = await api.gql(
+        "query($id: ID!) { node(id: $id) { ... on QualifiedAgreement { revenue { id } } } }",
+        {"id": qa},
+    )
+    [line] = answer["node"]["revenue"]
+    fixed = await gql_ok(
+        api,
+        CORRECT,
+        {
+            "input": {
+                "revenueLineId": line["id"],
+                "correction": {
+                    "kind": "invoiced_fee",
+                    "amount": "200000",
+                    "occurredOn": "2025-02-01",
+                },
+                "effectiveOn": "2025-06-01",
+                "reason": "credit note on the first invoice",
+            }
+        },
+    )
+    revenue = fixed["qualifiedAgreement"]["revenue"]
+    [correction] = [r for r in revenue if r["supersedesId"] == line["id"]]
+    assert len(revenue) == 2 and correction["effectiveOn"] == "2025-06-01"
+    assert fixed["qualifiedAgreement"]["commission"]["amount"] == {"amount": "20000.00"}
+    [before] = (await ledger(api, partner, cs, date(2025, 5, 31)))["entries"]
+    assert before["amount"] == {"amount": "52500.00"}
+    again = await api.gql(
+        CORRECT,
+        {
+            "input": {
+                "revenueLineId": line["id"],
+                "correction": {"kind": "invoiced_fee", "amount": "1", "occurredOn": "2025-02-01"},
+                "reason": "twice",
+            }
+        },
+    )
+    assert again["correctRevenueLine"]["userErrors"][0]["code"] == "ALREADY_SUPERSEDED"
+    voided = await gql_ok(
+        api, VOID, {"input": {"revenueLineId": correction["id"], "reason": "order cancelled"}}
+    )
+    assert voided["qualifiedAgreement"]["commission"]["amount"] == {"amount": "0.00"}
+    assert sorted(r["voided"] for r in voided["qualifiedAgreement"]["revenue"]) == [
+        False,
+        False,
+        True,
+    ]
+
+
+CAP = """query($id: ID!, $on: Date) { node(id: $id) { ... on Agreement { kind
+  liabilityCap(eventOn: $on) { amount { amount } basis { amount } eventOn explanation
+    basisLines { on amount { amount } text } } } } }"""
+AGREEMENTS = """query($id: ID!) { node(id: $id) { ... on Partner { agreements {
+  id kind } } } }"""
+PARTNER_PAYMENT = """mutation($input: RecordPartnerPaymentInput!) {
+  recordPartnerPayment(input: $input) { count userErrors { field code message } } }"""
+
+
+async def _agreement(api: Api, partner: dict[str, Any], kind: str) -> str:
+    data = await api.gql(AGREEMENTS, {"id": partner["id"]})
+    rows = data["node"]["agreements"]
+    return str(next(a["id"] for a in rows if a["kind"] == kind))
+
+
+async def test_cs_agr_08_cap_from_partner_payments_before_the_event(api: Api) -> None:
+    """CS-AGR-08: the greater of US$100,000 and what the partner paid in the 12 months before
+    the first event giving rise to liability, taken on the event date."""
+    partner, _key, cs = await referrer(api, "Payer")
+    agreement = await _agreement(api, partner, "contentsquare-membership-agreement")
+    for day, amount in (("2025-01-10", "90000"), ("2025-06-01", "60000"), ("2026-02-01", "5")):
+        data = {"partnerId": partner["id"], "programId": cs["id"], "paidOn": day, "amount": amount}
+        await gql_ok(api, PARTNER_PAYMENT, {"input": data})
+    cap = (await api.gql(CAP, {"id": agreement, "on": "2025-12-31"}))["node"]["liabilityCap"]
+    assert cap["amount"] == {"amount": "150000.00"} and cap["basis"] == {"amount": "150000.00"}
+    assert [line["on"] for line in cap["basisLines"]] == ["2025-01-10", "2025-06-01"]
+    later = (await api.gql(CAP, {"id": agreement, "on": "2026-03-01"}))["node"]["liabilityCap"]
+    assert later["amount"] == {"amount": "100000.00"}  # 60,005 in the 12 months: the floor
+    assert later["basis"] == {"amount": "60005.00"}
+
+
+async def test_seg_agr_11_cap_from_commissions_paid_or_payable(api: Api) -> None:
+    """SEG-AGR-11: the greater of US$10,000 and the commissions paid or payable, from the
+    ledger on the event date (a pending commission does not count). The Segment rule is applied
+    to a ledger built through GraphQL; its referral-fee history is not needed for the basis."""
+    partner, _key, cs = await referrer(api, "Capped")
+    qa, _ = await qualified_with_fee(api, partner, cs, "Capco", date(2026, 2, 1), "450000")
+    await qualified_with_fee(api, partner, cs, "Pendco", date(2026, 2, 2), "100000")
+    paid = {"qualifiedAgreementId": qa, "receivedOn": "2026-03-01", "amount": "450000"}
+    await gql_ok(api, PAYMENT, {"input": paid})
+    spec = {
+        "liability_cap": {
+            "floor": {"amount": 10000, "currency": "USD"},
+            "basis": "commissions_paid_or_payable",
+            "rule_ids": ["SEG-AGR-11"],
+        }
+    }
+    async with api.sessionmaker() as session:
+        cs_row = await session.get(Program, decode_id(cs["id"])[1])
+        agreement = await session.scalar(
+            select(Agreement).where(Agreement.partner_id == decode_id(partner["id"])[1])
+        )
+        assert cs_row is not None and agreement is not None
+        before = await cap_on(session, cs_row, agreement, spec, date(2026, 2, 28))
+        after = await cap_on(session, cs_row, agreement, spec, date(2026, 3, 1))
+    assert before is not None and after is not None
+    assert before[0].amount == Decimal("10000.00") and before[1] == []
+    cap, lines = after
+    assert cap.amount == Decimal("52500.00") and cap.basis_amount == Decimal("52500")
+    assert [(line.amount, line.text) for line in lines] == [
+        (Decimal("52500"), "commission of 2026, payable")
+    ]
