@@ -15,8 +15,18 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Commission, Partner, Payout, Program, QualifiedAgreement, Referral
+from models import (
+    Commission,
+    Partner,
+    Payout,
+    PayoutAdjustment,
+    Program,
+    QualifiedAgreement,
+    Referral,
+)
+from services.commissions.facts import ledger_of
 from services.commissions.ledger import commission_status
+from services.referrals.policy import policy_of
 from services.documents.formatting import Formatter
 
 
@@ -51,12 +61,14 @@ async def statement_context(
     totals: dict[str, Decimal] = defaultdict(Decimal)
     clients: list[dict[str, Any]] = []
     notes: list[str] = []
+    paid_out: list[uuid.UUID] = []
     for commission, qualified, referral, payout in rows:
         status = commission_status(commission, today)
         totals["ncr"] += Decimal(commission.ncr)
         totals["earned"] += Decimal(commission.amount)
         if payout is not None and payout.paid_on <= today:
-            totals["gross"] += Decimal(payout.gross)
+            paid_out.append(payout.id)
+            totals["gross"] += Decimal(payout.gross) + Decimal(payout.adjustments)
             totals["withholding"] += Decimal(payout.withholding)
             totals["set_off"] += Decimal(payout.set_off)
             totals["net"] += Decimal(payout.net)
@@ -75,8 +87,6 @@ async def statement_context(
         lines, client_notes = [], []
         for line in commission.lines or []:
             amount = Decimal(line["amount"])
-            if amount < 0:
-                totals["adjustments"] += amount
             lines.append(
                 {
                     "slice": f"{money(line['slice_from'])} to {money(line['slice_to'])}",
@@ -101,6 +111,9 @@ async def statement_context(
                 "notes": client_notes,
             }
         )
+    for amount, text in await _adjustments(session, partner, program, paid_out, year, today):
+        totals["adjustments"] += amount
+        notes.append(f"{text}: {money(amount)}.")
     balance = totals["earned"] + totals["adjustments"] - totals["gross"]
     summary = [
         ("Net commissionable revenue", totals["ncr"]),
@@ -125,6 +138,58 @@ async def statement_context(
         "summary": [{"label": label, "amount": money(value)} for label, value in summary],
         "notes": notes,
     }
+
+
+async def _adjustments(
+    session: AsyncSession,
+    partner: Partner,
+    program: Program,
+    payouts: list[uuid.UUID],
+    year: int,
+    today: date,
+) -> list[tuple[Decimal, str]]:
+    """Adjustments of paid commissions (issue 11): those the year's payouts settled and, on the
+    current year's statement, those still open, carried to the next payout."""
+    settled = (
+        await session.execute(
+            select(PayoutAdjustment, Payout, Referral)
+            .join(Payout, Payout.id == PayoutAdjustment.payout_id)
+            .join(Commission, Commission.id == PayoutAdjustment.commission_id)
+            .join(QualifiedAgreement, QualifiedAgreement.id == Commission.qualified_agreement_id)
+            .join(Referral, Referral.id == QualifiedAgreement.referral_id)
+            .where(PayoutAdjustment.payout_id.in_(payouts))
+        )
+    ).all()
+    out = [
+        (
+            Decimal(part.amount),
+            f"Adjustment of the paid commission on {referral.client_name}, settled with the "
+            f"payout of {payout.paid_on} ({part.reason})",
+        )
+        for part, payout, referral in settled
+    ]
+    if year != today.year or policy_of(program) is None:
+        return out
+    state = await ledger_of(session, program, partner.id, today)
+    names = {
+        str(q.id): r.client_name
+        for q, r in (
+            await session.execute(
+                select(QualifiedAgreement, Referral)
+                .join(Referral, Referral.id == QualifiedAgreement.referral_id)
+                .where(Referral.partner_id == partner.id, Referral.program_id == program.id)
+            )
+        ).all()
+    }
+    out += [
+        (
+            a.amount,
+            f"Open adjustment of the paid commission on {names.get(a.qualified, '')}, carried to "
+            f"the next payout ({a.reason})",
+        )
+        for a in state.outstanding
+    ]
+    return out
 
 
 def _status_text(status: str, commission: Commission, fmt: Formatter) -> str:

@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 
 from tests.conftest import Api
+from tests.helpers.agreements import docx_text
 from tests.helpers.ledger import (
     PAYMENT,
     PAYOUT,
@@ -65,7 +66,7 @@ async def test_revenue_added_to_the_first_year_moves_later_years_and_adjusts_a_p
     paid); 2026 carries 15% (100,000 -> 15,000). A 400,000 line recorded afterwards in 2024
     makes 2024 reach 20%: 2025 would earn 70,000 (paid 37,500 stays; +32,500 adjustment naming
     the line), and 2026 keeps 20% (no step-down after the 350,000 year): 20,000."""
-    partner, _key, cs = await referrer(api, "Latecomer")
+    partner, key, cs = await referrer(api, "Latecomer")
     a, _ = await qualified_with_fee(api, partner, cs, "Initech", date(2024, 2, 1), "250000")
     c, c_commission = await qualified_with_fee(
         api, partner, cs, "Hooli", date(2025, 2, 1), "350000"
@@ -126,3 +127,17 @@ async def test_revenue_added_to_the_first_year_moves_later_years_and_adjusts_a_p
     settled = await ledger(api, partner, cs)
     assert settled["openAdjustments"] == [] and settled["balance"] == {"amount": "0.00"}
     assert await ledger(api, partner, cs, date(2025, 12, 31)) == end_2025
+
+    # The statement of the year of the payout shows the adjustment it settled.
+    statement = await api.gql(
+        """mutation($input: GenerateCommissionStatementInput!) {
+        generateCommissionStatement(input: $input) { document { id } userErrors { code } } }""",
+        {"input": {"programId": cs["id"], "year": 2026}},
+        key=key,
+    )
+    document = statement["generateCommissionStatement"]["document"]
+    response = await api.client.get(
+        f"/documents/{document['id']}", headers={"Authorization": f"Bearer {key}"}
+    )
+    text = docx_text(response.content)
+    assert "Hooli: adjustment USD 32,500.00" in text and "settled 2026-04-01" in text
