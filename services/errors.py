@@ -154,7 +154,6 @@ class ReferralErrorCode(enum.StrEnum):
     OUTSIDE_QUALIFICATION_WINDOW = "outside_qualification_window"
     UNKNOWN_REVENUE_KIND = "unknown_revenue_kind"
     WRONG_CURRENCY = "wrong_currency"
-    COMMISSION_PAID = "commission_paid"
     PAYMENT_NOT_RECEIVED = "payment_not_received"
     TAX_DOCUMENTATION_MISSING = "tax_documentation_missing"
     ALREADY_PAID = "already_paid"

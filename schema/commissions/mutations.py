@@ -40,14 +40,17 @@ class RecordQualifiedAgreementInput:
 
 
 @strawberry.input(
-    description="A revenue line. Kinds: invoiced_fee, and the program's "
-    "deductions and exclusions (discount, credit, refund, rebate, "
-    "return_allowance, sales_tax, professional_services, support, ...)."
+    description="A revenue line. Kinds: invoiced_fee (recorded net of tax), and the "
+    "program's deductions, exclusions and tax kinds (discount, credit, refund, rebate, "
+    "return_allowance, professional_services, support, sales_tax, vat, ...). Tax lines "
+    "never count towards NCR but count towards what the client owes (CS-REF-13/14)."
 )
 class RevenueLineInput:
     kind: str
     amount: Decimal = strawberry.field(description="Positive; the kind gives the sign.")
-    occurred_on: dt.date
+    occurred_on: dt.date = strawberry.field(
+        description="The revenue's own date: not after the program's today nor before the signing."
+    )
     description: str = ""
 
 
@@ -210,8 +213,8 @@ class CommissionMutations:
         return _qualified_payload(row, errors)
 
     @strawberry.mutation(
-        description="Add revenue lines; commissions of the partner-year are "
-        "recomputed (paid ones stay as paid)."
+        description="Add revenue lines; the partner's commissions are recomputed from the "
+        "year of signing on (paid ones stay as paid and get adjustment lines)."
     )
     async def record_revenue(
         self, info: Info, input: RecordRevenueInput
