@@ -26,8 +26,8 @@ from models import (
 )
 from services.commissions.facts import ledger_of
 from services.commissions.ledger import commission_status
-from services.referrals.policy import policy_of
 from services.documents.formatting import Formatter
+from services.referrals.policy import policy_of
 
 
 async def statement_context(
@@ -111,7 +111,8 @@ async def statement_context(
                 "notes": client_notes,
             }
         )
-    for amount, text in await _adjustments(session, partner, program, paid_out, year, today):
+    found = await _adjustments(session, partner, program, paid_out, (year, today), fmt)
+    for amount, text in found:
         totals["adjustments"] += amount
         notes.append(f"{text}: {money(amount)}.")
     balance = totals["earned"] + totals["adjustments"] - totals["gross"]
@@ -145,11 +146,12 @@ async def _adjustments(
     partner: Partner,
     program: Program,
     payouts: list[uuid.UUID],
-    year: int,
-    today: date,
+    year_and_today: tuple[int, date],
+    fmt: Formatter,
 ) -> list[tuple[Decimal, str]]:
     """Adjustments of paid commissions (issue 11): those the year's payouts settled and, on the
     current year's statement, those still open, carried to the next payout."""
+    year, today = year_and_today
     settled = (
         await session.execute(
             select(PayoutAdjustment, Payout, Referral)
@@ -164,7 +166,7 @@ async def _adjustments(
         (
             Decimal(part.amount),
             f"Adjustment of the paid commission on {referral.client_name}, settled with the "
-            f"payout of {payout.paid_on} ({part.reason})",
+            f"payout of {fmt.date(payout.paid_on)} ({part.reason})",
         )
         for part, payout, referral in settled
     ]

@@ -140,4 +140,9 @@ async def test_revenue_added_to_the_first_year_moves_later_years_and_adjusts_a_p
         f"/documents/{document['id']}", headers={"Authorization": f"Bearer {key}"}
     )
     text = docx_text(response.content)
-    assert "Hooli: adjustment USD 32,500.00" in text and "settled 2026-04-01" in text
+    assert (
+        "Adjustment of the paid commission on Hooli, settled with the payout of 1 April 2026"
+        in text
+    )
+    assert "Adjustments\nUS$32,500.00\nPaid (gross)\nUS$52,500.00" in text
+    assert "Balance due to the Partner\nUS$0.00" in text
