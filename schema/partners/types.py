@@ -105,6 +105,18 @@ class Membership(Node):
     async def tier(self, info: Info) -> Tier:
         return Tier.from_row(present(await info.context.loaders.tier.load(self.row.tier_id)))
 
+    @strawberry.field(
+        description="The tier on a date, from the tier history's effective dates (null before "
+        "enrolment); changes effective after `date` never change the answer."
+    )
+    async def tier_as_of(self, info: Info, date: dt.date) -> Tier | None:
+        rows = await info.context.loaders.tier_history_of_membership.load(self.row.id)
+        earlier = [r for r in rows if r.effective_on <= date]
+        if not earlier:
+            return None
+        last = max(earlier, key=lambda r: (r.effective_on, r.changed_at))
+        return Tier.from_row(present(await info.context.loaders.tier.load(last.to_tier_id)))
+
     @strawberry.field(description="Every tier change, oldest first, starting with enrolment.")
     async def tier_history(self, info: Info) -> list[TierChange]:
         rows = await info.context.loaders.tier_history_of_membership.load(self.row.id)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select
 
 from models import AuditEvent, Membership, Partner, TierChange
+from schema.ids import decode_id
 from tests.conftest import Api
 from tests.helpers.api import (
     CHANGE_TIER,
@@ -266,3 +269,31 @@ async def test_concurrent_enrolments_make_one_membership(api: Api) -> None:
     assert len(winners) == 1
     assert {r["userErrors"][0]["code"] for r in results if r["userErrors"]} == {"ALREADY_ENROLLED"}
     assert await _count(api, Membership) == 1
+
+
+async def test_tier_as_of_reads_the_history_by_effective_date(api: Api) -> None:
+    """Issue 11: `tierAsOf(date:)` answers from the tier history's dates; a change effective
+    today does not change the answer for an earlier day."""
+    partner = await create_partner(api)
+    segment = await program(api, "segment-technology")
+    membership = (await enroll(api, partner["id"], segment["id"]))["membership"]
+    async with api.sessionmaker.begin() as session:
+        entry = await session.scalar(
+            select(TierChange).where(TierChange.membership_id == decode_id(membership["id"])[1])
+        )
+        assert entry is not None
+        entry.effective_on = date(2025, 1, 1)
+    silver = next(t for t in segment["tiers"] if t["key"] == "silver")
+    changed = await api.gql(
+        CHANGE_TIER,
+        {"input": {"membershipId": membership["id"], "tierId": silver["id"], "reason": "ARR"}},
+    )
+    assert changed["changeTier"]["userErrors"] == []
+    query = """query($id: ID!, $a: Date!, $b: Date!, $c: Date!) { node(id: $id) {
+      ... on Membership { a: tierAsOf(date: $a) { key } b: tierAsOf(date: $b) { key }
+      c: tierAsOf(date: $c) { key } } } }"""
+    today = changed["changeTier"]["tierChange"]["effectiveOn"]
+    data = await api.gql(
+        query, {"id": membership["id"], "a": "2024-12-31", "b": "2025-06-01", "c": today}
+    )
+    assert data["node"] == {"a": None, "b": {"key": "registered"}, "c": {"key": "silver"}}
