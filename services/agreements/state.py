@@ -52,10 +52,10 @@ def state_of(program: Program, agreement: Agreement, on: date) -> State:
 
 
 def cap_of(spec: dict[str, Any], basis_amount: Decimal = Decimal(0)) -> Cap | None:
-    """The liability cap of an agreement kind, given the basis amount accrued so far.
-
-    SEG-AGR-11 counts commissions paid or payable; CS-AGR-08 the partner's payments in the
-    trailing months. Until those ledgers hold entries for a partner the basis is zero.
+    """The liability cap of an agreement kind with a given basis amount: its terms, as the
+    documents state them. The cap on an event date, with the basis taken from recorded facts
+    (SEG-AGR-11: commissions paid or payable; CS-AGR-08: the partner's payments in the trailing
+    months), is `services.commissions.liability.cap_on`.
     """
     rule = spec.get("liability_cap")
     if rule is None:

@@ -1,0 +1,80 @@
+"""The pure ledger (rules/ledger.py): answers for a date never depend on facts dated after it,
+and a paid commission's adjustments add up to what later facts changed (issue 11, CS-REF-16)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rules.commissions import Bracket, Schedule
+from rules.ledger import Facts, PayoutFact, QualifiedFact, RevenueFact, Terms, amounts, ledger_on
+
+D = Decimal
+CS = Schedule(
+    "2023-08",
+    "USD",
+    (Bracket(D(300000), D("0.10")), Bracket(D(600000), D("0.15")), Bracket(None, D("0.20"))),
+)
+TERMS = Terms(12, frozenset({"discount"}), frozenset(), frozenset({"vat"}), 30, lambda _y: True)
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+days = st.dates(min_value=date(2024, 1, 1), max_value=date(2026, 11, 30))
+fees = st.integers(min_value=1, max_value=900).map(lambda n: D(n * 1000))
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> Facts:
+    signed = sorted(draw(st.lists(days, min_size=1, max_size=5)))
+    qualified = tuple(
+        QualifiedFact(f"q{i}", day, T0 + timedelta(seconds=i), CS) for i, day in enumerate(signed)
+    )
+    revenue = []
+    for i in range(draw(st.integers(min_value=1, max_value=8))):
+        q = draw(st.sampled_from(qualified))
+        on = q.signed_on + timedelta(days=draw(st.integers(min_value=0, max_value=400)))
+        revenue.append(
+            RevenueFact(
+                f"r{i}",
+                q.key,
+                draw(st.sampled_from(["invoiced_fee", "invoiced_fee", "discount", "vat"])),
+                draw(fees),
+                on,
+                T0 + timedelta(seconds=100 + i),
+            )
+        )
+    return Facts(qualified, tuple(revenue))
+
+
+@settings(max_examples=60, deadline=None)
+@given(histories(), days)
+def test_an_answer_for_a_date_ignores_facts_dated_after_it(facts: Facts, on: date) -> None:
+    """Recording facts dated after `on` never changes the ledger on `on`."""
+    earlier = Facts(
+        tuple(q for q in facts.qualified if q.signed_on <= on),
+        tuple(r for r in facts.revenue if r.dated <= on),
+    )
+    assert ledger_on(facts, TERMS, on) == ledger_on(earlier, TERMS, on)
+
+
+@settings(max_examples=60, deadline=None)
+@given(histories())
+def test_a_paid_commission_stays_as_paid_and_adjustments_add_up(facts: Facts) -> None:
+    """A payout freezes the commission as it stood; every later fact's change is an adjustment,
+    and they add up to the difference with the commission computed from all facts."""
+    first = facts.qualified[0]
+    paid_on = first.signed_on
+    known = Facts(
+        facts.qualified[:1],
+        tuple(r for r in facts.revenue if r.dated <= paid_on and r.qualified == first.key),
+    )
+    gross = amounts(known, TERMS)[first.key].amount
+    payout = PayoutFact("p", first.key, paid_on, gross, T0 + timedelta(seconds=50))
+    end = date(2028, 1, 1)
+    with_payout = Facts(facts.qualified, facts.revenue, (), (payout,))
+    entry = ledger_on(with_payout, TERMS, end).entries[first.key]
+    assert entry.amount == gross and entry.paid_on == paid_on
+    recomputed = amounts(facts, TERMS)[first.key].amount
+    assert sum((a.amount for a in entry.adjustments), D(0)) == recomputed - gross
