@@ -43,6 +43,7 @@ schema: $(STAMP)
 ## Render 1,000 agreement acceptances against a bare docxtpl render (not a test).
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.render --count 1000
+	$(BIN)/python -m benchmarks.ledger --agreements 60
 
 ## Re-pin requirements*.lock after a change of dependencies (keeps every other pin as it is).
 UV_COMPILE := $(BIN)/uv pip compile pyproject.toml requirements-build.in --generate-hashes \

@@ -184,7 +184,7 @@ def _items(facts: Facts) -> dict[str, list[RevenueItem]]:
 def amounts(facts: Facts, terms: Terms) -> dict[str, Entry]:
     """Every commission computed from the facts, ignoring payments and payouts."""
     items = _items(facts)
-    ordered = sorted(facts.qualified, key=lambda q: (q.signed_on, q.recorded_at, q.key))
+    ordered = sorted(facts.qualified, key=_order)
     years: dict[int, list[engine.Earning]] = {}
     ncrs: dict[str, Decimal] = {}
     for q in ordered:
@@ -247,11 +247,33 @@ def _describe(fact: QualifiedFact | RevenueFact | PaymentFact) -> str:
     return f"client payment of {fact.received_on}"
 
 
+def _order(q: QualifiedFact) -> tuple[date, datetime, str]:
+    return (q.signed_on, q.recorded_at, q.key)
+
+
+def _bearing_on(facts: Facts, key: str) -> Facts:
+    """The facts a commission's amount can depend on: agreements of earlier years (through the
+    carried rate) and those earned before it in its own year, with their revenue."""
+    target = next((q for q in facts.qualified if q.key == key), None)
+    if target is None:
+        return facts
+    kept = tuple(
+        q
+        for q in facts.qualified
+        if q.signed_on.year < target.signed_on.year
+        or (q.signed_on.year == target.signed_on.year and _order(q) <= _order(target))
+    )
+    keys = {q.key for q in kept}
+    return replace(
+        facts, qualified=kept, revenue=tuple(r for r in facts.revenue if r.qualified in keys)
+    )
+
+
 def _adjustments(
     payout: PayoutFact, facts: Facts, terms: Terms, on: date
 ) -> tuple[Entry | None, list[Adjustment]]:
     """The commission as paid, and how facts not known at the payout change it."""
-    known = known_on(facts, on)
+    known = _bearing_on(known_on(facts, on), payout.qualified)
     base = known_on(known, payout.paid_on, payout.recorded_at)
     before = amounts(base, terms).get(payout.qualified)
     previous = before.amount if before else ZERO
@@ -266,9 +288,13 @@ def _adjustments(
                 f"paid {payout.gross:,.2f}",
             )
         )
+    final = amounts(known, terms).get(payout.qualified)
+    if (final.amount if final else ZERO) == previous:
+        return before, out  # later facts change nothing: no need to attribute
+    in_base = {q.key for q in base.qualified} | {r.key for r in base.revenue}
     later: list[QualifiedFact | RevenueFact] = [
-        *(q for q in known.qualified if q not in base.qualified),
-        *(r for r in known.revenue if r not in base.revenue),
+        *(q for q in known.qualified if q.key not in in_base),
+        *(r for r in known.revenue if r.key not in in_base),
     ]
     later.sort(key=lambda f: (f.recorded_at, f.key))
     current = base
