@@ -65,7 +65,9 @@ class LedgerEntry:
 )
 class CommissionLedger:
     as_of: dt.date
-    entries: list[LedgerEntry]
+    entries: list[LedgerEntry] = strawberry.field(
+        description="In earning order: by signing day, then by recording."
+    )
     open_adjustments: list[CommissionAdjustment] = strawberry.field(
         description="Adjustments not yet settled by a payout."
     )
@@ -137,7 +139,7 @@ class LedgerQueries:
         on = as_of or program_today(program_row)
         state = await info.context.loaders.read(lambda s: ledger_of(s, program_row, partner_id, on))
         currency = policy.currency
-        entries = sorted(state.entries.values(), key=lambda e: (e.year, e.qualified))
+        entries = list(state.entries.values())  # in earning order: signing day, then recording
         return CommissionLedger(
             as_of=on,
             entries=[_entry(e, currency) for e in entries],

@@ -46,7 +46,8 @@ async def _setup(api: Api, name: str) -> tuple[dict[str, Any], dict[str, Any], l
         {"input": {"qualifiedAgreementId": q0, "receivedOn": "2025-03-01", "amount": "100000"}},
     )
     fresh = []
-    for client, signed in (("One", date(2026, 2, 1)), ("Two", date(2026, 2, 2))):
+    for client, day in (("One", 1), ("Two", 2), ("Three", 3), ("Four", 4)):
+        signed = date(2026, 2, day)
         referral = await backdated_referral(api, partner, cs, f"{name} {client}", date(2026, 1, 5))
         qa = await gql_ok(
             api,
@@ -64,7 +65,7 @@ async def _setup(api: Api, name: str) -> tuple[dict[str, Any], dict[str, Any], l
 
 
 def _mutations(api: Api, qas: list[Any]) -> list[Callable[[], Awaitable[dict[str, Any]]]]:
-    (_q0, c0), (q1, _c1), (q2, _c2) = qas
+    (_q0, c0), *fresh = qas
 
     def revenue(qa: str, fee: str, on: str) -> Callable[[], Awaitable[dict[str, Any]]]:
         lines = [{"kind": "invoiced_fee", "amount": fee, "occurredOn": on}]
@@ -74,11 +75,13 @@ def _mutations(api: Api, qas: list[Any]) -> list[Callable[[], Awaitable[dict[str
         data = {"qualifiedAgreementId": qa, "receivedOn": "2026-03-01", "amount": amount}
         return lambda: gql_ok(api, PAYMENT, {"input": data})
 
+    fees = ("450000", "200000", "100000", "50000")
     return [
-        revenue(q1, "450000", "2026-02-01"),
-        revenue(q2, "200000", "2026-02-02"),
-        payment(q1, "450000"),
-        payment(q2, "200000"),
+        *(
+            revenue(qa, fee, f"2026-02-0{i + 1}")
+            for i, ((qa, _c), fee) in enumerate(zip(fresh, fees, strict=True))
+        ),
+        *(payment(qa, fee) for (qa, _c), fee in zip(fresh, fees, strict=True)),
         lambda: gql_ok(api, PAYOUT, {"input": {"commissionId": c0, "paidOn": "2026-01-10"}}),
     ]
 
@@ -91,7 +94,8 @@ def _figures(answer: dict[str, Any]) -> list[tuple[Any, ...]]:
 
 
 async def test_concurrent_mutations_match_a_serial_replay(api: Api) -> None:
-    """CS-REF-15 figures under concurrency: 450,000 -> 52,500 and 200,000 -> 32,500."""
+    """CS-REF-15 figures under concurrency: 450,000 -> 52,500 and 200,000 -> 32,500, then
+    100,000 -> 20,000 and 50,000 -> 10,000 at 20%; the 2025 commission is paid as it was."""
     partner, cs, qas = await _setup(api, "Racer")
     await asyncio.gather(*(run() for run in _mutations(api, qas)))
     concurrent = await ledger(api, partner, cs)
@@ -102,12 +106,14 @@ async def test_concurrent_mutations_match_a_serial_replay(api: Api) -> None:
     serial = await ledger(api, replay_partner, cs)
 
     assert _figures(concurrent) == _figures(serial)
-    assert sorted(e["amount"]["amount"] for e in concurrent["entries"]) == [
-        "10000.00",
-        "32500.00",
+    assert [e["amount"]["amount"] for e in concurrent["entries"]] == [
+        "10000.00",  # 2025, paid
         "52500.00",
+        "32500.00",
+        "20000.00",
+        "10000.00",
     ]
-    assert concurrent["balance"] == {"amount": "85000.00"}
+    assert concurrent["balance"] == {"amount": "115000.00"}
     # The stored commissions agree with the ledger computed from the facts.
     for _qa, commission in qas:
         stored = (await api.gql(NODE, {"id": commission}))["node"]
