@@ -94,6 +94,12 @@ async def record_payout(
     tax = await tax_document_on(session, commission.partner_id, paid_on)
     reason = _blocked(entry, tax is not None)
     if reason is not None:
+        # Payable by today but not on paidOn: the date is out of order, not the commission.
+        ready = commission.payable_on
+        if reason[0] is Code.PAYMENT_NOT_RECEIVED and ready is not None and ready > paid_on:
+            raise input_error(
+                "paidOn", reason[0], f"paidOn cannot be before the client's full payment ({ready})"
+            )
         raise input_error("commissionId", reason[0], reason[1])
     assert tax is not None
     gross = entry.amount

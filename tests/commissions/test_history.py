@@ -116,6 +116,9 @@ async def test_revenue_added_to_the_first_year_moves_later_years_and_adjusts_a_p
     due = await ledger(api, partner, cs)
     assert due["payable"] == {"amount": "20000.00"}
     assert due["balance"] == {"amount": "52500.00"}  # the adjustment rides on the next payable
+    early = await api.gql(PAYOUT, {"input": {"commissionId": d_commission, "paidOn": "2026-02-15"}})
+    [error] = early["recordPayout"]["userErrors"]
+    assert (error["field"], error["code"]) == (["input", "paidOn"], "PAYMENT_NOT_RECEIVED")
     payout = await gql_ok(
         api, PAYOUT, {"input": {"commissionId": d_commission, "paidOn": "2026-04-01"}}
     )
