@@ -9,7 +9,7 @@ import strawberry
 
 from rules.enums import ApiKeyRole
 from schema.audit.queries import AuditQueries
-from schema.commissions.ledger import LedgerQueries
+from schema.commissions.queries import LedgerQueries
 from schema.common import Node
 from schema.context import Info
 from schema.documents.queries import DocumentQueries

@@ -1,7 +1,7 @@
 """ledger facts: revenue corrections and voids, payout adjustments, partner payments
 
 Revision ID: 0015
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-01
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015"
-down_revision: str | None = "0008"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
