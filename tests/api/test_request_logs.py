@@ -58,7 +58,7 @@ async def test_each_request_logs_one_json_line(api: Api, log_stream: io.StringIO
 async def test_graphql_errors_are_logged_with_their_error_id(
     api: Api, log_stream: io.StringIO, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from schema import queries
+    from schema.partners import queries
 
     def explode(*_args: object) -> object:
         raise RuntimeError("secret internals")
