@@ -18,6 +18,7 @@ from api import idempotency, ratelimit
 from api.auth.identify import AuthenticationError, Authenticator
 from api.download_links import DownloadLinks
 from api.graphiql import graphiql_page
+from api.keyed_requests import KeyedRequest, run_keyed
 from api.negotiation import (
     GRAPHQL_RESPONSE,
     content_type_problem,
@@ -279,51 +280,19 @@ class GraphQLView(GraphQL[Context, None]):
     async def _idempotent(
         self, request: Request, ctx: Context, root_value: Any, api_key_id: uuid.UUID, key: str
     ) -> Response:
-        """Run a request under an `Idempotency-Key`: first time for real, then replayed."""
-        if not 1 <= len(key) <= idempotency.KEY_MAX:
-            return error_response(
-                400,
-                "INVALID_IDEMPOTENCY_KEY",
-                f"an Idempotency-Key is 1 to {idempotency.KEY_MAX} characters",
-            )
+        """Run a request under an `Idempotency-Key`: once, with its answer, in one transaction."""
         fingerprint = idempotency.request_hash(
             request.method,
             request.url.path,
             request.headers.get("content-type", ""),
             await request.body(),
         )
-        decision = await idempotency.begin(self.sessionmaker, api_key_id, key, fingerprint)
-        if decision.outcome is idempotency.Outcome.MISMATCH:
-            return error_response(
-                422,
-                "IDEMPOTENCY_KEY_REUSED",
-                "this Idempotency-Key was used with a different request",
-            )
-        if decision.outcome is idempotency.Outcome.IN_PROGRESS:
-            return error_response(
-                409,
-                "IDEMPOTENCY_IN_PROGRESS",
-                "a request with this Idempotency-Key is still running",
-            )
-        if decision.outcome is idempotency.Outcome.REPLAY:
-            return Response(
-                decision.body or "",
-                status_code=decision.status or 200,
-                media_type=decision.content_type,
-                headers={"idempotent-replayed": "true"},
-            )
-        try:
-            response = await super().run(request, ctx, root_value)
-        except BaseException:
-            await idempotency.release(self.sessionmaker, api_key_id, key)
-            raise
-        assert isinstance(response, Response)
-        await idempotency.finish(
-            self.sessionmaker,
-            api_key_id,
-            key,
-            response.status_code,
-            response.media_type or response.headers.get("content-type", ""),
-            bytes(response.body).decode("utf-8"),
+
+        async def execute(keyed: Context) -> Response:
+            response = await super(GraphQLView, self).run(request, keyed, root_value)
+            assert isinstance(response, Response)
+            return response
+
+        return await run_keyed(
+            self.sessionmaker, ctx, KeyedRequest(api_key_id, key, fingerprint), execute
         )
-        return response

@@ -1,4 +1,11 @@
-"""Idempotency keys (per API key): replay the first response, refuse a different request."""
+"""Idempotency keys (per API key): replay the first answer, refuse a different request.
+
+A keyed request runs in one database transaction that holds the key (PostgreSQL: an advisory
+transaction lock; SQLite: the write lock), makes the request's changes (each use case in a
+savepoint) and stores the answer. Either everything commits (a retry replays the answer) or
+nothing does (a retry runs once): a server that dies between claim and answer leaves no
+effect and no claim behind. Rows left `running` by older versions are released after LEASE.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +15,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import delete, insert, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models import IdempotencyRecord
 from models.base import utcnow
 
 TTL = timedelta(hours=24)
+LEASE = timedelta(seconds=60)
 KEY_MAX = 255
 
 
@@ -47,82 +54,76 @@ def request_hash(method: str, path: str, content_type: str, body: bytes) -> str:
     return digest.hexdigest()
 
 
-async def begin(
-    sessionmaker: async_sessionmaker[AsyncSession],
+def _lock_id(api_key_id: uuid.UUID, key: str) -> int:
+    """A signed 64-bit advisory lock number for (API key, idempotency key)."""
+    digest = hashlib.sha256(api_key_id.bytes + key.encode("utf-8", "surrogatepass")).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+async def claim(
+    connection: AsyncConnection, api_key_id: uuid.UUID, key: str, fingerprint: str
+) -> Decision:
+    """Hold `key` for the connection's open transaction, or say how an earlier request went."""
+    if connection.dialect.name == "postgresql":
+        held = await connection.scalar(
+            text("SELECT pg_try_advisory_xact_lock(:id)"), {"id": _lock_id(api_key_id, key)}
+        )
+        if not held:
+            return Decision(Outcome.IN_PROGRESS)
+    now = utcnow()
+    where = (IdempotencyRecord.api_key_id == api_key_id, IdempotencyRecord.key == key)
+    found = (
+        await connection.execute(
+            select(
+                IdempotencyRecord.request_sha256,
+                IdempotencyRecord.status,
+                IdempotencyRecord.created_at,
+                IdempotencyRecord.expires_at,
+                IdempotencyRecord.response_status,
+                IdempotencyRecord.response_type,
+                IdempotencyRecord.response_body,
+            ).where(*where)
+        )
+    ).first()
+    if found is not None:
+        stale = found.expires_at < now or (
+            found.status != "done" and found.created_at + LEASE < now
+        )
+        if stale:
+            await connection.execute(delete(IdempotencyRecord).where(*where))
+        elif found.request_sha256 != fingerprint:
+            return Decision(Outcome.MISMATCH)
+        elif found.status != "done":
+            return Decision(Outcome.IN_PROGRESS)
+        else:
+            return Decision(
+                Outcome.REPLAY, found.response_status, found.response_type, found.response_body
+            )
+    return Decision(Outcome.PROCEED)
+
+
+async def store(
+    connection: AsyncConnection,
     api_key_id: uuid.UUID,
     key: str,
     fingerprint: str,
-) -> Decision:
-    """Claim `key` for this request, or say how the earlier one with the same key went."""
-    now = utcnow()
-    async with sessionmaker.begin() as session:
-        await session.execute(
-            delete(IdempotencyRecord).where(
-                IdempotencyRecord.api_key_id == api_key_id,
-                IdempotencyRecord.key == key,
-                IdempotencyRecord.expires_at < now,
-            )
-        )
-    try:
-        async with sessionmaker.begin() as session:
-            session.add(
-                IdempotencyRecord(
-                    id=uuid.uuid4(),
-                    api_key_id=api_key_id,
-                    key=key,
-                    request_sha256=fingerprint,
-                    status="running",
-                    created_at=now,
-                    expires_at=now + TTL,
-                )
-            )
-        return Decision(Outcome.PROCEED)
-    except IntegrityError:
-        pass
-    async with sessionmaker() as session:
-        found = await session.scalar(
-            select(IdempotencyRecord).where(
-                IdempotencyRecord.api_key_id == api_key_id, IdempotencyRecord.key == key
-            )
-        )
-    if found is None:  # expired and removed between the two steps: try once more
-        return await begin(sessionmaker, api_key_id, key, fingerprint)
-    if found.request_sha256 != fingerprint:
-        return Decision(Outcome.MISMATCH)
-    if found.status != "done":
-        return Decision(Outcome.IN_PROGRESS)
-    return Decision(Outcome.REPLAY, found.response_status, found.response_type, found.response_body)
-
-
-async def finish(
-    sessionmaker: async_sessionmaker[AsyncSession],
-    api_key_id: uuid.UUID,
-    key: str,
     status: int,
     content_type: str,
     body: str,
 ) -> None:
-    """Store the response of a claimed key."""
-    async with sessionmaker.begin() as session:
-        found = await session.scalar(
-            select(IdempotencyRecord).where(
-                IdempotencyRecord.api_key_id == api_key_id, IdempotencyRecord.key == key
-            )
+    """Record the answer in the transaction that made the request's changes."""
+    now = utcnow()
+    await connection.execute(
+        insert(IdempotencyRecord).values(
+            id=uuid.uuid4(),
+            api_key_id=api_key_id,
+            key=key,
+            request_sha256=fingerprint,
+            status="done",
+            response_status=status,
+            response_type=content_type,
+            response_body=body,
+            created_at=now,
+            expires_at=now + TTL,
         )
-        if found is not None:
-            found.status, found.response_status = "done", status
-            found.response_type, found.response_body = content_type, body
-
-
-async def release(
-    sessionmaker: async_sessionmaker[AsyncSession], api_key_id: uuid.UUID, key: str
-) -> None:
-    """Forget a claimed key whose request failed unexpectedly, so it can be retried."""
-    async with sessionmaker.begin() as session:
-        await session.execute(
-            delete(IdempotencyRecord).where(
-                IdempotencyRecord.api_key_id == api_key_id,
-                IdempotencyRecord.key == key,
-                IdempotencyRecord.status == "running",
-            )
-        )
+    )
