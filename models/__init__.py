@@ -17,6 +17,7 @@ from models.documents.tables import Document, StoredFile, TemplateVersion
 from models.edge.idempotency import IdempotencyRecord
 from models.edge.keys import ApiKey, User
 from models.edge.ratelimit import RateBucket
+from models.imports.tables import ExternalId
 from models.partners.tables import Membership, Partner, TierChange
 from models.programs.tables import Benefit, Program, Requirement, Tier
 from models.referrals.tables import ActiveOpportunity, ClientClaim, OpportunityKey, Referral
@@ -54,6 +55,7 @@ __all__ = [
     "DeliveryAttempt",
     "Document",
     "Evidence",
+    "ExternalId",
     "IdempotencyRecord",
     "Incident",
     "IncidentAttachment",

@@ -25,6 +25,7 @@ from schema.cost import MAX_COST, QueryCost
 from schema.documents.mutations import TemplateMutations
 from schema.documents.types import Document
 from schema.errors import ErrorCodes
+from schema.imports.mutations import ImportMutations
 from schema.partners.membership_mutations import MembershipMutations
 from schema.partners.mutations import PartnerMutations
 from schema.partners.types import Membership, Partner, TierChange
@@ -66,6 +67,7 @@ class Mutation(
     MdfMutations,
     ObligationMutations,
     WebhookMutations,
+    ImportMutations,
 ):
     """Every mutation takes one `input` and returns a payload with `userErrors`."""
 

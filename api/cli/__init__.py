@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from api.cli import apikey, db, programs, schema, serve, sweep, templates, tiers, worker
+from api.cli import apikey, db, imports, programs, schema, serve, sweep, templates, tiers, worker
 from api.cli.common import EXIT_USAGE
 from api.serving import database_problem, package_version
 from api.settings import ConfigurationError
@@ -19,7 +19,7 @@ from models.db import UnsupportedDatabaseError
 
 EXIT_UNAVAILABLE = 69
 
-COMMAND_GROUPS = (serve, db, programs, apikey, templates, sweep, tiers, worker, schema)
+COMMAND_GROUPS = (serve, db, programs, apikey, templates, sweep, tiers, worker, imports, schema)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,1 @@
+"""History imports: which row of a source system each imported record came from."""

@@ -1,0 +1,424 @@
+"""Checking referrals with their lifecycle dates, qualified agreements, revenue lines and client
+payments, and planning their inserts (the checks of the referral and commission mutations:
+CS-REF-02/04/10/11/13/14, dates not after today and in order).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Agreement, ClientClaim, ClientPayment, QualifiedAgreement, Referral, RevenueLine
+from rules.client_identity import client_keys
+from rules.dates import add_months
+from rules.ncr import known_kinds
+from rules.referral_state import ReferralFacts, ReferralStatus, status_on
+from services.errors import ImportErrorCode as Code
+from services.imports.checks_partners import check_amount, local_midnight
+from services.imports.plan import Plan
+from services.imports.reading import ParsedFile, Row
+from services.referrals.policy import ReferralPolicy
+from services.referrals.submission import OPEN, _still_first
+
+CHUNK = 1000
+FACTS = (
+    "submitted_on",
+    "decision_deadline",
+    "meeting_deadline",
+    "approved_on",
+    "rejected_on",
+    "meeting_on",
+    "not_viable_on",
+    "qualified_on",
+    "closed_on",
+)
+
+
+def _status(values: dict[str, Any], on: date) -> ReferralStatus:
+    facts = ReferralFacts(**{k: values[k] for k in FACTS})
+    return status_on(facts, on, values["undecided_outcome"])
+
+
+class _Referral:
+    """A referral's values, read as a Referral by the conflict rule (CS-REF-04)."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)
+
+
+async def _load(session: AsyncSession, model: Any, ids: list[uuid.UUID]) -> list[Any]:
+    found: list[Any] = []
+    for i in range(0, len(ids), CHUNK):
+        found += list(await session.scalars(select(model).where(model.id.in_(ids[i : i + CHUNK]))))
+    return found
+
+
+def _row_of(referral: Referral) -> dict[str, Any]:
+    return {c.name: getattr(referral, c.key) for c in Referral.__table__.columns}
+
+
+async def check_referrals(
+    session: AsyncSession, plan: Plan, policy: ReferralPolicy, parsed: ParsedFile, rows: list[Row]
+) -> None:
+    """Referrals: dates not after today and in lifecycle order, decided within the decision
+    window, met within the meeting window, an agreement in effect on submission, and the
+    first submitter of a client keeps it for the conflict window (CS-REF-02/04)."""
+    eligible = {
+        a.partner_id: a.effective_on
+        for a in await session.scalars(
+            select(Agreement).where(
+                Agreement.program_id == plan.program.id,
+                Agreement.kind == policy.requires_agreement,
+            )
+        )
+    }
+    for planned in plan.inserts.get(Agreement.__table__, []):
+        if planned["kind"] == policy.requires_agreement:
+            eligible[planned["partner_id"]] = planned["effective_on"]
+    good: list[tuple[Row, dict[str, Any]]] = []
+    for row in rows:
+        values = _referral_values(plan, policy, parsed, row, eligible)
+        if values is not None:
+            good.append((row, values))
+    good.sort(key=lambda item: (item[1]["submitted_on"], item[0].external_id))
+    await _decide_conflicts(session, plan, policy, parsed, good)
+
+
+def _referral_values(
+    plan: Plan,
+    policy: ReferralPolicy,
+    parsed: ParsedFile,
+    row: Row,
+    eligible: dict[uuid.UUID, date | None],
+) -> dict[str, Any] | None:
+    v = row.values
+    partner = plan.ref(parsed, row, "partner", "partners")
+    dated = ("submittedOn", "approvedOn", "rejectedOn", "meetingOn", "notViableOn", "closedOn")
+    ok = plan.not_after_today(parsed, row, *dated)
+    for later in ("approvedOn", "rejectedOn", "notViableOn", "closedOn"):
+        ok = plan.in_order(parsed, row, "submittedOn", later) and ok
+    ok = plan.in_order(parsed, row, "approvedOn", "meetingOn") and ok
+    if v["approvedOn"] and v["rejectedOn"]:
+        parsed.error(row, "rejectedOn", Code.INVALID, "a referral is approved or rejected")
+        ok = False
+    if v["meetingOn"] and not v["approvedOn"]:
+        parsed.error(row, "meetingOn", Code.OUT_OF_ORDER, "a meeting needs the approval first")
+        ok = False
+    keys = client_keys(v["clientName"], v["clientWebsite"])
+    if not keys:
+        parsed.error(row, "clientName", Code.INVALID, "nothing identifies the client")
+        ok = False
+    submitted: date = v["submittedOn"]
+    since = eligible.get(partner) if partner else None
+    if partner is not None and (since is None or since > submitted):
+        parsed.error(
+            row,
+            "submittedOn",
+            Code.NOT_ELIGIBLE,
+            f"the partner's {policy.requires_agreement} was not in effect on {submitted}",
+        )
+        ok = False
+    window = policy.decision_window_business_days
+    decision = policy.calendar.add_business_days(submitted, window) if window else None
+    meeting = (
+        submitted + timedelta(days=policy.meeting_deadline_days)
+        if policy.meeting_deadline_days is not None
+        else None
+    )
+    late = policy.undecided_outcome == "deemed_rejected" and decision is not None
+    if late and v["approvedOn"] and v["approvedOn"] > decision:
+        parsed.error(
+            row,
+            "approvedOn",
+            Code.OUT_OF_ORDER,
+            f"undecided by {decision}: deemed rejected (CS-REF-02)",
+        )
+        ok = False
+    if meeting is not None and v["meetingOn"] and v["meetingOn"] > meeting:
+        parsed.error(
+            row, "meetingOn", Code.OUT_OF_ORDER, f"a meeting had to take place by {meeting}"
+        )
+        ok = False
+    if not ok or partner is None:
+        return None
+    decided = v["approvedOn"] or v["rejectedOn"]
+    return {
+        "id": uuid.uuid4(),
+        "program_id": plan.program.id,
+        "partner_id": partner,
+        "client_name": v["clientName"],
+        "client_website": v["clientWebsite"],
+        "client_keys": sorted(keys),
+        "contact_name": v["contactName"],
+        "contact_role": v["contactRole"],
+        "contact_email": v["contactEmail"],
+        "contact_phone": v["contactPhone"],
+        "description": v["description"],
+        "submitted_at": local_midnight(plan, submitted),
+        "submitted_on": submitted,
+        "decision_deadline": decision,
+        "meeting_deadline": meeting,
+        "undecided_outcome": policy.undecided_outcome,
+        "is_primary": False,
+        "conflicts_with_id": None,
+        "approved_on": v["approvedOn"],
+        "rejected_on": v["rejectedOn"],
+        "decided_at": local_midnight(plan, decided) if decided else None,
+        "decision_reason": v["decisionReason"],
+        "meeting_on": v["meetingOn"],
+        "not_viable_on": v["notViableOn"],
+        "not_viable_reason": v["notViableReason"],
+        "qualified_on": None,
+        "closed_on": v["closedOn"],
+        "close_reason": v["closeReason"],
+        "deemed_rejected_on": None,
+        "lapsed_on": None,
+    }
+
+
+async def _decide_conflicts(
+    session: AsyncSession,
+    plan: Plan,
+    policy: ReferralPolicy,
+    parsed: ParsedFile,
+    good: list[tuple[Row, dict[str, Any]]],
+) -> None:
+    """First submitter primacy over the import and the referrals already recorded."""
+    keys = sorted({k for _, values in good for k in values["client_keys"]})
+    claims: dict[str, ClientClaim] = {}
+    for i in range(0, len(keys), CHUNK):
+        for claim in await session.scalars(
+            select(ClientClaim).where(
+                ClientClaim.program_id == plan.program.id,
+                ClientClaim.client_key.in_(keys[i : i + CHUNK]),
+            )
+        ):
+            claims[claim.client_key] = claim
+    holders: dict[uuid.UUID, dict[str, Any]] = {
+        r.id: _row_of(r)
+        for r in await _load(
+            session, Referral, sorted({c.primary_referral_id for c in claims.values()})
+        )
+    }
+    holder_of = {k: c.primary_referral_id for k, c in claims.items()}
+    for row, values in good:
+        firsts = sorted(
+            {
+                holders[holder_of[k]]["id"]: holders[holder_of[k]]
+                for k in values["client_keys"]
+                if k in holder_of
+            }.values(),
+            key=lambda r: (r["submitted_at"], str(r["id"])),
+        )
+        duplicate = any(
+            f["partner_id"] == values["partner_id"] and _status(f, values["submitted_on"]) in OPEN
+            for f in firsts
+        )
+        if duplicate:
+            parsed.error(
+                row,
+                "clientName",
+                Code.DUPLICATE_REFERRAL,
+                "the partner already referred this client",
+            )
+            continue
+        me = _Referral(values)
+        blocking = next((f for f in firsts if _still_first(_Referral(f), me, policy)), None)  # type: ignore[arg-type]
+        plan.adopt("referrals", row, values["id"])
+        plan.add(Referral.__table__, values)
+        plan.objects.setdefault("referrals", {})[values["id"]] = values
+        if blocking is not None:
+            values["conflicts_with_id"] = blocking["id"]
+            continue
+        values["is_primary"] = True
+        holders[values["id"]] = values
+        for key in values["client_keys"]:
+            holder_of[key] = values["id"]
+    for key in keys:
+        holder = holder_of.get(key)
+        if holder is None or (key in claims and claims[key].primary_referral_id == holder):
+            continue
+        at = holders[holder]["submitted_at"]
+        if key in claims:
+            plan.updates.append(
+                update(ClientClaim)
+                .where(ClientClaim.program_id == plan.program.id, ClientClaim.client_key == key)
+                .values(primary_referral_id=holder, claimed_at=at)
+            )
+        else:
+            plan.add(
+                ClientClaim.__table__,
+                {
+                    "program_id": plan.program.id,
+                    "client_key": key,
+                    "primary_referral_id": holder,
+                    "claimed_at": at,
+                },
+            )
+
+
+async def _referral(session: AsyncSession, plan: Plan, ident: uuid.UUID) -> dict[str, Any]:
+    known = plan.objects.setdefault("referrals", {})
+    if ident not in known:
+        for r in await _load(session, Referral, [ident]):
+            known[r.id] = _row_of(r)
+    found: dict[str, Any] = known[ident]
+    return found
+
+
+async def check_qualified(
+    session: AsyncSession, plan: Plan, policy: ReferralPolicy, parsed: ParsedFile, rows: list[Row]
+) -> None:
+    """Qualified agreements: signed between submission and today, while the primary referral
+    was live, inside the qualification window, under a schedule in force (CS-REF-04/10/11)."""
+    for row in rows:
+        v = row.values
+        ident = plan.ref(parsed, row, "referral", "referrals")
+        if not plan.not_after_today(parsed, row, "signedOn") or ident is None:
+            continue
+        referral = await _referral(session, plan, ident)
+        signed: date = v["signedOn"]
+        problem = _qualification_problem(policy, referral, signed)
+        if problem is not None:
+            parsed.error(row, problem[0], problem[1], problem[2])
+            continue
+        q = uuid.uuid4()
+        referral["qualified_on"] = signed
+        if referral["id"] not in plan.new.get("referrals", {}).values():
+            plan.updates.append(
+                update(Referral)
+                .where(Referral.id == ident)
+                .values(qualified_on=signed, version=Referral.version + 1)
+            )
+        plan.adopt("qualified_agreements", row, q)
+        plan.objects.setdefault("qualified_agreements", {})[q] = {
+            "signed_on": signed,
+            "partner_id": referral["partner_id"],
+        }
+        plan.ledger_partners.add(referral["partner_id"])
+        plan.add(
+            QualifiedAgreement.__table__,
+            {
+                "id": q,
+                "referral_id": ident,
+                "signed_on": signed,
+                "products": list(v["products"]),
+                "through_reseller": v["throughReseller"],
+                "paid_under_other_program": v["paidUnderOtherProgram"],
+                "order_reference": v["orderReference"] or "",
+            },
+        )
+
+
+def _qualification_problem(
+    policy: ReferralPolicy, referral: dict[str, Any], signed: date
+) -> tuple[str, Code, str] | None:
+    if signed < referral["submitted_on"]:
+        return (
+            "signedOn",
+            Code.OUT_OF_ORDER,
+            f"signedOn is before the submission ({referral['submitted_on']})",
+        )
+    if not referral["is_primary"]:
+        return (
+            "referral",
+            Code.NOT_PRIMARY,
+            "another partner referred this client first (CS-REF-04)",
+        )
+    if referral["qualified_on"] is not None:
+        return "referral", Code.ALREADY_QUALIFIED, "a qualified agreement is recorded"
+    status = _status(referral, signed)
+    if status is not ReferralStatus.APPROVED:
+        return "signedOn", Code.NOT_LIVE, f"on {signed} the referral was {status.value} (CS-REF-10)"
+    if policy.qualification_days_after_submission is not None:
+        limit = referral["submitted_on"] + timedelta(
+            days=policy.qualification_days_after_submission
+        )
+    else:
+        assert policy.qualification_months_after_submission is not None
+        limit = add_months(referral["submitted_on"], policy.qualification_months_after_submission)
+    if signed >= limit:
+        return (
+            "signedOn",
+            Code.OUTSIDE_QUALIFICATION_WINDOW,
+            f"had to be signed before {limit} (CS-REF-11)",
+        )
+    if policy.schedule_on(signed) is None:
+        return "signedOn", Code.INVALID_DATE, "no commission schedule was in force then"
+    return None
+
+
+async def qualified_of(session: AsyncSession, plan: Plan, ident: uuid.UUID) -> dict[str, Any]:
+    """A qualified agreement's signing date and partner (imported now or before)."""
+    known = plan.objects.setdefault("qualified_agreements", {})
+    if ident not in known:
+        row = (
+            await session.execute(
+                select(QualifiedAgreement.signed_on, Referral.partner_id)
+                .join(Referral, Referral.id == QualifiedAgreement.referral_id)
+                .where(QualifiedAgreement.id == ident)
+            )
+        ).one()
+        known[ident] = {"signed_on": row[0], "partner_id": row[1]}
+    found: dict[str, Any] = known[ident]
+    return found
+
+
+async def check_money(
+    session: AsyncSession, plan: Plan, policy: ReferralPolicy, parsed: ParsedFile, rows: list[Row]
+) -> None:
+    """Revenue lines (a known kind, CS-REF-13) and client payments (CS-REF-14): a positive
+    amount dated between the signing and today."""
+    revenue = parsed.kind == "revenue_lines"
+    day = "occurredOn" if revenue else "receivedOn"
+    kinds = known_kinds(policy.deductions, policy.exclusions, policy.taxes)
+    for row in rows:
+        v = row.values
+        q = plan.ref(parsed, row, "qualifiedAgreement", "qualified_agreements")
+        ok = plan.not_after_today(parsed, row, day)
+        ok = check_amount(parsed, row, "amount", v["amount"]) and ok
+        if revenue and v["kind"] not in kinds:
+            parsed.error(
+                row, "kind", Code.UNKNOWN_KIND, f"kind is one of {', '.join(sorted(kinds))}"
+            )
+            ok = False
+        if q is None or not ok:
+            continue
+        qualified = await qualified_of(session, plan, q)
+        if v[day] < qualified["signed_on"]:
+            parsed.error(
+                row,
+                day,
+                Code.OUT_OF_ORDER,
+                f"{day} is before the signing ({qualified['signed_on']})",
+            )
+            continue
+        ident = uuid.uuid4()
+        plan.adopt(parsed.kind, row, ident)
+        plan.ledger_partners.add(qualified["partner_id"])
+        common = {
+            "id": ident,
+            "qualified_agreement_id": q,
+            "amount": v["amount"],
+            "currency": policy.currency,
+        }
+        if revenue:
+            plan.add(
+                RevenueLine.__table__,
+                {
+                    **common,
+                    "kind": v["kind"],
+                    "occurred_on": v[day],
+                    "description": v["description"] or "",
+                    "voided": False,
+                },
+            )
+        else:
+            plan.add(
+                ClientPayment.__table__,
+                {**common, "received_on": v[day], "reference": v["reference"] or ""},
+            )

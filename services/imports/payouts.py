@@ -1,0 +1,133 @@
+"""Imported payouts: checked against the ledger recomputed from the imported facts, then
+recorded as paid (CS-REF-07/14, CS-AGR-11)."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Commission, ExternalId, Payout
+from rules.money import round_money
+from services.commissions.facts import ledger_of
+from services.commissions.ledger import line_json
+from services.errors import ImportErrorCode as Code
+from services.imports.checks_partners import check_amount
+from services.imports.checks_referrals import qualified_of
+from services.imports.plan import Plan
+from services.imports.reading import ParsedFile, Row
+
+
+async def check_payouts(
+    session: AsyncSession, plan: Plan, parsed: ParsedFile, rows: list[Row]
+) -> None:
+    """What a payout row says on its own: dated between the signing and today, its amounts
+    consistent (withholding = gross x rate, net = gross - withholding - setOff)."""
+    for row in rows:
+        v = row.values
+        q = plan.ref(parsed, row, "qualifiedAgreement", "qualified_agreements")
+        ok = plan.not_after_today(parsed, row, "paidOn")
+        ok = check_amount(parsed, row, "gross", v["gross"]) and ok
+        for column in ("withholding", "setOff", "withholdingRate"):
+            ok = check_amount(parsed, row, column, v[column], zero=True) and ok
+        if not ok or q is None:
+            continue
+        currency = plan.program.currency
+        if v["withholding"] != round_money(v["gross"] * v["withholdingRate"], currency):
+            parsed.error(
+                row, "withholding", Code.AMOUNTS_DISAGREE, "withholding is not gross x rate"
+            )
+            continue
+        if v["net"] != v["gross"] - v["withholding"] - v["setOff"]:
+            parsed.error(
+                row, "net", Code.AMOUNTS_DISAGREE, "net is not gross - withholding - setOff"
+            )
+            continue
+        if v["setOff"] > 0 and not v["setOffReason"]:
+            parsed.error(row, "setOffReason", Code.REQUIRED, "say what the set-off is for")
+            continue
+        qualified = await qualified_of(session, plan, q)
+        if v["paidOn"] < qualified["signed_on"]:
+            parsed.error(row, "paidOn", Code.OUT_OF_ORDER, "paidOn is before the signing")
+            continue
+        plan.ledger_partners.add(qualified["partner_id"])
+        plan.payouts.append((row, q))
+
+
+async def record_payouts(session: AsyncSession, plan: Plan, parsed: ParsedFile) -> None:
+    """Pay each commission on its date, once the ledger holds the imported facts: payable then
+    (the client paid in full) and the gross equal to the ledger's amount on that day."""
+    by_partner: dict[uuid.UUID, list[tuple[Row, uuid.UUID]]] = defaultdict(list)
+    for row, q in plan.payouts:
+        by_partner[(await qualified_of(session, plan, q))["partner_id"]].append((row, q))
+    for partner, items in by_partner.items():
+        items.sort(key=lambda item: (item[0].values["paidOn"], item[0].external_id))
+        for row, q in items:
+            await _pay(session, plan, parsed, partner, row, q)
+
+
+async def _pay(
+    session: AsyncSession,
+    plan: Plan,
+    parsed: ParsedFile,
+    partner: uuid.UUID,
+    row: Row,
+    q: uuid.UUID,
+) -> None:
+    v = row.values
+    commission = await session.scalar(
+        select(Commission).where(Commission.qualified_agreement_id == q)
+    )
+    if commission is not None and commission.paid_on is not None:
+        parsed.error(row, "qualifiedAgreement", Code.ALREADY_PAID, f"paid on {commission.paid_on}")
+        return
+    state = await ledger_of(session, plan.program, partner, v["paidOn"])
+    entry = state.entries.get(str(q))
+    if commission is None or entry is None or entry.payable_on is None:
+        parsed.error(
+            row,
+            "paidOn",
+            Code.NOT_PAYABLE,
+            "CS-REF-07: on that day the program had not received the client's full payment",
+        )
+        return
+    gross = Decimal(v["gross"])
+    if gross != entry.amount:
+        parsed.error(
+            row,
+            "gross",
+            Code.AMOUNTS_DISAGREE,
+            f"the commission from the imported facts was {entry.amount} on {v['paidOn']}",
+        )
+        return
+    payout = Payout(
+        id=uuid.uuid4(),
+        commission_id=commission.id,
+        paid_on=v["paidOn"],
+        currency=commission.currency,
+        gross=gross,
+        adjustments=Decimal(0),
+        withholding=v["withholding"],
+        withholding_rate=v["withholdingRate"],
+        set_off=v["setOff"],
+        set_off_reason=v["setOffReason"],
+        net=v["net"],
+        reference=v["reference"] or "",
+    )
+    session.add(payout)
+    commission.paid_on = v["paidOn"]
+    commission.amount = gross
+    commission.ncr = entry.ncr
+    commission.lines = [line_json(line, commission.currency) for line in entry.lines]
+    session.add(
+        ExternalId(
+            program_id=plan.program.id,
+            kind="payouts",
+            external_id=row.external_id,
+            entity_id=payout.id,
+        )
+    )
+    await session.flush()

@@ -1,0 +1,178 @@
+"""History import (issue 11): round trip of a generated history, idempotence, bad rows refused
+whole with a report and nothing written, bare CR line endings, dry runs (both databases)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+import models
+from benchmarks.history import history
+from models import Commission, Payout, Program, Referral
+from models.documents.blobs import BlobStore
+from services.actor import SYSTEM
+from services.errors import ImportErrorCode as Code
+from services.imports.export import export_history
+from services.imports.history import ImportRefusedError, ImportReport, import_history
+from services.partners.memberships import program_today
+
+pytestmark = pytest.mark.anyio
+SLUG = "contentsquare"
+
+
+async def _today(sessionmaker: async_sessionmaker[AsyncSession]) -> Any:
+    async with sessionmaker() as session:
+        program = await session.scalar(select(Program).where(Program.slug == SLUG))
+        assert program is not None
+        return program_today(program)
+
+
+async def _import(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    store: BlobStore,
+    files: dict[str, bytes],
+    dry_run: bool = False,
+) -> ImportReport:
+    csvs = {name: data for name, data in files.items() if name.endswith(".csv")}
+    async with sessionmaker.begin() as session:
+        return await import_history(
+            session,
+            SYSTEM,
+            store,
+            program_slug=SLUG,
+            files=csvs,
+            attachments=files.get,
+            dry_run=dry_run,
+        )
+
+
+async def _counts(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[str, int]:
+    async with sessionmaker() as session:
+        return {
+            t.name: int((await session.execute(select(func.count()).select_from(t))).scalar_one())
+            for t in models.Base.metadata.sorted_tables
+            if t.name not in ("programs", "tiers", "benefits", "requirements", "template_versions")
+        }
+
+
+async def _generated(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[str, bytes]:
+    today = await _today(sessionmaker)
+    return history(partners=6, referrals=40, seed=3, until=today - timedelta(days=30), generated=1)
+
+
+async def test_generated_history_round_trips_and_imports_once(
+    seeded: None, sessionmaker: async_sessionmaker[AsyncSession], store: BlobStore
+) -> None:
+    files = await _generated(sessionmaker)
+    report = await _import(sessionmaker, store, files)
+    created = {f.file: f.created for f in report.files}
+    assert created["partners.csv"] == 6 and created["referrals.csv"] == 40
+    assert created["payouts.csv"] > 0 and created["revenue_lines.csv"] > 0
+    async with sessionmaker() as session:
+        program = await session.scalar(select(Program).where(Program.slug == SLUG))
+        assert program is not None
+        exported = await export_history(session, store, program)
+        paid = await session.scalar(select(func.count()).select_from(Payout))
+        commissions = list(await session.scalars(select(Commission)))
+    assert exported == files
+    # the ledger is derived from the imported facts: 10% of the fees, paid as imported
+    assert paid == created["payouts.csv"]
+    assert len(commissions) == created["qualified_agreements.csv"]
+    assert all(c.amount > 0 and c.payable_on is not None for c in commissions)
+    before = await _counts(sessionmaker)
+    again = await _import(sessionmaker, store, files)
+    assert all(f.created == 0 and f.unchanged == f.rows for f in again.files)
+    assert await _counts(sessionmaker) == before
+
+
+async def test_bad_rows_refuse_the_whole_import_with_a_report(
+    seeded: None, sessionmaker: async_sessionmaker[AsyncSession], store: BlobStore
+) -> None:
+    files = await _generated(sessionmaker)
+    today = await _today(sessionmaker)
+    lines = files["referrals.csv"].decode().splitlines(keepends=True)
+    header = lines[0].rstrip("\n").split(",")
+    second = lines[2].split(",")
+    second[header.index("submittedOn")] = (today + timedelta(days=3)).isoformat()
+    third = lines[3].split(",")
+    third[header.index("partner")] = "NOBODY"
+    lines[2], lines[3] = ",".join(second), ",".join(third)
+    files["referrals.csv"] = "".join(lines).encode()
+    revenue = files["revenue_lines.csv"].decode().splitlines(keepends=True)
+    revenue[1] = revenue[1].replace("invoiced_fee", "gift")
+    files["revenue_lines.csv"] = "".join(revenue).encode()
+    before = await _counts(sessionmaker)
+    with pytest.raises(ImportRefusedError) as refused:
+        await _import(sessionmaker, store, files)
+    found = {(e.file, e.line, e.column, e.code) for e in refused.value.report.errors}
+    assert ("referrals.csv", 3, "submittedOn", Code.AFTER_TODAY) in found
+    assert ("referrals.csv", 4, "partner", Code.UNKNOWN_REFERENCE) in found
+    assert ("revenue_lines.csv", 2, "kind", Code.UNKNOWN_KIND) in found
+    assert refused.value.errors[0].code is Code.ROWS_REFUSED
+    assert await _counts(sessionmaker) == before
+
+
+async def test_out_of_order_dates_and_bare_cr_are_coded(
+    seeded: None, sessionmaker: async_sessionmaker[AsyncSession], store: BlobStore
+) -> None:
+    files = await _generated(sessionmaker)
+    lines = files["referrals.csv"].decode().splitlines()
+    header = lines[0].split(",")
+    row = lines[1].split(",")
+    row[header.index("approvedOn")] = "2000-01-01"
+    lines[1] = ",".join(row)
+    files["referrals.csv"] = "\n".join(lines).encode()
+    files["evidence.csv"] = files["evidence.csv"].replace(b"\n", b"\r")
+    with pytest.raises(ImportRefusedError) as refused:
+        await _import(sessionmaker, store, files)
+    found = {(e.file, e.line, e.column, e.code) for e in refused.value.report.errors}
+    assert ("referrals.csv", 2, "approvedOn", Code.OUT_OF_ORDER) in found
+    assert ("evidence.csv", 1, "", Code.BARE_CR) in found
+    async with sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(Referral)) == 0
+
+
+async def test_dry_run_writes_nothing_and_a_changed_row_is_refused(
+    seeded: None, sessionmaker: async_sessionmaker[AsyncSession], store: BlobStore
+) -> None:
+    files = await _generated(sessionmaker)
+    before = await _counts(sessionmaker)
+    report = await _import(sessionmaker, store, files, dry_run=True)
+    assert {f.file: f.created for f in report.files}["referrals.csv"] == 40
+    assert await _counts(sessionmaker) == before
+    await _import(sessionmaker, store, files)
+    files["partners.csv"] = files["partners.csv"].replace(b"Partner 2 SAS", b"Partner Two SAS")
+    with pytest.raises(ImportRefusedError) as refused:
+        await _import(sessionmaker, store, files)
+    (error,) = refused.value.report.errors
+    assert (error.file, error.line, error.column, error.code) == (
+        "partners.csv",
+        4,
+        "legalName",
+        Code.CHANGED,
+    )
+
+
+async def test_payout_against_the_ledger(
+    seeded: None, sessionmaker: async_sessionmaker[AsyncSession], store: BlobStore
+) -> None:
+    files = await _generated(sessionmaker)
+    lines = files["payouts.csv"].decode().splitlines(keepends=True)
+    header = lines[0].rstrip("\n").split(",")
+    row = lines[1].rstrip("\n").split(",")
+    for column in ("gross", "net"):
+        row[header.index(column)] = "1.00"
+    lines[1] = ",".join(row) + "\n"
+    files["payouts.csv"] = "".join(lines).encode()
+    before = await _counts(sessionmaker)
+    with pytest.raises(ImportRefusedError) as refused:
+        await _import(sessionmaker, store, files)
+    found = {(e.file, e.line, e.column, e.code) for e in refused.value.report.errors}
+    assert found == {("payouts.csv", 2, "gross", Code.AMOUNTS_DISAGREE)}
+    assert await _counts(sessionmaker) == before
+    async with sessionmaker() as session:
+        assert (await session.execute(text("SELECT count(*) FROM external_ids"))).scalar() == 0
