@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, Boolean, Date, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, IdMixin, UTCDateTime, utcnow
@@ -27,3 +27,6 @@ class AuditEvent(IdMixin, Base):
     partner_id: Mapped[uuid.UUID | None] = mapped_column(nullable=True, index=True)
     request_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The date the recorded fact carries, and whether it is before the day of entry (issue 11).
+    fact_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    backfilled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

@@ -23,6 +23,12 @@ class AuditEvent:
     actor_key_id: strawberry.ID | None
     request_id: str | None
     changes: JSON = strawberry.field(description="Each field as [old, new].")
+    fact_date: dt.date | None = strawberry.field(
+        description="The date the recorded fact carries (issue 11), when the change records one."
+    )
+    backfilled: bool = strawberry.field(
+        description="The fact is dated before the day it was entered (`occurredAt`)."
+    )
 
     @classmethod
     def from_row(cls, row: AuditRow) -> AuditEvent:
@@ -42,4 +48,6 @@ class AuditEvent:
             else None,
             request_id=row.request_id,
             changes=JSON(dict(row.changes)),
+            fact_date=row.fact_date,
+            backfilled=row.backfilled,
         )

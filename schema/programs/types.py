@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,10 +12,20 @@ from models import Benefit as BenefitRow
 from models import Program as ProgramRow
 from models import Requirement as RequirementRow
 from models import Tier as TierRow
+from rules.business_days import BusinessCalendar as CalendarRule
 from rules.enums import Measure, RequirementKind
 from schema.common import Money, Node, present
 from schema.context import Info
 from schema.ids import encode_id
+from schema.programs.policy import (
+    BusinessCalendar,
+    CommissionPolicy,
+    ReferralPolicy,
+    commission_policy_of,
+    referral_policy_of,
+)
+from services.fact_dates import program_today
+from services.referrals.policy import policy_of
 
 if TYPE_CHECKING:
     from schema.support.types import IncidentClassification, SupportWindow
@@ -168,6 +179,33 @@ class Program(Node):
             timezone=row.timezone,
             definition_sha256=row.definition_sha256,
         )
+
+    @strawberry.field(
+        description="Today's date in the program's time zone: facts default to it, none may be "
+        "dated after it, and partner keys always record it (issue 11)."
+    )
+    def today(self) -> dt.date:
+        return program_today(self.row)
+
+    @strawberry.field(description="The program's business days (CS-AGR-10).")
+    def business_calendar(self) -> BusinessCalendar:
+        return BusinessCalendar.of(CalendarRule.from_program(self.row.definition["calendar"]))
+
+    @strawberry.field(
+        description="Referral windows: decision, conflict, meeting, qualification and tail "
+        "(null when the program takes no referrals)."
+    )
+    def referral_policy(self) -> ReferralPolicy | None:
+        policy = policy_of(self.row)
+        return None if policy is None else referral_policy_of(policy)
+
+    @strawberry.field(
+        description="Commission terms: brackets per schedule version, commissionable months, "
+        "payment period (null when the program pays no commission)."
+    )
+    def commission_policy(self) -> CommissionPolicy | None:
+        policy = policy_of(self.row)
+        return None if policy is None else commission_policy_of(policy)
 
     @strawberry.field(description="Tiers, lowest first (SEG-TIER-01).")
     async def tiers(self, info: Info) -> list[Tier]:

@@ -23,7 +23,7 @@ from services.agreements.checks import (
 from services.agreements.signing import announce_in_effect, sign
 from services.audit.log import record
 from services.errors import check_version, input_error
-from services.partners.memberships import program_today
+from services.fact_dates import program_today
 
 
 async def apply_to_program(

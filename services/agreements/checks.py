@@ -19,7 +19,7 @@ from services.actor import Actor
 from services.agreements.state import agreement_spec, state_of
 from services.documents import templates
 from services.errors import AgreementErrorCode, input_error
-from services.partners.memberships import program_today
+from services.fact_dates import program_today
 from services.scope import partner_and_program
 
 Code = AgreementErrorCode

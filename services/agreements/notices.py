@@ -29,7 +29,7 @@ from services.documents.filenames import document_filename
 from services.documents.notices import NoticeFacts, notice_context
 from services.documents.rendering import render_document
 from services.errors import check_version, input_error
-from services.partners.memberships import program_today
+from services.fact_dates import program_today
 from services.webhooks.outbox import emit
 
 

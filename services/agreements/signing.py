@@ -18,7 +18,8 @@ from services.audit.log import record
 from services.documents.context import agreement_context
 from services.documents.filenames import document_filename
 from services.documents.rendering import render_document
-from services.partners.memberships import enrol_on_agreement, program_today
+from services.fact_dates import program_today
+from services.partners.memberships import enrol_on_agreement
 from services.webhooks.outbox import emit
 
 

@@ -11,6 +11,7 @@ import models
 from models import AuditEvent
 from models.base import utcnow
 from services.actor import Actor
+from services.fact_dates import FactDate
 
 # Object types whose rows name the partner they belong to (`partner_id`), or lead to one.
 _OWNED = (
@@ -49,8 +50,14 @@ async def record(
     object_type: str,
     object_id: uuid.UUID,
     changes: dict[str, Any],
+    *,
+    dated: FactDate | None = None,
 ) -> AuditEvent:
-    """Append one audit event; `changes` maps each field to `[old, new]`."""
+    """Append one audit event; `changes` maps each field to `[old, new]`.
+
+    `dated` is the date of the fact recorded, when the change records one: the event keeps it
+    and is marked `backfilled` when that date is before the day of entry (issue 11).
+    """
     event = AuditEvent(
         id=uuid.uuid4(),
         occurred_at=utcnow(),
@@ -63,6 +70,8 @@ async def record(
         partner_id=await subject_partner(session, object_type, object_id) or actor.partner_id,
         request_id=actor.request_id,
         changes=changes,
+        fact_date=dated.day if dated is not None else None,
+        backfilled=dated is not None and dated.backfilled,
     )
     session.add(event)
     return event

@@ -17,7 +17,7 @@ from services.commissions.ledger import recompute
 from services.commissions.qualified_agreements import load_qualified
 from services.commissions.revenue import RevenueInput, checked_line
 from services.errors import ReferralErrorCode, input_error
-from services.partners.memberships import program_today
+from services.fact_dates import Earlier, fact_date, program_today
 from services.referrals.access import require_admin
 from services.referrals.policy import referral_policy
 
@@ -53,16 +53,16 @@ async def supersede_revenue_line(
     if not reason.strip():
         raise input_error("reason", Code.REQUIRED, "say why the line is corrected or voided")
     today = program_today(program)
-    starts = effective_on or today
-    if starts > today:
-        raise input_error("effectiveOn", Code.INVALID_DATE, f"effectiveOn cannot be after {today}")
     superseded_from = line.effective_on or line.occurred_on
-    if starts < superseded_from:
-        raise input_error(
-            "effectiveOn",
-            Code.INVALID_DATE,
-            f"effectiveOn cannot be before the line it supersedes ({superseded_from})",
-        )
+    dated = fact_date(
+        program,
+        actor,
+        effective_on,
+        "effectiveOn",
+        Code,
+        Earlier("the line it supersedes", superseded_from),
+    )
+    starts = dated.day
     policy = referral_policy(program)
     if correction is None:
         kind, amount, occurred_on, text = line.kind, line.amount, line.occurred_on, ""
@@ -96,5 +96,6 @@ async def supersede_revenue_line(
             "effective_on": [None, starts.isoformat()],
             "reason": [None, reason.strip()[:500]],
         },
+        dated=dated,
     )
     return new

@@ -20,7 +20,7 @@ from services.audit.log import record
 from services.commissions.amounts import checked_amount
 from services.commissions.facts import ledger_of
 from services.errors import ReferralErrorCode, input_error
-from services.partners.memberships import program_today
+from services.fact_dates import given_date
 from services.referrals.access import require_admin
 from services.referrals.policy import policy_of
 
@@ -55,9 +55,7 @@ async def record_partner_payment(
     if program is None:
         raise input_error("programId", Code.PROGRAM_NOT_FOUND, "no program has that id")
     value = checked_amount(amount, "amount")
-    today = program_today(program)
-    if paid_on > today:
-        raise input_error("paidOn", Code.INVALID_DATE, f"paidOn cannot be after {today}")
+    dated = given_date(program, paid_on, "paidOn", Code)
     payment = PartnerPayment(
         id=uuid.uuid4(),
         partner_id=partner.id,
@@ -76,6 +74,7 @@ async def record_partner_payment(
         "Partner",
         partner.id,
         {"amount": [None, str(value)], "paid_on": [None, paid_on.isoformat()]},
+        dated=dated,
     )
     return payment
 

@@ -19,8 +19,8 @@ from services.commissions.amounts import checked_amount
 from services.commissions.facts import lock_ledger
 from services.commissions.ledger import recompute
 from services.commissions.qualified_agreements import load_qualified
-from services.errors import ReferralErrorCode, input_error
-from services.partners.memberships import program_today
+from services.errors import ReferralErrorCode
+from services.fact_dates import Earlier, given_date
 from services.referrals.access import require_admin
 from services.referrals.policy import referral_policy
 from services.webhooks.outbox import emit
@@ -46,15 +46,13 @@ async def record_client_payment(
     await lock_ledger(session, referral.partner_id, program.id)
     policy = referral_policy(program)
     value = checked_amount(amount, "amount")
-    today = program_today(program)
-    if received_on > today:
-        raise input_error("receivedOn", Code.INVALID_DATE, f"receivedOn cannot be after {today}")
-    if received_on < qualified.signed_on:
-        raise input_error(
-            "receivedOn",
-            Code.INVALID_DATE,
-            f"receivedOn cannot be before the signing ({qualified.signed_on})",
-        )
+    dated = given_date(
+        program,
+        received_on,
+        "receivedOn",
+        Code,
+        Earlier("the client's signing", qualified.signed_on),
+    )
     commission = await session.scalar(
         select(Commission).where(Commission.qualified_agreement_id == qualified.id)
     )
@@ -96,5 +94,6 @@ async def record_client_payment(
             "received_on": [None, received_on.isoformat()],
             "paid_in_full": [None, paid_in_full],
         },
+        dated=dated,
     )
     return qualified

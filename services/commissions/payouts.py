@@ -22,7 +22,7 @@ from services.commissions.facts import ledger_of, lock_ledger
 from services.commissions.ledger import line_json, recompute
 from services.commissions.tax import tax_document_on
 from services.errors import ReferralErrorCode, input_error
-from services.partners.memberships import program_today
+from services.fact_dates import given_date
 from services.referrals.access import require_admin
 from services.webhooks.outbox import emit
 
@@ -82,15 +82,15 @@ async def record_payout(
     await session.refresh(commission)
     program = await session.get(Program, commission.program_id)
     assert program is not None
-    today = program_today(program)
-    if paid_on > today:
-        raise input_error("paidOn", Code.INVALID_DATE, f"paidOn cannot be after {today}")
+    dated = given_date(program, paid_on, "paidOn", Code)
     if commission.paid_on is not None:
         raise input_error("commissionId", Code.ALREADY_PAID, f"paid on {commission.paid_on}")
     state = await ledger_of(session, program, commission.partner_id, paid_on)
     entry = state.entries.get(str(commission.qualified_agreement_id))
     if entry is None:
-        raise input_error("paidOn", Code.INVALID_DATE, "paidOn cannot be before the client signed")
+        raise input_error(
+            "paidOn", Code.DATE_OUT_OF_ORDER, "paidOn cannot be before the client signed"
+        )
     tax = await tax_document_on(session, commission.partner_id, paid_on)
     reason = _blocked(entry, tax is not None)
     if reason is not None:
@@ -164,6 +164,7 @@ async def record_payout(
             "paid_on": [None, paid_on.isoformat()],
             "net": [None, str(payout.net)],
         },
+        dated=dated,
     )
     await emit(
         session,

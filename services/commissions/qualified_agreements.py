@@ -21,7 +21,7 @@ from services.audit.log import record
 from services.commissions.facts import lock_ledger
 from services.commissions.ledger import recompute
 from services.errors import ReferralErrorCode, input_error
-from services.partners.memberships import program_today
+from services.fact_dates import Earlier, given_date
 from services.referrals.access import load_referral, require_admin
 from services.referrals.policy import ReferralPolicy, referral_policy
 from services.referrals.state import referral_status
@@ -77,10 +77,9 @@ async def record_qualified_agreement(
     referral, program = await load_referral(session, actor, referral_id)
     await lock_ledger(session, referral.partner_id, program.id)
     policy = referral_policy(program)
-    if signed_on > program_today(program) or signed_on < referral.submitted_on:
-        raise input_error(
-            "signedOn", Code.INVALID_DATE, "signedOn must be between submission and today"
-        )
+    dated = given_date(
+        program, signed_on, "signedOn", Code, Earlier("the submission", referral.submitted_on)
+    )
     if not referral.is_primary:
         raise input_error(
             "referralId", Code.NOT_PRIMARY, "another partner referred this client first (CS-REF-04)"
@@ -133,6 +132,7 @@ async def record_qualified_agreement(
             "through_reseller": [None, through_reseller],
             "paid_under_other_program": [None, paid_under_other_program],
         },
+        dated=dated,
     )
     return qualified
 

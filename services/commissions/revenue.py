@@ -18,7 +18,7 @@ from services.commissions.facts import lock_ledger
 from services.commissions.ledger import recompute
 from services.commissions.qualified_agreements import load_qualified
 from services.errors import ReferralErrorCode, input_error
-from services.partners.memberships import program_today
+from services.fact_dates import Earlier, check_not_future, check_order, program_today
 from services.referrals.access import require_admin
 from services.referrals.policy import ReferralPolicy, referral_policy
 
@@ -51,16 +51,13 @@ def checked_line(
             f"kind is one of {', '.join(sorted(kinds))}",
         )
     amount = checked_amount(line.amount, f"{field}.amount")
-    if line.occurred_on > today:
-        raise input_error(
-            f"{field}.occurredOn", Code.INVALID_DATE, f"occurredOn cannot be after today ({today})"
-        )
-    if line.occurred_on < qualified.signed_on:
-        raise input_error(
-            f"{field}.occurredOn",
-            Code.INVALID_DATE,
-            f"occurredOn cannot be before the signing ({qualified.signed_on})",
-        )
+    check_not_future(line.occurred_on, today, f"{field}.occurredOn", Code)
+    check_order(
+        line.occurred_on,
+        f"{field}.occurredOn",
+        Code,
+        Earlier("the client's signing", qualified.signed_on),
+    )
     return line.kind, amount
 
 

@@ -15,7 +15,7 @@ from services.actor import Actor
 from services.audit.log import record
 from services.commissions.amounts import checked_amount
 from services.errors import ReferralErrorCode, input_error
-from services.partners.memberships import program_today
+from services.fact_dates import check_not_future, program_today
 from services.referrals.access import require_admin
 
 Code = ReferralErrorCode
@@ -38,8 +38,7 @@ async def record_tax_documentation(
     # A partner's tax documents serve every program: the latest of the programs' todays.
     programs = await session.scalars(select(Program))
     today = max((program_today(p) for p in programs), default=utcnow().date())
-    if received_on > today:
-        raise input_error("receivedOn", Code.INVALID_DATE, f"receivedOn cannot be after {today}")
+    check_not_future(received_on, today, "receivedOn", Code)
     rate = checked_amount(withholding_rate, "withholdingRate", allow_zero=True)
     if rate > 1:
         raise input_error("withholdingRate", Code.INVALID_AMOUNT, "a rate is between 0 and 1")

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -17,13 +16,9 @@ from rules.enums import MembershipStatus
 from services.actor import Actor
 from services.audit.log import record
 from services.errors import MembershipErrorCode, UseCaseError
+from services.fact_dates import program_today as program_today  # re-exported
 
 Code = MembershipErrorCode
-
-
-def program_today(program: Program, now: datetime | None = None) -> date:
-    """Today's date in the program's own time zone."""
-    return (now or utcnow()).astimezone(ZoneInfo(program.timezone)).date()
 
 
 async def enroll_partner(

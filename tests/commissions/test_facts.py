@@ -76,12 +76,12 @@ async def test_fact_dates_after_today_or_before_signing_are_refused(api: Api) ->
     signing too; each error names its field."""
     partner, _key, cs = await referrer(api, "Future")
     qa, _ = await qualified_with_fee(api, partner, cs, "Futura", date(2026, 2, 1), "1000")
-    for day, field in (("2999-01-01", "occurredOn"), ("2026-01-31", "occurredOn")):
+    for day, code in (("2999-01-01", "DATE_IN_FUTURE"), ("2026-01-31", "DATE_OUT_OF_ORDER")):
         line = {"kind": "invoiced_fee", "amount": "5", "occurredOn": day}
         data = await api.gql(REVENUE, {"input": {"qualifiedAgreementId": qa, "lines": [line]}})
         [error] = data["recordRevenue"]["userErrors"]
-        assert error["code"] == "INVALID_DATE"
-        assert error["field"] == ["input", f"lines.0.{field}"]
+        assert error["code"] == code
+        assert error["field"] == ["input", "lines.0.occurredOn"]
     tax = await api.gql(
         TAX,
         {"input": {"partnerId": partner["id"], "receivedOn": "2999-01-01", "withholdingRate": "0"}},
@@ -91,7 +91,7 @@ async def test_fact_dates_after_today_or_before_signing_are_refused(api: Api) ->
         PAYMENT,
         {"input": {"qualifiedAgreementId": qa, "receivedOn": "2999-01-01", "amount": "5"}},
     )
-    assert payment["recordClientPayment"]["userErrors"][0]["code"] == "INVALID_DATE"
+    assert payment["recordClientPayment"]["userErrors"][0]["code"] == "DATE_IN_FUTURE"
 
 
 async def test_correct_and_void_revenue_lines(api: Api) -> None:

@@ -42,7 +42,7 @@ async def test_qualification_rules(api: Api) -> None:
             }
         },
     )
-    assert future["recordQualifiedAgreement"]["userErrors"][0]["code"] == "INVALID_DATE"
+    assert future["recordQualifiedAgreement"]["userErrors"][0]["code"] == "DATE_IN_FUTURE"
     not_viable = await api.gql(
         """mutation($input: MarkReferralNotViableInput!) {
         markReferralNotViable(input: $input) { referral { status notViableReason }
