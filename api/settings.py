@@ -57,11 +57,41 @@ class Settings(BaseSettings):
         alias="PARTNERGRAPH_WEBHOOKS_ALLOW_PRIVATE",
         description="Development only: let webhook URLs point to loopback or private addresses.",
     )
-    webhook_max_attempts: int = Field(
-        default=8, ge=1, le=50, alias="PARTNERGRAPH_WEBHOOK_MAX_ATTEMPTS"
+    webhook_retry_hours: float = Field(
+        default=72,
+        gt=0,
+        le=24 * 30,
+        alias="PARTNERGRAPH_WEBHOOK_RETRY_HOURS",
+        description="How long a delivery is retried (exponential backoff with jitter) before "
+        "it is given up.",
     )
-    webhook_disable_after: int = Field(
-        default=5, ge=1, le=1000, alias="PARTNERGRAPH_WEBHOOK_DISABLE_AFTER"
+    webhook_notify_after_hours: float = Field(
+        default=24,
+        gt=0,
+        alias="PARTNERGRAPH_WEBHOOK_NOTIFY_AFTER_HOURS",
+        description="Hours of failures with no success before a webhook_endpoint.failing event.",
+    )
+    webhook_disable_after_days: float = Field(
+        default=5,
+        gt=0,
+        alias="PARTNERGRAPH_WEBHOOK_DISABLE_AFTER_DAYS",
+        description="Days of failures with no success before an endpoint is disabled.",
+    )
+    webhook_retention_days: float = Field(
+        default=30,
+        gt=0,
+        alias="PARTNERGRAPH_WEBHOOK_RETENTION_DAYS",
+        description="Days events are kept (listable, replayable), whatever the endpoints' state.",
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10, gt=0, le=120, alias="PARTNERGRAPH_WEBHOOK_TIMEOUT"
+    )
+    webhook_concurrency: int = Field(
+        default=16,
+        ge=1,
+        le=256,
+        alias="PARTNERGRAPH_WEBHOOK_CONCURRENCY",
+        description="Deliveries one worker attempts at once.",
     )
     max_query_cost: int = Field(default=20_000, ge=1, alias="PARTNERGRAPH_MAX_QUERY_COST")
     max_query_tokens: int = Field(default=5_000, ge=10, alias="PARTNERGRAPH_MAX_QUERY_TOKENS")
@@ -130,9 +160,18 @@ class Settings(BaseSettings):
 
     def delivery_policy(self) -> DeliveryPolicy:
         """How the webhook worker delivers."""
+        if self.webhook_notify_after_hours >= self.webhook_disable_after_days * 24:
+            raise ConfigurationError(
+                "PARTNERGRAPH_WEBHOOK_NOTIFY_AFTER_HOURS must come before "
+                "PARTNERGRAPH_WEBHOOK_DISABLE_AFTER_DAYS: owners are told before endpoints stop"
+            )
         return DeliveryPolicy(
-            max_attempts=self.webhook_max_attempts,
-            disable_after_failures=self.webhook_disable_after,
+            retry_window_seconds=self.webhook_retry_hours * 3600,
+            notify_after_seconds=self.webhook_notify_after_hours * 3600,
+            disable_after_seconds=self.webhook_disable_after_days * 86400,
+            retention_seconds=self.webhook_retention_days * 86400,
+            timeout_seconds=self.webhook_timeout_seconds,
+            concurrency=self.webhook_concurrency,
             allow_private=self.webhooks_allow_private,
         )
 

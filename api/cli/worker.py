@@ -20,7 +20,7 @@ async def _worker(args: argparse.Namespace) -> int:
     async with database() as sessionmaker, httpx.AsyncClient(follow_redirects=False) as client:
         traced_client(client)
         while True:
-            counts = await run_once(sessionmaker, client, policy, args.batch)
+            counts = await run_once(sessionmaker, client, policy)
             for status, count in counts.items():
                 total[status] = total.get(status, 0) + count
             if counts:
@@ -45,13 +45,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     worker = sub.add_parser(
         "worker",
         help="deliver webhook events (run one or more)",
-        description="Deliver due webhook events with Standard Webhooks signatures, retrying "
-        "with exponential backoff and jitter. Several workers may run at once: each claims its "
-        "deliveries, so no event is sent twice concurrently.",
+        description="Deliver due webhook events with Standard Webhooks signatures, up to "
+        "PARTNERGRAPH_WEBHOOK_CONCURRENCY at once, each with PARTNERGRAPH_WEBHOOK_TIMEOUT, "
+        "retrying with exponential backoff and jitter for PARTNERGRAPH_WEBHOOK_RETRY_HOURS. "
+        "Several workers may run at once: each leases its deliveries, so no event is sent to "
+        "an endpoint twice at the same time.",
     )
     worker.add_argument("--once", action="store_true", help="one pass, then exit")
     worker.add_argument(
         "--interval", type=float, default=2.0, help="seconds to sleep when idle (default 2)"
     )
-    worker.add_argument("--batch", type=int, default=50, help="deliveries per pass (default 50)")
     worker.set_defaults(func=_worker_cmd)

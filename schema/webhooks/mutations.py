@@ -39,7 +39,11 @@ class RegisterWebhookEndpointInput:
     event_types: list[str]
 
 
-@strawberry.input(description="Enable, disable or change an endpoint's event types.")
+@strawberry.input(
+    description="Enable, disable or change an endpoint's event types. Enabling a disabled "
+    "endpoint sends what it missed: deliveries held while disabled and those given up since it "
+    "began failing (within the 30-day retention)."
+)
 class UpdateWebhookEndpointInput:
     endpoint_id: strawberry.ID
     enabled: bool | None = None

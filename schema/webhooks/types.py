@@ -25,7 +25,11 @@ class DeliveryAttempt:
 class WebhookDelivery:
     row: strawberry.Private[DeliveryRow]
     id: strawberry.ID
-    status: str = strawberry.field(description="pending, succeeded or failed.")
+    status: str = strawberry.field(
+        description="pending (waiting for its next attempt, or held while the endpoint is "
+        "disabled), succeeded, or failed (given up after the retry window, three days by "
+        "default; replayWebhookEvents or redeliverWebhook queue it again)."
+    )
     attempts: int
     next_attempt_at: dt.datetime
     delivered_at: dt.datetime | None
@@ -60,7 +64,13 @@ class WebhookDelivery:
         ]
 
 
-@strawberry.type(description="A webhook endpoint. Events are signed per Standard Webhooks.")
+@strawberry.type(
+    description="A webhook endpoint. Events are signed per Standard Webhooks and retried with "
+    "backoff for three days. An endpoint failing with no success for a day gets a "
+    "webhook_endpoint.failing event (to the owner's endpoints that subscribe to it) and an "
+    "audit entry; after five days it is disabled (webhook_endpoint.disabled). Events raised "
+    "while it is disabled are kept and sent, with those it missed, when it is enabled again."
+)
 class WebhookEndpoint:
     row: strawberry.Private[EndpointRow]
     id: strawberry.ID
@@ -69,6 +79,15 @@ class WebhookEndpoint:
     enabled: bool
     disabled_reason: str | None
     created_at: dt.datetime
+    failing_since: dt.datetime | None = strawberry.field(
+        description="First failed attempt since the last success (null: healthy)."
+    )
+    consecutive_failures: int = strawberry.field(
+        description="Failed attempts since the last success."
+    )
+    disabled_at: dt.datetime | None = strawberry.field(
+        description="When it was disabled after days of failures (null: not disabled so)."
+    )
 
     @classmethod
     def from_row(cls, row: EndpointRow) -> WebhookEndpoint:
@@ -80,6 +99,9 @@ class WebhookEndpoint:
             enabled=row.enabled,
             disabled_reason=row.disabled_reason,
             created_at=row.created_at,
+            failing_since=row.failing_since,
+            consecutive_failures=row.consecutive_failures,
+            disabled_at=row.disabled_at,
         )
 
     @strawberry.field(description="Latest deliveries, newest first (at most 100).")

@@ -7,6 +7,7 @@ import secrets
 import uuid
 
 import anyio
+from sqlalchemy import and_, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import WebhookDelivery, WebhookEndpoint
@@ -98,10 +99,14 @@ async def update_endpoint(
     if event_types is not None:
         await anyio.to_thread.run_sync(_check, endpoint.url, event_types, policy)
         endpoint.event_types = sorted(set(event_types))
+    requeued = 0
     if enabled is not None:
+        if enabled and not endpoint.enabled:
+            requeued = await requeue_missed(session, endpoint)
         endpoint.enabled = enabled
         if enabled:
             endpoint.consecutive_failures, endpoint.disabled_reason = 0, None
+            endpoint.failing_since = endpoint.failure_notified_at = endpoint.disabled_at = None
     await session.flush()
     await record(
         session,
@@ -109,9 +114,35 @@ async def update_endpoint(
         "updateWebhookEndpoint",
         "WebhookEndpoint",
         endpoint.id,
-        {"enabled": [None, endpoint.enabled], "event_types": [None, endpoint.event_types]},
+        {
+            "enabled": [None, endpoint.enabled],
+            "event_types": [None, endpoint.event_types],
+            "requeued": [None, requeued],
+        },
     )
     return endpoint
+
+
+async def requeue_missed(session: AsyncSession, endpoint: WebhookEndpoint) -> int:
+    """On re-enabling: send now what the endpoint missed (within retention): deliveries held
+    while it was disabled, and those given up since it began failing. Returns how many."""
+    now = utcnow()
+    missed = WebhookDelivery.status == "pending"
+    if endpoint.failing_since is not None:
+        missed = or_(
+            missed,
+            and_(
+                WebhookDelivery.status == "failed",
+                WebhookDelivery.created_at >= endpoint.failing_since,
+            ),
+        )
+    result = await session.execute(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.endpoint_id == endpoint.id, missed)
+        .values(status="pending", next_attempt_at=now, retry_started_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def redeliver(
@@ -122,7 +153,9 @@ async def redeliver(
     if delivery is None:
         raise input_error("deliveryId", Code.NOT_FOUND, "no delivery has that id")
     await load_endpoint(session, actor, delivery.endpoint_id)
-    delivery.status, delivery.next_attempt_at, delivery.locked_until = "pending", utcnow(), None
+    # The lease is left alone: a worker attempting it now keeps it (never two at once).
+    now = utcnow()
+    delivery.status, delivery.next_attempt_at, delivery.retry_started_at = "pending", now, now
     await session.flush()
     await record(
         session,

@@ -46,7 +46,8 @@ async def _webhook_backlog(sessionmaker: async_sessionmaker[AsyncSession]) -> No
             id=uuid.uuid4(), url="https://hooks.example/x", event_types=["*"], secret="s"
         )
         event = OutboxEvent(id=uuid.uuid4(), event_type="tier.changed", payload={})
-        session.add_all([endpoint, event])
+        other = OutboxEvent(id=uuid.uuid4(), event_type="tier.changed", payload={})
+        session.add_all([endpoint, event, other])
         await session.flush()
         waiting = WebhookDelivery(
             id=uuid.uuid4(),
@@ -57,7 +58,7 @@ async def _webhook_backlog(sessionmaker: async_sessionmaker[AsyncSession]) -> No
         )
         failed = WebhookDelivery(
             id=uuid.uuid4(),
-            event_id=event.id,
+            event_id=other.id,
             endpoint_id=endpoint.id,
             status="failed",
             next_attempt_at=now,
