@@ -41,6 +41,7 @@ from schema.tiers.mutations.evidence import EvidenceMutations
 from schema.tiers.mutations.invitations import InvitationMutations
 from schema.tiers.mutations.mdf import MdfMutations
 from schema.tiers.mutations.obligations import ObligationMutations
+from schema.webhooks.events import WebhookEventMutations
 from schema.webhooks.mutations import WebhookMutations
 
 MAX_DEPTH = 12
@@ -67,6 +68,7 @@ class Mutation(
     MdfMutations,
     ObligationMutations,
     WebhookMutations,
+    WebhookEventMutations,
     ImportMutations,
 ):
     """Every mutation takes one `input` and returns a payload with `userErrors`."""

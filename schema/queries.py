@@ -21,6 +21,7 @@ from schema.programs.queries import ProgramQueries
 from schema.referrals.queries import OpportunityQueries, ReferralQueries
 from schema.support.queries import SupportQueries
 from schema.tiers.queries import TierQueries
+from schema.webhooks.events import WebhookEventQueries
 from schema.webhooks.queries import WebhookQueries
 
 NODES_MAX = 100
@@ -73,6 +74,7 @@ class Query(
     TierQueries,
     AuditQueries,
     WebhookQueries,
+    WebhookEventQueries,
     OpportunityQueries,
     DocumentQueries,
     PartnerLookupQueries,

@@ -247,6 +247,8 @@ class WebhookErrorCode(enum.StrEnum):
     UNKNOWN_EVENT_TYPE = "unknown_event_type"
     NOT_FOUND = "not_found"
     FORBIDDEN = "forbidden"
+    INVALID_RANGE = "invalid_range"
+    OUTSIDE_RETENTION = "outside_retention"
 
 
 class ImportErrorCode(enum.StrEnum):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import DeliveryAttempt, OutboxEvent, WebhookDelivery, WebhookEndpoint
@@ -50,3 +52,49 @@ async def webhook_event(session: AsyncSession, event_id: uuid.UUID) -> OutboxEve
     event = await session.get(OutboxEvent, event_id)
     assert event is not None
     return event
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which outbox events to list: the caller's audience, types, a time range, an endpoint."""
+
+    partner_id: uuid.UUID | None = None
+    admin: bool = False
+    event_types: tuple[str, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+    endpoint_id: uuid.UUID | None = None
+
+
+def events_query(where: EventFilter) -> Select[OutboxEvent]:
+    """The SELECT of outbox events matching a filter (partners: their own events only)."""
+    stmt = select(OutboxEvent)
+    if not where.admin:
+        stmt = stmt.where(OutboxEvent.partner_id == where.partner_id)
+    if where.event_types:
+        stmt = stmt.where(OutboxEvent.event_type.in_(where.event_types))
+    if where.since is not None:
+        stmt = stmt.where(OutboxEvent.created_at >= where.since)
+    if where.until is not None:
+        stmt = stmt.where(OutboxEvent.created_at < where.until)
+    if where.endpoint_id is not None:
+        stmt = stmt.where(
+            select(WebhookDelivery.id)
+            .where(
+                WebhookDelivery.event_id == OutboxEvent.id,
+                WebhookDelivery.endpoint_id == where.endpoint_id,
+            )
+            .exists()
+        )
+    return stmt
+
+
+async def event_deliveries(session: AsyncSession, event_id: uuid.UUID) -> list[WebhookDelivery]:
+    """An event's deliveries, one per endpoint."""
+    return list(
+        await session.scalars(
+            select(WebhookDelivery)
+            .where(WebhookDelivery.event_id == event_id)
+            .order_by(WebhookDelivery.created_at, WebhookDelivery.id)
+        )
+    )
