@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -19,6 +19,7 @@ from schema.programs.types import Program
 from services.agreements.state import agreement_spec, state_of
 from services.commissions.liability import cap_on
 from services.partners.memberships import program_today
+from services.programs.sections.agreements import AgreementDef
 
 if TYPE_CHECKING:
     from schema.partners.types import Partner
@@ -152,16 +153,16 @@ class Agreement(Node):
     async def _program(self, info: Info) -> ProgramRow:
         return present(await info.context.loaders.program.load(self.row.program_id))
 
-    def _spec(self, program: ProgramRow) -> dict[str, Any]:
+    def _spec(self, program: ProgramRow) -> AgreementDef:
         return present(agreement_spec(program, self.row.kind))
 
     @strawberry.field(description="The agreement's name from the program file.")
     async def name(self, info: Info) -> str:
-        return str(self._spec(await self._program(info))["name"])
+        return self._spec(await self._program(info)).name
 
     @strawberry.field(description="CLICK_ACCEPT (SEG-AGR-01) or APPLY_THEN_APPROVE (CS-AGR-01).")
     async def acceptance_mode(self, info: Info) -> str:
-        return str(self._spec(await self._program(info))["acceptance_mode"]).upper()
+        return self._spec(await self._program(info)).acceptance_mode.upper()
 
     @strawberry.field(description="The program.")
     async def program(self, info: Info) -> Program:
@@ -227,7 +228,7 @@ class Agreement(Node):
             amount=Money.of(cap.amount, cap.currency),
             floor=Money.of(cap.floor, cap.currency),
             explanation=cap.explanation,
-            rule_ids=list(spec["liability_cap"]["rule_ids"]),
+            rule_ids=list(spec.liability_cap.rule_ids if spec.liability_cap else []),
             event_on=on,
             basis=Money.of(cap.basis_amount, cap.currency),
             basis_lines=[

@@ -12,7 +12,6 @@ from models import Benefit as BenefitRow
 from models import Program as ProgramRow
 from models import Requirement as RequirementRow
 from models import Tier as TierRow
-from rules.business_days import BusinessCalendar as CalendarRule
 from rules.enums import Measure, RequirementKind
 from schema.common import Money, Node, present
 from schema.context import Info
@@ -25,7 +24,8 @@ from schema.programs.policy import (
     referral_policy_of,
 )
 from services.fact_dates import program_today
-from services.referrals.policy import policy_of
+from services.programs.typed import spec_of
+from services.referrals.policy import calendar_of, policy_of
 
 if TYPE_CHECKING:
     from schema.support.types import IncidentClassification, SupportWindow
@@ -189,7 +189,7 @@ class Program(Node):
 
     @strawberry.field(description="The program's business days (CS-AGR-10).")
     def business_calendar(self) -> BusinessCalendar:
-        return BusinessCalendar.of(CalendarRule.from_program(self.row.definition["calendar"]))
+        return BusinessCalendar.of(calendar_of(spec_of(self.row)))
 
     @strawberry.field(
         description="Referral windows: decision, conflict, meeting, qualification and tail "
@@ -216,19 +216,19 @@ class Program(Node):
         description="What the program calls its tiers, e.g. 'tier' or 'membership level'."
     )
     def level_label(self) -> str:
-        return str(self.row.definition["membership"]["level_label"])
+        return spec_of(self.row).membership.level_label
 
     @strawberry.field(description="Capacities a partner can join this program in (CS-AGR-02).")
     def capacities(self) -> list[str]:
-        return list(self.row.definition["membership"]["capacities"])
+        return [str(c) for c in spec_of(self.row).membership.capacities]
 
     @strawberry.field(
         description="Values the source documents leave open, shipped as defaults, and why."
     )
     def documented_defaults(self) -> list[DocumentedDefault]:
         return [
-            DocumentedDefault(path=d["path"], reason=d["reason"])
-            for d in self.row.definition["documented_defaults"]
+            DocumentedDefault(path=d.path, reason=d.reason)
+            for d in spec_of(self.row).documented_defaults
         ]
 
     @strawberry.field(description="Support-hours windows a partner can choose (SUP-01).")
@@ -237,7 +237,7 @@ class Program(Node):
     ) -> list[Annotated[SupportWindow, strawberry.lazy("schema.support.types")]]:
         from schema.support.types import support_windows
 
-        return support_windows(self.row.definition)
+        return support_windows(spec_of(self.row))
 
     @strawberry.field(
         description="Incident classifications and target response times "
@@ -248,7 +248,7 @@ class Program(Node):
     ) -> list[Annotated[IncidentClassification, strawberry.lazy("schema.support.types")]]:
         from schema.support.types import classifications
 
-        return classifications(self.row.definition)
+        return classifications(spec_of(self.row))
 
 
 @strawberry.type(

@@ -18,6 +18,8 @@ from schema.common import Node, present
 from schema.context import Info
 from schema.ids import encode_id
 from schema.programs.types import Program
+from services.programs.definition import ProgramDefinition
+from services.programs.typed import spec_of
 from services.support.escalation import clock_of
 from services.support.policy import policy
 
@@ -93,7 +95,7 @@ class SupportSettings:
         program = present(await info.context.loaders.program.load(self.program_id))
         if profile is None or not profile.window_key:
             return None
-        return _window(program.definition, profile.window_key)
+        return _window(spec_of(program), profile.window_key)
 
     @strawberry.field(description="The contacts, in escalation order.")
     async def contacts(self, info: Info) -> list[SupportContact]:
@@ -105,35 +107,37 @@ class SupportSettings:
         return await _primary(info, self.partner_id, self.program_id)
 
 
-def support_windows(definition: dict[str, Any]) -> list[SupportWindow]:
+def support_windows(definition: ProgramDefinition) -> list[SupportWindow]:
     """The program's support windows."""
+    support = definition.support
     return [
         SupportWindow(
-            key=item["key"],
-            name=item["name"],
-            timezone=item["timezone"],
-            opens=dt.time.fromisoformat(item["opens"]),
-            closes=dt.time.fromisoformat(item["closes"]),
-            days=list(item["days"]),
+            key=item.key,
+            name=item.name,
+            timezone=item.timezone,
+            opens=item.opens,
+            closes=item.closes,
+            days=list(item.days),
         )
-        for item in (definition.get("support") or {}).get("windows", [])
+        for item in (support.windows if support else [])
     ]
 
 
-def classifications(definition: dict[str, Any]) -> list[IncidentClassification]:
+def classifications(definition: ProgramDefinition) -> list[IncidentClassification]:
     """The program's incident classifications."""
+    support = definition.support
     return [
         IncidentClassification(
-            key=c["key"],
-            name=c["name"],
-            description=c["description"],
-            target_response_hours=Decimal(str(c["target_response_hours"])),
+            key=c.key,
+            name=c.name,
+            description=c.description,
+            target_response_hours=c.target_response_hours,
         )
-        for c in (definition.get("support") or {}).get("classifications", [])
+        for c in (support.classifications if support else [])
     ]
 
 
-def _window(definition: dict[str, Any], key: str) -> SupportWindow | None:
+def _window(definition: ProgramDefinition, key: str) -> SupportWindow | None:
     return next((w for w in support_windows(definition) if w.key == key), None)
 
 
@@ -225,20 +229,18 @@ class Incident(Node):
     @strawberry.field(description="Classification and its target response time (SUP-04).")
     async def classification(self, info: Info) -> IncidentClassification:
         program = present(await info.context.loaders.program.load(self.row.program_id))
-        item = next(
-            c for c in policy(program)["classifications"] if c["key"] == self.row.classification
-        )
+        item = next(c for c in policy(program).classifications if c.key == self.row.classification)
         return IncidentClassification(
-            key=item["key"],
-            name=item["name"],
-            description=item["description"],
+            key=item.key,
+            name=item.name,
+            description=item.description,
             target_response_hours=Decimal(self.row.target_hours),
         )
 
     @strawberry.field(description="The support window the clock runs in.")
     async def support_window(self, info: Info) -> SupportWindow | None:
         program = present(await info.context.loaders.program.load(self.row.program_id))
-        return _window(program.definition, self.row.window_key)
+        return _window(spec_of(program), self.row.window_key)
 
     @strawberry.field(
         description="When the current stage's response is due; null once it "
@@ -266,7 +268,7 @@ class Incident(Node):
     @strawberry.field(description="Responses and escalations, in time order.")
     async def events(self, info: Info) -> list[IncidentEvent]:
         program = present(await info.context.loaders.program.load(self.row.program_id))
-        levels = policy(program)["escalation_levels"]
+        levels = policy(program).escalation_levels
         rows = await info.context.loaders.events_of_incident.load(self.row.id)
         return [
             IncidentEvent(

@@ -21,6 +21,7 @@ from schema.common import Money, present
 from schema.context import Info
 from schema.ids import encode_id
 from schema.programs.types import MeasureEnum, RequirementKindEnum, Tier
+from services.programs.typed import spec_of
 from services.tiers.engagement_plans import next_plan_review
 
 
@@ -137,7 +138,8 @@ class Evidence:
         if self.row.kind != "engagement_plan":
             return None
         program = present(await info.context.loaders.program.load(self.row.program_id))
-        months = (program.definition.get("engagement_plan") or {}).get("review_every_months")
+        plan = spec_of(program).engagement_plan
+        months = plan.review_every_months if plan else None
         return next_plan_review(self.row, months) if months else None
 
     @classmethod

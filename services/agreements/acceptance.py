@@ -37,7 +37,7 @@ async def accept_agreement(
     program, spec, agreement = target.program, target.spec, target.agreement
     status = state_of(program, agreement, today).status
     if status in ENDED:
-        raise input_error("kind", Code.AGREEMENT_ENDED, f"this {spec['name']} has {status.value}")
+        raise input_error("kind", Code.AGREEMENT_ENDED, f"this {spec.name} has {status.value}")
     template = await current_template(session, program, agreement.kind)
     accepted = await session.scalar(
         select(Acceptance.id).where(
@@ -50,7 +50,7 @@ async def accept_agreement(
         raise input_error(
             "kind",
             Code.ALREADY_ACCEPTED,
-            f"version {template.version} of {spec['name']} is already accepted",
+            f"version {template.version} of {spec.name} is already accepted",
         )
     if agreement.effective_on is None:
         agreement.effective_on = today

@@ -37,7 +37,7 @@ async def apply_to_program(
     target, signer, today = await prepare(session, actor, request, "apply_then_approve")
     agreement = target.agreement
     if agreement.applied_on is not None and agreement.rejected_on is None:
-        raise input_error("kind", Code.ALREADY_APPLIED, f"{target.spec['name']}: already applied")
+        raise input_error("kind", Code.ALREADY_APPLIED, f"{target.spec.name}: already applied")
     if agreement.rejected_on is not None:
         agreement.rejected_on = agreement.decided_at = agreement.decision_reason = None
     agreement.applied_on = today

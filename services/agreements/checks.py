@@ -8,7 +8,6 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +19,8 @@ from services.agreements.state import agreement_spec, state_of
 from services.documents import templates
 from services.errors import AgreementErrorCode, input_error
 from services.fact_dates import program_today
+from services.programs.sections.agreements import AgreementDef
+from services.programs.typed import membership_kinds
 from services.scope import partner_and_program
 
 Code = AgreementErrorCode
@@ -87,7 +88,7 @@ class Target:
 
     partner: Partner
     program: Program
-    spec: dict[str, Any]
+    spec: AgreementDef
     agreement: Agreement
 
 
@@ -127,11 +128,11 @@ async def prepare(
     spec = agreement_spec(program, kind)
     if spec is None:
         raise input_error("kind", Code.UNKNOWN_KIND, f"{program.slug} has no agreement {kind!r}")
-    if spec["acceptance_mode"] != mode:
+    if spec.acceptance_mode != mode:
         raise input_error(
             "kind",
             Code.WRONG_ACCEPTANCE_MODE,
-            f"{spec['name']} {MODE_HINT[spec['acceptance_mode']]}",
+            f"{spec.name} {MODE_HINT[spec.acceptance_mode]}",
         )
     today = program_today(program)
     await _check_prerequisites(session, program, partner, spec, today)
@@ -153,7 +154,7 @@ async def load(session: AsyncSession, actor: Actor, agreement_id: uuid.UUID) -> 
 
 
 def _membership_kinds(program: Program) -> list[str]:
-    return [s["kind"] for s in program.definition["agreements"] if s["role"] == "membership"]
+    return membership_kinds(program)
 
 
 async def _membership_agreement_active(
@@ -174,22 +175,22 @@ async def _membership_agreement_active(
 
 
 async def _check_prerequisites(
-    session: AsyncSession, program: Program, partner: Partner, spec: dict[str, Any], today: date
+    session: AsyncSession, program: Program, partner: Partner, spec: AgreementDef, today: date
 ) -> None:
-    capacity = spec.get("capacity")
+    capacity = spec.capacity
     if capacity and capacity not in partner.capacities:
         raise input_error(
             "kind",
             Code.CAPACITY_REQUIRED,
-            f"{spec['name']} needs the partner to act as {capacity} (CS-AGR-02)",
+            f"{spec.name} needs the partner to act as {capacity} (CS-AGR-02)",
         )
-    if spec["role"] != "membership" and not await _membership_agreement_active(
+    if spec.role != "membership" and not await _membership_agreement_active(
         session, program, partner, today
     ):
         raise input_error(
             "kind",
             Code.MEMBERSHIP_AGREEMENT_REQUIRED,
-            f"{spec['name']} supplements the program agreement, which is not in effect",
+            f"{spec.name} supplements the program agreement, which is not in effect",
         )
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,17 +29,18 @@ from services.documents.notices import NoticeFacts, notice_context
 from services.documents.rendering import render_document
 from services.errors import check_version, input_error
 from services.fact_dates import program_today
+from services.programs.sections.agreements import AgreementDef
 from services.webhooks.outbox import emit
 
 
-def _deemed(spec: dict[str, Any], notice_on: date, method: str | None) -> date:
+def _deemed(spec: AgreementDef, notice_on: date, method: str | None) -> date:
     """When a notice counts as given, by delivery method (SEG-AGR-13); none: the same day."""
     if method is None:
         return notice_on
-    for rule in spec["notice_delivery"]:
-        if rule["method"] == method:
-            return notice_on + timedelta(days=rule["deemed_given_after_days"])
-    methods = ", ".join(r["method"] for r in spec["notice_delivery"]) or "none"
+    for rule in spec.notice_delivery:
+        if rule.method == method:
+            return notice_on + timedelta(days=rule.deemed_given_after_days)
+    methods = ", ".join(r.method for r in spec.notice_delivery) or "none"
     raise input_error(
         "deliveryMethod",
         Code.UNKNOWN_DELIVERY_METHOD,
@@ -76,7 +76,7 @@ async def give_non_renewal_notice(
     check_version(agreement.version, expected_version, Code)
     terms = terms_of(spec)
     if not terms.fixed_term or terms.non_renewal_notice_days is None:
-        raise input_error("agreementId", Code.NOT_RENEWABLE, f"{spec['name']} has no renewal terms")
+        raise input_error("agreementId", Code.NOT_RENEWABLE, f"{spec.name} has no renewal terms")
     status = state_of(program, agreement, program_today(program)).status
     if agreement.non_renewal_notice_on is not None:
         raise input_error(
@@ -169,8 +169,8 @@ async def terminate_agreement(
     if reason is TerminationReason.IMMEDIATE:
         if not actor.is_admin:
             raise input_error("reason", Code.FORBIDDEN, "immediate termination is for admin keys")
-        if text not in spec["immediate_termination_causes"]:
-            allowed = ", ".join(spec["immediate_termination_causes"]) or "none"
+        if text not in spec.immediate_termination_causes:
+            allowed = ", ".join(spec.immediate_termination_causes) or "none"
             raise input_error(
                 "cause", Code.INVALID_CAUSE, f"an immediate termination names one of: {allowed}"
             )

@@ -43,7 +43,7 @@ async def sign(
     """
     partner, program = target.partner, target.program
     spec, agreement = target.spec, target.agreement
-    template = template or await current_template(session, program, spec["kind"])
+    template = template or await current_template(session, program, spec.kind)
     now = utcnow()
     today = program_today(program, now)
     context = agreement_context(
@@ -66,7 +66,7 @@ async def sign(
         agreement_id=agreement.id,
         event=event,
         filename=lambda document_id: document_filename(
-            spec["kind"], partner.legal_name, document_id, f"v{template.version}", today.isoformat()
+            spec.kind, partner.legal_name, document_id, f"v{template.version}", today.isoformat()
         ),
     )
     acceptance = Acceptance(
@@ -93,7 +93,7 @@ async def sign(
         "Agreement",
         agreement.id,
         {
-            "kind": [None, spec["kind"]],
+            "kind": [None, spec.kind],
             "signer": [None, signer.email],
             "template": [None, f"{template.template_id} v{template.version}"],
             "document_sha256": [None, document.sha256],
@@ -109,8 +109,8 @@ async def sign(
         actor,
         partner,
         program,
-        membership_agreement_in_effect=in_effect and spec["role"] == "membership",
-        reason=f"{spec['name']} in effect",
+        membership_agreement_in_effect=in_effect and spec.role == "membership",
+        reason=f"{spec.name} in effect",
         today=today,
     )
     return acceptance

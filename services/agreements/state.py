@@ -4,30 +4,28 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from models import Agreement, Program
 from rules.agreement_terms import Facts, State, TerminationReason, Terms, state_on
 from rules.liability import Cap, liability_cap
+from services.programs.sections.agreements import AgreementDef
+from services.programs.typed import spec_of
 
 
-def agreement_spec(program: Program, kind: str) -> dict[str, Any] | None:
+def agreement_spec(program: Program, kind: str) -> AgreementDef | None:
     """The program file's definition of an agreement kind."""
-    for spec in program.definition.get("agreements", []):
-        if spec["kind"] == kind:
-            return dict(spec)
-    return None
+    return next((s for s in spec_of(program).agreements if s.kind == kind), None)
 
 
-def terms_of(spec: dict[str, Any]) -> Terms:
+def terms_of(spec: AgreementDef) -> Terms:
     """The term engine's figures for an agreement kind."""
     return Terms(
-        initial_term_months=spec["initial_term_months"],
-        renewal_term_months=spec["renewal_term_months"],
-        non_renewal_notice_days=spec["non_renewal_notice_days"],
-        convenience_notice_days=spec["convenience_termination_notice_days"],
-        breach_cure_days=spec["breach_cure_days"],
-        immediate_causes=tuple(spec["immediate_termination_causes"]),
+        initial_term_months=spec.initial_term_months,
+        renewal_term_months=spec.renewal_term_months,
+        non_renewal_notice_days=spec.non_renewal_notice_days,
+        convenience_notice_days=spec.convenience_termination_notice_days,
+        breach_cure_days=spec.breach_cure_days,
+        immediate_causes=tuple(spec.immediate_termination_causes),
     )
 
 
@@ -51,19 +49,15 @@ def state_of(program: Program, agreement: Agreement, on: date) -> State:
     return state_on(terms_of(spec), facts_of(agreement), on)
 
 
-def cap_of(spec: dict[str, Any], basis_amount: Decimal = Decimal(0)) -> Cap | None:
+def cap_of(spec: AgreementDef, basis_amount: Decimal = Decimal(0)) -> Cap | None:
     """The liability cap of an agreement kind with a given basis amount: its terms, as the
     documents state them. The cap on an event date, with the basis taken from recorded facts
     (SEG-AGR-11: commissions paid or payable; CS-AGR-08: the partner's payments in the trailing
     months), is `services.commissions.liability.cap_on`.
     """
-    rule = spec.get("liability_cap")
+    rule = spec.liability_cap
     if rule is None:
         return None
     return liability_cap(
-        Decimal(str(rule["floor"]["amount"])),
-        rule["floor"]["currency"],
-        rule["basis"],
-        basis_amount,
-        rule.get("basis_months"),
+        rule.floor.amount, rule.floor.currency, rule.basis, basis_amount, rule.basis_months
     )

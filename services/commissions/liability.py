@@ -7,7 +7,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +20,7 @@ from services.commissions.amounts import checked_amount
 from services.commissions.facts import ledger_of
 from services.errors import ReferralErrorCode, input_error
 from services.fact_dates import given_date
+from services.programs.sections.agreements import AgreementDef
 from services.referrals.access import require_admin
 from services.referrals.policy import policy_of
 
@@ -122,24 +122,20 @@ async def _payment_basis(
 
 
 async def cap_on(
-    session: AsyncSession, program: Program, agreement: Agreement, spec: dict[str, Any], on: date
+    session: AsyncSession, program: Program, agreement: Agreement, spec: AgreementDef, on: date
 ) -> tuple[Cap, list[BasisLine]] | None:
     """The agreement's liability cap for an event on `on`, with the basis line by line."""
-    rule = spec.get("liability_cap")
+    rule = spec.liability_cap
     if rule is None:
         return None
-    if rule["basis"] == "commissions_paid_or_payable":
+    if rule.basis == "commissions_paid_or_payable":
         lines = await _commission_basis(session, program, agreement.partner_id, on)
     else:
         lines = await _payment_basis(
-            session, agreement.partner_id, program.id, on, int(rule["basis_months"])
+            session, agreement.partner_id, program.id, on, int(rule.basis_months or 0)
         )
     basis = sum((line.amount for line in lines), Decimal(0))
     cap = liability_cap(
-        Decimal(str(rule["floor"]["amount"])),
-        rule["floor"]["currency"],
-        rule["basis"],
-        basis,
-        rule.get("basis_months"),
+        rule.floor.amount, rule.floor.currency, rule.basis, basis, rule.basis_months
     )
     return cap, lines

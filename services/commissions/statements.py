@@ -43,7 +43,7 @@ async def generate_commission_statement(
     if template is None:
         raise input_error("programId", Code.RENDER_FAILED, "no commission statement template")
     now = utcnow()
-    fmt = formatter_of(program.definition, program.timezone)
+    fmt = formatter_of(program)
     title = f"Commission statement {year}"
     context = {
         "operator": operator_context(program),

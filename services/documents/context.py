@@ -14,6 +14,8 @@ from rules.agreement_terms import State
 from services.documents.formatting import Formatter, formatter_of
 from services.documents.parties import operator_context, partner_context
 from services.documents.terms import commission_context, terms_context
+from services.programs.sections.agreements import AgreementDef
+from services.programs.typed import spec_of
 
 STATUS_TEXT = {
     "pending": "not yet in effect",
@@ -32,21 +34,20 @@ EVENT_LABEL = {
 
 def document_context(title: str, program: Program, now: datetime, fmt: Formatter) -> dict[str, Any]:
     """What the header, footer and core properties show (the id is added at rendering)."""
-    operator = program.definition["operator"]
     return {
         "title": title,
         "subject": program.name,
-        "author": operator["legal_name"],
+        "author": spec_of(program).operator.legal_name,
         "generated_local": fmt.local_time(now),
         "generated_utc": fmt.utc_time(now),
     }
 
 
 def base_context(
-    partner: Partner, program: Program, spec: dict[str, Any], template: TemplateVersion
+    partner: Partner, program: Program, spec: AgreementDef, template: TemplateVersion
 ) -> dict[str, Any]:
     """Parties, program, template and terms: shared by agreements and notices."""
-    fmt = formatter_of(program.definition, program.timezone)
+    fmt = formatter_of(program)
     return {
         "operator": operator_context(program),
         "partner": partner_context(partner),
@@ -60,7 +61,7 @@ def base_context(
     }
 
 
-def _agreement(agreement: Agreement, spec: dict[str, Any], state: State, fmt: Formatter) -> Any:
+def _agreement(agreement: Agreement, spec: AgreementDef, state: State, fmt: Formatter) -> Any:
     effective = fmt.date(agreement.effective_on)
     if effective:
         effective_text = effective
@@ -69,8 +70,8 @@ def _agreement(agreement: Agreement, spec: dict[str, Any], state: State, fmt: Fo
     else:
         effective_text = "the day the application is accepted"
     return {
-        "name": spec["name"],
-        "kind": spec["kind"],
+        "name": spec.name,
+        "kind": spec.kind,
         "status_text": STATUS_TEXT[state.status.value],
         "effective_date": effective or "the day of acceptance",
         "effective_date_text": effective_text,
@@ -82,7 +83,7 @@ def agreement_context(
     *,
     partner: Partner,
     program: Program,
-    spec: dict[str, Any],
+    spec: AgreementDef,
     agreement: Agreement,
     state: State,
     template: TemplateVersion,
@@ -91,14 +92,14 @@ def agreement_context(
     now: datetime,
 ) -> dict[str, Any]:
     """Variables of an agreement document (acceptance, application, approval)."""
-    fmt = formatter_of(program.definition, program.timezone)
+    fmt = formatter_of(program)
     context = base_context(partner, program, spec, template)
     context["agreement"] = _agreement(agreement, spec, state, fmt)
-    context["document"] = document_context(spec["name"], program, now, fmt)
-    context["commission"] = commission_context(program.definition, fmt)
+    context["document"] = document_context(spec.name, program, now, fmt)
+    context["commission"] = commission_context(spec_of(program), fmt)
     operator = context["operator"]["legal_name"]
     local, utc = fmt.local_time(now), fmt.utc_time(now)
-    if spec["acceptance_mode"] == "click_accept":
+    if spec.acceptance_mode == "click_accept":
         operator_signed = (
             f"Offered by {operator} as template version {template.version}; binding on the "
             "Partner's acceptance"

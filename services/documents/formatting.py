@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal, format_percent
 
+from models import Program
 from rules.money import round_money
+from services.programs.typed import spec_of
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,6 @@ class Formatter:
         return f"{count} month" if count == 1 else f"{count} months"
 
 
-def formatter_of(definition: dict[str, object], timezone: str) -> Formatter:
-    """The formatter of a program definition (its `locale`, default en_US)."""
-    return Formatter(str(definition.get("locale") or "en_US"), timezone)
+def formatter_of(program: Program) -> Formatter:
+    """The formatter of a program (its file's `locale`, default en_US, and time zone)."""
+    return Formatter(spec_of(program).locale, program.timezone)

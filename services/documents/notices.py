@@ -14,6 +14,7 @@ from models import Agreement, Partner, Program, TemplateVersion
 from services.documents.context import base_context, document_context
 from services.documents.formatting import formatter_of
 from services.documents.terms import METHODS, words
+from services.programs.sections.agreements import AgreementDef
 
 TITLES = {
     "non-renewal-notice": "Notice of non-renewal",
@@ -46,13 +47,13 @@ def notice_context(
     facts: NoticeFacts,
     partner: Partner,
     program: Program,
-    spec: dict[str, Any],
+    spec: AgreementDef,
     agreement: Agreement,
     template: TemplateVersion,
     now: datetime,
 ) -> dict[str, Any]:
     """Variables of one of the four notices."""
-    fmt = formatter_of(program.definition, program.timezone)
+    fmt = formatter_of(program)
     context = base_context(partner, program, spec, template)
     operator, partner_ctx = context["operator"], context["partner"]
     sender, addressee = (operator, partner_ctx) if facts.from_operator else (partner_ctx, operator)
@@ -77,7 +78,7 @@ def notice_context(
         )
     title = TITLES[facts.kind]
     context["agreement"] = {
-        "name": spec["name"],
+        "name": spec.name,
         "effective_date": fmt.date(agreement.effective_on),
     }
     context["document"] = document_context(title, program, now, fmt)

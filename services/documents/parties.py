@@ -7,6 +7,7 @@ from typing import Any
 import pycountry
 
 from models import Partner, Program
+from services.programs.typed import spec_of
 
 
 def country_name(code: str) -> str:
@@ -22,19 +23,19 @@ def _one_line(text: str) -> str:
 
 def operator_context(program: Program) -> dict[str, Any]:
     """The operator: program data `[operator]` (legal name, address, signatory)."""
-    operator = program.definition["operator"]
-    country = country_name(operator["country"])
-    address = ", ".join([*operator["address_lines"], country])
-    description = operator.get("description") or ""
+    operator = spec_of(program).operator
+    country = country_name(operator.country)
+    address = ", ".join([*operator.address_lines, country])
+    description = operator.description
     return {
-        "legal_name": operator["legal_name"],
-        "short_name": operator["short_name"],
+        "legal_name": operator.legal_name,
+        "short_name": operator.short_name,
         "description_suffix": f", {description}" if description else "",
         "address": address,
         "country_name": country,
-        "registration": operator.get("registration") or "",
-        "signatory_name": operator["signatory"]["name"],
-        "signatory_title": operator["signatory"]["title"],
+        "registration": operator.registration,
+        "signatory_name": operator.signatory.name,
+        "signatory_title": operator.signatory.title,
     }
 
 

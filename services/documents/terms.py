@@ -7,12 +7,14 @@ addendum or schedule), those of the program's membership agreement apply.
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from models import Program
 from services.documents.formatting import Formatter
+from services.programs.definition import ProgramDefinition
+from services.programs.sections.agreements import AgreementDef
+from services.programs.typed import spec_of
 
 METHODS = {
     "hand_delivery": "by hand",
@@ -31,29 +33,29 @@ def words(keys: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _membership_spec(program: Program) -> dict[str, Any]:
-    specs = program.definition["agreements"]
-    return next((s for s in specs if s["role"] == "membership"), specs[0])
+def _membership_spec(spec: ProgramDefinition) -> AgreementDef:
+    specs = spec.agreements
+    return next((s for s in specs if s.role == "membership"), specs[0])
 
 
-def _liability(program: Program, spec: dict[str, Any], fmt: Formatter, short: str) -> Any:
-    cap = spec.get("liability_cap") or _membership_spec(program).get("liability_cap")
+def _liability(program: ProgramDefinition, spec: AgreementDef, fmt: Formatter, short: str) -> Any:
+    cap = spec.liability_cap or _membership_spec(program).liability_cap
     if cap is None:
         return {"liability_floor": "", "liability_basis": ""}
-    if cap["basis"] == "commissions_paid_or_payable":
+    if cap.basis == "commissions_paid_or_payable":
         basis = f"the commissions and referral fees paid or payable by {short} to the Partner"
     else:
-        months = fmt.months(int(cap.get("basis_months") or 12))
+        months = fmt.months(int(cap.basis_months or 12))
         basis = (
             f"the amounts the Partner paid to {short} in the {months} before the first event "
             "giving rise to liability"
         )
-    floor = fmt.money(Decimal(str(cap["floor"]["amount"])), cap["floor"]["currency"])
+    floor = fmt.money(cap.floor.amount, cap.floor.currency)
     return {"liability_floor": floor, "liability_basis": basis}
 
 
-def _notice_methods(program: Program, spec: dict[str, Any], fmt: Formatter) -> str:
-    rules = spec.get("notice_delivery") or _membership_spec(program).get("notice_delivery") or []
+def _notice_methods(program: ProgramDefinition, spec: AgreementDef, fmt: Formatter) -> str:
+    rules = spec.notice_delivery or _membership_spec(program).notice_delivery
     if not rules:
         return (
             "Notices are delivered by hand, by certified or registered mail with return "
@@ -61,104 +63,112 @@ def _notice_methods(program: Program, spec: dict[str, Any], fmt: Formatter) -> s
         )
     parts = []
     for rule in rules:
-        days = int(rule["deemed_given_after_days"])
+        days = rule.deemed_given_after_days
         when = "on receipt" if days == 0 else f"{fmt.days(days)} after dispatch"
-        parts.append(f"{METHODS.get(rule['method'], words([rule['method']]))}, {when}")
+        parts.append(f"{METHODS.get(rule.method, words([rule.method]))}, {when}")
     return "A notice is deemed given: " + "; ".join(parts) + "."
 
 
-def _days(fmt: Formatter, value: Any) -> str:
+def _days(fmt: Formatter, value: int | None) -> str:
     return "" if value is None else fmt.days(int(value))
 
 
-def _months(fmt: Formatter, value: Any) -> str:
+def _months(fmt: Formatter, value: int | None) -> str:
     return "" if value is None else fmt.months(int(value))
 
 
-def terms_context(program: Program, spec: dict[str, Any], fmt: Formatter) -> dict[str, Any]:
+def terms_context(program: Program, spec: AgreementDef, fmt: Formatter) -> dict[str, Any]:
     """The clause figures of one agreement kind."""
-    definition = program.definition
-    short = definition["operator"]["short_name"]
-    venue = spec["venue"]
+    definition = spec_of(program)
+    short = definition.operator.short_name
+    venue = spec.venue
     terms: dict[str, Any] = {
-        "initial_term": _months(fmt, spec.get("initial_term_months")),
-        "renewal_term": _months(fmt, spec.get("renewal_term_months")),
-        "non_renewal_notice": _days(fmt, spec.get("non_renewal_notice_days")),
-        "convenience_notice": fmt.days(spec["convenience_termination_notice_days"]),
-        "cure_period": fmt.days(spec["breach_cure_days"]),
-        "confidentiality_days": _days(fmt, spec.get("confidential_information_return_days")),
-        "governing_law": spec["governing_law"],
+        "initial_term": _months(fmt, spec.initial_term_months),
+        "renewal_term": _months(fmt, spec.renewal_term_months),
+        "non_renewal_notice": _days(fmt, spec.non_renewal_notice_days),
+        "convenience_notice": fmt.days(spec.convenience_termination_notice_days),
+        "cure_period": fmt.days(spec.breach_cure_days),
+        "confidentiality_days": _days(fmt, spec.confidential_information_return_days),
+        "governing_law": spec.governing_law,
         "venue": venue,
         "venue_start": venue[:1].upper() + venue[1:],
-        "notice_methods": _notice_methods(program, spec, fmt),
-        "membership_name": _membership_spec(program)["name"],
-        **_liability(program, spec, fmt, short),
+        "notice_methods": _notice_methods(definition, spec, fmt),
+        "membership_name": _membership_spec(definition).name,
+        **_liability(definition, spec, fmt, short),
     }
-    caps = definition.get("usage_caps") or {}
-    terms["usage_mtu"] = fmt.number(int(caps.get("monthly_tracked_users") or 0))
-    terms["usage_api_calls"] = fmt.number(int(caps.get("api_calls") or 0))
-    plan = definition.get("engagement_plan") or {}
-    terms["engagement_plan_days"] = _days(fmt, plan.get("due_days_after_effective_date"))
-    terms["engagement_review"] = _months(fmt, plan.get("review_every_months"))
+    caps = definition.usage_caps
+    terms["usage_mtu"] = fmt.number(caps.monthly_tracked_users if caps else 0)
+    terms["usage_api_calls"] = fmt.number(caps.api_calls if caps else 0)
+    plan = definition.engagement_plan
+    terms["engagement_plan_days"] = _days(fmt, plan.due_days_after_effective_date if plan else None)
+    terms["engagement_review"] = _months(fmt, plan.review_every_months if plan else None)
     terms |= _referral_terms(definition, fmt, short)
     return terms
 
 
-def _referral_terms(definition: dict[str, Any], fmt: Formatter, short: str) -> dict[str, Any]:
-    fees = definition.get("referral_fees") or {}
-    referrals = definition.get("referrals") or {}
+def _referral_terms(definition: ProgramDefinition, fmt: Formatter, short: str) -> dict[str, Any]:
+    fees = definition.referral_fees
+    referrals = definition.referrals
     rules = fees or referrals
-    tax = rules.get("tax_documentation_required", True)
+    if rules is None:
+        return {
+            "commissionable_months": "",
+            "payment_due": "",
+            "deductions_text": "nothing",
+            "exclusions_text": "nothing",
+            "tax_documentation_text": (
+                f"No fee is paid before the Partner has given {short} the tax documentation it "
+                "needs to pay it."
+            ),
+        }
     terms = {
-        "commissionable_months": _months(fmt, rules.get("commissionable_months_from_signing")),
-        "payment_due": _days(fmt, rules.get("payment_due_days_after_receipt")),
-        "deductions_text": words(rules.get("revenue_deductions") or ["nothing"]),
-        "exclusions_text": words(rules.get("revenue_exclusions") or ["nothing"]),
+        "commissionable_months": _months(fmt, rules.commissionable_months_from_signing),
+        "payment_due": _days(fmt, rules.payment_due_days_after_receipt),
+        "deductions_text": words(list(rules.revenue_deductions) or ["nothing"]),
+        "exclusions_text": words(list(rules.revenue_exclusions) or ["nothing"]),
         "tax_documentation_text": (
             f"No fee is paid before the Partner has given {short} the tax documentation it "
             "needs to pay it."
-            if tax
+            if rules.tax_documentation_required
             else ""
         ),
     }
     if fees:
-        kinds = fees["qualifying_opportunities"]
+        kinds = fees.qualifying_opportunities
         terms |= {
             "qualifying_text": " or ".join(OPPORTUNITIES.get(k, words([k])) for k in kinds),
-            "close_within": fmt.days(fees["close_within_days"]),
-            "fee_rate": fmt.percent(Decimal(str(fees["rate"]))),
-            "fee_currency": fees["currency"],
+            "close_within": fmt.days(fees.close_within_days),
+            "fee_rate": fmt.percent(fees.rate),
+            "fee_currency": fees.currency,
         }
     if referrals:
-        outcome = referrals["undecided_outcome"]
+        outcome = referrals.undecided_outcome
         terms |= {
-            "decision_window": f"{referrals['decision_window_business_days']} Business Days",
+            "decision_window": f"{referrals.decision_window_business_days} Business Days",
             "undecided_text": "rejected" if outcome == "deemed_rejected" else "approved",
-            "conflict_window": fmt.months(referrals["conflict_window_months"]),
-            "meeting_deadline": fmt.days(referrals["meeting_deadline_days"]),
+            "conflict_window": fmt.months(referrals.conflict_window_months),
+            "meeting_deadline": fmt.days(referrals.meeting_deadline_days),
             "qualification_after_submission": fmt.months(
-                referrals["qualification_months_after_submission"]
+                referrals.qualification_months_after_submission
             ),
-            "qualification_after_end": fmt.months(
-                referrals["qualification_months_after_termination"]
-            ),
-            "schedule_change_notice": fmt.days(referrals["schedule_change_min_notice_days"]),
+            "qualification_after_end": fmt.months(referrals.qualification_months_after_termination),
+            "schedule_change_notice": fmt.days(referrals.schedule_change_min_notice_days),
         }
     return terms
 
 
-def commission_context(definition: dict[str, Any], fmt: Formatter) -> dict[str, Any]:
+def commission_context(definition: ProgramDefinition, fmt: Formatter) -> dict[str, Any]:
     """The commission schedule in force (CS-REF-15/17): brackets and a worked example."""
-    schedules = definition.get("commission_schedules") or []
+    schedules = definition.commission_schedules
     if not schedules:
         return {"brackets": [], "version": "", "effective_from": "", "currency": "", "example": ""}
-    schedule = max(schedules, key=lambda s: str(s["effective_from"]))
-    currency = schedule["currency"]
+    schedule = max(schedules, key=lambda s: s.effective_from)
+    currency = schedule.currency
     rows, lower = [], Decimal(0)
     slices: list[tuple[Decimal, Decimal | None, Decimal]] = []
-    for bracket in schedule["brackets"]:
-        rate = Decimal(str(bracket["rate"]))
-        upper = None if bracket.get("up_to") is None else Decimal(str(bracket["up_to"]))
+    for bracket in schedule.brackets:
+        rate = bracket.rate
+        upper = bracket.up_to
         if upper is None:
             text = f"above {fmt.money(lower, currency)}"
         elif lower:
@@ -169,8 +179,8 @@ def commission_context(definition: dict[str, Any], fmt: Formatter) -> dict[str, 
         slices.append((lower, upper, rate))
         lower = upper or lower
     return {
-        "version": schedule["version"],
-        "effective_from": fmt.date(date.fromisoformat(str(schedule["effective_from"]))),
+        "version": schedule.version,
+        "effective_from": fmt.date(schedule.effective_from),
         "currency": currency,
         "brackets": rows,
         "example": _example(slices, currency, fmt),

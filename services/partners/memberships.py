@@ -17,6 +17,7 @@ from services.actor import Actor
 from services.audit.log import record
 from services.errors import MembershipErrorCode, UseCaseError
 from services.fact_dates import program_today as program_today  # re-exported
+from services.programs.typed import spec_of
 
 Code = MembershipErrorCode
 
@@ -39,8 +40,8 @@ async def enroll_partner(
         raise UseCaseError.one(
             ["input", "programId"], Code.PROGRAM_NOT_FOUND, "no program has that id"
         )
-    rules = program.definition["membership"]
-    offered = set(rules["capacities"])
+    rules = spec_of(program).membership
+    offered = {str(c) for c in rules.capacities}
     if not offered & set(partner.capacities):
         raise UseCaseError.one(
             ["input", "partnerId"],
@@ -50,7 +51,7 @@ async def enroll_partner(
         )
     if await _membership_of(session, partner, program) is not None:
         raise _already_enrolled(program.slug)
-    status = MembershipStatus(rules["entry_status"])
+    status = rules.entry_status
     return await start_membership(session, actor, partner, program, status, program_today(program))
 
 

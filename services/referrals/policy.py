@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
-from typing import Any
 
 from models import Program
 from rules.business_days import BusinessCalendar
 from rules.commissions import Bracket, Schedule
+from services.programs.definition import ProgramDefinition
+from services.programs.typed import spec_of
 
 
 @dataclass(frozen=True)
@@ -51,63 +51,60 @@ class ReferralPolicy:
         return max(in_force, key=lambda s: s.effective_from) if in_force else None
 
 
-def _schedules(definition: dict[str, Any]) -> tuple[ScheduleVersion, ...]:
-    versions = []
-    for item in definition.get("commission_schedules") or []:
-        brackets = tuple(
-            Bracket(
-                Decimal(str(b["up_to"])) if b["up_to"] is not None else None,
-                Decimal(str(b["rate"])),
-            )
-            for b in item["brackets"]
+def _schedules(spec: ProgramDefinition) -> tuple[ScheduleVersion, ...]:
+    return tuple(
+        ScheduleVersion(
+            item.effective_from,
+            Schedule(
+                item.version,
+                item.currency,
+                tuple(Bracket(b.up_to, b.rate) for b in item.brackets),
+                carry_over=item.rate_carry_over != "none",
+            ),
+            tuple(item.rule_ids),
         )
-        versions.append(
-            ScheduleVersion(
-                date.fromisoformat(item["effective_from"]),
-                Schedule(
-                    item["version"],
-                    item["currency"],
-                    brackets,
-                    carry_over=item["rate_carry_over"] != "none",
-                ),
-                tuple(item["rule_ids"]),
-            )
-        )
-    return tuple(versions)
+        for item in spec.commission_schedules
+    )
+
+
+def calendar_of(spec: ProgramDefinition) -> BusinessCalendar:
+    """The business calendar of a program file's `[calendar]` section (CS-AGR-10)."""
+    return BusinessCalendar.from_program(spec.calendar.model_dump())
 
 
 def policy_of(program: Program) -> ReferralPolicy | None:
     """The referral policy of a program, or None when it takes no referrals."""
-    definition = program.definition
-    calendar = BusinessCalendar.from_program(definition["calendar"])
-    rules = definition.get("referrals")
+    return _policy(spec_of(program), program.currency)
+
+
+def _policy(spec: ProgramDefinition, currency: str) -> ReferralPolicy | None:
+    calendar = calendar_of(spec)
+    rules = spec.referrals
     if rules is not None:
         return ReferralPolicy(
-            requires_agreement=rules["requires_agreement"],
-            currency=program.currency,
-            decision_window_business_days=rules["decision_window_business_days"],
-            undecided_outcome=rules["undecided_outcome"],
-            conflict_window_months=rules["conflict_window_months"],
-            conflict_exception_after_closed_no_sale=rules[
-                "conflict_exception_after_closed_no_sale"
-            ],
-            meeting_deadline_days=rules["meeting_deadline_days"],
-            qualification_months_after_submission=rules["qualification_months_after_submission"],
+            requires_agreement=rules.requires_agreement,
+            currency=currency,
+            decision_window_business_days=rules.decision_window_business_days,
+            undecided_outcome=rules.undecided_outcome,
+            conflict_window_months=rules.conflict_window_months,
+            conflict_exception_after_closed_no_sale=rules.conflict_exception_after_closed_no_sale,
+            meeting_deadline_days=rules.meeting_deadline_days,
+            qualification_months_after_submission=rules.qualification_months_after_submission,
             qualification_days_after_submission=None,
-            qualification_months_after_termination=rules["qualification_months_after_termination"],
-            qualification_tail_when_terminated_for_cause=rules[
-                "qualification_tail_when_terminated_for_cause"
-            ],
-            commissionable_months=rules["commissionable_months_from_signing"],
-            payment_due_days=rules["payment_due_days_after_receipt"],
-            tax_documentation_required=rules["tax_documentation_required"],
-            deductions=frozenset(rules["revenue_deductions"]),
-            exclusions=frozenset(rules["revenue_exclusions"]),
-            taxes=frozenset(rules.get("revenue_taxes") or ()),
-            schedules=_schedules(definition),
+            qualification_months_after_termination=rules.qualification_months_after_termination,
+            qualification_tail_when_terminated_for_cause=(
+                rules.qualification_tail_when_terminated_for_cause
+            ),
+            commissionable_months=rules.commissionable_months_from_signing,
+            payment_due_days=rules.payment_due_days_after_receipt,
+            tax_documentation_required=rules.tax_documentation_required,
+            deductions=frozenset(rules.revenue_deductions),
+            exclusions=frozenset(rules.revenue_exclusions),
+            taxes=frozenset(rules.revenue_taxes),
+            schedules=_schedules(spec),
             calendar=calendar,
         )
-    fees = definition.get("referral_fees")
+    fees = spec.referral_fees
     if fees is None:
         return None
     # SEG-TIER-11: one flat rate, decided by the program, closing within a set period.
@@ -115,30 +112,30 @@ def policy_of(program: Program) -> ReferralPolicy | None:
         date.min,
         Schedule(
             "referral-fee",
-            fees["currency"],
-            (Bracket(None, Decimal(str(fees["rate"]))),),
+            fees.currency,
+            (Bracket(None, fees.rate),),
             carry_over=False,
         ),
-        tuple(fees["rule_ids"]),
+        tuple(fees.rule_ids),
     )
     return ReferralPolicy(
-        requires_agreement=fees["requires_agreement"],
-        currency=fees["currency"],
+        requires_agreement=fees.requires_agreement,
+        currency=fees.currency,
         decision_window_business_days=None,
         undecided_outcome="deemed_rejected",
         conflict_window_months=None,
         conflict_exception_after_closed_no_sale=True,
         meeting_deadline_days=None,
         qualification_months_after_submission=None,
-        qualification_days_after_submission=fees["close_within_days"],
+        qualification_days_after_submission=fees.close_within_days,
         qualification_months_after_termination=0,
         qualification_tail_when_terminated_for_cause=False,
-        commissionable_months=fees["commissionable_months_from_signing"],
-        payment_due_days=fees["payment_due_days_after_receipt"],
-        tax_documentation_required=fees["tax_documentation_required"],
-        deductions=frozenset(fees["revenue_deductions"]),
-        exclusions=frozenset(fees["revenue_exclusions"]),
-        taxes=frozenset(fees.get("revenue_taxes") or ()),
+        commissionable_months=fees.commissionable_months_from_signing,
+        payment_due_days=fees.payment_due_days_after_receipt,
+        tax_documentation_required=fees.tax_documentation_required,
+        deductions=frozenset(fees.revenue_deductions),
+        exclusions=frozenset(fees.revenue_exclusions),
+        taxes=frozenset(fees.revenue_taxes),
         schedules=(schedule,),
         calendar=calendar,
     )

@@ -47,11 +47,11 @@ async def _eligible_agreement(
 ) -> Agreement:
     spec = agreement_spec(program, policy.requires_agreement)
     assert spec is not None
-    if spec.get("capacity") and spec["capacity"] not in partner.capacities:
+    if spec.capacity and spec.capacity not in partner.capacities:
         raise input_error(
             "partnerId",
             Code.CAPACITY_REQUIRED,
-            f"referrals need the partner to act as {spec['capacity']} (CS-AGR-02)",
+            f"referrals need the partner to act as {spec.capacity} (CS-AGR-02)",
         )
     agreement = await session.scalar(
         select(Agreement).where(
@@ -64,7 +64,7 @@ async def _eligible_agreement(
         raise input_error(
             "programId",
             Code.NO_ELIGIBLE_AGREEMENT,
-            f"referrals need {spec['name']} in effect (CS-REF-09, SEG-TIER-10)",
+            f"referrals need {spec.name} in effect (CS-REF-09, SEG-TIER-10)",
         )
     return agreement
 

@@ -33,7 +33,7 @@ def clock_of(program: Program, incident: Incident, events: list[IncidentEvent]) 
         clock=incident.clock,
         escalations=sorted(e.at for e in events if e.kind == "escalation"),
         responses=sorted(e.at for e in events if e.kind == "response"),
-        max_level=len(policy(program)["escalation_levels"]),
+        max_level=len(policy(program).escalation_levels),
     )
 
 
@@ -129,7 +129,7 @@ async def escalate(
     )
     incident.version += 1
     await session.flush()
-    name = policy(program)["escalation_levels"][level - 1]
+    name = policy(program).escalation_levels[level - 1]
     await record(
         session,
         actor,

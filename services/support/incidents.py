@@ -6,7 +6,6 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -49,7 +48,7 @@ async def open_incident(
     """Open an incident; its response clock starts at the report (SUP-03/04)."""
     partner, program = await scope(session, actor, partner_id, program_id)
     section = policy(program)
-    classes = {c["key"]: c for c in section["classifications"]}
+    classes = {c.key: c for c in section.classifications}
     if report.classification not in classes:
         raise input_error(
             "classification",
@@ -96,8 +95,8 @@ async def open_incident(
         reported_at=reported,
         logs=logs,
         window_key=profile.window_key,
-        clock=section["clock"],
-        target_hours=Decimal(str(classes[report.classification]["target_response_hours"])),
+        clock=section.clock,
+        target_hours=classes[report.classification].target_response_hours,
         version=1,
         **fields,
     )
@@ -167,7 +166,7 @@ async def close_incident(
     incident, program, _events = await changeable_incident(
         session, actor, incident_id, expected_version, "the incident is already closed"
     )
-    reasons = policy(program)["exclusion_reasons"]
+    reasons = policy(program).exclusion_reasons
     if excluded and not exclusion_reason:
         raise input_error(
             "exclusionReason",

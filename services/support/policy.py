@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,6 +10,8 @@ from models import Partner, Program
 from rules.support_hours import Window
 from services.actor import Actor
 from services.errors import SupportErrorCode, input_error
+from services.programs.sections.support import SupportPolicy
+from services.programs.typed import spec_of
 from services.scope import partner_and_program
 
 Code = SupportErrorCode
@@ -18,21 +19,21 @@ TEXT_MAX = 200
 LONG_MAX = 20_000
 
 
-def policy(program: Program) -> dict[str, Any]:
+def policy(program: Program) -> SupportPolicy:
     """The program's support section."""
-    section = program.definition.get("support")
+    section = spec_of(program).support
     if section is None:
         raise input_error(
             "programId", Code.NO_SUPPORT_POLICY, f"{program.slug} has no support policy"
         )
-    return dict(section)
+    return section
 
 
 def window_of(program: Program, key: str) -> Window:
     """A support window of the program by key."""
-    for item in policy(program)["windows"]:
-        if item["key"] == key:
-            return Window.from_program(item)
+    for item in policy(program).windows:
+        if item.key == key:
+            return Window.from_program(item.model_dump())
     raise input_error("window", Code.UNKNOWN_WINDOW, f"unknown support window {key!r}")
 
 

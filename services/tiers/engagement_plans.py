@@ -15,6 +15,7 @@ from services.actor import Actor
 from services.audit.log import record
 from services.errors import GovernanceErrorCode, input_error
 from services.partners.memberships import program_today
+from services.programs.typed import membership_kinds, spec_of
 from services.tiers.entitlements import require_admin, scope
 
 Code = GovernanceErrorCode
@@ -32,7 +33,7 @@ async def engagement_plan_step(
     from models import Agreement
 
     partner, program = await scope(session, actor, partner_id, program_id)
-    rules = program.definition.get("engagement_plan")
+    rules = spec_of(program).engagement_plan
     if rules is None:
         raise input_error(
             "programId", Code.NOT_FOUND, f"{program.slug} asks for no engagement plan"
@@ -51,7 +52,7 @@ async def engagement_plan_step(
         .limit(1)
     )
     if step == "request":
-        kinds = [s["kind"] for s in program.definition["agreements"] if s["role"] == "membership"]
+        kinds = membership_kinds(program)
         agreement = await session.scalar(
             select(Agreement).where(
                 Agreement.partner_id == partner.id,
@@ -66,7 +67,7 @@ async def engagement_plan_step(
                 Code.INVALID_TRANSITION,
                 "a plan is asked for once the membership agreement is in effect",
             )
-        days = timedelta(days=rules["due_days_after_effective_date"])
+        days = timedelta(days=rules.due_days_after_effective_date)
         plan = Evidence(
             id=uuid.uuid4(),
             partner_id=partner.id,

@@ -25,6 +25,7 @@ from services.agreements.state import state_of
 from services.audit.log import record
 from services.errors import GovernanceErrorCode, input_error
 from services.partners.memberships import program_today
+from services.programs.typed import spec_of
 from services.scope import partner_and_program
 from services.tiers.evaluation import IN_EFFECT
 
@@ -135,7 +136,7 @@ async def entitlements(
     }
     return entitled_benefits(
         grants,
-        agreement_specs=program.definition["agreements"],
+        agreement_specs=[a.model_dump() for a in spec_of(program).agreements],
         agreements_in_effect=active,
         invitations=invitations,
     )

@@ -24,6 +24,7 @@ from rules.tier_evaluation import (
     window,
 )
 from services.agreements.state import state_of
+from services.programs.typed import membership_kinds, spec_of
 
 IN_EFFECT = (AgreementStatus.ACTIVE, AgreementStatus.NOTICE_GIVEN)
 MODES = ("annual", "midyear")
@@ -91,7 +92,7 @@ async def membership_agreement_in_effect(
     session: AsyncSession, partner_id: uuid.UUID, program: Program, on: date
 ) -> bool:
     """Whether the program's membership agreement is in effect on a day."""
-    kinds = [s["kind"] for s in program.definition["agreements"] if s["role"] == "membership"]
+    kinds = membership_kinds(program)
     rows = await session.scalars(
         select(Agreement).where(
             Agreement.partner_id == partner_id,
@@ -106,9 +107,9 @@ async def evaluate_membership(
     session: AsyncSession, membership: Membership, program: Program, on: date, mode: str
 ) -> Evaluation:
     """Evaluate a membership as of a day in `annual` or `midyear` mode (SEG-TIER-05)."""
-    settings = program.definition["tier_evaluation"]
+    settings = spec_of(program).tier_evaluation
     specs, tiers = await tier_specs(session, program)
-    start, end = window(mode, on, settings["midyear_window_days"])
+    start, end = window(mode, on, settings.midyear_window_days)
     evidence = await session.scalars(
         select(Evidence).where(
             Evidence.partner_id == membership.partner_id, Evidence.program_id == program.id
@@ -131,7 +132,7 @@ async def evaluate_membership(
         start,
         end,
         await membership_agreement_in_effect(session, membership.partner_id, program, on),
-        settings["exclude_professional_services"],
+        settings.exclude_professional_services,
     )
     current = next(key for key, tier in tiers.items() if tier.id == membership.tier_id)
     invited = await invited_tiers(session, membership.partner_id, program, on, tiers)

@@ -18,6 +18,7 @@ from models.base import utcnow
 from services.actor import Actor
 from services.audit.log import record
 from services.errors import GovernanceErrorCode, check_version, input_error
+from services.programs.typed import spec_of
 from services.tiers.entitlements import positive_amount, require_admin, require_benefit, scope
 
 Code = GovernanceErrorCode
@@ -43,10 +44,10 @@ async def request_mdf(
 ) -> MdfRequest:
     """File an MDF request; only partners whose tier gives MDF may (SEG-TIER-08)."""
     partner, program = await scope(session, actor, partner_id, program_id)
-    funds = program.definition.get("marketing_funds")
+    funds = spec_of(program).marketing_funds
     if funds is None:
         raise input_error("programId", Code.NOT_ENTITLED, f"{program.slug} offers no MDF")
-    await require_benefit(session, partner, program, funds["benefit"])
+    await require_benefit(session, partner, program, funds.benefit)
     activity = request.activity.strip()
     if not activity or len(activity) > 2000:
         raise input_error(
@@ -61,7 +62,7 @@ async def request_mdf(
         program_year=request.starts_on.year,
         activity=activity,
         amount=positive_amount(request.amount, "amount"),
-        currency=funds["budget_per_program_year"]["currency"],
+        currency=funds.budget_per_program_year.currency,
         starts_on=request.starts_on,
         ends_on=request.ends_on,
         status="requested",
@@ -117,8 +118,10 @@ async def advance_mdf(
     assert program is not None
     now = utcnow()
     if action == "approve":
-        funds = program.definition["marketing_funds"]["budget_per_program_year"]
-        budget = Decimal(str(funds["amount"]))
+        marketing = spec_of(program).marketing_funds
+        assert marketing is not None
+        funds = marketing.budget_per_program_year
+        budget = funds.amount
         committed = Decimal(
             await session.scalar(
                 select(func.coalesce(func.sum(MdfRequest.amount), 0)).where(
@@ -134,7 +137,7 @@ async def advance_mdf(
                 "requestId",
                 Code.BUDGET_EXCEEDED,
                 f"approving would commit {committed + Decimal(row.amount):,.2f} of the "
-                f"{row.program_year} budget of {budget:,.2f} {funds['currency']}",
+                f"{row.program_year} budget of {budget:,.2f} {funds.currency}",
             )
     if action == "reject" and not reason.strip():
         raise input_error("reason", Code.REQUIRED, "a rejection needs a reason")

@@ -20,6 +20,7 @@ from services.audit.log import record
 from services.errors import GovernanceErrorCode, input_error
 from services.partners.memberships import program_today
 from services.partners.notifications import notify
+from services.programs.typed import spec_of
 from services.tiers.entitlements import require_admin, scope
 
 Code = GovernanceErrorCode
@@ -37,7 +38,7 @@ async def report_usage(
 ) -> UsageReport:
     """Record a month's non-production usage; over either cap it is flagged (SEG-AGR-03)."""
     partner, program = await scope(session, actor, partner_id, program_id)
-    caps = program.definition.get("usage_caps")
+    caps = spec_of(program).usage_caps
     if caps is None:
         raise input_error("programId", Code.NO_USAGE_CAPS, f"{program.slug} sets no usage caps")
     if tracked_users < 0 or api_calls < 0:
@@ -47,7 +48,7 @@ async def report_usage(
         raise input_error(
             "month", Code.INVALID_DATE, "usage is reported for past or current months"
         )
-    over = tracked_users > caps["monthly_tracked_users"] or api_calls > caps["api_calls"]
+    over = tracked_users > caps.monthly_tracked_users or api_calls > caps.api_calls
     row = await session.scalar(
         select(UsageReport).where(
             UsageReport.partner_id == partner.id,
@@ -87,8 +88,8 @@ async def report_usage(
                 "monthly_tracked_users": tracked_users,
                 "api_calls": api_calls,
                 "caps": {
-                    "monthly_tracked_users": caps["monthly_tracked_users"],
-                    "api_calls": caps["api_calls"],
+                    "monthly_tracked_users": caps.monthly_tracked_users,
+                    "api_calls": caps.api_calls,
                 },
             },
         )

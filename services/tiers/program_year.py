@@ -25,6 +25,7 @@ from services.actor import Actor
 from services.errors import GovernanceErrorCode, input_error
 from services.partners.membership_changes import change_tier
 from services.partners.memberships import program_today
+from services.programs.typed import spec_of
 from services.tiers.evaluation import evaluate_membership
 
 Code = GovernanceErrorCode
@@ -52,7 +53,7 @@ async def unengaged_memberships(
     Engagement is any recorded activity of the partner in the quarter: a referral submitted,
     evidence recorded, or any change made with the partner's own API key (audit log).
     """
-    review = program.definition["tier_evaluation"].get("review_tier")
+    review = spec_of(program).tier_evaluation.review_tier
     if review is None:
         return []
     start, end = quarter_bounds(quarter)

@@ -21,6 +21,8 @@ from services.documents.notices import NoticeFacts, notice_context
 from services.documents.parties import operator_context, partner_context
 from services.documents.templates import MANIFEST, read_manifest
 from services.programs.files import read_program
+from services.programs.sections.agreements import AgreementDef
+from services.programs.typed import spec_of
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 30, 23, 3, 12, tzinfo=UTC)  # 1 December in Paris
@@ -62,9 +64,9 @@ def newest(kind: str, slug: str) -> tuple[TemplateVersion, bytes]:
     return row, data
 
 
-def _agreement(prog: Program, kind: str) -> tuple[Agreement, dict[str, Any]]:
-    spec = next(s for s in prog.definition["agreements"] if s["kind"] == kind)
-    applied = date(2026, 12, 1) if spec["acceptance_mode"] == "apply_then_approve" else None
+def _agreement(prog: Program, kind: str) -> tuple[Agreement, AgreementDef]:
+    spec = next(s for s in spec_of(prog).agreements if s.kind == kind)
+    applied = date(2026, 12, 1) if spec.acceptance_mode == "apply_then_approve" else None
     row = Agreement(id=uuid.uuid4(), kind=kind, applied_on=applied, effective_on=date(2026, 12, 1))
     return row, spec
 
@@ -90,11 +92,11 @@ def agreement_document(slug: str, kind: str) -> tuple[bytes, dict[str, Any]]:
 
 def notice_document(slug: str, kind: str) -> tuple[bytes, dict[str, Any]]:
     prog, who = program(slug), partner()
-    membership = next(s for s in prog.definition["agreements"] if s["role"] == "membership")
-    row, spec = _agreement(prog, membership["kind"])
+    membership = next(s for s in spec_of(prog).agreements if s.role == "membership")
+    row, spec = _agreement(prog, membership.kind)
     template, data = newest(kind, slug)
     sent = date(2027, 3, 1)
-    cure = date(2027, 3, 1 + spec["breach_cure_days"]) if spec["breach_cure_days"] < 28 else None
+    cure = date(2027, 3, 1 + spec.breach_cure_days) if spec.breach_cure_days < 28 else None
     facts = {
         "non-renewal-notice": NoticeFacts(
             kind,
@@ -144,7 +146,7 @@ def notice_document(slug: str, kind: str) -> tuple[bytes, dict[str, Any]]:
 def statement_document(slug: str) -> tuple[bytes, dict[str, Any]]:
     prog, who = program(slug), partner()
     template, data = newest("commission-statement", slug)
-    fmt = formatter_of(prog.definition, prog.timezone)
+    fmt = formatter_of(prog)
 
     def money(value: Any) -> str:
         return fmt.money(D(value), prog.currency)
