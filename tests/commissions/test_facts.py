@@ -12,7 +12,10 @@ from sqlalchemy import select
 
 from models import Agreement, Program
 from schema.ids import decode_id
+from services.agreements.state import agreement_spec
 from services.commissions.liability import cap_on
+from services.programs.sections.agreements import LiabilityCap
+from services.programs.sections.fields import Money
 from tests.conftest import Api
 from tests.helpers.ledger import (
     PAYMENT,
@@ -188,19 +191,20 @@ async def test_seg_agr_11_cap_from_commissions_paid_or_payable(api: Api) -> None
     await qualified_with_fee(api, partner, cs, "Pendco", date(2026, 2, 2), "100000")
     paid = {"qualifiedAgreementId": qa, "receivedOn": "2026-03-01", "amount": "450000"}
     await gql_ok(api, PAYMENT, {"input": paid})
-    spec = {
-        "liability_cap": {
-            "floor": {"amount": 10000, "currency": "USD"},
-            "basis": "commissions_paid_or_payable",
-            "rule_ids": ["SEG-AGR-11"],
-        }
-    }
+    rule = LiabilityCap(
+        floor=Money(amount=Decimal(10000), currency="USD"),
+        basis="commissions_paid_or_payable",
+        rule_ids=["SEG-AGR-11"],
+    )
     async with api.sessionmaker() as session:
         cs_row = await session.get(Program, decode_id(cs["id"])[1])
         agreement = await session.scalar(
             select(Agreement).where(Agreement.partner_id == decode_id(partner["id"])[1])
         )
         assert cs_row is not None and agreement is not None
+        found = agreement_spec(cs_row, agreement.kind)
+        assert found is not None
+        spec = found.model_copy(update={"liability_cap": rule})
         before = await cap_on(session, cs_row, agreement, spec, date(2026, 2, 28))
         after = await cap_on(session, cs_row, agreement, spec, date(2026, 3, 1))
     assert before is not None and after is not None
