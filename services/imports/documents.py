@@ -55,9 +55,7 @@ async def render_generated(session: AsyncSession, store: BlobStore, plan: Plan) 
             partner_id=partner.id,
             agreement_id=agreement.id,
             event=GENERATED,
-            filename=partial(
-                _name, spec["kind"], partner.legal_name, template.version, accepted_on
-            ),
+            filename=partial(_name, spec.kind, partner.legal_name, template.version, accepted_on),
         )
         values["document_id"] = document.id
         values["document_sha256"] = document.sha256
