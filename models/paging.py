@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import QueryableAttribute
+from sqlalchemy.orm import QueryableAttribute, aliased
 
 T = TypeVar("T")
 OrderColumn = ColumnElement[Any] | QueryableAttribute[Any]
@@ -78,3 +78,116 @@ async def count(session: AsyncSession, query: Select[T]) -> int:
     """The number of rows `query` selects."""
     total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     return int(total or 0)
+
+
+async def fetch_pages(
+    session: AsyncSession,
+    model: type[T],
+    query: Select[Any],
+    parent: QueryableAttribute[Any],
+    parents: Sequence[Any],
+    order: Sequence[QueryableAttribute[Any]],
+    request: PageRequest,
+    *,
+    descending: bool = False,
+) -> dict[Any, Page[T]]:
+    """The first page of `query` (rows of `model`) under each parent, in ONE statement.
+
+    A UNION ALL of one LIMITed, index-ordered SELECT per parent (no window over every row of
+    every parent), so the statement count stays one whatever the page size or parent count.
+    Forward pages only (`first`/`after`).
+    """
+    size = request.first or 0
+    keys = list(dict.fromkeys(parents))
+    if not keys or size <= 0:
+        return {k: Page([], has_next=False, has_previous=request.after is not None) for k in keys}
+    ordering = [c.desc() if descending else c.asc() for c in order]
+    branches = []
+    for key in keys:
+        branch = query.where(parent == key)
+        if request.after is not None:
+            branch = branch.where(
+                _beyond(order, request.after, forward=True, descending=descending)
+            )
+        branches.append(select(branch.order_by(*ordering).limit(size + 1).subquery()))
+    union = union_all(*branches).subquery() if len(branches) > 1 else branches[0].subquery()
+    entity = aliased(model, union)
+    rows: dict[Any, list[T]] = {k: [] for k in keys}
+    for row in await session.scalars(select(entity)):
+        rows[getattr(row, parent.key)].append(row)
+    pages = {}
+    for key, found in rows.items():
+        found.sort(key=lambda r: tuple(getattr(r, c.key) for c in order), reverse=descending)
+        pages[key] = Page(
+            found[:size], has_next=len(found) > size, has_previous=request.after is not None
+        )
+    return pages
+
+
+async def count_by(
+    session: AsyncSession,
+    query: Select[Any],
+    parent: QueryableAttribute[Any],
+    parents: Sequence[Any],
+) -> dict[Any, int]:
+    """How many rows of `query` each parent holds, in one GROUP BY."""
+    sub = query.where(parent.in_(list(set(parents)))).order_by(None).subquery()
+    column = sub.c[parent.key]
+    stmt = select(column, func.count()).group_by(column)
+    return {key: int(n) for key, n in await session.execute(stmt)}
+
+
+@dataclass(frozen=True)
+class NestedPage:
+    """One page request of a nested list (forward only), hashable as a DataLoader key."""
+
+    first: int
+    after: tuple[Any, ...] | None = None
+    descending: bool = True
+    where: Any = None
+
+
+async def nested_pages(
+    session: AsyncSession,
+    model: type[T],
+    keys: Sequence[tuple[Any, NestedPage]],
+    query_of: Callable[[Any], Select[Any]],
+    parent: QueryableAttribute[Any],
+    order: Sequence[QueryableAttribute[Any]],
+) -> list[Page[T]]:
+    """A page per (parent, page) key: one statement per distinct page request."""
+    by_spec: dict[NestedPage, list[Any]] = {}
+    for key, spec in keys:
+        by_spec.setdefault(spec, []).append(key)
+    found: dict[tuple[Any, NestedPage], Page[T]] = {}
+    for spec, parents in by_spec.items():
+        request = PageRequest(first=spec.first, after=spec.after)
+        pages = await fetch_pages(
+            session,
+            model,
+            query_of(spec.where),
+            parent,
+            parents,
+            order,
+            request,
+            descending=spec.descending,
+        )
+        found.update({(p, spec): page for p, page in pages.items()})
+    return [found[k] for k in keys]
+
+
+async def nested_counts(
+    session: AsyncSession,
+    keys: Sequence[tuple[Any, Any]],
+    query_of: Callable[[Any], Select[Any]],
+    parent: QueryableAttribute[Any],
+) -> list[int]:
+    """How many rows each (parent, filter) key holds: one GROUP BY per distinct filter."""
+    by_filter: dict[Any, list[Any]] = {}
+    for key, where in keys:
+        by_filter.setdefault(where, []).append(key)
+    counts: dict[tuple[Any, Any], int] = {}
+    for where, parents in by_filter.items():
+        found = await count_by(session, query_of(where), parent, parents)
+        counts.update({(p, where): found.get(p, 0) for p in parents})
+    return [counts[k] for k in keys]

@@ -30,21 +30,28 @@ from models.agreements.queries import acceptances_of_agreements, agreements_of_p
 from models.base import IdMixin
 from models.batch import by_ids
 from models.commissions.queries import (
+    commission_counts,
     commission_of_qualified,
+    commission_of_referrals,
+    commission_pages,
     payments_of_qualified,
     payout_of_commissions,
     revenue_of_qualified,
     tax_documents_of_partners,
 )
 from models.documents.queries import current_templates, documents_of_agreements
-from models.partners.queries import memberships_of_partners, tier_history_of_memberships
+from models.partners.queries import (
+    memberships_and_tiers_of_partners,
+    tier_history_of_memberships,
+)
 from models.programs.queries import (
+    all_programs,
     benefits_of_tiers,
     programs_by_slugs,
     requirements_of_tiers,
     tiers_of_programs,
 )
-from models.referrals.queries import qualified_of_referrals
+from models.referrals.queries import qualified_of_referrals, referral_counts, referral_pages
 from models.support.queries import (
     attachments_of_incidents,
     events_of_incidents,
@@ -63,7 +70,10 @@ class Loaders:
     def __init__(self, session: AsyncSession, lock: asyncio.Lock) -> None:
         self._session = session
         self._lock = lock
-        self.program = self._by_id(Program)
+        self._programs: asyncio.Future[list[Program]] | None = None
+        self.program: DataLoader[uuid.UUID, Program | None] = DataLoader(
+            load_fn=self._programs_by_id
+        )
         self.program_by_slug = self._loader(programs_by_slugs)
         self.tier = self._by_id(Tier)
         self.benefit = self._by_id(Benefit)
@@ -74,7 +84,7 @@ class Loaders:
         self.tiers_of_program = self._loader(tiers_of_programs)
         self.benefits_of_tier = self._loader(benefits_of_tiers)
         self.requirements_of_tier = self._loader(requirements_of_tiers)
-        self.memberships_of_partner = self._loader(memberships_of_partners)
+        self.memberships_of_partner = DataLoader(load_fn=self._memberships_priming_tiers)
         self.tier_history_of_membership = self._loader(tier_history_of_memberships)
         self.agreement = self._by_id(Agreement)
         self.acceptance = self._by_id(Acceptance)
@@ -88,6 +98,11 @@ class Loaders:
         self.commission = self._by_id(Commission)
         self.qualified_of_referral = self._loader(qualified_of_referrals)
         self.commission_of_qualified = self._loader(commission_of_qualified)
+        self.commission_of_referral = self._loader(commission_of_referrals)
+        self.referral_page = self._loader(referral_pages)
+        self.referral_count = self._loader(referral_counts)
+        self.commission_page = self._loader(commission_pages)
+        self.commission_count = self._loader(commission_counts)
         self.payout_of_commission = self._loader(payout_of_commissions)
         self.revenue_of_qualified = self._loader(revenue_of_qualified)
         self.payments_of_qualified = self._loader(payments_of_qualified)
@@ -97,6 +112,24 @@ class Loaders:
         self.attachments_of_incident = self._loader(attachments_of_incidents)
         self.support_profile = self._loader(support_profiles)
         self.support_list = self._loader(support_lists)
+
+    async def all_programs(self) -> list[Program]:
+        """Every program, read once per request (programs are few and read everywhere)."""
+        if self._programs is None:
+            self._programs = asyncio.ensure_future(self.read(all_programs))
+        return await asyncio.shield(self._programs)
+
+    async def _programs_by_id(self, ids: list[uuid.UUID]) -> list[Program | None]:
+        programs = {p.id: p for p in await self.all_programs()}
+        return [programs.get(i) for i in ids]
+
+    async def _memberships_priming_tiers(self, ids: list[uuid.UUID]) -> list[list[Membership]]:
+        async with self._lock:
+            groups = await memberships_and_tiers_of_partners(self._session, ids)
+        for group in groups:
+            for _, tier in group:
+                self.tier.prime(tier.id, tier)
+        return [[membership for membership, _ in group] for group in groups]
 
     def _by_id(self, model: type[M]) -> DataLoader[uuid.UUID, M | None]:
         async def fetch(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[M | None]:

@@ -7,10 +7,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import ClientPayment, Commission, Payout, RevenueLine, TaxDocument
+from models import ClientPayment, Commission, Payout, QualifiedAgreement, RevenueLine, TaxDocument
 from models.batch import grouped, one_each
+from models.paging import NestedPage, Page, nested_counts, nested_pages
 
 
 async def commission_of_qualified(
@@ -67,3 +69,38 @@ async def tax_documents_of_partners(
         TaxDocument.received_on,
         TaxDocument.created_at,
     )
+
+
+def commissions_query(_where: object = None) -> Select[tuple[Commission]]:
+    """Every commission (a partner's nested list narrows it by partner)."""
+    return select(Commission)
+
+
+async def commission_pages(
+    session: AsyncSession, keys: Sequence[tuple[uuid.UUID, NestedPage]]
+) -> list[Page[Commission]]:
+    """A page of commissions per (partner, page) key, newest computation first."""
+    order = [Commission.computed_at, Commission.id]
+    return await nested_pages(
+        session, Commission, keys, commissions_query, Commission.partner_id, order
+    )
+
+
+async def commission_counts(
+    session: AsyncSession, keys: Sequence[tuple[uuid.UUID, object]]
+) -> list[int]:
+    """How many commissions each partner has."""
+    return await nested_counts(session, keys, commissions_query, Commission.partner_id)
+
+
+async def commission_of_referrals(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> list[Commission | None]:
+    """Each referral's commission, if any, through its qualified agreement (one statement)."""
+    stmt = (
+        select(Commission, QualifiedAgreement.referral_id)
+        .join(QualifiedAgreement, QualifiedAgreement.id == Commission.qualified_agreement_id)
+        .where(QualifiedAgreement.referral_id.in_(list(set(ids))))
+    )
+    rows = {referral_id: row for row, referral_id in await session.execute(stmt)}
+    return [rows.get(i) for i in ids]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Membership, Partner, TierChange
+from models import Membership, Partner, Tier, TierChange
 from models.batch import grouped
 from rules.enums import MembershipStatus
 
@@ -67,3 +67,19 @@ def partners_query(where: PartnerFilter) -> Select[Partner]:
     if len(membership) > 1:
         stmt = stmt.where(exists().where(*membership))
     return stmt
+
+
+async def memberships_and_tiers_of_partners(
+    session: AsyncSession, ids: Sequence[uuid.UUID]
+) -> list[list[tuple[Membership, Tier]]]:
+    """Each partner's memberships with their current tier, oldest first (one statement)."""
+    groups: dict[uuid.UUID, list[tuple[Membership, Tier]]] = {}
+    stmt = (
+        select(Membership, Tier)
+        .join(Tier, Tier.id == Membership.tier_id)
+        .where(Membership.partner_id.in_(list(set(ids))))
+        .order_by(Membership.joined_on, Membership.id)
+    )
+    for membership, tier in await session.execute(stmt):
+        groups.setdefault(membership.partner_id, []).append((membership, tier))
+    return [groups.get(i, []) for i in ids]

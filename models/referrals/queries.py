@@ -9,41 +9,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, or_, select
+from sqlalchemy import Select, and_, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import ActiveOpportunity, QualifiedAgreement, Referral
 from models.batch import one_each
-
-
-def referral_status_sql(today: date) -> ColumnElement[str]:
-    """The status of a referral as of `today`, in SQL (mirrors rules.referral_state.status_on)."""
-    r = Referral
-    undecided = or_(r.approved_on.is_(None), r.approved_on > today)
-    return case(
-        (r.closed_on <= today, "closed"),
-        (r.qualified_on <= today, "qualified"),
-        (r.rejected_on <= today, "rejected"),
-        (
-            and_(undecided, r.decision_deadline < today, r.undecided_outcome == "deemed_rejected"),
-            "deemed_rejected",
-        ),
-        (
-            and_(undecided, or_(r.decision_deadline.is_(None), r.decision_deadline >= today)),
-            "submitted",
-        ),
-        (
-            or_(
-                r.not_viable_on <= today,
-                and_(
-                    r.meeting_deadline < today,
-                    or_(r.meeting_on.is_(None), r.meeting_on > r.meeting_deadline),
-                ),
-            ),
-            "not_live",
-        ),
-        else_="approved",
-    )
+from models.paging import NestedPage, Page, nested_counts, nested_pages
+from models.referrals.stages import statuses_predicate
 
 
 @dataclass(frozen=True)
@@ -70,18 +42,28 @@ def referrals_query(where: ReferralFilter) -> Select[Referral]:
     if where.submitted_to is not None:
         stmt = stmt.where(Referral.submitted_on <= where.submitted_to)
     if where.statuses:
-        stmt = stmt.where(
-            or_(
-                *[
-                    and_(
-                        Referral.program_id == program_id,
-                        referral_status_sql(today).in_(where.statuses),
-                    )
-                    for program_id, today in where.today_of
-                ]
-                or [false()]
+        # group programs by their today: usually one group, so no per-program OR (an index
+        # on stage serves the filter in submission order)
+        programs_of: dict[date, list[uuid.UUID]] = {}
+        for program_id, today in where.today_of:
+            if where.program_id is None or program_id == where.program_id:
+                programs_of.setdefault(today, []).append(program_id)
+        if len(programs_of) == 1:
+            (today,) = programs_of
+            stmt = stmt.where(statuses_predicate(where.statuses, today))
+        else:
+            stmt = stmt.where(
+                or_(
+                    *[
+                        and_(
+                            Referral.program_id.in_(ids),
+                            statuses_predicate(where.statuses, today),
+                        )
+                        for today, ids in programs_of.items()
+                    ]
+                    or [false()]
+                )
             )
-        )
     return stmt
 
 
@@ -103,3 +85,18 @@ async def list_opportunities(
             .order_by(ActiveOpportunity.created_at.desc())
         )
     )
+
+
+async def referral_pages(
+    session: AsyncSession, keys: Sequence[tuple[uuid.UUID, NestedPage]]
+) -> list[Page[Referral]]:
+    """A page of referrals per (partner, page) key (`NestedPage.where`: a ReferralFilter)."""
+    order = [Referral.submitted_at, Referral.id]
+    return await nested_pages(session, Referral, keys, referrals_query, Referral.partner_id, order)
+
+
+async def referral_counts(
+    session: AsyncSession, keys: Sequence[tuple[uuid.UUID, ReferralFilter]]
+) -> list[int]:
+    """How many referrals each (partner, filter) key holds."""
+    return await nested_counts(session, keys, referrals_query, Referral.partner_id)

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     JSON,
     Boolean,
+    Computed,
     Date,
     ForeignKey,
     Index,
@@ -19,12 +20,27 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, IdMixin, TimestampMixin, UTCDateTime, utcnow
 
+STAGE_SQL = (
+    "CASE WHEN closed_on IS NOT NULL THEN 'closed'"
+    " WHEN qualified_on IS NOT NULL THEN 'qualified'"
+    " WHEN rejected_on IS NOT NULL THEN 'rejected'"
+    " WHEN not_viable_on IS NOT NULL THEN 'not_viable'"
+    " WHEN approved_on IS NOT NULL THEN 'approved'"
+    " ELSE 'open' END"
+)
+"""`referrals.stage`: the last decisive fact (generated; see models/referrals/stages.py)."""
+
 
 class Referral(IdMixin, TimestampMixin, Base):
     """A referral application form (CS-REF-01) and what happened to it (facts only)."""
 
     __tablename__ = "referrals"
-    __table_args__ = (Index("ix_referrals_program_id_submitted_at", "program_id", "submitted_at"),)
+    __table_args__ = (
+        Index("ix_referrals_program_id_submitted_at", "program_id", "submitted_at"),
+        Index("ix_referrals_submitted_at_id", "submitted_at", "id"),
+        Index("ix_referrals_stage_submitted_at_id", "stage", "submitted_at", "id"),
+        Index("ix_referrals_partner_id_submitted_at_id", "partner_id", "submitted_at", "id"),
+    )
 
     program_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("programs.id"))
     partner_id: Mapped[uuid.UUID] = mapped_column(
@@ -60,6 +76,9 @@ class Referral(IdMixin, TimestampMixin, Base):
     deemed_rejected_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     lapsed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    stage: Mapped[str] = mapped_column(
+        String(16), Computed(STAGE_SQL, persisted=True), nullable=True
+    )
 
 
 class ClientClaim(Base):

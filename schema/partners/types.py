@@ -12,11 +12,18 @@ from models import Partner as PartnerRow
 from models import TierChange as TierChangeRow
 from models.tiers.queries import evidence_of, notifications_of
 from rules.enums import MembershipStatus, PartnerCapacity
+from rules.referral_state import ReferralStatus
 from schema.agreements.types import Agreement
+from schema.commissions.types import Commission
 from schema.common import Node, present
 from schema.context import Info
 from schema.ids import encode_id, expect_id
+from schema.listing import OrderDirection
+from schema.pagination import Connection
+from schema.partners.activity import partner_commissions, partner_referrals
 from schema.programs.types import Benefit, Program, Tier
+from schema.referrals.queries import ReferralOrder
+from schema.referrals.types import Referral, ReferralStatusEnum
 from schema.support.types import SupportSettings
 from schema.tiers.types import Evidence, Notification
 from services.partners.memberships import program_today
@@ -209,6 +216,33 @@ class Partner(Node):
             lambda s: notifications_of(s, self.row.id, max(1, min(first, 100)))
         )
         return [Notification.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="The partner's referrals, newest first by default (forward pages); "
+        "`status` filters use each program's today."
+    )
+    async def referrals(
+        self,
+        info: Info,
+        status: list[ReferralStatusEnum] | None = None,  # type: ignore[valid-type]
+        order_by: ReferralOrder | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Referral]:
+        direction = (order_by or ReferralOrder()).direction
+        statuses = tuple(ReferralStatus(s).value for s in status or [])
+        descending = direction is OrderDirection.DESC
+        return await partner_referrals(
+            info, self.row.id, statuses, descending, first, after, Referral.from_row
+        )
+
+    @strawberry.field(
+        description="The partner's commissions, most recently computed first (forward pages)."
+    )
+    async def commissions(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Commission]:
+        return await partner_commissions(info, self.row.id, first, after, Commission.from_row)
 
     @strawberry.field(description="Memberships in programs, oldest first.")
     async def memberships(self, info: Info) -> list[Membership]:

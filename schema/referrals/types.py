@@ -136,8 +136,5 @@ class Referral(Node):
 
     @strawberry.field(description="The commission, once a qualified agreement exists.")
     async def commission(self, info: Info) -> Commission | None:
-        qualified = await info.context.loaders.qualified_of_referral.load(self.row.id)
-        if qualified is None:
-            return None
-        row = await info.context.loaders.commission_of_qualified.load(qualified.id)
+        row = await info.context.loaders.commission_of_referral.load(self.row.id)
         return None if row is None else Commission.from_row(row)

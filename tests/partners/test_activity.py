@@ -1,0 +1,121 @@
+"""Partner.referrals and Partner.commissions: batched pages, and the dashboard's statement count."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from benchmarks import dataset
+from benchmarks.dashboard import DASHBOARD
+from models import Referral
+from rules.enums import ApiKeyRole
+from schema.ids import decode_id, encode_id
+from tests.conftest import Api, StatementCounter
+
+pytestmark = pytest.mark.anyio
+
+# Beyond what any request costs (the key, the rate limit): 1 page of partners, then one batch
+# each: memberships with their tiers, programs (once), agreements, the referral pages, the
+# referrals' commissions.
+DASHBOARD_STATEMENTS = 6
+
+ONE = """query($id: ID!, $first: Int!, $after: String, $order: ReferralOrder,
+  $status: [ReferralStatus!]) { node(id: $id) { ... on Partner {
+    referrals(first: $first, after: $after, orderBy: $order, status: $status) {
+      totalCount pageInfo { hasNextPage endCursor } nodes { id status } }
+    commissions(first: 2) { totalCount nodes { id } } } } }"""
+ALL = """query($order: ReferralOrder) { partners(first: 10) { nodes { id
+  referrals(first: 4, orderBy: $order) { nodes { id } } } } }"""
+
+
+async def _statements(api: Api, statements: StatementCounter, query: str, **variables: Any) -> int:
+    statements.count = 0
+    await api.gql(query, variables)
+    return statements.count
+
+
+async def test_dashboard_statement_count_is_pinned(
+    api: Api, statements: StatementCounter, database_url: str
+) -> None:
+    """The dashboard runs the same few statements whatever the page sizes."""
+    dataset.load(database_url, partners=6, referrals=120)
+    baseline = await _statements(api, statements, "{ __typename }")
+    counts = {}
+    for size in (1, 5, 20):
+        statements.count = 0
+        data = await api.gql(DASHBOARD, {"partners": 6, "referrals": size})
+        counts[size] = statements.count - baseline
+        partners = data["partners"]["nodes"]
+        assert len(partners) == 6
+        assert all(len(p["referrals"]["nodes"]) == size for p in partners)
+        assert all(p["memberships"][0]["tier"]["name"] for p in partners)
+        assert len({len(p["agreements"]) for p in partners}) == 1 and partners[0]["agreements"]
+        commissions = [r["commission"] for p in partners for r in p["referrals"]["nodes"]]
+        assert any(commissions) or size == 1
+    assert counts == {1: DASHBOARD_STATEMENTS, 5: DASHBOARD_STATEMENTS, 20: DASHBOARD_STATEMENTS}
+
+
+async def test_partner_referral_pages_match_the_rows(
+    api: Api, sessionmaker: Any, database_url: str
+) -> None:
+    """Forward pages through each partner's referrals, both orders and a status filter."""
+    dataset.load(database_url, partners=3, referrals=60)
+    async with sessionmaker() as session:
+        rows = list(await session.scalars(select(Referral)))
+    partner_ids = sorted({r.partner_id for r in rows})
+    for order, status in (("DESC", None), ("ASC", None), ("DESC", ["QUALIFIED", "CLOSED"])):
+        stages = {s.lower() for s in status or []}
+        expected_first = {}
+        for partner_id in partner_ids:
+            mine = [
+                r for r in rows if r.partner_id == partner_id and (not status or r.stage in stages)
+            ]
+            mine.sort(key=lambda r: (r.submitted_at, r.id), reverse=order == "DESC")
+            expected_first[encode_id("Partner", partner_id)] = [
+                encode_id("Referral", r.id) for r in mine[:4]
+            ]
+            seen: list[str] = []
+            after: str | None = None
+            while True:
+                variables = {
+                    "id": encode_id("Partner", partner_id),
+                    "first": 7,
+                    "after": after,
+                    "order": {"direction": order},
+                    "status": status,
+                }
+                node = (await api.gql(ONE, variables))["node"]
+                connection = node["referrals"]
+                seen.extend(r["id"] for r in connection["nodes"])
+                assert {r["status"] for r in connection["nodes"]} <= set(
+                    status or ["*"]
+                ) or not status
+                assert connection["totalCount"] == len(mine)
+                if not connection["pageInfo"]["hasNextPage"]:
+                    break
+                after = connection["pageInfo"]["endCursor"]
+            assert seen == [encode_id("Referral", r.id) for r in mine]
+            assert node["commissions"]["totalCount"] == sum(
+                1 for r in rows if r.partner_id == partner_id and r.qualified_on
+            )
+        if not status:
+            data = await api.gql(ALL, {"order": {"direction": order}})
+            assert {
+                p["id"]: [r["id"] for r in p["referrals"]["nodes"]]
+                for p in data["partners"]["nodes"]
+            } == expected_first
+
+
+async def test_a_partner_key_reads_only_its_own_lists(api: Api, database_url: str) -> None:
+    dataset.load(database_url, partners=2, referrals=4)
+    data = await api.gql("{ partners(first: 2) { nodes { id } } }")
+    own, other = (decode_id(p["id"])[1] for p in data["partners"]["nodes"])
+    key = await api.new_key(ApiKeyRole.PARTNER, own)
+    query = (
+        """query($id: ID!) { node(id: $id) { ... on Partner { referrals { nodes { id } } } } }"""
+    )
+    response = await api.post(query, {"id": data["partners"]["nodes"][1]["id"]}, key=key)
+    body = response.json()
+    assert other and (body.get("errors") or body["data"]["node"] is None), body
