@@ -146,7 +146,10 @@ class Commission(Node):
     async def blocked_reason(self, info: Info) -> str | None:
         today = await program_today_of(info, self.row.program_id)
         documents = await info.context.loaders.tax_documents_of_partner.load(self.row.partner_id)
-        on_file = any(d.received_on <= today for d in documents)
+        program = present(await info.context.loaders.program.load(self.row.program_id))
+        policy = policy_of(program)
+        required = policy is None or policy.tax_documentation_required
+        on_file = any(d.received_on <= today for d in documents) or not required
         return blocked_reason(self.row, today, on_file)
 
     @strawberry.field(description="The payout, once paid.")

@@ -24,6 +24,7 @@ from services.commissions.tax import tax_document_on
 from services.errors import ReferralErrorCode, input_error
 from services.fact_dates import given_date
 from services.referrals.access import require_admin
+from services.referrals.policy import referral_policy
 from services.webhooks.outbox import emit
 
 Code = ReferralErrorCode
@@ -92,7 +93,9 @@ async def record_payout(
             "paidOn", Code.DATE_OUT_OF_ORDER, "paidOn cannot be before the client signed"
         )
     tax = await tax_document_on(session, commission.partner_id, paid_on)
-    reason = _blocked(entry, tax is not None)
+    # CS-REF-08 / SEG-AGR-06: documentation gates payment only where the program requires it.
+    required = referral_policy(program).tax_documentation_required
+    reason = _blocked(entry, tax is not None or not required)
     if reason is not None:
         # Payable by today but not on paidOn: the date is out of order, not the commission.
         ready = commission.payable_on
@@ -101,7 +104,7 @@ async def record_payout(
                 "paidOn", reason[0], f"paidOn cannot be before the client's full payment ({ready})"
             )
         raise input_error("commissionId", reason[0], reason[1])
-    assert tax is not None
+    rate = Decimal(tax.withholding_rate) if tax is not None else Decimal(0)
     gross = entry.amount
     settled = [a for a in state.outstanding if a.qualified != entry.qualified]
     carried = sum((a.amount for a in settled), Decimal(0))
@@ -109,7 +112,7 @@ async def record_payout(
         # A negative adjustment larger than this commission waits for a later payout.
         settled, carried = [], Decimal(0)
     due = gross + carried
-    withholding = round_money(due * Decimal(tax.withholding_rate), commission.currency)
+    withholding = round_money(due * rate, commission.currency)
     offset = checked_amount(set_off, "setOff", allow_zero=True)
     if offset > due - withholding:
         raise input_error("setOff", Code.SET_OFF_TOO_LARGE, "the set-off exceeds what is due")
@@ -123,7 +126,7 @@ async def record_payout(
         gross=gross,
         adjustments=carried,
         withholding=withholding,
-        withholding_rate=tax.withholding_rate,
+        withholding_rate=rate,
         set_off=offset,
         set_off_reason=set_off_reason.strip() or None,
         net=due - withholding - offset,
