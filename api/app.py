@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -14,6 +16,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from api import metrics, tracing
+from api.admission import Admission
 from api.auth.identify import Authenticator
 from api.auth.jwt import TokenVerifier
 from api.blob_stores import open_storage
@@ -22,8 +25,10 @@ from api.documents import DocumentDownloads
 from api.download_links import DownloadLinks
 from api.graphiql import graphiql_assets
 from api.graphql_view import GraphQLView
+from api.key_usage import KeyUsage
 from api.log_config import configure_logging
 from api.pdf import find_soffice
+from api.rate_stores import open_store
 from api.ratelimit import RateLimit
 from api.request_telemetry import RequestTelemetry
 from api.settings import Settings, get_settings
@@ -39,12 +44,26 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     readers = make_sessionmaker(engine, write=False)
     storage = open_storage(settings)
     store = storage.blobs
-    authenticator = Authenticator(token_verifier(settings))
+    usage = KeyUsage(sessionmaker)
+    authenticator = Authenticator(token_verifier(settings), usage)
     links = DownloadLinks(settings.signing_key(), settings.download_url_ttl_seconds)
     schema = build_schema(
         introspection=settings.graphiql_enabled,
         max_cost=settings.max_query_cost,
         max_tokens=settings.max_query_tokens,
+    )
+    rate_limit = RateLimit(
+        settings.rate_limit_points,
+        settings.rate_limit_window_seconds,
+        settings.rate_limit_in_flight,
+    )
+    rate_store = open_store(rate_limit, sessionmaker, settings.redis_url)
+    admission = Admission(
+        rate_limit,
+        rate_store,
+        schema._schema,
+        settings.max_query_cost,
+        settings.max_query_tokens,
     )
     view = GraphQLView(
         sessionmaker,
@@ -53,7 +72,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         links,
         settings.delivery_policy(),
         max_body_bytes=settings.max_body_bytes,
-        rate_limit=RateLimit(settings.rate_limit_points, settings.rate_limit_window_seconds),
+        admission=admission,
         authenticator=authenticator,
         multipart_uploads_enabled=True,
         schema=schema,
@@ -77,7 +96,12 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        flusher = asyncio.create_task(usage.run())
         yield
+        flusher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await flusher
+        await rate_store.close()
         storage.close()
         await engine.dispose()
 

@@ -14,7 +14,8 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.types.unset import UNSET
 
-from api import idempotency, ratelimit
+from api import idempotency
+from api.admission import Admission
 from api.auth.identify import AuthenticationError, Authenticator
 from api.download_links import DownloadLinks
 from api.graphiql import graphiql_page
@@ -27,8 +28,6 @@ from api.negotiation import (
     negotiate,
     params_problem,
 )
-from api.ratelimit import RateLimit
-from models.base import utcnow
 from models.documents.blobs import BlobStore
 from schema.context import Context
 from services.actor import Actor
@@ -91,13 +90,13 @@ class GraphQLView(GraphQL[Context, None]):
         delivery_policy: DeliveryPolicy,
         max_body_bytes: int = 1024 * 1024,
         max_upload_bytes: int = 12 * 1024 * 1024,
-        rate_limit: RateLimit | None = None,
+        admission: Admission | None = None,
         authenticator: Authenticator | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.authenticator = authenticator or Authenticator()
-        self.rate_limit = rate_limit or RateLimit()
+        self.admission = admission
         self.max_body_bytes = max_body_bytes
         self.max_upload_bytes = max_upload_bytes
         self.delivery_policy = delivery_policy
@@ -145,76 +144,46 @@ class GraphQLView(GraphQL[Context, None]):
                 partner_id=actor.partner_id,
                 request_id=request_id,
             )
-            key_id = actor.key_id
-            limited = await self._check_budget(session, key_id)
-            if limited is not None:
-                return limited
-            ctx = Context(
-                actor=actor,
-                sessionmaker=self.sessionmaker,
-                session=session,
-                store=self.store,
-                links=self.links,
-                base_url=str(request.base_url).rstrip("/"),
-                client_ip=request.client.host if request.client else None,
-                user_agent=request.headers.get("user-agent"),
-                delivery_policy=self.delivery_policy,
-            )
-            key = request.headers.get("idempotency-key")
-            if key is None or request.method != "POST" or actor.key_id is None:
-                response = await super().run(request, ctx, root_value)
-            else:
-                response = await self._idempotent(request, ctx, root_value, actor.key_id, key)
-        response = self._shape(response, media_type)
-        await self._charge(key_id, response)
+            await session.rollback()  # end the read transaction before anything writes
+            ticket = None
+            if actor.key_id is not None and self.admission is not None:
+                admitted = await self.admission.admit(actor.key_id, request)
+                if isinstance(admitted, Response):
+                    return admitted
+                ticket = admitted
+            shaped: Response | None = None
+            try:
+                response = await self._execute(request, session, actor, root_value)
+                shaped = self._shape(response, media_type)
+            finally:
+                if ticket is not None and self.admission is not None:
+                    await self.admission.settle(ticket, shaped)
+        response = shaped
         response.headers["x-request-id"] = request_id
         return response
 
-    async def _check_budget(
-        self, session: AsyncSession, key_id: uuid.UUID | None
-    ) -> Response | None:
-        """429 with the reset time once a key has spent its points for the window."""
-        if key_id is None:
-            return None
-        current = await ratelimit.standing(session, self.rate_limit, key_id)
-        await session.rollback()  # end the read transaction before anything writes
-        if not current.exhausted:
-            return None
-        reset = int(current.resets_at.timestamp())
-        response = error_response(
-            429,
-            "RATE_LIMITED",
-            f"the key spent its {current.limit} points for this window; "
-            f"it resets at {current.resets_at.isoformat()}",
+    async def _execute(
+        self, request: Request, session: AsyncSession, actor: Actor, root_value: Any
+    ) -> Response:
+        """Run the request for `actor`, under its Idempotency-Key when it sends one."""
+        ctx = Context(
+            actor=actor,
+            sessionmaker=self.sessionmaker,
+            session=session,
+            store=self.store,
+            links=self.links,
+            base_url=str(request.base_url).rstrip("/"),
+            client_ip=request.client.host if request.client else None,
+            user_agent=request.headers.get("user-agent"),
+            delivery_policy=self.delivery_policy,
         )
-        response.headers.update(
-            {
-                "retry-after": str(max(1, reset - int(utcnow().timestamp()))),
-                "x-ratelimit-limit": str(current.limit),
-                "x-ratelimit-remaining": "0",
-                "x-ratelimit-reset": str(reset),
-            }
-        )
+        key = request.headers.get("idempotency-key")
+        if key is None or request.method != "POST" or actor.key_id is None:
+            response = await super().run(request, ctx, root_value)
+        else:
+            response = await self._idempotent(request, ctx, root_value, actor.key_id, key)
+        assert isinstance(response, Response)
         return response
-
-    async def _charge(self, key_id: uuid.UUID | None, response: Response) -> None:
-        """Spend the query's cost (at least 1 point) and say what is left."""
-        if key_id is None or response.headers.get("idempotent-replayed"):
-            return
-        body, _ = decode_json(bytes(response.body) if hasattr(response, "body") else b"")
-        cost = 1
-        if isinstance(body, dict):
-            reported = body.get("extensions", {}).get("cost", {}).get("requested")
-            cost = max(1, int(reported)) if isinstance(reported, int) else 1
-        current = await ratelimit.charge(self.sessionmaker, self.rate_limit, key_id, cost)
-        response.headers.update(
-            {
-                "x-ratelimit-limit": str(current.limit),
-                "x-ratelimit-used": str(current.used),
-                "x-ratelimit-remaining": str(max(0, current.limit - current.used)),
-                "x-ratelimit-reset": str(int(current.resets_at.timestamp())),
-            }
-        )
 
     async def _check_request(self, request: Request) -> Response | None:
         """Refuse what GraphQL over HTTP does not accept, before anything runs."""

@@ -120,6 +120,8 @@ async def authenticate(session: AsyncSession, token: str) -> Actor | None:
     key = await session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
     if key is None or key.revoked_at is not None:
         return None
+    if key.expires_at is not None and key.expires_at <= utcnow():
+        return None
     if not hmac.compare_digest(key.secret_sha256, _hash(secret)):
         return None
     return Actor(role=key.role, key_id=key.id, key_name=key.name, partner_id=key.partner_id)

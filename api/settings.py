@@ -100,6 +100,18 @@ class Settings(BaseSettings):
     rate_limit_window_seconds: int = Field(
         default=3600, ge=1, alias="PARTNERGRAPH_RATE_LIMIT_WINDOW"
     )
+    rate_limit_in_flight: int = Field(
+        default=20,
+        ge=1,
+        le=10_000,
+        alias="PARTNERGRAPH_RATE_LIMIT_IN_FLIGHT",
+        description="Requests one key may have running at once.",
+    )
+    redis_url: str | None = Field(
+        default=None,
+        alias="PARTNERGRAPH_REDIS_URL",
+        description="Redis for rate limits shared by every process (else memory + leases).",
+    )
     log_level: str = Field(default="info", alias="PARTNERGRAPH_LOG_LEVEL")
     log_format: Literal["text", "json"] | None = Field(
         default=None,

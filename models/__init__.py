@@ -16,7 +16,7 @@ from models.commissions.tables import (
 from models.documents.tables import Document, StoredFile, TemplateVersion
 from models.edge.idempotency import IdempotencyRecord
 from models.edge.keys import ApiKey, User
-from models.edge.ratelimit import RateBucket
+from models.edge.ratelimit import RateLimitState
 from models.imports.tables import ExternalId
 from models.partners.tables import Membership, Partner, TierChange
 from models.programs.tables import Benefit, Program, Requirement, Tier
@@ -72,7 +72,7 @@ __all__ = [
     "PayoutAdjustment",
     "Program",
     "QualifiedAgreement",
-    "RateBucket",
+    "RateLimitState",
     "Referral",
     "Requirement",
     "RevenueLine",

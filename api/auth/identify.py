@@ -8,13 +8,14 @@ import anyio
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.jwt import TokenRejectedError, TokenUser, TokenVerifier, looks_like_jwt
+from api.key_usage import KeyUsage
 from api.keys import authenticate
 from models import Partner
 from schema.errors import CodedError
 from schema.ids import expect_id
 from services.actor import Actor
 
-UNKNOWN_KEY = "the API key is unknown or revoked"
+UNKNOWN_KEY = "the API key is unknown, revoked or expired"
 
 
 class AuthenticationError(Exception):
@@ -24,8 +25,11 @@ class AuthenticationError(Exception):
 class Authenticator:
     """API keys always; access tokens when an issuer is configured."""
 
-    def __init__(self, verifier: TokenVerifier | None = None) -> None:
+    def __init__(
+        self, verifier: TokenVerifier | None = None, usage: KeyUsage | None = None
+    ) -> None:
         self.verifier = verifier
+        self.usage = usage
 
     async def identify(self, session: AsyncSession, token: str) -> Actor:
         """The caller behind `token`; AuthenticationError when refused."""
@@ -38,6 +42,8 @@ class Authenticator:
         actor = await authenticate(session, token)
         if actor is None:
             raise AuthenticationError(UNKNOWN_KEY)
+        if self.usage is not None and actor.key_id is not None:
+            self.usage.touch(actor.key_id)  # written later, never by this request
         return actor
 
 

@@ -1,21 +1,17 @@
-"""Rate-limit buckets: query cost spent per API key per time window, shared by every process."""
+"""Rate-limit buckets shared by server processes that lease blocks of points from them."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime
-
-from sqlalchemy import Integer
+from sqlalchemy import BigInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, UTCDateTime
+from models.base import Base
 
 
-class RateBucket(Base):
-    """Points an API key spent in one window."""
+class RateLimitState(Base):
+    """One key's GCRA bucket: `tat` is when it is full again (microseconds since the epoch)."""
 
-    __tablename__ = "rate_buckets"
+    __tablename__ = "rate_limits"
 
-    api_key_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    window_start: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
-    used: Mapped[int] = mapped_column(Integer, default=0)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tat: Mapped[int] = mapped_column(BigInteger, default=0)

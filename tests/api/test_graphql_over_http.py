@@ -198,7 +198,8 @@ async def test_rate_limit_by_query_cost(api: Api) -> None:
             body = response.json()  # type: ignore[attr-defined]
             assert body["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
             assert int(response.headers["retry-after"]) >= 1  # type: ignore[attr-defined]
-            assert response.headers["x-ratelimit-remaining"] == "0"  # type: ignore[attr-defined]
+            # fewer points left than the query's estimate (clamped to the budget of 10)
+            assert int(response.headers["x-ratelimit-remaining"]) < 10  # type: ignore[attr-defined]
             break
         assert int(response.headers["x-ratelimit-used"]) > 0  # type: ignore[attr-defined]
     assert statuses[-1] == 429 and statuses[0] == 200
