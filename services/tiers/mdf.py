@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -82,6 +83,20 @@ async def request_mdf(
     return row
 
 
+async def _lock_budget(session: AsyncSession, program_id: uuid.UUID, year: int) -> None:
+    """Serialise approvals against one program year's MDF budget until the transaction ends,
+    so concurrent approvals never commit more than the budget (SEG-TIER-08).
+
+    PostgreSQL: a transaction-scoped advisory lock keyed on program and year. SQLite: write
+    transactions begin IMMEDIATE, so writers already queue on the database lock.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    digest = hashlib.sha256(b"mdf-budget:" + program_id.bytes + str(year).encode()).digest()
+    key = int.from_bytes(digest[:8], "big", signed=True)
+    await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
 TRANSITIONS = {
     "approve": ("requested", "approved"),
     "reject": ("requested", "rejected"),
@@ -122,6 +137,7 @@ async def advance_mdf(
         assert marketing is not None
         funds = marketing.budget_per_program_year
         budget = funds.amount
+        await _lock_budget(session, program.id, row.program_year)
         committed = Decimal(
             await session.scalar(
                 select(func.coalesce(func.sum(MdfRequest.amount), 0)).where(
