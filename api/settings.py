@@ -57,6 +57,12 @@ class Settings(BaseSettings):
         alias="PARTNERGRAPH_WEBHOOKS_ALLOW_PRIVATE",
         description="Development only: let webhook URLs point to loopback or private addresses.",
     )
+    webhooks_allow_loopback: bool = Field(
+        default=False,
+        alias="PARTNERGRAPH_WEBHOOKS_ALLOW_LOOPBACK",
+        description="Development and tests only: let webhook URLs point to loopback (127.0.0.0/8, "
+        "::1); every other non-public range stays refused.",
+    )
     webhook_retry_hours: float = Field(
         default=72,
         gt=0,
@@ -185,6 +191,7 @@ class Settings(BaseSettings):
             timeout_seconds=self.webhook_timeout_seconds,
             concurrency=self.webhook_concurrency,
             allow_private=self.webhooks_allow_private,
+            allow_loopback=self.webhooks_allow_loopback,
         )
 
     @property

@@ -19,7 +19,7 @@ from models import OutboxEvent, WebhookDelivery, WebhookEndpoint
 from models.base import utcnow
 from services.webhooks.leases import claim, release, settle
 from services.webhooks.policy import Clock, DeliveryPolicy, Outcome, backoff
-from services.webhooks.ssrf import url_problem
+from services.webhooks.ssrf import pinned_url, resolve
 
 log = logging.getLogger("partnergraph.webhooks")
 __all__ = ["Clock", "DeliveryPolicy", "backoff", "deliver_one", "run_once", "sign"]
@@ -50,13 +50,24 @@ async def _attempt(
     }
     started = time.monotonic()
     code, error = None, None
-    problem = await anyio.to_thread.run_sync(
-        lambda: url_problem(endpoint.url, allow_private=policy.allow_private)
+    target, problem = await anyio.to_thread.run_sync(
+        lambda: resolve(
+            endpoint.url,
+            allow_private=policy.allow_private,
+            allow_loopback=policy.allow_loopback,
+        )
     )
-    if problem is None:
+    if target is not None:
+        # Connect to the address that was checked (no second resolution), with the original
+        # Host header and TLS server name (certificates are verified against the host name).
+        url, host = pinned_url(endpoint.url, target)
         try:
             response = await client.post(
-                endpoint.url, content=body, headers=headers, timeout=policy.timeout_seconds
+                url,
+                content=body,
+                headers={**headers, **host},
+                timeout=policy.timeout_seconds,
+                extensions={"sni_hostname": target.host},
             )
             code = response.status_code
         except httpx.HTTPError as exc:

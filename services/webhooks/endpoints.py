@@ -31,7 +31,9 @@ def _check(url: str, event_types: list[str], policy: DeliveryPolicy) -> None:
     """Refuse a URL the worker may not call and event types that do not exist."""
     if not url.strip() or len(url) > 2000:
         raise input_error("url", Code.INVALID_URL, "the URL is required (at most 2000 characters)")
-    problem = url_problem(url.strip(), allow_private=policy.allow_private)
+    problem = url_problem(
+        url.strip(), allow_private=policy.allow_private, allow_loopback=policy.allow_loopback
+    )
     if problem is not None:
         raise input_error("url", Code.URL_NOT_ALLOWED, problem)
     unknown = sorted(set(event_types) - set(EVENT_TYPES))

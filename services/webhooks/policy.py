@@ -31,6 +31,7 @@ class DeliveryPolicy:
     timeout_seconds: float = 10.0
     concurrency: int = 16
     allow_private: bool = False
+    allow_loopback: bool = False
 
     @property
     def lease_seconds(self) -> float:
