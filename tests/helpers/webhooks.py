@@ -28,6 +28,7 @@ class Receiver:
     delay: float = 0.0
     accepted: Counter[tuple[str, str]] = field(default_factory=Counter)
     overlaps: int = 0
+    max_in_flight: int = 0
     in_flight: set[tuple[str, str]] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -37,6 +38,7 @@ class Receiver:
             if key in self.in_flight:
                 self.overlaps += 1
             self.in_flight.add(key)
+            self.max_in_flight = max(self.max_in_flight, len(self.in_flight))
             self.received.append((headers, body))
             status = self.status
         time.sleep(self.delay)

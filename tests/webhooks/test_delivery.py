@@ -84,18 +84,16 @@ async def test_two_workers_and_a_slow_receiver_send_each_event_once(
     await register(api, receiver.url)
     events = await emit_events(api.sessionmaker, 12, clock())
     async with httpx.AsyncClient() as client:
-        started = time.monotonic()
         first, second = await asyncio.gather(
             run_once(api.sessionmaker, client, policy, clock=clock),
             run_once(api.sessionmaker, client, policy, clock=clock),
         )
-        elapsed = time.monotonic() - started
         assert await run_once(api.sessionmaker, client, policy, clock=clock) == {}
     assert first.get("succeeded", 0) + second.get("succeeded", 0) == 12
     assert receiver.overlaps == 0
     ids = [headers["webhook-id"] for headers, _ in receiver.received]
     assert sorted(ids) == sorted(f"msg_{e.hex}" for e in events)
-    assert elapsed < 12 * 0.2  # in parallel, not one at a time
+    assert receiver.max_in_flight > 2  # in parallel, not one at a time
 
 
 async def test_a_late_worker_cannot_settle_a_delivery_it_lost(
