@@ -40,10 +40,13 @@ typecheck: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/partnergraph schema export schema.graphql
 
-## Render 1,000 agreement acceptances against a bare docxtpl render (not a test).
+## Render 1,000 agreement acceptances against a bare docxtpl render, time a partner's ledger,
+## and import a generated history of 10,000 partners and 100,000 referrals (not tests; the
+## import runs on PostgreSQL when PARTNERGRAPH_BENCH_DATABASE_URL names a server).
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.render --count 1000
 	$(BIN)/python -m benchmarks.ledger --agreements 60
+	$(BIN)/python -m benchmarks.import_bench --partners 10000 --referrals 100000
 
 ## Re-pin requirements*.lock after a change of dependencies (keeps every other pin as it is).
 UV_COMPILE := $(BIN)/uv pip compile pyproject.toml requirements-build.in --generate-hashes \

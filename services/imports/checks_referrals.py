@@ -275,6 +275,7 @@ async def check_qualified(
 ) -> None:
     """Qualified agreements: signed between submission and today, while the primary referral
     was live, inside the qualification window, under a schedule in force (CS-REF-04/10/11)."""
+    fresh = set(plan.new.get("referrals", {}).values())
     for row in rows:
         v = row.values
         ident = plan.ref(parsed, row, "referral", "referrals")
@@ -288,7 +289,7 @@ async def check_qualified(
             continue
         q = uuid.uuid4()
         referral["qualified_on"] = signed
-        if referral["id"] not in plan.new.get("referrals", {}).values():
+        if referral["id"] not in fresh:
             plan.updates.append(
                 update(Referral)
                 .where(Referral.id == ident)

@@ -4,7 +4,8 @@ Every file is read and every row checked before anything is written; one bad row
 whole import with a report of every bad row (file, line, column, code, message). Rows whose
 externalId was imported before are skipped when they are unchanged, so importing the same
 files twice changes nothing. Facts keep their own dates; the ledger is then recomputed from
-them (`services.commissions.ledger.recompute`) and the payouts recorded against it.
+them (`services.commissions.ledger_batch.recompute_many`, the batched `recompute`) and the
+payouts recorded against it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import models
@@ -22,11 +23,12 @@ from models import Acceptance, Program
 from models.documents.blobs import BlobStore
 from services.actor import Actor
 from services.audit.log import record
-from services.commissions.ledger import recompute
+from services.commissions.ledger_batch import recompute_many
 from services.errors import FieldError, UseCaseError
 from services.errors import ImportErrorCode as Code
 from services.imports import checks_partners as people
 from services.imports import checks_referrals as referrals
+from services.imports.bulk import insert_rows
 from services.imports.columns import FILES
 from services.imports.documents import render_generated
 from services.imports.export import stored_rows
@@ -38,6 +40,15 @@ from services.partners.memberships import program_today
 from services.referrals.policy import policy_of
 
 BATCH = 5000
+ANALYZE_FROM = 10_000
+LEDGER_TABLES = (
+    "referrals",
+    "qualified_agreements",
+    "revenue_lines",
+    "client_payments",
+    "commissions",
+    "payouts",
+)
 
 
 @dataclass(frozen=True)
@@ -168,13 +179,13 @@ async def import_history(
     staged = StagedBlobs(store)
     await _write(session, staged, plan, progress)
     if "payouts" in parsed:
-        await record_payouts(session, plan, parsed["payouts"])
+        paid = await record_payouts(session, plan, parsed["payouts"])
         if parsed["payouts"].errors:
             await nested.rollback()
             report.errors += parsed["payouts"].errors
             raise ImportRefusedError(report)
-        for partner in sorted(plan.ledger_partners):
-            await recompute(session, program, partner)
+        await recompute_many(session, program, sorted(paid))
+        progress("ledger", len(paid))
     for kind in FILES:
         if kind in parsed:
             created = len(plan.new.get(kind, {}))
@@ -212,16 +223,19 @@ async def _write(session: AsyncSession, store: BlobStore, plan: Plan, progress: 
             await render_generated(session, store, plan)
         for i in range(0, len(rows), BATCH):
             batch = rows[i : i + BATCH]
-            await session.execute(insert(table), batch)
+            await insert_rows(session, table, batch)
             progress("written", len(batch))
     for statement in plan.updates:
         await session.execute(statement)
-    for partner in sorted(plan.ledger_partners):
-        await recompute(session, plan.program, partner)
-        progress("ledger", 1)
+    if sum(len(rows) for rows in plan.inserts.values()) >= ANALYZE_FROM:
+        await analyze(session, LEDGER_TABLES)
+    partners = sorted(plan.ledger_partners)
+    plan.facts = await recompute_many(session, plan.program, partners)
+    progress("ledger", len(partners))
 
 
-async def analyze(session: AsyncSession) -> None:
-    """Refresh the planner's statistics after a large import (PostgreSQL)."""
+async def analyze(session: AsyncSession, tables: tuple[str, ...] = ()) -> None:
+    """Refresh the planner's statistics after a large import (PostgreSQL): of some tables (the
+    import's own rows count, so the ledger's reads plan well), or of all."""
     if session.get_bind().dialect.name == "postgresql":
-        await session.execute(text("ANALYZE"))
+        await session.execute(text(f"ANALYZE {', '.join(tables)}"))

@@ -11,14 +11,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Commission, ExternalId, Payout
+from rules import ledger
 from rules.money import round_money
-from services.commissions.facts import ledger_of
+from services.commissions.facts import load_facts, terms_of
 from services.commissions.ledger import line_json
 from services.errors import ImportErrorCode as Code
 from services.imports.checks_partners import check_amount
 from services.imports.checks_referrals import qualified_of
 from services.imports.plan import Plan
 from services.imports.reading import ParsedFile, Row
+from services.referrals.policy import referral_policy
 
 
 async def check_payouts(
@@ -57,35 +59,48 @@ async def check_payouts(
         plan.payouts.append((row, q))
 
 
-async def record_payouts(session: AsyncSession, plan: Plan, parsed: ParsedFile) -> None:
+async def record_payouts(session: AsyncSession, plan: Plan, parsed: ParsedFile) -> set[uuid.UUID]:
     """Pay each commission on its date, once the ledger holds the imported facts: payable then
-    (the client paid in full) and the gross equal to the ledger's amount on that day."""
+    (the client paid in full) and the gross equal to the ledger's amount on that day.
+
+    Returns the partners paid."""
     by_partner: dict[uuid.UUID, list[tuple[Row, uuid.UUID]]] = defaultdict(list)
     for row, q in plan.payouts:
         by_partner[(await qualified_of(session, plan, q))["partner_id"]].append((row, q))
-    for partner, items in by_partner.items():
+    terms = terms_of(referral_policy(plan.program))
+    partners = sorted(by_partner)
+    commissions: dict[uuid.UUID, Commission] = {}
+    for i in range(0, len(partners), 2000):
+        for c in await session.scalars(
+            select(Commission).where(
+                Commission.partner_id.in_(partners[i : i + 2000]),
+                Commission.program_id == plan.program.id,
+            )
+        ):
+            commissions[c.qualified_agreement_id] = c
+    for partner in partners:
+        items = by_partner[partner]
+        facts = plan.facts.get(partner) or await load_facts(session, plan.program, partner)
         items.sort(key=lambda item: (item[0].values["paidOn"], item[0].external_id))
         for row, q in items:
-            await _pay(session, plan, parsed, partner, row, q)
+            state = ledger.ledger_on(facts, terms, row.values["paidOn"])
+            _pay(session, plan, parsed, commissions.get(q), state.entries.get(str(q)), row)
+    await session.flush()
+    return set(by_partner)
 
 
-async def _pay(
+def _pay(
     session: AsyncSession,
     plan: Plan,
     parsed: ParsedFile,
-    partner: uuid.UUID,
+    commission: Commission | None,
+    entry: ledger.Entry | None,
     row: Row,
-    q: uuid.UUID,
 ) -> None:
     v = row.values
-    commission = await session.scalar(
-        select(Commission).where(Commission.qualified_agreement_id == q)
-    )
     if commission is not None and commission.paid_on is not None:
         parsed.error(row, "qualifiedAgreement", Code.ALREADY_PAID, f"paid on {commission.paid_on}")
         return
-    state = await ledger_of(session, plan.program, partner, v["paidOn"])
-    entry = state.entries.get(str(q))
     if commission is None or entry is None or entry.payable_on is None:
         parsed.error(
             row,
@@ -130,4 +145,3 @@ async def _pay(
             entity_id=payout.id,
         )
     )
-    await session.flush()

@@ -45,6 +45,7 @@ class Plan:
     to_render: list[tuple[dict[str, Any], Any, uuid.UUID, uuid.UUID]] = field(default_factory=list)
     ledger_partners: set[uuid.UUID] = field(default_factory=set)
     payouts: list[tuple[Row, uuid.UUID]] = field(default_factory=list)
+    facts: dict[uuid.UUID, Any] = field(default_factory=dict)
 
     def resolve(self, kind: str, external_id: str) -> uuid.UUID | None:
         """The id of a record of a kind, imported before or in this import."""

@@ -15,6 +15,7 @@ from benchmarks.history import history
 from models import Commission, Payout, Program, Referral
 from models.documents.blobs import BlobStore
 from services.actor import SYSTEM
+from services.commissions.ledger import recompute
 from services.errors import ImportErrorCode as Code
 from services.imports.export import export_history
 from services.imports.history import ImportRefusedError, ImportReport, import_history
@@ -59,6 +60,22 @@ async def _counts(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[str, i
         }
 
 
+async def _ledger(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[Any, Any]:
+    async with sessionmaker() as session:
+        return {
+            c.qualified_agreement_id: (
+                c.year,
+                c.amount,
+                c.ncr,
+                c.lines,
+                c.payable_on,
+                c.due_on,
+                c.paid_on,
+            )
+            for c in await session.scalars(select(Commission))
+        }
+
+
 async def _generated(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[str, bytes]:
     today = await _today(sessionmaker)
     return history(partners=6, referrals=40, seed=3, until=today - timedelta(days=30), generated=1)
@@ -83,6 +100,14 @@ async def test_generated_history_round_trips_and_imports_once(
     assert paid == created["payouts.csv"]
     assert len(commissions) == created["qualified_agreements.csv"]
     assert all(c.amount > 0 and c.payable_on is not None for c in commissions)
+    # the batched recomputation leaves what the one-partner entry point computes
+    snapshot = await _ledger(sessionmaker)
+    async with sessionmaker.begin() as session:
+        program = await session.scalar(select(Program).where(Program.slug == SLUG))
+        assert program is not None
+        for partner in {c.partner_id for c in commissions}:
+            await recompute(session, program, partner)
+    assert await _ledger(sessionmaker) == snapshot
     before = await _counts(sessionmaker)
     again = await _import(sessionmaker, store, files)
     assert all(f.created == 0 and f.unchanged == f.rows for f in again.files)
