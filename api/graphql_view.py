@@ -28,6 +28,8 @@ from api.negotiation import (
     negotiate,
     params_problem,
 )
+from api.persisted_queries import Persisted, PersistedQueries
+from api.response_cache import ResponseCache
 from models.documents.blobs import BlobStore
 from schema.context import Context
 from services.actor import Actor
@@ -92,9 +94,12 @@ class GraphQLView(GraphQL[Context, None]):
         max_upload_bytes: int = 12 * 1024 * 1024,
         admission: Admission | None = None,
         authenticator: Authenticator | None = None,
+        response_cache: ResponseCache | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self.persisted = PersistedQueries()
+        self.response_cache = response_cache or ResponseCache()
         self.authenticator = authenticator or Authenticator()
         self.admission = admission
         self.max_body_bytes = max_body_bytes
@@ -128,6 +133,9 @@ class GraphQLView(GraphQL[Context, None]):
         token = bearer_token(request)
         if token is None:
             return unauthenticated("send an API key as `Authorization: Bearer <key>`")
+        request, persisted, refusal = await self.persisted.resolve(request)
+        if refusal is not None:
+            return refusal
         refusal = await self._check_request(request)
         if refusal is not None:
             return refusal
@@ -153,7 +161,9 @@ class GraphQLView(GraphQL[Context, None]):
                 ticket = admitted
             shaped: Response | None = None
             try:
-                response = await self._execute(request, session, actor, root_value)
+                response = await self._execute(
+                    request, session, actor, root_value, persisted, media_type
+                )
                 shaped = self._shape(response, media_type)
             finally:
                 if ticket is not None and self.admission is not None:
@@ -163,9 +173,16 @@ class GraphQLView(GraphQL[Context, None]):
         return response
 
     async def _execute(
-        self, request: Request, session: AsyncSession, actor: Actor, root_value: Any
+        self,
+        request: Request,
+        session: AsyncSession,
+        actor: Actor,
+        root_value: Any,
+        persisted: Persisted | None = None,
+        media_type: str = "",
     ) -> Response:
-        """Run the request for `actor`, under its Idempotency-Key when it sends one."""
+        """Run the request for `actor`, under its Idempotency-Key when it sends one; a
+        persisted query through the response cache (api/response_cache.py)."""
         ctx = Context(
             actor=actor,
             sessionmaker=self.sessionmaker,
@@ -178,12 +195,35 @@ class GraphQLView(GraphQL[Context, None]):
             delivery_policy=self.delivery_policy,
         )
         key = request.headers.get("idempotency-key")
-        if key is None or request.method != "POST" or actor.key_id is None:
+        if (
+            persisted is not None
+            and key is None
+            and persisted.is_query(await self._operation_name(request))
+        ):
+            execute = super().run
+            response = await self.response_cache.run(
+                session,
+                actor,
+                request,
+                persisted,
+                media_type,
+                lambda: execute(request, ctx, root_value),
+            )
+        elif key is None or request.method != "POST" or actor.key_id is None:
             response = await super().run(request, ctx, root_value)
         else:
             response = await self._idempotent(request, ctx, root_value, actor.key_id, key)
         assert isinstance(response, Response)
         return response
+
+    @staticmethod
+    async def _operation_name(request: Request) -> str | None:
+        """The operationName a request selects (GET parameter or JSON body)."""
+        if request.method == "GET":
+            return request.query_params.get("operationName")
+        body, _ = decode_json(await request.body())
+        name = body.get("operationName") if isinstance(body, dict) else None
+        return name if isinstance(name, str) else None
 
     async def _check_request(self, request: Request) -> Response | None:
         """Refuse what GraphQL over HTTP does not accept, before anything runs."""

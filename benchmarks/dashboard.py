@@ -9,3 +9,12 @@ DASHBOARD = """query Dashboard($partners: Int!, $referrals: Int!) {
     agreements { id kind status }
     referrals(first: $referrals) { nodes { id clientName status submittedAt
       commission { amount { amount currency } status } } } } } }"""
+
+POSTGRAPHILE_DASHBOARD = """query Dashboard($partners: Int!, $referrals: Int!) {
+  allPartners(first: $partners, orderBy: DISPLAY_NAME_ASC) { nodes { id displayName
+    membershipsByPartnerId { nodes { status tierByTierId { name } } }
+    agreementsByPartnerId { nodes { id kind effectiveOn } }
+    referralsByPartnerId(first: $referrals, orderBy: SUBMITTED_AT_DESC) { nodes { id clientName
+      stage submittedAt qualifiedAgreementByReferralId {
+        commissionByQualifiedAgreementId { amount currency paidOn } } } } } } }"""
+"""The same data from PostGraphile 5's generated schema (amber preset) on the same tables."""

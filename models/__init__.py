@@ -37,6 +37,7 @@ from models.tiers.tables import (
     Notification,
     UsageReport,
 )
+from models.versions import DataVersion
 from models.webhooks.tables import DeliveryAttempt, OutboxEvent, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "ClientPayment",
     "Commission",
     "CompetingProductNotice",
+    "DataVersion",
     "DeliveryAttempt",
     "Document",
     "Evidence",

@@ -40,6 +40,8 @@ class Referral(IdMixin, TimestampMixin, Base):
         Index("ix_referrals_submitted_at_id", "submitted_at", "id"),
         Index("ix_referrals_stage_submitted_at_id", "stage", "submitted_at", "id"),
         Index("ix_referrals_partner_id_submitted_at_id", "partner_id", "submitted_at", "id"),
+        Index("ix_referrals_stage_decision_deadline", "stage", "decision_deadline"),
+        Index("ix_referrals_stage_meeting_deadline", "stage", "meeting_deadline"),
     )
 
     program_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("programs.id"))

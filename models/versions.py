@@ -1,0 +1,97 @@
+"""Data versions: a counter per table, raised in the transaction of every write to it.
+
+A cached read is valid while the versions of the tables it read are unchanged. Every ORM
+session counts the tables it writes (flushed objects and bulk INSERT/UPDATE/DELETE) and, just
+before COMMIT, raises their versions in one statement, in table-name order (the last lock the
+transaction takes, so writers never deadlock on it). Writes made outside an ORM session (raw
+connections, COPY) are not counted: the benchmark's generator is the only such writer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import Integer, String, Table, event, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, UOWTransaction, mapped_column
+from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.sql.util import find_tables
+
+from models.base import Base
+
+UNVERSIONED = frozenset({"data_versions", "rate_buckets", "idempotency_keys"})
+"""Bookkeeping of the edge that no answer shows (a version bump there would only churn)."""
+WRITTEN = "partnergraph.written_tables"
+READ_TABLES = "partnergraph.read_tables"
+"""Session.info key of the set collecting the tables a cached request reads ("*": unknown)."""
+
+
+class DataVersion(Base):
+    """How many committed transactions wrote a table."""
+
+    __tablename__ = "data_versions"
+
+    table_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+def _note(session: Session, tables: Iterable[str]) -> None:
+    written = {t for t in tables if t not in UNVERSIONED}
+    if written:
+        session.info.setdefault(WRITTEN, set()).update(written)
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _flush: UOWTransaction) -> None:
+    tables = []
+    for obj in [*session.new, *session.dirty, *session.deleted]:
+        table = getattr(obj, "__table__", None)
+        if table is not None:
+            tables.append(table.name)
+    _note(session, tables)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _on_execute(state: ORMExecuteState) -> None:
+    read = state.session.info.get(READ_TABLES)
+    if read is not None:
+        statement = state.statement
+        names: set[str] = set()
+        if state.is_select and isinstance(statement, ClauseElement):
+            found = find_tables(
+                statement, include_aliases=True, include_joins=True, include_selects=True
+            )
+            names = {t.name for t in found if isinstance(t, Table)}
+        read.update(names or {"*"})  # "*": a statement whose tables are unknown
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        if table is not None:
+            _note(state.session, [table.name])
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    session.flush()
+    written = sorted(session.info.pop(WRITTEN, ()))
+    if not written:
+        return
+    connection = session.connection()
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    table = DataVersion.__table__
+    stmt = dialect.insert(table).values([{"table_name": t, "version": 1} for t in written])
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["table_name"], set_={"version": table.c.version + 1}
+    )
+    connection.execute(stmt)
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(WRITTEN, None)
+
+
+async def read_versions(session: AsyncSession) -> dict[str, int]:
+    """The current version of every table written so far (absent: never written, 0)."""
+    rows = await session.execute(select(DataVersion.table_name, DataVersion.version))
+    return {name: int(version) for name, version in rows}
