@@ -6,15 +6,26 @@ website. Each yields a key; two referrals are for the same client when any key m
   punctuation dropped; a leading "the" and trailing legal-form words (Inc, Ltd, SAS, GmbH, ...)
   removed, repeatedly; what is left is kept as letters and digits only.
   "ACME, Inc.", "Acme Inc", "acme" and "ACME SAS" all give `acme`.
+- Look-alike letters: a name that mixes Latin letters with others, or whose letters all look
+  like Latin ones, is read as its Unicode TR39 skeleton (each character confusable with a Latin
+  one replaced by it), word by word: "\u0410cme" (a Cyrillic A) and an all-Cyrillic
+  "\u0410\u0421\u0415" give the keys of "Acme" and "Ace". Genuine non-Latin names keep their own
+  letters: "Яндекс" and "阿里巴巴" are clients with their own keys.
 - Websites: scheme, `www.`, user, port, path, query and fragment dropped (rules.partner_fields),
-  then the registrable name without its public suffix: `https://www.acme.com/fr`, `acme.com`
-  and `acme.co.uk` all give `acme`.
+  then the label left of the public suffix, read from the Public Suffix List with its private
+  section (the package's bundled snapshot, no network): `https://www.acme.com/fr`, `acme.com`
+  and `acme.co.uk` all give `acme`; `alpha.myshopify.com` and `beta.myshopify.com` are two
+  clients, `alpha` and `beta`.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+
+from confusable_homoglyphs import confusables  # type: ignore[import-untyped]
+from publicsuffixlist import PublicSuffixList
 
 from rules.partner_fields import normalize_domain
 
@@ -71,14 +82,49 @@ LEGAL_FORMS = frozenset(
         "vof",
     }
 )
-SECOND_LEVEL = frozenset(
-    {"ac", "co", "com", "edu", "gob", "gouv", "gov", "ltd", "ne", "net", "or", "org", "plc"}
-)
-_NON_WORD = re.compile(r"[^0-9a-z]+")
+_NON_WORD = re.compile(r"[\W_]+")
+_SUFFIXES = PublicSuffixList()  # bundled snapshot, ICANN and private sections
+
+
+@lru_cache(maxsize=4096)
+def _latin_lookalike(char: str) -> str:
+    """The Latin character a non-Latin one is confusable with (TR39 data), else itself."""
+    if _is_latin(char):
+        return char
+    found = confusables.is_confusable(char, greedy=True, preferred_aliases=["latin"])
+    for item in found or []:
+        for glyph in item["homoglyphs"]:
+            target = str(glyph["c"])
+            if len(target) == 1 and target.isascii() and target.isalnum():
+                return target
+    return char
+
+
+def skeleton(text: str) -> str:
+    """`text` with look-alike letters replaced by their Latin prototypes (Unicode TR39)."""
+    return "".join(_latin_lookalike(c) for c in unicodedata.normalize("NFD", text))
+
+
+def _is_latin(char: str) -> bool:
+    return char.isascii() or unicodedata.name(char, "").startswith("LATIN")
+
+
+def _unspoofed_word(word: str) -> str:
+    mapped = skeleton(word)
+    letters = [c for c in word if c.isalpha()]
+    if any(_is_latin(c) for c in letters) or all(_is_latin(c) for c in mapped if c.isalpha()):
+        return mapped
+    return word
+
+
+def _unspoofed(text: str) -> str:
+    """Each word that mixes Latin with look-alikes, or is made only of look-alikes of Latin
+    letters, read as its skeleton; a genuine non-Latin word as written."""
+    return " ".join(_unspoofed_word(w) for w in text.split())
 
 
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", _unspoofed(text))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
@@ -115,11 +161,10 @@ def website_key(website: str) -> str | None:
     domain = normalize_domain(website)
     if domain is None:
         return None
-    labels = domain.split(".")
-    if len(labels) >= 3 and labels[-2] in SECOND_LEVEL and len(labels[-1]) == 2:
-        label = labels[-3]
-    else:
-        label = labels[-2]
+    registrable = _SUFFIXES.privatesuffix(domain)
+    if registrable is None:  # the domain is itself a public suffix
+        return None
+    label = registrable.split(".", 1)[0]
     return _NON_WORD.sub("", _fold(label)) or None
 
 

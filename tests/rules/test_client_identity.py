@@ -44,3 +44,26 @@ def test_nothing_distinctive_gives_no_key() -> None:
     assert client_keys("  ") == frozenset()
     assert client_keys("Inc.") == {"inc"}  # a lone legal word is kept, not emptied
     assert website_key("not a domain") is None
+
+
+def test_sites_on_shared_hosts_are_different_clients() -> None:
+    """The Public Suffix List's private section: myshopify.com hosts many clients."""
+    assert website_key("https://alpha.myshopify.com/") == "alpha"
+    assert website_key("beta.myshopify.com") == "beta"
+    assert website_key("shop.acme.co.uk") == "acme"
+    assert website_key("myshopify.com") is None  # a public suffix names no client
+
+
+def test_look_alike_letters_match_their_latin_client() -> None:
+    """Unicode TR39 skeletons: a Cyrillic A in "Acme", or a name of look-alikes only."""
+    assert "\u0410cme" != "Acme"
+    assert client_keys("\u0410cme Inc") == {"acme"}
+    assert client_keys("\u0410\u0421\u0415") == client_keys("Ace") == {"ace"}
+
+
+@pytest.mark.parametrize(
+    ("name", "key"), [("Яндекс", "яндекс"), ("Яндекс GmbH", "яндекс"), ("阿里巴巴", "阿里巴巴")]
+)
+def test_genuine_non_latin_names_have_their_own_keys(name: str, key: str) -> None:
+    assert client_keys(name) == {key}
+    assert client_keys(name) != client_keys("Yandex")
