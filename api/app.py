@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from api import metrics, tracing
+from api import metrics, outage, tracing
 from api.admission import Admission
 from api.auth.identify import Authenticator
 from api.auth.jwt import TokenVerifier
@@ -34,6 +34,9 @@ from api.request_telemetry import RequestTelemetry
 from api.settings import Settings, get_settings
 from models.db import make_async_engine, make_sessionmaker
 from schema import build_schema
+from schema.errors import OUTAGE_ERRORS, is_outage
+
+READY_TIMEOUT_SECONDS = 5
 
 
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> Starlette:
@@ -87,9 +90,19 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     metrics.watch_documents()
 
     async def health(_request: Request) -> Response:
-        async with engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+        """Liveness: the process answers (no database involved)."""
         return JSONResponse({"status": "ok"})
+
+    async def ready(_request: Request) -> Response:
+        """Readiness for a load balancer: 200 when the database answers, else 503."""
+        try:
+            async with asyncio.timeout(READY_TIMEOUT_SECONDS), engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception as error:
+            if is_outage(error) or isinstance(error, TimeoutError):
+                return outage.outage_response()
+            raise
+        return JSONResponse({"status": "ok", "database": "ok"})
 
     async def home(_request: Request) -> Response:
         return RedirectResponse("/graphql")
@@ -108,6 +121,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     routes: list[BaseRoute] = [
         Route("/", home),
         Route("/healthz", health),
+        Route("/readyz", ready),
         Route("/graphql", view, methods=["GET", "POST"]),
         Route("/documents/{id}", downloads.handle, methods=["GET"]),
         Route("/metrics", metrics.MetricsEndpoint(readers).handle, methods=["GET"]),
@@ -118,7 +132,13 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         *cors_middleware(settings.allowed_origins),
         Middleware(RequestTelemetry),
     ]
-    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    handlers = {error: outage.handle for error in OUTAGE_ERRORS}
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers=handlers,
+    )
     provider = tracing.provider_from_env()
     if provider is not None:
         tracing.instrument_app(app, engine, provider)

@@ -14,7 +14,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.types.unset import UNSET
 
-from api import idempotency
+from api import idempotency, outage
 from api.admission import Admission
 from api.auth.identify import AuthenticationError, Authenticator
 from api.download_links import DownloadLinks
@@ -164,7 +164,7 @@ class GraphQLView(GraphQL[Context, None]):
                 response = await self._execute(
                     request, session, actor, root_value, persisted, media_type
                 )
-                shaped = self._shape(response, media_type)
+                shaped = outage.promote(self._shape(response, media_type))
             finally:
                 if ticket is not None and self.admission is not None:
                     await self.admission.settle(ticket, shaped)

@@ -96,9 +96,30 @@ def params_problem(body: Any) -> str | None:
 def decode_json(raw: bytes) -> tuple[Any, str | None]:
     """The JSON value of a body, or why it is not JSON."""
     try:
-        return json.loads(raw.decode("utf-8")), None
+        value = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         return None, f"the body is not valid UTF-8 JSON: {exc}"
+    except RecursionError:
+        return None, f"the body nests deeper than {MAX_JSON_DEPTH} levels"
+    if _depth_over(value, MAX_JSON_DEPTH):
+        return None, f"the body nests deeper than {MAX_JSON_DEPTH} levels"
+    return value, None
+
+
+MAX_JSON_DEPTH = 64
+
+
+def _depth_over(value: Any, limit: int) -> bool:
+    """Whether arrays and objects nest deeper than `limit` (checked without recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 REQUEST_ERROR_STATUS = {

@@ -56,7 +56,7 @@ def operation_name(scope: Scope, body: bytes) -> str:
     else:
         try:
             decoded = json.loads(body) if body else {}
-        except ValueError:
+        except (ValueError, RecursionError):
             decoded = {}
         params = decoded if isinstance(decoded, dict) else {}
     named = params.get("operationName")

@@ -90,14 +90,34 @@ def _check_safe(tree: nodes.Template) -> None:
             nodes.FromImport,
             nodes.Extends,
             nodes.Macro,
+            nodes.Filter,
+            nodes.Test,
         )
     ):
+        if isinstance(node, nodes.Filter | nodes.Test):
+            # `|attr('__class__')` and `map(attribute='_x')` reach attributes by name
+            if node.name == "attr":
+                raise TemplateError("SANDBOX_VIOLATION", "the attr filter is not allowed")
+            for keyword in node.kwargs:
+                value = keyword.value
+                if keyword.key == "attribute" and not (
+                    isinstance(value, nodes.Const) and not str(value.value).startswith("_")
+                ):
+                    raise TemplateError(
+                        "SANDBOX_VIOLATION", "attribute= must name a public attribute literally"
+                    )
+            continue
         if isinstance(node, nodes.Getattr) and node.attr.startswith("_"):
             raise TemplateError("SANDBOX_VIOLATION", f"access to private attribute {node.attr!r}")
         if isinstance(node, nodes.Getitem):
             key = node.arg
             if isinstance(key, nodes.Const) and str(key.value).startswith("_"):
                 raise TemplateError("SANDBOX_VIOLATION", f"access to private item {key.value!r}")
+            if not isinstance(key, nodes.Const | nodes.Name):
+                # `''['_' ~ '_class__']`: a computed key could name anything
+                raise TemplateError(
+                    "SANDBOX_VIOLATION", "item access needs a literal key or a variable"
+                )
         if isinstance(node, nodes.Include | nodes.Import | nodes.FromImport | nodes.Extends):
             raise TemplateError("SANDBOX_VIOLATION", "include, import and extends are not allowed")
         if isinstance(node, nodes.Macro):

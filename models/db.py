@@ -75,10 +75,19 @@ def _prepare(engine: Engine) -> None:
         event.listen(engine, "begin", _sqlite_begin)
 
 
+def _pool_options(url: str | URL) -> dict[str, Any]:
+    """Pooled connections are checked before use (a restarted or failed-over database is
+    reconnected to without a restart); PostgreSQL connects give up after 5 seconds."""
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if make_url(url).get_backend_name() == "postgresql":
+        options["connect_args"] = {"connect_timeout": 5}
+    return options
+
+
 def make_async_engine(url: str | URL, *, echo: bool = False) -> AsyncEngine:
     """An async engine for the service."""
     ensure_sqlite_folder(url)
-    engine = create_async_engine(async_url(url), echo=echo)
+    engine = create_async_engine(async_url(url), echo=echo, **_pool_options(url))
     _prepare(engine.sync_engine)
     return engine
 

@@ -33,6 +33,7 @@ from schema.programs.types import Benefit, Program, Requirement, Tier
 from schema.queries import Query
 from schema.referrals.mutations import ActiveOpportunityMutations, ReferralMutations
 from schema.referrals.types import Referral
+from schema.scalars import SCALAR_MAP, StringChecks
 from schema.support.mutations.incidents import IncidentMutations
 from schema.support.mutations.profiles import SupportProfileMutations
 from schema.support.types import Incident
@@ -93,6 +94,7 @@ def build_schema(
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: QueryCost(max_cost),
+        StringChecks,
         lambda: ErrorCodes(suggestions=introspection),
     ]
     if not introspection:
@@ -117,5 +119,5 @@ def build_schema(
             Document,
         ],
         extensions=extensions,
-        config=StrawberryConfig(auto_camel_case=True),
+        config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALAR_MAP),
     )

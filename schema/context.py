@@ -8,10 +8,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.types import Info as StrawberryInfo
 
 from models.documents.blobs import BlobStore
+from schema.errors import CodedError
 from schema.loaders import Loaders
 from services.actor import Actor
 from services.webhooks.delivery import DeliveryPolicy
@@ -44,6 +46,16 @@ class Context:
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.session, self.lock)
 
+    async def _attempt(self, use_case: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
+        async with self.sessionmaker() as session:
+            try:
+                result = await use_case(session, self.actor, *args, **kwargs)
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
+        return result
+
     async def run(self, use_case: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
         """Run a use case in its own transaction; committed on success, rolled back on error.
 
@@ -51,13 +63,18 @@ class Context:
         """
         async with self.lock:
             await self.session.rollback()  # end the request's read transaction first
-            async with self.sessionmaker() as session:
+            try:
+                result = await self._attempt(use_case, *args, **kwargs)
+            except IntegrityError:
+                # A concurrent first write won the race (unique violation): run once more,
+                # now seeing its row, to answer with the one result or a coded error.
                 try:
-                    result = await use_case(session, self.actor, *args, **kwargs)
-                    await session.commit()
-                except BaseException:
-                    await session.rollback()
-                    raise
+                    result = await self._attempt(use_case, *args, **kwargs)
+                except IntegrityError as exc:
+                    raise CodedError(
+                        "CONCURRENT_WRITE",
+                        "a concurrent request wrote the same record; retry the request",
+                    ) from exc
             await self.session.rollback()
         self.loaders = Loaders(self.session, self.lock)
         return result

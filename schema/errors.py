@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from graphql.error import GraphQLError
+from sqlalchemy import exc as sa_exc
 from strawberry.extensions import MaskErrors
 
 log = logging.getLogger("partnergraph.errors")
@@ -40,6 +41,9 @@ class ErrorCodes(MaskErrors):
         message = error.message
         if isinstance(original, CodedError):
             extensions = {"code": original.code, **original.details}
+        elif is_outage(original):
+            message = "the database is unavailable; retry shortly"
+            extensions = {"code": "DATABASE_UNAVAILABLE"}
         elif original is None or error.path is None:
             # Parse, validation and variable-coercion errors happen before any resolver runs.
             extensions.setdefault("code", _code_for_validation(error.message))
@@ -65,6 +69,27 @@ class ErrorCodes(MaskErrors):
             original_error=None,
             extensions=extensions,
         )
+
+
+OUTAGE_ERRORS: tuple[type[Exception], ...] = (
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.DisconnectionError,
+    sa_exc.TimeoutError,
+    ConnectionError,
+)
+
+
+def is_outage(error: BaseException | None) -> bool:
+    """Whether `error` (or its cause) means the database could not be reached."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, OUTAGE_ERRORS):
+            return True
+        if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
 
 
 def _code_for_validation(message: str) -> str:

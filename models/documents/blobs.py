@@ -49,11 +49,16 @@ class LocalBlobStore:
         path = self._path(digest)
         if path.exists():
             return digest
+        created = [p for p in (path.parent.parent, path.parent) if not p.exists()]
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
             handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())  # the bytes are on disk before the commit naming them
             temporary = Path(handle.name)
         os.replace(temporary, path)
+        for folder in (path.parent, *reversed([p.parent for p in created])):
+            fsync_folder(folder)  # and so are the new names
         return digest
 
     def get(self, sha256: str) -> bytes:
@@ -77,3 +82,12 @@ class LocalBlobStore:
                     yield block
 
         return read()
+
+
+def fsync_folder(folder: Path) -> None:
+    """Flush a folder's entries (a new or renamed file's name) to disk."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

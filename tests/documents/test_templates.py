@@ -159,6 +159,10 @@ def make_docx(*paragraphs: str) -> bytes:
     [
         (make_docx("{{ ''.__class__.__mro__ }}"), "SANDBOX_VIOLATION"),
         (make_docx("{{ partner['__class__'] }}"), "SANDBOX_VIOLATION"),
+        # issue 13: both were published, then every render of the template failed
+        (make_docx("{{ ''|attr('__class__') }}"), "SANDBOX_VIOLATION"),
+        (make_docx("{{ ''['_' ~ '_class__'] }}"), "SANDBOX_VIOLATION"),
+        (make_docx("{{ [partner]|map(attribute='__class__')|list }}"), "SANDBOX_VIOLATION"),
         (make_docx("{% include 'x' %}"), "SANDBOX_VIOLATION"),
         (make_docx("{% macro m() %}x{% endmacro %}"), "SANDBOX_VIOLATION"),
         (make_docx("{{ partner.legal_name "), "TEMPLATE_SYNTAX"),

@@ -1,0 +1,101 @@
+"""Input checked at the scalar boundary: strings without NUL or lone surrogates, timestamps with an
+offset that fit the calendar once in UTC (issue 13: these reached the database and 500ed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError, StringValueNode, Visitor, visit
+from strawberry.extensions import SchemaExtension
+
+FORBIDDEN = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def checked_string(value: Any) -> str:
+    """A String input: refused when it holds NUL or a lone surrogate."""
+    if not isinstance(value, str):
+        raise ValueError(f"String cannot represent a non-string value: {str(value)[:40]!r}")
+    if FORBIDDEN.search(value):
+        raise ValueError("strings may not contain NUL characters or lone surrogates")
+    return value
+
+
+def aware_datetime(value: Any) -> dt.datetime:
+    """A DateTime input: ISO 8601 with an offset, within years 1..9999 in UTC."""
+    if not isinstance(value, str):
+        raise ValueError("DateTime is an ISO 8601 string with an offset, e.g. 2026-01-31T09:00:00Z")
+    checked_string(value)
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"{value[:40]!r} is not an ISO 8601 timestamp") from exc
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise ValueError(f"{value[:40]!r} has no offset: add Z or e.g. +02:00")
+    try:
+        return parsed.astimezone(dt.UTC)
+    except OverflowError as exc:
+        raise ValueError(f"{value[:40]!r} is out of range once in UTC") from exc
+
+
+def _serialize_datetime(value: dt.datetime) -> str:
+    return value.isoformat()
+
+
+AwareDateTime = strawberry.scalar(
+    name="DateTime",
+    description="An ISO 8601 timestamp with an offset (e.g. 2026-01-31T09:00:00Z).",
+    serialize=_serialize_datetime,
+    parse_value=aware_datetime,
+)
+
+SCALAR_MAP: dict[object, Any] = {dt.datetime: AwareDateTime}
+
+
+def _bad_strings(document: Any, variables: Any) -> bool:
+    stack: list[Any] = [variables]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if FORBIDDEN.search(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return document is not None and any(
+        FORBIDDEN.search(node.value) for node in _string_literals(document)
+    )
+
+
+def _string_literals(document: Any) -> list[StringValueNode]:
+    found: list[StringValueNode] = []
+
+    class Collect(Visitor):
+        def enter_string_value(self, node: StringValueNode, *_args: Any) -> None:
+            found.append(node)
+
+    visit(document, Collect())
+    return found
+
+
+class StringChecks(SchemaExtension):
+    """Refuse every request whose strings (variables or literals) hold NUL or lone surrogates,
+    before anything runs (BAD_USER_INPUT): PostgreSQL cannot store them."""
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        if not context.pre_execution_errors and _bad_strings(
+            context.graphql_document, context.variables
+        ):
+            context.pre_execution_errors = [
+                GraphQLError(
+                    "strings may not contain NUL characters or lone surrogates",
+                    extensions={"code": "BAD_USER_INPUT"},
+                )
+            ]
+        yield

@@ -1,0 +1,43 @@
+"""Concurrent first writes give one result and no 500 (issue 13: 14 of 20 concurrent
+`acceptAgreement` calls by one partner got INTERNAL_SERVER_ERROR on PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from tests.conftest import Api
+from tests.helpers.agreements import ACCEPT, APPLY, SIGNER, partner_key
+from tests.helpers.api import program
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.mark.parametrize(
+    ("mutation", "slug", "kind"),
+    [
+        (ACCEPT, "segment-technology", "segment-program-agreement"),
+        (APPLY, "segment-technology", None),
+    ],
+    ids=["acceptAgreement", "applyToProgram"],
+)
+async def test_20_concurrent_first_writes_give_one_result(
+    api: Api, mutation: str, slug: str, kind: str | None
+) -> None:
+    _partner, key = await partner_key(api)
+    target = await program(api, slug)
+    given = {"programId": target["id"], "signer": SIGNER}
+    if kind is not None:
+        given["kind"] = kind
+    answers = await asyncio.gather(
+        *(api.post(mutation, {"input": given}, key=key) for _ in range(20))
+    )
+    assert [a.status_code for a in answers] == [200] * 20
+    bodies = [a.json() for a in answers]
+    codes = {e["extensions"]["code"] for b in bodies for e in b.get("errors", [])}
+    assert "INTERNAL_SERVER_ERROR" not in codes, codes
+    payloads = [next(iter(b["data"].values())) for b in bodies if b.get("data")]
+    agreements = {p["agreement"]["id"] for p in payloads if p and p.get("agreement")}
+    assert len(agreements) <= 1  # one agreement, whoever won
+    assert agreements or codes or any(p["userErrors"] for p in payloads if p)
