@@ -192,9 +192,20 @@ def _check(spec: RequirementSpec, facts: Facts, invited: bool) -> RequirementRes
 
 
 def evaluate(
-    tiers: Sequence[TierSpec], facts: Facts, current: str, invited: set[str], start: date, end: date
+    tiers: Sequence[TierSpec],
+    facts: Facts,
+    current: str,
+    invited: set[str],
+    start: date,
+    end: date,
+    keeping_needs_requirements: bool = True,
 ) -> Evaluation:
-    """Evaluate every tier and pick the one the partner qualifies for."""
+    """Evaluate every tier and pick the one the partner qualifies for.
+
+    `keeping_needs_requirements` (program data `requires_current_tier_requirements`, CS-AGR-03):
+    when false, a partner that no longer meets its tier keeps it (never moves down) and can
+    still move up to a higher tier it meets.
+    """
     ordered = sorted(tiers, key=lambda t: t.rank)
     results = []
     for tier in ordered:
@@ -215,7 +226,10 @@ def evaluate(
     by_key = {r.key: r for r in results}
     current_result = by_key.get(current, results[0])
     met = [r for r in results if r.met]
-    if current_result.met:
+    if not keeping_needs_requirements:
+        higher = [r for r in met if r.rank > current_result.rank]
+        chosen = max(higher, key=lambda r: r.rank) if higher else current_result
+    elif current_result.met:
         chosen = max(met, key=lambda r: r.rank)
     else:
         lower = [r for r in met if r.rank < current_result.rank]

@@ -136,7 +136,15 @@ async def evaluate_membership(
     )
     current = next(key for key, tier in tiers.items() if tier.id == membership.tier_id)
     invited = await invited_tiers(session, membership.partner_id, program, on, tiers)
-    return evaluate(specs, facts, current, invited, start, end)
+    return evaluate(
+        specs,
+        facts,
+        current,
+        invited,
+        start,
+        end,
+        keeping_needs_requirements=settings.requires_current_tier_requirements,
+    )
 
 
 def as_basis(evaluation: Evaluation, on: date, mode: str) -> dict[str, Any]:

@@ -131,6 +131,18 @@ def test_advancing_needs_the_current_tier() -> None:
     assert (result.qualified, result.direction) == ("registered", "down")
 
 
+def test_a_program_where_keeping_a_tier_needs_no_requirements_never_moves_down() -> None:
+    """CS-AGR-03 as a switch: with `requires_current_tier_requirements = false` (both seeds:
+    true) the Bronze partner failing Bronze keeps Bronze; one meeting Gold still moves up."""
+    start, end = window("annual", ON, 365)
+    no_terms = gather(items(3, [(date(2025, 6, 1), 2_000_000, False)]), ON, start, end, False)
+    kept = evaluate(TIERS, no_terms, "bronze", set(), start, end, keeping_needs_requirements=False)
+    assert (kept.qualified, kept.direction) == ("bronze", "same")
+    facts = gather(items(1, [(date(2025, 6, 1), 600_000, False)]), ON, start, end, True)
+    up = evaluate(TIERS, facts, "registered", set(), start, end, keeping_needs_requirements=False)
+    assert (up.qualified, up.direction) == ("bronze", "up")
+
+
 def test_expired_certifications_do_not_count() -> None:
     evidence = [
         EvidenceItem("certification", date(2024, 1, 1), expires_on=date(2025, 1, 1)),
