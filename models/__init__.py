@@ -20,7 +20,13 @@ from models.edge.ratelimit import RateLimitState
 from models.imports.tables import ExternalId
 from models.partners.tables import Membership, Partner, TierChange
 from models.programs.tables import Benefit, Program, Requirement, Tier
-from models.referrals.tables import ActiveOpportunity, ClientClaim, OpportunityKey, Referral
+from models.referrals.tables import (
+    ActiveOpportunity,
+    ClientClaim,
+    OpportunityKey,
+    Referral,
+    ReferralKey,
+)
 from models.support.tables import (
     Incident,
     IncidentAttachment,
@@ -76,6 +82,7 @@ __all__ = [
     "QualifiedAgreement",
     "RateLimitState",
     "Referral",
+    "ReferralKey",
     "Requirement",
     "RevenueLine",
     "StoredFile",

@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import Select, and_, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import ActiveOpportunity, QualifiedAgreement, Referral
+from models import ActiveOpportunity, QualifiedAgreement, Referral, ReferralKey
 from models.batch import one_each
 from models.paging import NestedPage, Page, nested_counts, nested_pages
 from models.referrals.stages import statuses_predicate
@@ -100,3 +100,23 @@ async def referral_counts(
 ) -> list[int]:
     """How many referrals each (partner, filter) key holds."""
     return await nested_counts(session, keys, referrals_query, Referral.partner_id)
+
+
+async def referrals_of_client(
+    session: AsyncSession, program_id: uuid.UUID, keys: Sequence[str]
+) -> list[Referral]:
+    """Every referral of a program sharing a client key with `keys` (CS-REF-04)."""
+    if not keys:
+        return []
+    shared = (
+        select(ReferralKey.referral_id)
+        .where(ReferralKey.program_id == program_id, ReferralKey.client_key.in_(list(keys)))
+        .distinct()
+    )
+    return list(
+        await session.scalars(
+            select(Referral)
+            .where(Referral.id.in_(shared))
+            .order_by(Referral.submitted_on, Referral.submitted_at, Referral.id)
+        )
+    )

@@ -94,6 +94,19 @@ class ClientClaim(Base):
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class ReferralKey(Base):
+    """A client key of a referral: finds every referral of a client (CS-REF-04 primacy)."""
+
+    __tablename__ = "referral_keys"
+    __table_args__ = (Index("ix_referral_keys_program_id_client_key", "program_id", "client_key"),)
+
+    referral_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("referrals.id", ondelete="CASCADE"), primary_key=True
+    )
+    client_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    program_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("programs.id"))
+
+
 class ActiveOpportunity(IdMixin, Base):
     """A client the program already pursues; referrals of it are refused (CS-REF-03)."""
 

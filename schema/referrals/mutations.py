@@ -44,6 +44,13 @@ def referral_input_id(value: str, type_name: str, field: str) -> uuid.UUID:
     return input_id(value, type_name, field, Code.INVALID_ID)
 
 
+_DATED = (
+    "Program time zone; default the program's today. Admin keys may give a past day (never "
+    "after today: DATE_IN_FUTURE; never before the submission: DATE_OUT_OF_ORDER); every rule "
+    "applies as of that day."
+)
+
+
 @strawberry.input(
     description="A referral application form (CS-REF-01). Texts are at most 200 "
     "characters, the description 5000, the phone 40."
@@ -60,6 +67,13 @@ class SubmitReferralInput:
     partner_id: strawberry.ID | None = strawberry.field(
         default=None, description="Required for admin keys."
     )
+    submitted_on: dt.date | None = strawberry.field(
+        default=None,
+        description="The submission day (program time zone); default the program's today. "
+        "Only admin keys may give a past day (BACKDATING_FORBIDDEN), never a future one "
+        "(DATE_IN_FUTURE). The agreement, the registry, the deadlines and primacy are taken "
+        "as of this day.",
+    )
 
 
 @strawberry.enum(description="Approve or reject.")
@@ -73,6 +87,9 @@ class DecideReferralInput:
     referral_id: strawberry.ID
     decision: ReferralDecision
     reason: str = strawberry.field(default="", description="Required to reject.")
+    decided_on: dt.date | None = strawberry.field(
+        default=None, description="The decision's day, on which the window is judged. " + _DATED
+    )
     expected_version: int | None = strawberry.field(
         default=None, description="Refuse with STALE_VERSION unless the object is at this version."
     )
@@ -81,7 +98,9 @@ class DecideReferralInput:
 @strawberry.input(description="A meeting with the client was arranged (CS-REF-10).")
 class RecordMeetingInput:
     referral_id: strawberry.ID
-    arranged_on: dt.date | None = strawberry.field(default=None, description="Default today.")
+    arranged_on: dt.date | None = strawberry.field(
+        default=None, description="The day the meeting was arranged. " + _DATED
+    )
     expected_version: int | None = strawberry.field(
         default=None, description="Refuse with STALE_VERSION unless the object is at this version."
     )
@@ -92,6 +111,9 @@ class MarkReferralNotViableInput:
     referral_id: strawberry.ID
     reason: str = strawberry.field(default="", description="Required unless omitted.")
     omitted: bool = strawberry.field(default=False, description='Status "Omitted".')
+    not_viable_on: dt.date | None = strawberry.field(
+        default=None, description="The day the opportunity stopped being live. " + _DATED
+    )
     expected_version: int | None = strawberry.field(
         default=None, description="Refuse with STALE_VERSION unless the object is at this version."
     )
@@ -105,6 +127,9 @@ class CloseReferralInput:
         "later referral of the client may then earn (CS-REF-04)."
     )
     reason: str = ""
+    closed_on: dt.date | None = strawberry.field(
+        default=None, description="The closing day. " + _DATED
+    )
     expected_version: int | None = strawberry.field(
         default=None, description="Refuse with STALE_VERSION unless the object is at this version."
     )
@@ -160,6 +185,7 @@ async def _submit(session: AsyncSession, actor: Actor, data: SubmitReferralInput
             description=data.description,
             client_website=data.client_website,
         ),
+        submitted_on=data.submitted_on,
     )
 
 
@@ -171,6 +197,7 @@ async def _decide(session: AsyncSession, actor: Actor, data: DecideReferralInput
         approve=data.decision is ReferralDecision.APPROVE,
         reason=data.reason,
         expected_version=data.expected_version,
+        decided_on=data.decided_on,
     )
 
 
@@ -194,6 +221,7 @@ async def _not_viable(
         reason=data.reason,
         omitted=data.omitted,
         expected_version=data.expected_version,
+        not_viable_on=data.not_viable_on,
     )
 
 
@@ -205,6 +233,7 @@ async def _close(session: AsyncSession, actor: Actor, data: CloseReferralInput) 
         reason=data.reason,
         no_sale=data.no_sale,
         expected_version=data.expected_version,
+        closed_on=data.closed_on,
     )
 
 

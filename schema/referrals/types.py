@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -14,6 +15,7 @@ from schema.common import Node, present, program_today_of
 from schema.context import Info
 from schema.ids import encode_id
 from schema.programs.types import Program
+from services.referrals.primacy import conflicts_on
 from services.referrals.state import referral_status
 
 if TYPE_CHECKING:
@@ -49,9 +51,6 @@ class Referral(Node):
     meeting_deadline: dt.date | None = strawberry.field(
         description="Last day to arrange a meeting (CS-REF-10); null: none."
     )
-    is_primary: bool = strawberry.field(
-        description="This referral holds the client; false when another came first (CS-REF-04)."
-    )
     approved_on: dt.date | None
     rejected_on: dt.date | None
     decision_reason: str | None
@@ -79,7 +78,6 @@ class Referral(Node):
             submitted_on=row.submitted_on,
             decision_deadline=row.decision_deadline,
             meeting_deadline=row.meeting_deadline,
-            is_primary=row.is_primary,
             approved_on=row.approved_on,
             rejected_on=row.rejected_on,
             decision_reason=row.decision_reason,
@@ -99,18 +97,45 @@ class Referral(Node):
     def status_as_of(self, date: dt.date) -> ReferralStatusEnum:  # type: ignore[valid-type]
         return referral_status(self.row, date)
 
-    @strawberry.field(description="True when another partner referred this client first.")
-    def is_conflicting(self) -> bool:
-        return self.row.conflicts_with_id is not None
+    async def _holder_on(self, info: Info, on: dt.date) -> uuid.UUID | None:
+        """The referral holding the client against this one at the end of `on` (CS-REF-04)."""
+        program = present(await info.context.loaders.program.load(self.row.program_id))
+        return await info.context.loaders.read(lambda s: conflicts_on(s, program, self.row, on))
 
     @strawberry.field(
-        description="The referral that came first; admin keys only (a partner "
-        "learns only that its referral conflicts)."
+        description="This referral holds the client today; false when another partner's "
+        "referral holds it (CS-REF-04). Derived from the dated facts of every referral of the "
+        "client: a first referral rejected, deemed rejected or closed for no sale releases it."
+    )
+    async def is_primary(self, info: Info) -> bool:
+        return (
+            await self._holder_on(info, await program_today_of(info, self.row.program_id)) is None
+        )
+
+    @strawberry.field(
+        description="Whether this referral held the client at the end of a day (CS-REF-04); "
+        "false before its submission. Facts dated after the day do not change the answer."
+    )
+    async def is_primary_as_of(self, info: Info, date: dt.date) -> bool:
+        if date < self.row.submitted_on:
+            return False
+        return await self._holder_on(info, date) is None
+
+    @strawberry.field(description="True when another partner's referral holds this client today.")
+    async def is_conflicting(self, info: Info) -> bool:
+        return not await self.is_primary(info)
+
+    @strawberry.field(
+        description="The referral holding the client against this one today; admin keys only "
+        "(a partner learns only that its referral conflicts)."
     )
     async def conflicts_with(self, info: Info) -> Referral | None:
-        if self.row.conflicts_with_id is None or not info.context.actor.is_admin:
+        if not info.context.actor.is_admin:
             return None
-        row = await info.context.loaders.referral.load(self.row.conflicts_with_id)
+        holder = await self._holder_on(info, await program_today_of(info, self.row.program_id))
+        if holder is None:
+            return None
+        row = await info.context.loaders.referral.load(holder)
         return None if row is None else Referral.from_row(row)
 
     @strawberry.field

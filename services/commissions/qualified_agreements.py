@@ -5,7 +5,7 @@ window (CS-REF-04/10/11, SEG-TIER-11).
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Agreement, Program, QualifiedAgreement, Referral
 from models.base import utcnow
 from rules.agreement_terms import TerminationReason
-from rules.dates import add_months
+from rules.qualification import Ending, QualificationTerms, last_signing_day
 from rules.referral_state import ReferralStatus
 from services.actor import Actor
 from services.agreements.state import state_of
@@ -24,41 +24,53 @@ from services.errors import ReferralErrorCode, input_error
 from services.fact_dates import Earlier, given_date
 from services.referrals.access import load_referral, require_admin
 from services.referrals.policy import ReferralPolicy, referral_policy
+from services.referrals.primacy import is_primary_on
 from services.referrals.state import referral_status
 
 Code = ReferralErrorCode
 
 
+def _ending(program: Program, agreement: Agreement, on: date) -> Ending | None:
+    """How an agreement the referral depends on ends, as known on `on` (None: it does not)."""
+    ends = state_of(program, agreement, on).ends_on
+    if ends is None:
+        return None
+    reason = agreement.termination_reason
+    return Ending(
+        ends_on=ends,
+        by_partner=False,
+        for_cause=reason in (TerminationReason.BREACH.value, TerminationReason.IMMEDIATE.value),
+    )
+
+
 async def _qualification_limit(
     session: AsyncSession, program: Program, referral: Referral, policy: ReferralPolicy
 ) -> date:
-    """The last day a Qualified Agreement can be signed (CS-REF-11, SEG-TIER-11)."""
-    if policy.qualification_days_after_submission is not None:
-        return referral.submitted_on + timedelta(days=policy.qualification_days_after_submission)
-    assert policy.qualification_months_after_submission is not None
-    limit = add_months(referral.submitted_on, policy.qualification_months_after_submission)
-    agreement = await session.scalar(
+    """The last day a Qualified Agreement can be signed (CS-REF-11, SEG-TIER-11): the
+    referrer schedule's and the membership agreement's terminations both cut the window."""
+    terms = QualificationTerms(
+        months_after_submission=policy.qualification_months_after_submission,
+        days_after_submission=policy.qualification_days_after_submission,
+        months_after_termination=policy.qualification_months_after_termination,
+        tail_when_terminated_for_cause=policy.qualification_tail_when_terminated_for_cause,
+    )
+    if terms.days_after_submission is not None:
+        return last_signing_day(referral.submitted_on, terms)
+    kinds = {policy.requires_agreement} | {
+        str(spec["kind"])
+        for spec in program.definition.get("agreements", [])
+        if spec.get("role") == "membership"
+    }
+    agreements = await session.scalars(
         select(Agreement).where(
             Agreement.partner_id == referral.partner_id,
             Agreement.program_id == program.id,
-            Agreement.kind == policy.requires_agreement,
+            Agreement.kind.in_(sorted(kinds)),
         )
     )
-    if agreement is not None:
-        ends = state_of(program, agreement, limit).ends_on
-        if ends is not None:
-            reason = agreement.termination_reason
-            for_cause = reason in (
-                TerminationReason.BREACH.value,
-                TerminationReason.IMMEDIATE.value,
-            )
-            tail = (
-                0
-                if for_cause and not policy.qualification_tail_when_terminated_for_cause
-                else policy.qualification_months_after_termination
-            )
-            limit = min(limit, add_months(ends, tail))
-    return limit - timedelta(days=1)
+    horizon = last_signing_day(referral.submitted_on, terms)
+    endings = tuple(e for a in agreements if (e := _ending(program, a, horizon)) is not None)
+    return last_signing_day(referral.submitted_on, terms, endings)
 
 
 async def record_qualified_agreement(
@@ -78,11 +90,18 @@ async def record_qualified_agreement(
     await lock_ledger(session, referral.partner_id, program.id)
     policy = referral_policy(program)
     dated = given_date(
-        program, signed_on, "signedOn", Code, Earlier("the submission", referral.submitted_on)
+        program,
+        signed_on,
+        "signedOn",
+        Code,
+        Earlier("the submission", referral.submitted_on),
+        Earlier("the approval", referral.approved_on),
     )
-    if not referral.is_primary:
+    if not await is_primary_on(session, program, referral, signed_on):
         raise input_error(
-            "referralId", Code.NOT_PRIMARY, "another partner referred this client first (CS-REF-04)"
+            "referralId",
+            Code.NOT_PRIMARY,
+            f"on {signed_on} another partner's referral held this client (CS-REF-04)",
         )
     if referral.qualified_on is not None:
         raise input_error("referralId", Code.ALREADY_QUALIFIED, "a qualified agreement is recorded")

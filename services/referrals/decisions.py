@@ -16,7 +16,7 @@ from rules.referral_state import ReferralStatus
 from services.actor import Actor
 from services.audit.log import record
 from services.errors import ReferralErrorCode, check_version, input_error
-from services.partners.memberships import program_today
+from services.fact_dates import Earlier, FactDate, fact_date
 from services.referrals.access import load_referral, require_admin
 from services.referrals.state import referral_status
 from services.webhooks.outbox import emit
@@ -38,14 +38,13 @@ async def _referral_to_change(
     return referral, program
 
 
-def _day(program: Program, given: date | None, referral: Referral, field: str) -> date:
-    today = program_today(program)
-    day = given or today
-    if day > today or day < referral.submitted_on:
-        raise input_error(
-            field, Code.INVALID_DATE, f"{field} must be between the submission day and today"
-        )
-    return day
+def _dated(
+    program: Program, actor: Actor, given: date | None, referral: Referral, field: str
+) -> FactDate:
+    """The fact's day: today or a past day (admin keys), never before the submission."""
+    return fact_date(
+        program, actor, given, field, Code, Earlier("the submission", referral.submitted_on)
+    )
 
 
 async def decide_referral(
@@ -56,12 +55,15 @@ async def decide_referral(
     approve: bool,
     reason: str,
     expected_version: int | None = None,
+    decided_on: date | None = None,
 ) -> Referral:
-    """Approve or reject a referral inside its decision window (CS-REF-02)."""
+    """Approve or reject a referral inside its decision window, as of the decision's own day
+    (CS-REF-02): a decision made on the deadline day and entered later still counts."""
     referral, program = await _referral_to_change(
         session, actor, referral_id, expected_version, "decide referrals"
     )
-    today = program_today(program)
+    dated = _dated(program, actor, decided_on, referral, "decidedOn")
+    today = dated.day
     status = referral_status(referral, today)
     if status is ReferralStatus.DEEMED_REJECTED:
         raise input_error(
@@ -85,7 +87,11 @@ async def decide_referral(
         "decideReferral",
         "Referral",
         referral.id,
-        {"decision": [None, "approved" if approve else "rejected"], "reason": [None, reason]},
+        {
+            "decision": [None, "approved" if approve else "rejected"],
+            "reason": [None, reason],
+            "decided_on": [None, today.isoformat()],
+        },
     )
     await emit(
         session,
@@ -111,8 +117,8 @@ async def record_meeting(
     referral, program = await _referral_to_change(
         session, actor, referral_id, expected_version, "record meetings"
     )
-    day = _day(program, arranged_on, referral, "arrangedOn")
-    status = referral_status(referral, program_today(program))
+    day = _dated(program, actor, arranged_on, referral, "arrangedOn").day
+    status = referral_status(referral, day)
     if status not in (ReferralStatus.APPROVED, ReferralStatus.SUBMITTED, ReferralStatus.NOT_LIVE):
         raise input_error("referralId", Code.NOT_APPROVED, f"the referral is {status.value}")
     if referral.meeting_deadline is not None and day > referral.meeting_deadline:
@@ -143,18 +149,21 @@ async def mark_not_viable(
     reason: str,
     omitted: bool,
     expected_version: int | None = None,
+    not_viable_on: date | None = None,
 ) -> Referral:
-    """The opportunity is no longer live: judged not viable, or "Omitted" (CS-REF-10)."""
+    """The opportunity is no longer live from a day on: judged not viable, or "Omitted"
+    (CS-REF-10)."""
     referral, program = await _referral_to_change(
         session, actor, referral_id, expected_version, "mark referrals not viable"
     )
     text = "Omitted" if omitted and not reason.strip() else reason.strip()
     if not text:
         raise input_error("reason", Code.REQUIRED, "say why the opportunity is not viable")
-    status = referral_status(referral, program_today(program))
+    day = _dated(program, actor, not_viable_on, referral, "notViableOn").day
+    status = referral_status(referral, day)
     if status not in (ReferralStatus.APPROVED, ReferralStatus.SUBMITTED):
-        raise input_error("referralId", Code.NOT_LIVE, f"the referral is {status.value}")
-    referral.not_viable_on = program_today(program)
+        raise input_error("referralId", Code.NOT_LIVE, f"on {day} the referral was {status.value}")
+    referral.not_viable_on = day
     referral.not_viable_reason = f"omitted: {text}" if omitted and text != "Omitted" else text
     referral.version += 1
     await record(
@@ -163,7 +172,10 @@ async def mark_not_viable(
         "markReferralNotViable",
         "Referral",
         referral.id,
-        {"not_viable_reason": [None, referral.not_viable_reason]},
+        {
+            "not_viable_reason": [None, referral.not_viable_reason],
+            "not_viable_on": [None, day.isoformat()],
+        },
     )
     return referral
 
@@ -176,19 +188,22 @@ async def close_referral(
     reason: str,
     no_sale: bool,
     expected_version: int | None = None,
+    closed_on: date | None = None,
 ) -> Referral:
-    """Close a referral; closing for no sale frees the client for later referrals (CS-REF-04)."""
+    """Close a referral on a day; closing for no sale frees the client for referrals
+    submitted after that day (CS-REF-04)."""
     referral, program = await _referral_to_change(
         session, actor, referral_id, expected_version, "close referrals"
     )
-    status = referral_status(referral, program_today(program))
-    if status is ReferralStatus.CLOSED:
-        raise input_error("referralId", Code.ALREADY_CLOSED, "the referral is already closed")
-    if status is ReferralStatus.QUALIFIED:
+    day = _dated(program, actor, closed_on, referral, "closedOn").day
+    if referral.qualified_on is not None:
         raise input_error(
             "referralId", Code.ALREADY_QUALIFIED, "a qualified referral is not closed"
         )
-    referral.closed_on = program_today(program)
+    status = referral_status(referral, day)
+    if status is ReferralStatus.CLOSED or referral.closed_on is not None:
+        raise input_error("referralId", Code.ALREADY_CLOSED, "the referral is already closed")
+    referral.closed_on = day
     referral.close_reason = "no_sale" if no_sale else (reason.strip() or "closed")
     referral.version += 1
     await record(
@@ -197,6 +212,10 @@ async def close_referral(
         "closeReferral",
         "Referral",
         referral.id,
-        {"close_reason": [None, referral.close_reason], "note": [None, reason]},
+        {
+            "close_reason": [None, referral.close_reason],
+            "note": [None, reason],
+            "closed_on": [None, day.isoformat()],
+        },
     )
     return referral

@@ -19,20 +19,23 @@ from models import (
     Partner,
     Program,
     Referral,
+    ReferralKey,
 )
 from models.base import utcnow
+from models.referrals.queries import referrals_of_client
 from rules.agreement_terms import AgreementStatus
 from rules.client_identity import client_keys
-from rules.dates import add_months
 from rules.global_ids import global_id
+from rules.primacy import holders_on
 from rules.referral_state import ReferralStatus
 from services.actor import Actor
 from services.agreements.state import agreement_spec, state_of
 from services.audit.log import record
 from services.errors import ReferralErrorCode, input_error
-from services.partners.memberships import program_today
+from services.fact_dates import fact_date
 from services.referrals.forms import ReferralForm, check_form
 from services.referrals.policy import ReferralPolicy, policy_of
+from services.referrals.primacy import client_referral, primacy_policy
 from services.referrals.state import referral_status
 from services.scope import partner_and_program
 from services.webhooks.outbox import emit
@@ -92,8 +95,9 @@ async def _check_not_active_opportunity(
 
 async def _claim(
     session: AsyncSession, program: Program, keys: frozenset[str], referral: Referral
-) -> list[ClientClaim]:
-    """Insert our claims where none exist; return every claim, locked (PostgreSQL)."""
+) -> None:
+    """Insert our claims where none exist and lock every claim of the client (PostgreSQL), so
+    concurrent submissions of one client are decided one after the other (CS-REF-04)."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     for key in sorted(keys):
@@ -107,30 +111,11 @@ async def _claim(
             )
             .on_conflict_do_nothing(index_elements=["program_id", "client_key"])
         )
-    claims = await session.scalars(
-        select(ClientClaim)
+    await session.execute(
+        select(ClientClaim.client_key)
         .where(ClientClaim.program_id == program.id, ClientClaim.client_key.in_(keys))
         .order_by(ClientClaim.client_key)
         .with_for_update()
-    )
-    return list(claims)
-
-
-def _still_first(first: Referral, referral: Referral, policy: ReferralPolicy) -> bool:
-    """Whether `first` keeps the client against a later `referral` (CS-REF-04)."""
-    if policy.conflict_window_months is None:
-        return False
-    if referral.submitted_on >= add_months(first.submitted_on, policy.conflict_window_months):
-        return False
-    status = referral_status(first, referral.submitted_on)
-    if status in (ReferralStatus.REJECTED, ReferralStatus.DEEMED_REJECTED):
-        return False
-    closed_no_sale = first.closed_on is not None and first.close_reason == "no_sale"
-    return not (
-        policy.conflict_exception_after_closed_no_sale
-        and closed_no_sale
-        and first.closed_on is not None
-        and first.closed_on <= referral.submitted_on
     )
 
 
@@ -141,8 +126,11 @@ async def submit_referral(
     partner_id: uuid.UUID | None,
     program_id: uuid.UUID,
     form: ReferralForm,
+    submitted_on: date | None = None,
 ) -> Referral:
-    """Record a referral; the first submitter of a client keeps it for the conflict window."""
+    """Record a referral on its submission day (today, or a past day given by an admin key);
+    every rule applies as of that day: the agreement in effect (CS-REF-09), the registry
+    (CS-REF-03), the deadlines (CS-REF-02/10) and primacy (CS-REF-04)."""
     form = check_form(form)
     partner, program = await partner_and_program(session, actor, partner_id, program_id, Code)
     policy = policy_of(program)
@@ -156,7 +144,8 @@ async def submit_referral(
             "clientName", Code.INVALID, "the client name has nothing to identify it by"
         )
     now = utcnow()
-    today = program_today(program, now)
+    dated = fact_date(program, actor, submitted_on, "submittedOn", Code, now=now)
+    today = dated.day
     await _eligible_agreement(session, program, partner, policy, today)
     await _check_not_active_opportunity(session, program, keys, today)
     window = policy.decision_window_business_days
@@ -185,18 +174,24 @@ async def submit_referral(
     )
     session.add(referral)
     await session.flush()
-    claims = await _claim(session, program, keys, referral)
-    others = {c.primary_referral_id for c in claims} - {referral.id}
-    firsts = sorted(
-        [r for r in [await session.get(Referral, i) for i in others] if r],
-        key=lambda r: (r.submitted_at, r.id),
+    session.add_all(
+        ReferralKey(referral_id=referral.id, client_key=k, program_id=program.id) for k in keys
     )
-    for first in firsts:
-        if first.partner_id == partner.id and referral_status(first, today) in OPEN:
+    await _claim(session, program, keys, referral)
+    others = [
+        r for r in await referrals_of_client(session, program.id, sorted(keys)) if r is not referral
+    ]
+    for other in others:
+        if other.partner_id == partner.id and referral_status(other, today) in OPEN:
             raise input_error(
                 "clientName", Code.DUPLICATE_REFERRAL, "you already referred this client"
             )
-    blocking = next((f for f in firsts if _still_first(f, referral, policy)), None)
+    # CS-REF-04: primacy as of the submission day, from every referral of the client.
+    holders = holders_on(
+        [client_referral(r) for r in [*others, referral]], today, primacy_policy(program)
+    )
+    blocking_id = holders.get(referral.id)
+    blocking = next((r for r in others if r.id == blocking_id), None)
     if blocking is not None:
         referral.conflicts_with_id = blocking.id
     else:
@@ -217,6 +212,7 @@ async def submit_referral(
             "client_keys": [None, sorted(keys)],
             "primary": [None, referral.is_primary],
             "conflicts_with": [None, str(blocking.id) if blocking else None],
+            "submitted_on": [None, today.isoformat()],
         },
     )
     ref = {"referral": global_id("Referral", referral.id)}

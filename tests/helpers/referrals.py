@@ -125,3 +125,58 @@ async def submit(api: Api, key: str, program_id: str, client: str, **extra: Any)
 async def contentsquare_today(api: Api) -> date:
     """Today in the Contentsquare program's time zone."""
     return await program_today_of(api, "contentsquare")
+
+
+async def referrer_since(
+    api: Api, name: str, since: date
+) -> tuple[dict[str, Any], str, dict[str, Any]]:
+    """A Contentsquare referrer whose membership agreement and referrer schedule have been in
+    effect since `since` (set directly: history as an import would bring it)."""
+    partner = await create_partner(api, displayName=name, capacities=["REFERRER"])
+    partner_id = decode_id(partner["id"])[1]
+    contentsquare = await program(api, "contentsquare")
+    async with api.sessionmaker.begin() as session:
+        for kind in ("contentsquare-membership-agreement", "contentsquare-referrer-schedule"):
+            session.add(
+                Agreement(
+                    id=uuid.uuid4(),
+                    partner_id=partner_id,
+                    program_id=decode_id(contentsquare["id"])[1],
+                    kind=kind,
+                    applied_on=since,
+                    effective_on=since,
+                    decided_at=utcnow(),
+                    version=1,
+                )
+            )
+    return partner, await api.new_key(ApiKeyRole.PARTNER, partner_id), contentsquare
+
+
+async def submit_on(
+    api: Api, partner: dict[str, Any], program_id: str, client: str, day: date
+) -> dict[str, Any]:
+    """An admin's backdated submitReferral payload for `partner`."""
+    data = await api.gql(
+        SUBMIT,
+        {
+            "input": {
+                "programId": program_id,
+                "partnerId": partner["id"],
+                "submittedOn": day.isoformat(),
+                **form(client),
+            }
+        },
+    )
+    payload: dict[str, Any] = data["submitReferral"]
+    return payload
+
+
+STATUS_AS_OF = """query($id: ID!, $d: Date!) { node(id: $id) { ... on Referral {
+  statusAsOf(date: $d) isPrimaryAsOf(date: $d) } } }"""
+
+
+async def as_of(api: Api, referral_id: str, day: date, key: str | None = None) -> tuple[str, bool]:
+    """A referral's status and primacy at the end of `day`."""
+    data = await api.gql(STATUS_AS_OF, {"id": referral_id, "d": day.isoformat()}, key=key)
+    node = data["node"]
+    return node["statusAsOf"], node["isPrimaryAsOf"]
