@@ -12,17 +12,26 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Agreement, ClientClaim, ClientPayment, QualifiedAgreement, Referral, RevenueLine
+from models import (
+    Agreement,
+    ClientClaim,
+    ClientPayment,
+    QualifiedAgreement,
+    Referral,
+    ReferralKey,
+    RevenueLine,
+)
 from rules.client_identity import client_keys
 from rules.dates import add_months
 from rules.ncr import known_kinds
 from rules.referral_state import ReferralFacts, ReferralStatus, status_on
 from services.errors import ImportErrorCode as Code
+from services.imports import primacy
 from services.imports.checks_partners import check_amount, local_midnight
 from services.imports.plan import Plan
 from services.imports.reading import ParsedFile, Row
 from services.referrals.policy import ReferralPolicy
-from services.referrals.submission import OPEN, _still_first
+from services.referrals.submission import OPEN
 
 CHUNK = 1000
 FACTS = (
@@ -41,13 +50,6 @@ FACTS = (
 def _status(values: dict[str, Any], on: date) -> ReferralStatus:
     facts = ReferralFacts(**{k: values[k] for k in FACTS})
     return status_on(facts, on, values["undecided_outcome"])
-
-
-class _Referral:
-    """A referral's values, read as a Referral by the conflict rule (CS-REF-04)."""
-
-    def __init__(self, values: dict[str, Any]) -> None:
-        self.__dict__.update(values)
 
 
 async def _load(session: AsyncSession, model: Any, ids: list[uuid.UUID]) -> list[Any]:
@@ -187,36 +189,31 @@ async def _decide_conflicts(
     parsed: ParsedFile,
     good: list[tuple[Row, dict[str, Any]]],
 ) -> None:
-    """First submitter primacy over the import and the referrals already recorded."""
+    """First submitter primacy over the import and the referrals already recorded, as of each
+    referral's submission day (CS-REF-04, rules/primacy.py)."""
     keys = sorted({k for _, values in good for k in values["client_keys"]})
-    claims: dict[str, ClientClaim] = {}
+    by_key = await primacy.recorded_by_key(session, plan.program.id, keys)
+    claims: set[str] = set()
     for i in range(0, len(keys), CHUNK):
-        for claim in await session.scalars(
-            select(ClientClaim).where(
-                ClientClaim.program_id == plan.program.id,
-                ClientClaim.client_key.in_(keys[i : i + CHUNK]),
+        claims |= set(
+            await session.scalars(
+                select(ClientClaim.client_key).where(
+                    ClientClaim.program_id == plan.program.id,
+                    ClientClaim.client_key.in_(keys[i : i + CHUNK]),
+                )
             )
-        ):
-            claims[claim.client_key] = claim
-    holders: dict[uuid.UUID, dict[str, Any]] = {
-        r.id: _row_of(r)
-        for r in await _load(
-            session, Referral, sorted({c.primary_referral_id for c in claims.values()})
         )
-    }
-    holder_of = {k: c.primary_referral_id for k, c in claims.items()}
+    holder_of: dict[str, dict[str, Any]] = {}
     for row, values in good:
-        firsts = sorted(
-            {
-                holders[holder_of[k]]["id"]: holders[holder_of[k]]
-                for k in values["client_keys"]
-                if k in holder_of
-            }.values(),
-            key=lambda r: (r["submitted_at"], str(r["id"])),
+        day = values["submitted_on"]
+        candidates = list(
+            {r["id"]: r for k in values["client_keys"] for r in by_key.get(k, [])}.values()
         )
         duplicate = any(
-            f["partner_id"] == values["partner_id"] and _status(f, values["submitted_on"]) in OPEN
-            for f in firsts
+            r["partner_id"] == values["partner_id"]
+            and r["submitted_on"] <= day
+            and _status(r, day) in OPEN
+            for r in candidates
         )
         if duplicate:
             parsed.error(
@@ -226,38 +223,34 @@ async def _decide_conflicts(
                 "the partner already referred this client",
             )
             continue
-        me = _Referral(values)
-        blocking = next((f for f in firsts if _still_first(_Referral(f), me, policy)), None)  # type: ignore[arg-type]
+        blocking = primacy.decide(plan, policy, values, candidates)
         plan.adopt("referrals", row, values["id"])
         plan.add(Referral.__table__, values)
+        for key in values["client_keys"]:
+            plan.add(
+                ReferralKey.__table__,
+                {"referral_id": values["id"], "client_key": key, "program_id": plan.program.id},
+            )
+            by_key.setdefault(key, []).append(values)
         plan.objects.setdefault("referrals", {})[values["id"]] = values
         if blocking is not None:
-            values["conflicts_with_id"] = blocking["id"]
+            values["conflicts_with_id"] = blocking
             continue
         values["is_primary"] = True
-        holders[values["id"]] = values
         for key in values["client_keys"]:
-            holder_of[key] = values["id"]
-    for key in keys:
-        holder = holder_of.get(key)
-        if holder is None or (key in claims and claims[key].primary_referral_id == holder):
-            continue
-        at = holders[holder]["submitted_at"]
+            holder_of[key] = values
+    # client_claims serialise concurrent submissions of a client: one row per key.
+    for key, holder in holder_of.items():
+        claim = {"primary_referral_id": holder["id"], "claimed_at": holder["submitted_at"]}
         if key in claims:
             plan.updates.append(
                 update(ClientClaim)
                 .where(ClientClaim.program_id == plan.program.id, ClientClaim.client_key == key)
-                .values(primary_referral_id=holder, claimed_at=at)
+                .values(**claim)
             )
         else:
             plan.add(
-                ClientClaim.__table__,
-                {
-                    "program_id": plan.program.id,
-                    "client_key": key,
-                    "primary_referral_id": holder,
-                    "claimed_at": at,
-                },
+                ClientClaim.__table__, {"program_id": plan.program.id, "client_key": key, **claim}
             )
 
 
@@ -283,7 +276,8 @@ async def check_qualified(
             continue
         referral = await _referral(session, plan, ident)
         signed: date = v["signedOn"]
-        problem = _qualification_problem(policy, referral, signed)
+        primary = await primacy.primary_on(session, plan, policy, referral, signed)
+        problem = _qualification_problem(policy, referral, signed, primary)
         if problem is not None:
             parsed.error(row, problem[0], problem[1], problem[2])
             continue
@@ -316,7 +310,7 @@ async def check_qualified(
 
 
 def _qualification_problem(
-    policy: ReferralPolicy, referral: dict[str, Any], signed: date
+    policy: ReferralPolicy, referral: dict[str, Any], signed: date, primary: bool
 ) -> tuple[str, Code, str] | None:
     if signed < referral["submitted_on"]:
         return (
@@ -324,11 +318,11 @@ def _qualification_problem(
             Code.OUT_OF_ORDER,
             f"signedOn is before the submission ({referral['submitted_on']})",
         )
-    if not referral["is_primary"]:
+    if not primary:
         return (
             "referral",
             Code.NOT_PRIMARY,
-            "another partner referred this client first (CS-REF-04)",
+            f"on {signed} another partner's referral held this client (CS-REF-04)",
         )
     if referral["qualified_on"] is not None:
         return "referral", Code.ALREADY_QUALIFIED, "a qualified agreement is recorded"
