@@ -12,7 +12,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Incident, IncidentEvent, Program
-from models.base import utcnow
 from models.support.queries import incident_ids, incidents_query
 from rules.escalation import IncidentClock, escalation_opens_at, is_overdue
 from rules.global_ids import global_id
@@ -21,6 +20,7 @@ from services.audit.log import record
 from services.errors import UseCaseError, input_error
 from services.support.incidents import changeable_incident
 from services.support.policy import LONG_MAX, Code, clean_text, policy, window_of
+from services.support.times import fact_time
 from services.webhooks.outbox import emit
 
 
@@ -35,17 +35,6 @@ def clock_of(program: Program, incident: Incident, events: list[IncidentEvent]) 
         responses=sorted(e.at for e in events if e.kind == "response"),
         max_level=len(policy(program).escalation_levels),
     )
-
-
-def _when(actor: Actor, at: datetime | None, incident: Incident, field: str) -> datetime:
-    now = utcnow()
-    if at is None:
-        return now
-    if not actor.is_admin:
-        raise input_error(field, Code.FORBIDDEN, "only admin keys record past events")
-    if at.tzinfo is None or at > now or at < incident.reported_at:
-        raise input_error(field, Code.INVALID_DATE, f"{field} is between the report and now")
-    return at
 
 
 async def respond(
@@ -63,7 +52,7 @@ async def respond(
     incident, _program, _events = await changeable_incident(
         session, actor, incident_id, expected_version
     )
-    when = _when(actor, at, incident, "respondedAt")
+    when = fact_time(actor, at, incident, "respondedAt")
     session.add(
         IncidentEvent(
             id=uuid.uuid4(),
@@ -99,7 +88,7 @@ async def escalate(
     incident, program, events = await changeable_incident(
         session, actor, incident_id, expected_version
     )
-    when = _when(actor, at, incident, "escalatedAt")
+    when = fact_time(actor, at, incident, "escalatedAt")
     clock = clock_of(program, incident, [e for e in events if e.at <= when])
     opens = escalation_opens_at(clock)
     if opens is None:

@@ -11,13 +11,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Incident, IncidentAttachment, IncidentEvent, Program
-from models.base import utcnow
 from models.documents.blobs import BlobStore
 from services.actor import Actor
 from services.audit.log import record
 from services.errors import check_version, input_error
 from services.support.policy import LONG_MAX, Code, clean_text, policy, scope
 from services.support.profiles import contacts, profile_of
+from services.support.times import closed_time, reported_at
 
 ATTACHMENT_MAX = 10 * 1024 * 1024
 
@@ -65,14 +65,7 @@ async def open_incident(
         )
     }
     logs = clean_text("logs", report.logs, LONG_MAX, required=False)
-    now = utcnow()
-    reported = report.reported_at or now
-    if report.reported_at is not None and not actor.is_admin:
-        raise input_error("reportedAt", Code.FORBIDDEN, "only admin keys record past reports")
-    if reported > now or report.started_at > now or report.started_at.tzinfo is None:
-        raise input_error(
-            "startedAt", Code.INVALID_DATE, "times must be in the past, with an offset"
-        )
+    reported = reported_at(actor, report.reported_at, report.started_at)
     profile = await profile_of(session, partner, program)
     if not profile.window_key:
         raise input_error(
@@ -159,11 +152,13 @@ async def close_incident(
     exclusion_reason: str | None,
     note: str,
     expected_version: int | None = None,
+    closed_at: datetime | None = None,
 ) -> Incident:
-    """Close an incident as resolved, or as excluded with one of the policy's reasons (SUP-06)."""
+    """Close an incident as resolved, or as excluded with one of the policy's reasons (SUP-06),
+    now or at a past time an admin key gives (never before the report or its last event)."""
     if not actor.is_admin:
         raise input_error("incidentId", Code.FORBIDDEN, "incidents are closed by admin keys")
-    incident, program, _events = await changeable_incident(
+    incident, program, events = await changeable_incident(
         session, actor, incident_id, expected_version, "the incident is already closed"
     )
     reasons = policy(program).exclusion_reasons
@@ -179,7 +174,7 @@ async def close_incident(
             Code.UNKNOWN_EXCLUSION_REASON,
             f"exclusionReason is one of {', '.join(reasons)}, for excluded incidents",
         )
-    incident.closed_at = utcnow()
+    incident.closed_at = closed_time(actor, closed_at, incident, events)
     incident.close_reason = "excluded" if excluded else "resolved"
     incident.exclusion_reason = exclusion_reason
     incident.close_note = clean_text("note", note, LONG_MAX, required=False) or None

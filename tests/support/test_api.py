@@ -245,3 +245,77 @@ async def test_closing_as_excluded_needs_a_reason(api: Api) -> None:
     }
     again = await api.gql(ESCALATE, {"input": {"incidentId": incident_id}}, key=key)
     assert again["escalateIncident"]["userErrors"][0]["code"] == "INCIDENT_CLOSED"
+
+
+CLOSE_AT = """mutation($input: CloseIncidentInput!) { closeIncident(input: $input) {
+  incident { id status } userErrors { field code message } } }"""
+
+
+async def test_incident_facts_carry_their_own_times(api: Api) -> None:
+    """Issue 11: a report, escalation or closing entered late keeps its own time; partner keys
+    cannot backdate; nothing is in the future or before the facts it follows (SUP-05)."""
+    key, segment, partner_id = await _ready(api)
+    friday = last_friday_five_pm(weeks_back=2)
+    backdated = await api.gql(
+        OPEN, {"input": report(segment, reportedAt=friday.isoformat())}, key=key
+    )
+    assert backdated["openIncident"]["userErrors"][0]["code"] == "BACKDATING_FORBIDDEN"
+    future = datetime.now(LA) + timedelta(hours=2)
+    ahead = await api.gql(
+        OPEN, {"input": report(segment, reportedAt=future.isoformat(), partnerId=partner_id)}
+    )
+    assert ahead["openIncident"]["userErrors"][0]["field"] == ["input", "reportedAt"]
+    assert ahead["openIncident"]["userErrors"][0]["code"] == "DATE_IN_FUTURE"
+    started_late = await api.gql(
+        OPEN,
+        {
+            "input": report(
+                segment,
+                reportedAt=friday.isoformat(),
+                startedAt=(friday + timedelta(hours=1)).isoformat(),
+                partnerId=partner_id,
+            )
+        },
+    )
+    assert started_late["openIncident"]["userErrors"][0]["code"] == "DATE_OUT_OF_ORDER"
+    opened = await api.gql(
+        OPEN, {"input": report(segment, reportedAt=friday.isoformat(), partnerId=partner_id)}
+    )
+    incident = opened["openIncident"]["incident"]
+    before = await api.gql(
+        ESCALATE,
+        {
+            "input": {
+                "incidentId": incident["id"],
+                "escalatedAt": (friday - timedelta(minutes=1)).isoformat(),
+            }
+        },
+    )
+    assert before["escalateIncident"]["userErrors"][0]["code"] == "DATE_OUT_OF_ORDER"
+    due = datetime.fromisoformat(incident["responseDueAt"])
+    escalated_at = due + timedelta(hours=1)
+    escalated = await api.gql(
+        ESCALATE, {"input": {"incidentId": incident["id"], "escalatedAt": escalated_at.isoformat()}}
+    )
+    assert escalated["escalateIncident"]["incident"]["escalationLevel"] == 1
+    early_close = await api.gql(
+        CLOSE_AT,
+        {"input": {"incidentId": incident["id"], "closedAt": due.isoformat()}},
+    )
+    assert early_close["closeIncident"]["userErrors"][0] == {
+        "field": ["input", "closedAt"],
+        "code": "DATE_OUT_OF_ORDER",
+        "message": "closedAt cannot be before the incident's last event "
+        f"({escalated_at.astimezone(ZoneInfo('UTC')).isoformat()})",
+    }
+    closed = await api.gql(
+        CLOSE_AT,
+        {
+            "input": {
+                "incidentId": incident["id"],
+                "closedAt": (escalated_at + timedelta(hours=1)).isoformat(),
+            }
+        },
+    )
+    assert closed["closeIncident"]["userErrors"] == []
+    assert closed["closeIncident"]["incident"]["status"] == "CLOSED"

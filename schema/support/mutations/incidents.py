@@ -32,7 +32,10 @@ class OpenIncidentInput:
     logs: str = ""
     reference: str | None = strawberry.field(default=None, description="Support's incident id.")
     reported_at: dt.datetime | None = strawberry.field(
-        default=None, description="Admin keys: when a report received elsewhere came in."
+        default=None,
+        description="Admin keys: when a report received elsewhere came in (not in the future: "
+        "DATE_IN_FUTURE; a partner key giving it: BACKDATING_FORBIDDEN). The response clock "
+        "runs from it.",
     )
     partner_id: strawberry.ID | None = None
 
@@ -68,6 +71,11 @@ class CloseIncidentInput:
     excluded: bool = False
     exclusion_reason: str | None = None
     note: str = ""
+    closed_at: dt.datetime | None = strawberry.field(
+        default=None,
+        description="Admin keys: when it was closed (with an offset); not in the future "
+        "(DATE_IN_FUTURE), not before the report or its last event (DATE_OUT_OF_ORDER).",
+    )
     expected_version: int | None = strawberry.field(
         default=None, description="Refuse with STALE_VERSION unless the object is at this version."
     )
@@ -146,6 +154,7 @@ async def _close(session: AsyncSession, actor: Actor, data: CloseIncidentInput) 
         exclusion_reason=data.exclusion_reason,
         note=data.note,
         expected_version=data.expected_version,
+        closed_at=data.closed_at,
     )
 
 
