@@ -92,6 +92,7 @@ async def decide_referral(
             "reason": [None, reason],
             "decided_on": [None, today.isoformat()],
         },
+        dated=dated,
     )
     await emit(
         session,
@@ -117,7 +118,8 @@ async def record_meeting(
     referral, program = await _referral_to_change(
         session, actor, referral_id, expected_version, "record meetings"
     )
-    day = _dated(program, actor, arranged_on, referral, "arrangedOn").day
+    dated = _dated(program, actor, arranged_on, referral, "arrangedOn")
+    day = dated.day
     status = referral_status(referral, day)
     if status not in (ReferralStatus.APPROVED, ReferralStatus.SUBMITTED, ReferralStatus.NOT_LIVE):
         raise input_error("referralId", Code.NOT_APPROVED, f"the referral is {status.value}")
@@ -137,6 +139,7 @@ async def record_meeting(
         "Referral",
         referral.id,
         {"meeting_on": [None, day.isoformat()]},
+        dated=dated,
     )
     return referral
 
@@ -159,7 +162,8 @@ async def mark_not_viable(
     text = "Omitted" if omitted and not reason.strip() else reason.strip()
     if not text:
         raise input_error("reason", Code.REQUIRED, "say why the opportunity is not viable")
-    day = _dated(program, actor, not_viable_on, referral, "notViableOn").day
+    dated = _dated(program, actor, not_viable_on, referral, "notViableOn")
+    day = dated.day
     status = referral_status(referral, day)
     if status not in (ReferralStatus.APPROVED, ReferralStatus.SUBMITTED):
         raise input_error("referralId", Code.NOT_LIVE, f"on {day} the referral was {status.value}")
@@ -176,6 +180,7 @@ async def mark_not_viable(
             "not_viable_reason": [None, referral.not_viable_reason],
             "not_viable_on": [None, day.isoformat()],
         },
+        dated=dated,
     )
     return referral
 
@@ -195,7 +200,8 @@ async def close_referral(
     referral, program = await _referral_to_change(
         session, actor, referral_id, expected_version, "close referrals"
     )
-    day = _dated(program, actor, closed_on, referral, "closedOn").day
+    dated = _dated(program, actor, closed_on, referral, "closedOn")
+    day = dated.day
     if referral.qualified_on is not None:
         raise input_error(
             "referralId", Code.ALREADY_QUALIFIED, "a qualified referral is not closed"
@@ -217,5 +223,6 @@ async def close_referral(
             "note": [None, reason],
             "closed_on": [None, day.isoformat()],
         },
+        dated=dated,
     )
     return referral

@@ -214,6 +214,7 @@ async def submit_referral(
             "conflicts_with": [None, str(blocking.id) if blocking else None],
             "submitted_on": [None, today.isoformat()],
         },
+        dated=dated,
     )
     ref = {"referral": global_id("Referral", referral.id)}
     await emit(session, "referral.submitted", partner.id, {**ref, "primary": referral.is_primary})

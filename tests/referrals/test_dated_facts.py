@@ -23,6 +23,8 @@ pytestmark = pytest.mark.anyio
 GOOD_FRIDAY = date(2026, 4, 3)  # the Friday before Easter Monday, 6 April 2026 (France)
 CLOSE = """mutation($input: CloseReferralInput!) { closeReferral(input: $input) {
   referral { status closedOn } userErrors { field code message } } }"""
+AUDIT = """query($f: AuditFilterInput) { auditEvents(filter: $f, first: 10) {
+  edges { node { factDate backfilled } } } }"""
 NOT_VIABLE = """mutation($input: MarkReferralNotViableInput!) {
   markReferralNotViable(input: $input) {
   referral { status notViableOn } userErrors { field code message } } }"""
@@ -44,6 +46,9 @@ async def test_friday_before_a_french_holiday_is_deemed_rejected_the_next_busine
     assert await as_of(api, referral["id"], date(2026, 4, 15)) == ("SUBMITTED", True)
     assert await as_of(api, referral["id"], date(2026, 4, 16)) == ("DEEMED_REJECTED", True)
     assert referral["status"] == "DEEMED_REJECTED"
+    events = await api.gql(AUDIT, {"f": {"operation": "submitReferral", "object": referral["id"]}})
+    [event] = [e["node"] for e in events["auditEvents"]["edges"]]
+    assert (event["factDate"], event["backfilled"]) == ("2026-04-03", True)
 
 
 async def test_a_decision_entered_late_counts_on_its_own_day(api: Api) -> None:
