@@ -22,6 +22,7 @@ from services.commissions.facts import lock_ledger
 from services.commissions.ledger import recompute
 from services.errors import ReferralErrorCode, input_error
 from services.fact_dates import Earlier, given_date
+from services.programs.typed import membership_kinds
 from services.referrals.access import load_referral, require_admin
 from services.referrals.policy import ReferralPolicy, referral_policy
 from services.referrals.primacy import is_primary_on
@@ -56,11 +57,7 @@ async def _qualification_limit(
     )
     if terms.days_after_submission is not None:
         return last_signing_day(referral.submitted_on, terms)
-    kinds = {policy.requires_agreement} | {
-        str(spec["kind"])
-        for spec in program.definition.get("agreements", [])
-        if spec.get("role") == "membership"
-    }
+    kinds = {policy.requires_agreement, *membership_kinds(program)}
     agreements = await session.scalars(
         select(Agreement).where(
             Agreement.partner_id == referral.partner_id,
