@@ -1,7 +1,7 @@
 """referral keys: every referral of a client, for primacy as of a date (CS-REF-04)
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0022b
 Create Date: 2026-12-01
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0019"
-down_revision: str | None = "0017"
+down_revision: str | None = "0022b"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
