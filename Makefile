@@ -43,10 +43,15 @@ schema: $(STAMP)
 ## Render 1,000 agreement acceptances against a bare docxtpl render, time a partner's ledger,
 ## and import a generated history of 10,000 partners and 100,000 referrals (not tests; the
 ## import runs on PostgreSQL when PARTNERGRAPH_BENCH_DATABASE_URL names a server).
+## Issue 14's runs: the dashboard against PostGraphile 5 (PostgreSQL, Node.js and npm needed),
+## and referral lists at 1,000 against 1,000,000 rows.
+BENCH_SECONDS ?= 10
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.render --count 1000
 	$(BIN)/python -m benchmarks.ledger --agreements 60
 	$(BIN)/python -m benchmarks.import_bench --partners 10000 --referrals 100000
+	$(BIN)/python -m benchmarks.versus --seconds $(BENCH_SECONDS) --connections 1 8 32
+	$(BIN)/python -m benchmarks.lists --small 1000 --large 1000000
 
 ## Re-pin requirements*.lock after a change of dependencies (keeps every other pin as it is).
 UV_COMPILE := $(BIN)/uv pip compile pyproject.toml requirements-build.in --generate-hashes \
