@@ -52,8 +52,9 @@ class TierQueries:
         return TierEvaluation.of(evaluation, on, mode, program_id)
 
     @strawberry.field(
-        description="Active members of the review tier with no engagement in a "
-        "quarter such as 2026-Q3 (admin keys; SEG-TIER-07)."
+        description="Active members of the review tier with no engagement in a review period "
+        "of the program's `review_every_months`: `2026-P2` is the second period of 2026, and "
+        "with 3-month periods `2026-Q3` is the third quarter (admin keys; SEG-TIER-07)."
     )
     async def unengaged_memberships(
         self, info: Info, program: strawberry.ID, quarter: str

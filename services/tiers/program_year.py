@@ -1,4 +1,4 @@
-"""Use cases: the quarterly engagement review and the program-year rollover
+"""Use cases: the periodic (by default quarterly) engagement review and the program-year rollover
 (SEG-TIER-06/07)."""
 
 from __future__ import annotations
@@ -31,17 +31,27 @@ from services.tiers.evaluation import evaluate_membership
 Code = GovernanceErrorCode
 
 
-def quarter_bounds(quarter: str) -> tuple[date, date]:
-    """`2026-Q3` as its first and last days."""
+def review_period_bounds(period: str, months: int) -> tuple[date, date]:
+    """A review period of `months` months (program data `review_every_months`, SEG-TIER-07)
+    as its first and last days: `2026-P5` is the fifth period of 2026; with 3-month periods
+    `2026-Q3` names the same period as `2026-P3`."""
+    count = 12 // months
     try:
-        year, q = quarter.split("-Q")
-        first_month = (int(q) - 1) * 3 + 1
-        if not 1 <= int(q) <= 4:
+        year, _, number = period.partition("-")
+        if number[:1] not in ("P", "Q") or (number[0] == "Q" and months != 3):
             raise ValueError
+        index = int(number[1:])
+        if not 1 <= index <= count:
+            raise ValueError
+        first_month = (index - 1) * months + 1
         start = date(int(year), first_month, 1)
     except ValueError as exc:
-        raise input_error("quarter", Code.INVALID_DATE, "quarter looks like 2026-Q3") from exc
-    end = date(start.year + (first_month + 3 > 12), (first_month + 2) % 12 + 1, 1)
+        example = "2026-Q3 or 2026-P3" if months == 3 else f"2026-P1 .. 2026-P{count}"
+        raise input_error(
+            "quarter", Code.INVALID_DATE, f"a {months}-month review period looks like {example}"
+        ) from exc
+    last_month = first_month + months  # the month after the period, maybe next year
+    end = date(start.year + (last_month > 12), (last_month - 1) % 12 + 1, 1)
     return start, date.fromordinal(end.toordinal() - 1)
 
 
@@ -53,10 +63,11 @@ async def unengaged_memberships(
     Engagement is any recorded activity of the partner in the quarter: a referral submitted,
     evidence recorded, or any change made with the partner's own API key (audit log).
     """
-    review = spec_of(program).tier_evaluation.review_tier
+    settings = spec_of(program).tier_evaluation
+    review = settings.review_tier
     if review is None:
         return []
-    start, end = quarter_bounds(quarter)
+    start, end = review_period_bounds(quarter, settings.review_every_months or 3)
     zone = ZoneInfo(program.timezone)
     since = datetime.combine(start, time(0), zone)
     until = datetime.combine(date.fromordinal(end.toordinal() + 1), time(0), zone)

@@ -100,6 +100,7 @@ def test_wrong_type_and_missing_key() -> None:
             "(file): referral_fees.requires_agreement names no agreement kind",
         ),
         ("schema_version = 1", "schema_version = 2", "schema_version: "),
+        ("review_every_months = 3", "review_every_months = 5", "tier_evaluation: "),
         ("[calendar]", "[calendar", "(file): not valid TOML"),
     ],
 )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from rules.enums import RequirementKind as K
 from rules.tier_evaluation import (
     EvidenceItem,
@@ -14,6 +16,8 @@ from rules.tier_evaluation import (
     gather,
     window,
 )
+from services.errors import UseCaseError
+from services.tiers.program_year import review_period_bounds
 
 D = Decimal
 
@@ -150,3 +154,26 @@ def test_expired_certifications_do_not_count() -> None:
     ]
     facts = gather(evidence, ON, *window("annual", ON, 365), agreement_in_effect=True)
     assert facts.counts[K.CERTIFICATIONS] == 1
+
+
+@pytest.mark.parametrize(
+    ("period", "months", "first", "last"),
+    [
+        ("2026-Q3", 3, date(2026, 7, 1), date(2026, 9, 30)),  # both seeds: quarters
+        ("2026-P3", 3, date(2026, 7, 1), date(2026, 9, 30)),
+        ("2026-P2", 6, date(2026, 7, 1), date(2026, 12, 31)),
+        ("2026-P11", 1, date(2026, 11, 1), date(2026, 11, 30)),
+        ("2026-P1", 12, date(2026, 1, 1), date(2026, 12, 31)),
+    ],
+)
+def test_review_periods_follow_review_every_months(
+    period: str, months: int, first: date, last: date
+) -> None:
+    """SEG-TIER-07: the engagement review runs per `review_every_months` period."""
+    assert review_period_bounds(period, months) == (first, last)
+
+
+@pytest.mark.parametrize(("period", "months"), [("2026-Q3", 6), ("2026-P3", 6), ("2026-P0", 1)])
+def test_review_periods_outside_the_year_are_refused(period: str, months: int) -> None:
+    with pytest.raises(UseCaseError):
+        review_period_bounds(period, months)

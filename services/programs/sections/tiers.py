@@ -94,6 +94,19 @@ class TierEvaluation(Strict):
     review_every_months: Months | None = None
     rule_ids: list[RuleId] = []
 
+    @model_validator(mode="after")
+    def _periods_tile_the_year(self) -> TierEvaluation:
+        if self.review_every_months is not None and self.review_every_months not in (
+            1,
+            2,
+            3,
+            4,
+            6,
+            12,
+        ):
+            raise ValueError("review_every_months divides the year: 1, 2, 3, 4, 6 or 12")
+        return self
+
 
 class UsageCaps(Strict):
     """Non-production usage caps per calendar month (SEG-AGR-03)."""
