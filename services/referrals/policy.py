@@ -72,9 +72,20 @@ def calendar_of(spec: ProgramDefinition) -> BusinessCalendar:
     return BusinessCalendar.from_program(spec.calendar.model_dump())
 
 
+_policies: dict[tuple[str, str], ReferralPolicy | None] = {}
+
+
 def policy_of(program: Program) -> ReferralPolicy | None:
-    """The referral policy of a program, or None when it takes no referrals."""
-    return _policy(spec_of(program), program.currency)
+    """The referral policy of a program, or None when it takes no referrals; built once per
+    program version (its definition's SHA-256)."""
+    if not program.definition_sha256:
+        return _policy(spec_of(program), program.currency)
+    key = (program.definition_sha256, program.currency)
+    if key not in _policies:
+        if len(_policies) >= 64:
+            _policies.clear()
+        _policies[key] = _policy(spec_of(program), program.currency)
+    return _policies[key]
 
 
 def _policy(spec: ProgramDefinition, currency: str) -> ReferralPolicy | None:
