@@ -14,6 +14,12 @@ from models.db import make_sync_engine
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
+def is_ours(name: str | None, type_: str, _parent_names: object) -> bool:
+    """Alembic `include_name`: procrastinate's tables (PostgreSQL job queue, created by a
+    migration from its own schema) are not compared with our models."""
+    return not (type_ == "table" and name is not None and name.startswith("procrastinate"))
+
+
 def alembic_config(url: str | URL) -> Config:
     """An Alembic config pointing at our migrations and the given database."""
     config = Config()

@@ -9,15 +9,10 @@ from api.cli.common import database
 
 
 async def _sweep() -> dict[str, int]:
-    from sqlalchemy import select
+    from api.jobs import sweep_job
 
-    from models import Program
-    from services.partners.memberships import program_today
-    from services.referrals.sweep import sweep
-
-    async with database() as sessionmaker, sessionmaker.begin() as session:
-        programs = list(await session.scalars(select(Program)))
-        return await sweep(session, {p.id: program_today(p) for p in programs})
+    async with database() as sessionmaker:
+        return await sweep_job(sessionmaker)
 
 
 def _sweep_cmd(_args: argparse.Namespace) -> int:

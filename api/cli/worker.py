@@ -1,4 +1,5 @@
-"""`partnergraph worker`: deliver webhook events (several workers may run at once)."""
+"""`partnergraph worker`: deliver webhook events and run the periodic jobs (several workers may
+run at once)."""
 
 from __future__ import annotations
 
@@ -12,23 +13,40 @@ from api.tracing import traced_client
 
 async def _worker(args: argparse.Namespace) -> int:
     import httpx
+    from sqlalchemy.engine import make_url
 
+    from api.jobs import periodic_jobs, procrastinate_app, run_in_process
     from services.webhooks.delivery import run_once
 
-    policy = get_settings().delivery_policy()
+    settings = get_settings()
+    policy = settings.delivery_policy()
     total: dict[str, int] = {}
     async with database() as sessionmaker, httpx.AsyncClient(follow_redirects=False) as client:
         traced_client(client)
-        while True:
-            counts = await run_once(sessionmaker, client, policy)
-            for status, count in counts.items():
-                total[status] = total.get(status, 0) + count
-            if counts:
-                print(", ".join(f"{k}: {v}" for k, v in sorted(counts.items())), flush=True)
-            if args.once:
-                break
-            if not counts:
-                await asyncio.sleep(args.interval)
+        jobs = periodic_jobs(sessionmaker, policy)
+
+        async def deliver() -> None:
+            while True:
+                counts = await run_once(sessionmaker, client, policy)
+                for status, count in counts.items():
+                    total[status] = total.get(status, 0) + count
+                if counts:
+                    print(", ".join(f"{k}: {v}" for k, v in sorted(counts.items())), flush=True)
+                if args.once:
+                    return
+                if not counts:
+                    await asyncio.sleep(args.interval)
+
+        if args.once:
+            await deliver()
+            for job in jobs:
+                print(f"{job.name}: {await job.run()}", flush=True)
+        elif make_url(settings.database_url).get_backend_name() == "postgresql":
+            app = procrastinate_app(settings.database_url, jobs)
+            async with app.open_async():
+                await asyncio.gather(deliver(), app.run_worker_async(install_signal_handlers=False))
+        else:
+            await asyncio.gather(deliver(), run_in_process(jobs, asyncio.Event()))
     print(f"worker done: {', '.join(f'{k}: {v}' for k, v in sorted(total.items())) or 'idle'}")
     return 0
 
@@ -44,14 +62,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `worker` command."""
     worker = sub.add_parser(
         "worker",
-        help="deliver webhook events (run one or more)",
+        help="deliver webhook events and run the periodic jobs (run one or more)",
         description="Deliver due webhook events with Standard Webhooks signatures, up to "
         "PARTNERGRAPH_WEBHOOK_CONCURRENCY at once, each with PARTNERGRAPH_WEBHOOK_TIMEOUT, "
         "retrying with exponential backoff and jitter for PARTNERGRAPH_WEBHOOK_RETRY_HOURS. "
         "Several workers may run at once: each leases its deliveries, so no event is sent to "
-        "an endpoint twice at the same time.",
+        "an endpoint twice at the same time. The worker also runs the periodic jobs (the "
+        "referral sweep every 5 minutes, webhook event retention hourly): on PostgreSQL as "
+        "procrastinate periodic tasks (each tick runs once, whatever the number of workers), "
+        "on SQLite in-process.",
     )
-    worker.add_argument("--once", action="store_true", help="one pass, then exit")
+    worker.add_argument(
+        "--once", action="store_true", help="one delivery pass and one run of each job, then exit"
+    )
     worker.add_argument(
         "--interval", type=float, default=2.0, help="seconds to sleep when idle (default 2)"
     )

@@ -7,6 +7,7 @@ from sqlalchemy import Connection
 
 import models
 from models.db import make_sync_engine
+from models.migrate import is_ours
 
 target_metadata = models.Base.metadata
 
@@ -17,6 +18,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=is_ours,
     )
     with context.begin_transaction():
         context.run_migrations()

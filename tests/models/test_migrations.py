@@ -14,7 +14,8 @@ from models.db import make_sync_engine
 def _tables(url: str) -> set[str]:
     engine = make_sync_engine(url)
     try:
-        return set(inspect(engine).get_table_names()) - {"alembic_version"}
+        names = set(inspect(engine).get_table_names()) - {"alembic_version"}
+        return {n for n in names if migrate.is_ours(n, "table", {})}
     finally:
         engine.dispose()
 
@@ -27,12 +28,37 @@ def test_upgrade_then_downgrade(fresh_database_url: str) -> None:
     assert _tables(fresh_database_url) == set()
 
 
+def test_procrastinate_tables_come_with_the_migrations_on_postgresql(
+    fresh_database_url: str,
+) -> None:
+    migrate.upgrade(fresh_database_url)
+    engine = make_sync_engine(fresh_database_url)
+    try:
+        names = set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+    queue = {n for n in names if n.startswith("procrastinate")}
+    expected = {"procrastinate_jobs", "procrastinate_periodic_defers", "procrastinate_workers"}
+    if engine.dialect.name == "postgresql":
+        assert expected <= queue
+    else:
+        assert queue == set()  # SQLite runs the jobs in-process
+    migrate.downgrade(fresh_database_url)
+    engine = make_sync_engine(fresh_database_url)
+    try:
+        assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    finally:
+        engine.dispose()
+
+
 def test_models_match_migrated_schema(fresh_database_url: str) -> None:
     migrate.upgrade(fresh_database_url)
     engine = make_sync_engine(fresh_database_url)
     try:
         with engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                conn, opts={"compare_type": True, "include_name": migrate.is_ours}
+            )
             diff = compare_metadata(context, models.Base.metadata)
     finally:
         engine.dispose()
