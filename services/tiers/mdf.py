@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select, text
@@ -105,6 +105,44 @@ TRANSITIONS = {
 }
 
 
+PREVIOUS = {
+    "approve": "the request",
+    "reject": "the request",
+    "claim": "the approval",
+    "reimburse": "the claim",
+}
+
+
+def _previous_step(row: MdfRequest, action: str) -> datetime | None:
+    if action in ("approve", "reject"):
+        return row.requested_at
+    return row.decided_at if action == "claim" else row.claimed_at
+
+
+def step_time(actor: Actor, given: datetime | None, row: MdfRequest, action: str) -> datetime:
+    """When an MDF step happened (issue 11): now, or a past time an admin key gives; never in
+    the future (`DATE_IN_FUTURE`) nor before the step it follows (`DATE_OUT_OF_ORDER`)."""
+    now = utcnow()
+    if given is None:
+        return now
+    if given.tzinfo is None:
+        raise input_error("at", Code.INVALID_DATE, "at needs a UTC offset")
+    if given > now:
+        raise input_error("at", Code.DATE_IN_FUTURE, "at cannot be in the future")
+    if not actor.is_admin:
+        raise input_error(
+            "at", Code.BACKDATING_FORBIDDEN, "only admin keys may date an MDF step in the past"
+        )
+    previous = _previous_step(row, action)
+    if previous is not None and given < previous:
+        raise input_error(
+            "at",
+            Code.DATE_OUT_OF_ORDER,
+            f"at cannot be before {PREVIOUS[action]} ({previous.isoformat()})",
+        )
+    return given
+
+
 async def advance_mdf(
     session: AsyncSession,
     actor: Actor,
@@ -115,9 +153,10 @@ async def advance_mdf(
     proof: str = "",
     amount: Decimal | str | None = None,
     expected_version: int | None = None,
+    at: datetime | None = None,
 ) -> MdfRequest:
     """Move an MDF request: approve or reject (admin, within budget), claim with proof
-    (partner), reimburse (admin)."""
+    (partner), reimburse (admin); each step at its own time (`at`, admin keys may backdate)."""
     row = await session.get(MdfRequest, request_id, with_for_update=True)
     if row is None or not actor.may_see_partner(row.partner_id):
         raise input_error("requestId", Code.NOT_FOUND, "no MDF request has that id")
@@ -131,7 +170,7 @@ async def advance_mdf(
         )
     program = await session.get(Program, row.program_id)
     assert program is not None
-    now = utcnow()
+    now = step_time(actor, at, row, action)
     if action == "approve":
         marketing = spec_of(program).marketing_funds
         assert marketing is not None
@@ -171,5 +210,12 @@ async def advance_mdf(
     old, row.status = row.status, target
     row.version += 1
     await session.flush()
-    await record(session, actor, f"{action}Mdf", "MdfRequest", row.id, {"status": [old, target]})
+    await record(
+        session,
+        actor,
+        f"{action}Mdf",
+        "MdfRequest",
+        row.id,
+        {"status": [old, target], "at": [None, now.isoformat()]},
+    )
     return row

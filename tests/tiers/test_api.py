@@ -190,6 +190,20 @@ async def test_silver_evaluation_applied_and_mdf_for_gold_only(api: Api) -> None
         ADVANCE, {"input": {"requestId": request_id, "action": "REIMBURSE"}}, key=gold_key
     )
     assert self_approve["advanceMdf"]["userErrors"][0]["code"] == "FORBIDDEN"
+    # Issue 11: each step at its own time; partners record now, admins may backdate.
+    backdated_claim = await api.gql(
+        ADVANCE,
+        {
+            "input": {
+                "requestId": request_id,
+                "action": "CLAIM",
+                "proof": "https://x.io/webinar-report",
+                "at": "2026-01-02T09:00:00+00:00",
+            }
+        },
+        key=gold_key,
+    )
+    assert backdated_claim["advanceMdf"]["userErrors"][0]["code"] == "BACKDATING_FORBIDDEN"
     claimed = await api.gql(
         ADVANCE,
         {
@@ -202,9 +216,14 @@ async def test_silver_evaluation_applied_and_mdf_for_gold_only(api: Api) -> None
         key=gold_key,
     )
     assert claimed["advanceMdf"]["request"]["status"] == "CLAIMED"
-    paid = await api.gql(
-        ADVANCE, {"input": {"requestId": request_id, "action": "REIMBURSE", "amount": "55000"}}
-    )
+    reimburse = {"requestId": request_id, "action": "REIMBURSE", "amount": "55000"}
+    for at, code in (
+        ("2999-01-01T00:00:00+00:00", "DATE_IN_FUTURE"),
+        ("2020-01-01T00:00:00+00:00", "DATE_OUT_OF_ORDER"),  # before the claim
+    ):
+        refused_step = await api.gql(ADVANCE, {"input": {**reimburse, "at": at}})
+        assert refused_step["advanceMdf"]["userErrors"][0]["code"] == code
+    paid = await api.gql(ADVANCE, {"input": reimburse})
     assert paid["advanceMdf"]["request"]["status"] == "REIMBURSED"
 
 

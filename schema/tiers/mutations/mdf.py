@@ -46,6 +46,12 @@ class AdvanceMdfInput:
     reason: str = ""
     proof: str = ""
     amount: Decimal | None = strawberry.field(default=None, description="REIMBURSE only.")
+    at: dt.datetime | None = strawberry.field(
+        default=None,
+        description="When the step happened (with an offset); default now. Admin keys may give "
+        "a past time (BACKDATING_FORBIDDEN otherwise), never a future one (DATE_IN_FUTURE), "
+        "never before the step it follows (DATE_OUT_OF_ORDER).",
+    )
     expected_version: int | None = strawberry.field(
         default=None, description="Refuse with STALE_VERSION unless the object is at this version."
     )
@@ -77,6 +83,7 @@ async def _advance(session: AsyncSession, actor: Actor, data: AdvanceMdfInput) -
         proof=data.proof,
         amount=data.amount,
         expected_version=data.expected_version,
+        at=data.at,
     )
 
 
