@@ -70,3 +70,36 @@ async def test_tax_documentation_not_required_pays_without_documents(
     assert money["gross"]["amount"] == "52500.00"
     assert money["withholding"]["amount"] == "0.00"
     assert money["net"]["amount"] == "52500.00"
+
+
+FEE_POLICY = """query($slug: String!) { program(slug: $slug) { referralPolicy {
+  decisionWindowBusinessDays conflictWindowMonths meetingDeadlineDays
+  qualificationMonthsAfterTermination qualificationTailWhenTerminatedForCause } } }"""
+
+
+async def test_a_referral_fee_program_gets_the_workflow_its_file_gives(
+    api: Api, tmp_path: Path
+) -> None:
+    """A referral-fee program (SEG-TIER-11) whose file gives a 5-business-day decision
+    window, a 6-month conflict window, a 14-day meeting deadline and a 3-month tail with the
+    tail kept after termination for cause gets exactly those, not fixed ones."""
+    await load_variant(
+        api,
+        tmp_path,
+        "segment-technology",
+        (
+            "payment_due_days_after_receipt = 30\ntax_documentation_required = true",
+            "payment_due_days_after_receipt = 30\ntax_documentation_required = true\n"
+            "decision_window_business_days = 5\nconflict_window_months = 6\n"
+            "meeting_deadline_days = 14\nqualification_months_after_termination = 3\n"
+            "qualification_tail_when_terminated_for_cause = true",
+        ),
+    )
+    data = await api.gql(FEE_POLICY, {"slug": "segment-technology"})
+    assert data["program"]["referralPolicy"] == {
+        "decisionWindowBusinessDays": 5,
+        "conflictWindowMonths": 6,
+        "meetingDeadlineDays": 14,
+        "qualificationMonthsAfterTermination": 3,
+        "qualificationTailWhenTerminatedForCause": True,
+    }

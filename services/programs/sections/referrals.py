@@ -90,6 +90,15 @@ class ReferralFees(Strict):
     revenue_deductions: list[Key] = []
     revenue_exclusions: list[Key] = []
     revenue_taxes: list[Key] = []
+    # The referral workflow of a fee program, when its file gives one; the defaults are the
+    # Segment addendum's silence: no decision window, no conflict window, no meeting, no tail.
+    decision_window_business_days: Days | None = None
+    undecided_outcome: Literal["deemed_rejected", "deemed_approved"] = "deemed_rejected"
+    conflict_window_months: Months | None = None
+    conflict_exception_after_closed_no_sale: bool = True
+    meeting_deadline_days: Days | None = None
+    qualification_months_after_termination: Months = 0
+    qualification_tail_when_terminated_for_cause: bool = False
     rule_ids: list[RuleId] = []
 
     _currency = field_validator("currency")(check_currency)
