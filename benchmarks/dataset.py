@@ -104,8 +104,8 @@ def _referral(
     step = min(on + timedelta(days=2), today)
     if stage != "open":
         row["approved_on" if stage != "rejected" else "rejected_on"] = step
-    if stage in ("qualified", "closed", "not_viable"):
-        row["meeting_on"] = step
+    if stage in ("qualified", "closed", "not_viable") or (stage == "approved" and i % 2):
+        row["meeting_on"] = step  # half the approved ones met in time: they stay APPROVED
     if stage == "not_viable":
         row["not_viable_on"] = step
     if stage in ("qualified", "closed"):
