@@ -8,6 +8,7 @@ import re
 import secrets
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -125,3 +126,62 @@ async def authenticate(session: AsyncSession, token: str) -> Actor | None:
     if not hmac.compare_digest(key.secret_sha256, _hash(secret)):
         return None
     return Actor(role=key.role, key_id=key.id, key_name=key.name, partner_id=key.partner_id)
+
+
+async def list_api_keys(session: AsyncSession, partner_id: uuid.UUID | None = None) -> list[ApiKey]:
+    """Every key (or one partner's), newest first; secrets are never stored, so never shown."""
+    query = select(ApiKey).order_by(ApiKey.created_at.desc(), ApiKey.prefix)
+    if partner_id is not None:
+        query = query.where(ApiKey.partner_id == partner_id)
+    return list((await session.scalars(query)).all())
+
+
+async def _by_prefix(session: AsyncSession, prefix: str) -> ApiKey:
+    key = await session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
+    if key is None:
+        raise ApiKeyError("KEY_NOT_FOUND", f"no API key has the prefix {prefix[:20]!r}")
+    return key
+
+
+async def revoke_api_key(session: AsyncSession, prefix: str, actor: Actor) -> ApiKey:
+    """Revoke a key now (refused from then on); revoking twice changes nothing."""
+    key = await _by_prefix(session, prefix)
+    if key.revoked_at is None:
+        key.revoked_at = utcnow()
+        await record(session, actor, "revokeApiKey", "ApiKey", key.id, {"revokedAt": [None, "now"]})
+    return key
+
+
+async def expire_api_key(
+    session: AsyncSession, prefix: str, expires_at: datetime | None, actor: Actor
+) -> ApiKey:
+    """Set (or clear, with None) when a key stops working."""
+    key = await _by_prefix(session, prefix)
+    if key.revoked_at is not None:
+        raise ApiKeyError("KEY_REVOKED", "a revoked key cannot be given an expiry")
+    if expires_at is not None and expires_at.tzinfo is None:
+        raise ApiKeyError("INVALID_EXPIRY", "the expiry needs a time zone offset")
+    before = key.expires_at.isoformat() if key.expires_at else None
+    key.expires_at = expires_at
+    after = expires_at.isoformat() if expires_at else None
+    await record(session, actor, "expireApiKey", "ApiKey", key.id, {"expiresAt": [before, after]})
+    return key
+
+
+async def roll_api_key(
+    session: AsyncSession, prefix: str, actor: Actor, old_expires_at: datetime | None = None
+) -> NewApiKey:
+    """A new key with the same name, role, partner and holder; the old one stops at
+    `old_expires_at` (a grace period to deploy the new one) or now."""
+    old = await _by_prefix(session, prefix)
+    if old.revoked_at is not None:
+        raise ApiKeyError("KEY_REVOKED", "a revoked key cannot be rolled")
+    new = await create_api_key(
+        session, name=old.name, role=old.role, partner_id=old.partner_id, actor=actor
+    )
+    new.key.user_id = old.user_id
+    if old_expires_at is None or old_expires_at <= utcnow():
+        await revoke_api_key(session, prefix, actor)
+    else:
+        await expire_api_key(session, prefix, old_expires_at, actor)
+    return new
