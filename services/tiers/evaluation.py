@@ -11,7 +11,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Agreement, Evidence, Invitation, Membership, Program, Requirement, Tier
+from models import (
+    Agreement,
+    Evidence,
+    Invitation,
+    Membership,
+    Program,
+    Requirement,
+    Tier,
+    TierChange,
+)
 from rules.agreement_terms import AgreementStatus
 from rules.enums import RequirementKind
 from rules.tier_evaluation import (
@@ -103,6 +112,23 @@ async def membership_agreement_in_effect(
     return any(state_of(program, a, on).status in IN_EFFECT for a in rows)
 
 
+async def tier_held_on(session: AsyncSession, membership: Membership, on: date) -> uuid.UUID:
+    """The tier the membership held at the end of `on`, from the tier history's effective dates
+    (issue 11: a change effective later never changes an earlier evaluation); before the first
+    entry, the entry tier of the history, else the current tier."""
+    changes = list(
+        await session.scalars(
+            select(TierChange)
+            .where(TierChange.membership_id == membership.id)
+            .order_by(TierChange.effective_on, TierChange.changed_at, TierChange.id)
+        )
+    )
+    earlier = [c for c in changes if c.effective_on <= on]
+    if earlier:
+        return earlier[-1].to_tier_id
+    return changes[0].to_tier_id if changes else membership.tier_id
+
+
 async def evaluate_membership(
     session: AsyncSession, membership: Membership, program: Program, on: date, mode: str
 ) -> Evaluation:
@@ -134,7 +160,8 @@ async def evaluate_membership(
         await membership_agreement_in_effect(session, membership.partner_id, program, on),
         settings.exclude_professional_services,
     )
-    current = next(key for key, tier in tiers.items() if tier.id == membership.tier_id)
+    held = await tier_held_on(session, membership, on)
+    current = next(key for key, tier in tiers.items() if tier.id == held)
     invited = await invited_tiers(session, membership.partner_id, program, on, tiers)
     return evaluate(
         specs,

@@ -346,3 +346,21 @@ async def test_rollover_proposes_and_applies(api: Api) -> None:
         member["tierHistory"][-1]["reason"] == f"Program-year {today.year} rollover (SEG-TIER-06)"
     )
     assert member["tierHistory"][-1]["basis"]["window_start"] == f"{today.year - 1}-01-01"
+
+
+async def test_an_evaluation_as_of_a_past_day_reads_the_tier_held_then(api: Api) -> None:
+    """Issue 11: evaluating as of a day before a tier change starts from the tier held that day;
+    the change, effective later, does not change that day's answer (SEG-TIER-05/06)."""
+    partner, _key, segment, membership = await _member(api, "Lateentry", 2, 600_000)
+    today = await program_today_of(api, "segment-technology")
+    query = """query($p: ID!, $g: ID!, $d: Date) { tierEvaluation(partner: $p, program: $g,
+      asOf: $d) { currentTierKey qualifiedTierKey direction } }"""
+    day = {"p": partner["id"], "g": segment["id"], "d": today.isoformat()}
+    before = (await api.gql(query, day))["tierEvaluation"]
+    assert (before["currentTierKey"], before["direction"]) == ("registered", "up")
+    applied = await _apply(api, membership, segment, "silver")
+    assert applied["userErrors"] == []
+    after = (await api.gql(query, day))["tierEvaluation"]
+    assert after["currentTierKey"] == "silver"  # effective today
+    yesterday = {**day, "d": (today - timedelta(days=1)).isoformat()}
+    assert (await api.gql(query, yesterday))["tierEvaluation"]["currentTierKey"] == "registered"
