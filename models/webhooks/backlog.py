@@ -5,15 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.webhooks.tables import DeliveryAttempt, WebhookDelivery
+from models.webhooks.tables import DeliveryAttempt, WebhookDelivery, WebhookEndpoint
 
 
 @dataclass(frozen=True)
 class WebhookBacklog:
-    """Deliveries waiting, how late the oldest due one is, and failures so far."""
+    """Deliveries waiting (held ones included), how late the oldest due one is (endpoints
+    enabled), and failures so far."""
 
     pending: int
     due: int
@@ -24,13 +25,18 @@ class WebhookBacklog:
 
 async def webhook_backlog(session: AsyncSession, now: datetime) -> WebhookBacklog:
     """The figures as of `now`, from the shared database (the same for every process)."""
+    # Deliveries held for a disabled endpoint are pending but not due: they wait for it to be
+    # enabled again, and would otherwise make the lag grow without bound.
+    sendable = and_(WebhookDelivery.next_attempt_at <= now, WebhookEndpoint.enabled.is_(True))
     pending_rows = (
         await session.execute(
             select(
                 func.count(),
-                func.count().filter(WebhookDelivery.next_attempt_at <= now),
-                func.min(WebhookDelivery.next_attempt_at),
-            ).where(WebhookDelivery.status == "pending")
+                func.count().filter(sendable),
+                func.min(WebhookDelivery.next_attempt_at).filter(sendable),
+            )
+            .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
+            .where(WebhookDelivery.status == "pending")
         )
     ).one()
     given_up = await session.scalar(

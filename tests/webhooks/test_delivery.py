@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import AuditEvent, OutboxEvent, WebhookDelivery, WebhookEndpoint
 from models.base import utcnow
+from models.webhooks.backlog import webhook_backlog
 from services.webhooks.delivery import DeliveryPolicy, run_once
 from services.webhooks.leases import claim, settle
 from services.webhooks.outbox import emit
@@ -232,3 +233,6 @@ async def test_events_are_recorded_for_a_disabled_endpoint(
     assert held == 3
     policy = DeliveryPolicy()
     assert await claim(sessionmaker, policy, 10, utcnow) == []
+    async with sessionmaker() as session:  # held, not late: no lag alert for a disabled one
+        backlog = await webhook_backlog(session, utcnow() + timedelta(hours=1))
+    assert (backlog.pending, backlog.due, backlog.lag_seconds) == (3, 0, 0.0)
