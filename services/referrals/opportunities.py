@@ -154,7 +154,15 @@ async def import_active_opportunities(
 
 def parse_csv(text: str) -> tuple[list[OpportunityInput], list[tuple[str, ...]]]:
     """Rows of an opportunity CSV (header: client_name, client_website, active_from, ...)."""
-    reader = csv.DictReader(io.StringIO(text))
+    # newline="": the csv module itself ends lines at \r\n, \n or a bare \r (issue 13)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        return _rows(reader)
+    except csv.Error as exc:
+        raise input_error("csv", Code.INVALID_CSV, f"the CSV is malformed: {exc}") from exc
+
+
+def _rows(reader: csv.DictReader[str]) -> tuple[list[OpportunityInput], list[tuple[str, ...]]]:
     missing = [c for c in ("client_name",) if c not in (reader.fieldnames or [])]
     unknown = [c for c in reader.fieldnames or [] if c not in CSV_COLUMNS]
     if missing or unknown:
