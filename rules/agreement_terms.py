@@ -8,14 +8,17 @@ Readings (docs/program-rules.md, SEG-AGR-07/08/09/13, CS-AGR-06):
 - Notice periods are clear days: a non-renewal notice is in time when it is deemed given at
   least `non_renewal_notice_days` days before the term's last day; a termination on N days'
   notice takes effect N days after the notice is deemed given.
-- A breach termination takes effect when the cure period after the notice lapses; causes the
-  program lists as immediate take effect on the day the notice is deemed given.
+- A breach notice opens a cure period: the agreement ends when the period lapses uncured (the
+  day after its last day, `notice + cure days`), not at notice; a cure recorded within the
+  period (`cured_on`, a dated fact) withdraws the termination from its own date on, so the
+  state on a day before the cure still reads NOTICE_GIVEN. Causes the program lists as
+  immediate take effect on the day the notice is deemed given.
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from rules.dates import add_months
@@ -66,6 +69,7 @@ class Facts:
     non_renewal_notice_on: date | None = None
     termination_notice_on: date | None = None
     termination_reason: TerminationReason | None = None
+    cured_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -132,7 +136,8 @@ def state_on(terms: Terms, facts: Facts, on: date) -> State:
     if effective is None or effective > on:
         return State(AgreementStatus.PENDING, effective, None, None, None, None, None)
     ends: list[tuple[date, AgreementStatus]] = []
-    if facts.termination_notice_on is not None and facts.termination_notice_on <= on:
+    cured = facts.cured_on is not None and facts.cured_on <= on
+    if facts.termination_notice_on is not None and facts.termination_notice_on <= on and not cured:
         assert facts.termination_reason is not None
         ends.append(
             (
@@ -167,3 +172,15 @@ def state_on(terms: Terms, facts: Facts, on: date) -> State:
     else:
         status = AgreementStatus.NOTICE_GIVEN
     return State(status, effective, count, start, last, deadline, end)
+
+
+def bounded_by(own: State, parent: State, on: date) -> State:
+    """A supplementary agreement's state given the state of the agreement it supplements: it
+    ends no later than its parent (issue 12; the Segment Referral Addendum, the Contentsquare
+    Referrer Schedule). Term figures stay its own."""
+    if parent.ends_on is None or own.status in (AgreementStatus.PENDING, AgreementStatus.REJECTED):
+        return own
+    if own.ends_on is not None and own.ends_on <= parent.ends_on:
+        return own
+    status = parent.status if on >= parent.ends_on else AgreementStatus.NOTICE_GIVEN
+    return replace(own, status=status, ends_on=parent.ends_on)

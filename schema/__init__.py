@@ -17,6 +17,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from schema.agreements.mutations import AgreementMutations
+from schema.agreements.termination import TerminationMutations
 from schema.agreements.types import Acceptance, Agreement
 from schema.commissions.corrections import LedgerMutations
 from schema.commissions.mutations import CommissionMutations, StatementMutations
@@ -55,6 +56,7 @@ class Mutation(
     PartnerMutations,
     MembershipMutations,
     AgreementMutations,
+    TerminationMutations,
     TemplateMutations,
     ReferralMutations,
     CommissionMutations,

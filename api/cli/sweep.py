@@ -1,4 +1,5 @@
-"""`partnergraph sweep`: persist time-driven referral transitions (CS-REF-02, CS-REF-10)."""
+"""`partnergraph sweep`: persist time-driven referral transitions (CS-REF-02, CS-REF-10) and
+issue the notices of termination after an uncured breach (SEG-AGR-09, CS-AGR-06)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,35 @@ from api.cli.common import database
 async def _sweep() -> dict[str, int]:
     from api.jobs import sweep_job
 
-    async with database() as sessionmaker:
-        return await sweep_job(sessionmaker)
+    from sqlalchemy import select
+
+    from api.blob_stores import open_storage
+    from api.settings import get_settings
+    from models import Program
+    from services.agreements.lapses import issue_lapsed_breach_notices
+    from services.fact_dates import program_today
+
+    storage = open_storage(get_settings())
+    try:
+        async with database() as sessionmaker:
+            counts = await sweep_job(sessionmaker)
+            counts["breach_terminations"] = 0
+            async with sessionmaker.begin() as session:
+                for program in await session.scalars(select(Program)):
+                    counts["breach_terminations"] += await issue_lapsed_breach_notices(
+                        session, storage.blobs, program, program_today(program)
+                    )
+            return counts
+    finally:
+        storage.close()
 
 
 def _sweep_cmd(_args: argparse.Namespace) -> int:
     counts = asyncio.run(_sweep())
-    print(f"deemed rejected: {counts['deemed_rejected']}, lapsed: {counts['lapsed']}")
+    print(
+        f"deemed rejected: {counts['deemed_rejected']}, lapsed: {counts['lapsed']}, "
+        f"breach terminations: {counts['breach_terminations']}"
+    )
     return 0
 
 
@@ -28,6 +51,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="persist time-driven referral transitions (deemed rejected, lapsed)",
         description="Record, as of each program's today, referrals deemed rejected after their "
         "decision window (CS-REF-02) and opportunities lapsed for want of a meeting "
-        "(CS-REF-10). Idempotent and safe to run twice at once; the API never waits for it.",
+        "(CS-REF-10), and issue the notice of termination after an uncured breach for every "
+        "agreement whose cure period lapsed (SEG-AGR-09, CS-AGR-06). Idempotent; the API never "
+        "waits for it.",
     )
     sweep.set_defaults(func=_sweep_cmd)

@@ -37,6 +37,16 @@ class Agreement(IdMixin, TimestampMixin, Base):
     termination_cause: Mapped[str | None] = mapped_column(Text, nullable=True)
     termination_notice_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     termination_by: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    # The notices' own facts (issue 11, SEG-AGR-13): dispatch day, delivery method and the
+    # recorded receipt; `*_notice_on` above is the day each notice counts as given.
+    non_renewal_notice_sent_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    non_renewal_notice_method: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    non_renewal_notice_received_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    termination_notice_sent_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    termination_notice_method: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    termination_notice_received_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # The day a breach under a breach notice was cured (a dated fact; issue 12).
+    cured_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
 

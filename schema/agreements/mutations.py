@@ -12,8 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Acceptance as AcceptanceRow
 from models import Agreement as AgreementRow
 from models.documents.blobs import BlobStore
-from rules.agreement_terms import TerminationReason
-from schema.agreements.types import Acceptance, Agreement, TerminationReasonEnum
+from schema.agreements.types import Acceptance, Agreement
 from schema.context import Info
 from schema.payloads import attempt, input_id, user_errors
 from services.actor import Actor
@@ -22,6 +21,7 @@ from services.agreements.checks import Client, SignatureRequest, Signer
 from services.errors import AgreementErrorCode, FieldError
 
 Code = AgreementErrorCode
+ADMIN_DATES = "Admin keys may backdate; partner keys record the program's today (issue 11)."
 AgreementErrorCodeEnum = strawberry.enum(
     AgreementErrorCode,
     name="AgreementErrorCode",
@@ -51,6 +51,16 @@ class AcceptAgreementInput:
     partner_id: strawberry.ID | None = strawberry.field(
         default=None, description="Required for admin keys; a partner key signs for itself."
     )
+    effective_date: dt.date | None = strawberry.field(
+        default=None,
+        description="Effective Date of a first acceptance; default the program's today. "
+        + ADMIN_DATES,
+    )
+    accepted_at: dt.datetime | None = strawberry.field(
+        default=None,
+        description="When the signer accepted (with an offset); default now. Its day in the "
+        "program's time zone is the Effective Date unless effectiveDate is given. " + ADMIN_DATES,
+    )
 
 
 @strawberry.input(description="Apply to a program by accepting its terms online (CS-AGR-01).")
@@ -64,6 +74,12 @@ class ApplyToProgramInput:
     )
     partner_id: strawberry.ID | None = strawberry.field(
         default=None, description="Required for admin keys."
+    )
+    applied_on: dt.date | None = strawberry.field(
+        default=None, description="Day of the application; default today. " + ADMIN_DATES
+    )
+    accepted_at: dt.datetime | None = strawberry.field(
+        default=None, description="When the signer accepted; default now. " + ADMIN_DATES
     )
 
 
@@ -80,6 +96,11 @@ class DecideApplicationInput:
     reason: str = strawberry.field(
         default="", description="Required to reject; at most 1000 characters."
     )
+    decided_on: dt.date | None = strawberry.field(
+        default=None,
+        description="Day of the decision (the Effective Date when approved); default today; "
+        "never before the application. " + ADMIN_DATES,
+    )
     expected_version: int | None = strawberry.field(
         default=None, description="Refuse with STALE_VERSION unless the object is at this version."
     )
@@ -94,27 +115,12 @@ class GiveNonRenewalNoticeInput:
     delivery_method: str | None = strawberry.field(
         default=None,
         description="How it was sent (e.g. next_day_courier); decides when it "
-        "is deemed given (SEG-AGR-13). Omitted: given the day it is recorded.",
+        "is deemed given (SEG-AGR-13). Omitted: given the day it is sent.",
     )
-    expected_version: int | None = strawberry.field(
-        default=None, description="Refuse with STALE_VERSION unless the object is at this version."
-    )
-
-
-@strawberry.input(description="Give notice of termination.")
-class TerminateAgreementInput:
-    agreement_id: strawberry.ID
-    reason: TerminationReasonEnum  # type: ignore[valid-type]
-    notice_date: dt.date | None = strawberry.field(
-        default=None, description="Day the notice was sent; default today."
-    )
-    cause: str | None = strawberry.field(
+    received_on: dt.date | None = strawberry.field(
         default=None,
-        description="BREACH: what was breached; IMMEDIATE: one of the program's "
-        "immediate causes (e.g. insolvency). At most 1000 characters.",
-    )
-    delivery_method: str | None = strawberry.field(
-        default=None, description="See GiveNonRenewalNoticeInput.deliveryMethod."
+        description="Day the notice was received: a method given on receipt (hand delivery, "
+        "certified mail) is given that day (default today); never before noticeDate.",
     )
     expected_version: int | None = strawberry.field(
         default=None, description="Refuse with STALE_VERSION unless the object is at this version."
@@ -145,6 +151,8 @@ def _request(data: AcceptAgreementInput | ApplyToProgramInput) -> SignatureReque
         program_id=input_id(data.program_id, "Program", "programId", Code.INVALID_ID),
         kind=data.kind,
         signer=Signer(data.signer.name, data.signer.title, data.signer.email),
+        accepted_at=data.accepted_at,
+        fact_on=data.effective_date if isinstance(data, AcceptAgreementInput) else data.applied_on,
     )
 
 
@@ -182,6 +190,7 @@ async def _decide(
         agreement_id=_agreement_id(data.agreement_id),
         approve=data.decision is ApplicationDecision.APPROVE,
         reason=data.reason,
+        decided_on=data.decided_on,
         expected_version=data.expected_version,
     )
 
@@ -196,22 +205,7 @@ async def _notice(
         agreement_id=_agreement_id(data.agreement_id),
         notice_on=data.notice_date,
         method=data.delivery_method,
-        expected_version=data.expected_version,
-    )
-
-
-async def _terminate(
-    session: AsyncSession, actor: Actor, store: BlobStore, data: TerminateAgreementInput
-) -> AgreementRow:
-    return await notices.terminate_agreement(
-        session,
-        actor,
-        store,
-        agreement_id=_agreement_id(data.agreement_id),
-        reason=TerminationReason(data.reason),
-        notice_on=data.notice_date,
-        cause=data.cause,
-        method=data.delivery_method,
+        received_on=data.received_on,
         expected_version=data.expected_version,
     )
 
@@ -271,14 +265,4 @@ class AgreementMutations:
         self, info: Info, input: GiveNonRenewalNoticeInput
     ) -> AgreementPayload:
         row, errors = await attempt(info, _notice, info.context.store, input)
-        return _payload(row, errors)
-
-    @strawberry.mutation(
-        description="Give notice of termination (SEG-AGR-08/09, CS-AGR-06); "
-        "a notice letter is generated. IMMEDIATE is for admin keys."
-    )
-    async def terminate_agreement(
-        self, info: Info, input: TerminateAgreementInput
-    ) -> AgreementPayload:
-        row, errors = await attempt(info, _terminate, info.context.store, input)
         return _payload(row, errors)

@@ -10,13 +10,14 @@ import strawberry
 from models import Acceptance as AcceptanceRow
 from models import Agreement as AgreementRow
 from models import Program as ProgramRow
-from rules.agreement_terms import AgreementStatus, TerminationReason
+from rules.agreement_terms import AgreementStatus, State, TerminationReason
 from schema.common import Money, Node, present
 from schema.context import Info
 from schema.documents.types import Document
 from schema.ids import encode_id
 from schema.programs.types import Program
 from services.agreements.state import agreement_spec, state_of
+from services.agreements.supplements import agreement_state
 from services.commissions.liability import cap_on
 from services.partners.memberships import program_today
 from services.programs.sections.agreements import AgreementDef
@@ -134,6 +135,21 @@ class Agreement(Node):
         description="When the termination notice is deemed given."
     )
     termination_cause: str | None
+    termination_notice_sent_on: dt.date | None = strawberry.field(
+        description="Day the termination notice was sent (dispatch)."
+    )
+    termination_notice_method: str | None = strawberry.field(
+        description="How it was delivered (SEG-AGR-13); null when not recorded."
+    )
+    termination_notice_received_on: dt.date | None = strawberry.field(
+        description="Recorded day of receipt."
+    )
+    non_renewal_notice_sent_on: dt.date | None
+    non_renewal_notice_method: str | None
+    non_renewal_notice_received_on: dt.date | None
+    cured_on: dt.date | None = strawberry.field(
+        description="Day the breach under the breach notice was cured (recordCure)."
+    )
 
     @classmethod
     def from_row(cls, row: AgreementRow) -> Agreement:
@@ -148,6 +164,13 @@ class Agreement(Node):
             non_renewal_notice_on=row.non_renewal_notice_on,
             termination_notice_on=row.termination_notice_on,
             termination_cause=row.termination_cause,
+            termination_notice_sent_on=row.termination_notice_sent_on,
+            termination_notice_method=row.termination_notice_method,
+            termination_notice_received_on=row.termination_notice_received_on,
+            non_renewal_notice_sent_on=row.non_renewal_notice_sent_on,
+            non_renewal_notice_method=row.non_renewal_notice_method,
+            non_renewal_notice_received_on=row.non_renewal_notice_received_on,
+            cured_on=row.cured_on,
         )
 
     async def _program(self, info: Info) -> ProgramRow:
@@ -187,13 +210,28 @@ class Agreement(Node):
         return TerminationReason(reason) if reason else None
 
     @strawberry.field(
+        description="Who gave the termination notice: OPERATOR or PARTNER (null: none)."
+    )
+    def terminated_by(self) -> str | None:
+        by = self.row.termination_by
+        return None if by is None else ("OPERATOR" if by == "program" else "PARTNER")
+
+    async def _state(self, info: Info, on: dt.date) -> State:
+        program = await self._program(info)
+        if not self._spec(program).supplements:
+            return state_of(program, self.row, on)
+        return await info.context.loaders.read(lambda s: agreement_state(s, program, self.row, on))
+
+    @strawberry.field(
         description="The state as of a date (default: today, program time zone); "
-        "computed from stored facts, never from a background job."
+        "computed from stored facts, never from a background job. A supplementary agreement "
+        "ends no later than the agreement it supplements. A past date's answer changes only "
+        "when a fact dated on or before it is recorded."
     )
     async def state(self, info: Info, as_of: dt.date | None = None) -> AgreementState:
         program = await self._program(info)
         on = as_of or program_today(program)
-        state = state_of(program, self.row, on)
+        state = await self._state(info, on)
         return AgreementState(
             as_of=on,
             status=state.status,
@@ -208,7 +246,7 @@ class Agreement(Node):
     @strawberry.field(description="Status today (program time zone); see `state(asOf:)`.")
     async def status(self, info: Info) -> AgreementStatusEnum:  # type: ignore[valid-type]
         program = await self._program(info)
-        return state_of(program, self.row, program_today(program)).status
+        return (await self._state(info, program_today(program))).status
 
     @strawberry.field(
         description="Liability cap (SEG-AGR-11, CS-AGR-08) for an event on `eventOn` "

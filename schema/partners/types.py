@@ -26,6 +26,7 @@ from schema.referrals.queries import ReferralOrder
 from schema.referrals.types import Referral, ReferralStatusEnum
 from schema.support.types import SupportSettings
 from schema.tiers.types import Evidence, Notification
+from services.agreements.membership_state import membership_status_on
 from services.partners.memberships import program_today
 from services.tiers.entitlements import entitlements
 
@@ -101,6 +102,18 @@ class Membership(Node):
     @strawberry.field(description="Status in the program.")
     def status(self) -> MembershipStatusEnum:  # type: ignore[valid-type]
         return self.row.status
+
+    @strawberry.field(
+        description="The status on a date (null before enrolment), derived from dated facts: "
+        "active while a membership agreement is in effect, terminated once they have ended, "
+        "deactivated from the day that was recorded (issue 11)."
+    )
+    async def status_as_of(self, info: Info, date: dt.date) -> MembershipStatusEnum | None:  # type: ignore[valid-type]
+        program = present(await info.context.loaders.program.load(self.row.program_id))
+        row = self.row
+        return await info.context.loaders.read(
+            lambda s: membership_status_on(s, program, row, date)
+        )
 
     @strawberry.field(description="The program.")
     async def program(self, info: Info) -> Program:

@@ -33,7 +33,10 @@ async def accept_agreement(
     Accepting a newer template version of an agreement already in effect records a fresh
     acceptance and keeps the Effective Date; the old acceptance stays on record (SEG-AGR-12).
     """
-    target, signer, today = await prepare(session, actor, request, "click_accept")
+    target, signer, signing = await prepare(
+        session, actor, request, "click_accept", "effectiveDate"
+    )
+    today = signing.dated.day
     program, spec, agreement = target.program, target.spec, target.agreement
     status = state_of(program, agreement, today).status
     if status in ENDED:
@@ -54,6 +57,12 @@ async def accept_agreement(
         )
     if agreement.effective_on is None:
         agreement.effective_on = today
+    elif request.fact_on is not None and request.fact_on != agreement.effective_on:
+        raise input_error(
+            "effectiveDate",
+            Code.INVALID_DATE,
+            f"the Effective Date is already {agreement.effective_on}; a newer version keeps it",
+        )
     acceptance = await sign(
         session,
         actor,
@@ -64,6 +73,7 @@ async def accept_agreement(
         event="acceptAgreement",
         in_effect=True,
         template=template,
+        signing=signing,
     )
     await announce_in_effect(session, target, {"templateVersion": acceptance.template_version})
     return acceptance

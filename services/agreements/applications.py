@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +17,7 @@ from services.agreements.checks import (
     Code,
     SignatureRequest,
     Signer,
+    Signing,
     bounded,
     load,
     prepare,
@@ -23,7 +25,7 @@ from services.agreements.checks import (
 from services.agreements.signing import announce_in_effect, sign
 from services.audit.log import record
 from services.errors import check_version, input_error
-from services.fact_dates import program_today
+from services.fact_dates import Earlier, fact_date
 
 
 async def apply_to_program(
@@ -34,13 +36,15 @@ async def apply_to_program(
     client: Client,
 ) -> Acceptance:
     """Apply by accepting online; nothing takes effect until an admin approves (CS-AGR-01)."""
-    target, signer, today = await prepare(session, actor, request, "apply_then_approve")
+    target, signer, signing = await prepare(
+        session, actor, request, "apply_then_approve", "appliedOn"
+    )
     agreement = target.agreement
     if agreement.applied_on is not None and agreement.rejected_on is None:
         raise input_error("kind", Code.ALREADY_APPLIED, f"{target.spec.name}: already applied")
     if agreement.rejected_on is not None:
         agreement.rejected_on = agreement.decided_at = agreement.decision_reason = None
-    agreement.applied_on = today
+    agreement.applied_on = signing.dated.day
     return await sign(
         session,
         actor,
@@ -50,6 +54,7 @@ async def apply_to_program(
         client=client,
         event="applyToProgram",
         in_effect=False,
+        signing=signing,
     )
 
 
@@ -61,6 +66,7 @@ async def decide_application(
     agreement_id: uuid.UUID,
     approve: bool,
     reason: str,
+    decided_on: date | None = None,
     expected_version: int | None = None,
 ) -> Agreement:
     """Approve (effective that day, with a document saying so) or reject an application."""
@@ -79,7 +85,16 @@ async def decide_application(
     if agreement.effective_on is not None or agreement.rejected_on is not None:
         raise input_error("agreementId", Code.ALREADY_DECIDED, "the application is already decided")
     now = utcnow()
-    today = program_today(target.program, now)
+    dated = fact_date(
+        target.program,
+        actor,
+        decided_on,
+        "decidedOn",
+        Code,
+        Earlier("the application", agreement.applied_on),
+        now=now,
+    )
+    today = dated.day
     agreement.decided_at, agreement.decision_reason = now, text or None
     if not approve:
         agreement.rejected_on = today
@@ -91,6 +106,7 @@ async def decide_application(
             "Agreement",
             agreement.id,
             {"decision": [None, "rejected"], "reason": [None, text]},
+            dated=dated,
         )
         return agreement
     agreement.effective_on = today
@@ -110,6 +126,7 @@ async def decide_application(
         client=Client(latest.client_ip, latest.user_agent),
         event="decideApplication",
         in_effect=True,
+        signing=Signing(dated, None),
     )
     await announce_in_effect(session, target, {"approved": True})
     return agreement

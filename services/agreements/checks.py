@@ -7,18 +7,20 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Agreement, Partner, Program, TemplateVersion
+from models.base import utcnow
 from rules.agreement_terms import AgreementStatus
 from services.actor import Actor
 from services.agreements.state import agreement_spec, state_of
 from services.documents import templates
 from services.errors import AgreementErrorCode, input_error
-from services.fact_dates import program_today
+from services.fact_dates import Earlier, FactDate, fact_date
 from services.programs.sections.agreements import AgreementDef
 from services.programs.typed import membership_kinds
 from services.scope import partner_and_program
@@ -80,6 +82,17 @@ class SignatureRequest:
     program_id: uuid.UUID
     kind: str | None
     signer: Signer
+    accepted_at: datetime | None = None
+    fact_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Signing:
+    """When a signature happened: the fact's day (Effective Date or application day) and the
+    moment of acceptance (None: now)."""
+
+    dated: FactDate
+    accepted_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -108,14 +121,37 @@ async def current_template(session: AsyncSession, program: Program, kind: str) -
     return template
 
 
+def signing_dates(program: Program, actor: Actor, request: SignatureRequest, field: str) -> Signing:
+    """The dates of a signature (issue 11): `acceptedAt` (with an offset, not in the future) and
+    the fact's day (`field`), which defaults to the acceptance's day and is never before it."""
+    accepted_at = request.accepted_at
+    accepted_day = None
+    if accepted_at is not None:
+        if accepted_at.tzinfo is None:
+            raise input_error("acceptedAt", Code.INVALID_DATE, "acceptedAt needs a UTC offset")
+        accepted_day = accepted_at.astimezone(ZoneInfo(program.timezone)).date()
+        fact_date(program, actor, accepted_day, "acceptedAt", Code)
+        if accepted_at > utcnow():
+            raise input_error("acceptedAt", Code.DATE_IN_FUTURE, "acceptedAt is in the future")
+    dated = fact_date(
+        program,
+        actor,
+        request.fact_on or accepted_day,
+        field,
+        Code,
+        Earlier("the acceptance (acceptedAt)", accepted_day),
+    )
+    return Signing(dated, accepted_at)
+
+
 async def prepare(
-    session: AsyncSession, actor: Actor, request: SignatureRequest, mode: str
-) -> tuple[Target, Signer, date]:
+    session: AsyncSession, actor: Actor, request: SignatureRequest, mode: str, field: str
+) -> tuple[Target, Signer, Signing]:
     """The checks before a signature: who signs for whom, which agreement, its acceptance mode
     and prerequisites.
 
     Returns the agreement (created on first use, locked), the signer's checked details and
-    today's date in the program's time zone.
+    the signature's dates; prerequisites are read as of the fact's own day.
     """
     signer = _check_signer(request.signer)
     partner, program = await partner_and_program(
@@ -134,10 +170,10 @@ async def prepare(
             Code.WRONG_ACCEPTANCE_MODE,
             f"{spec.name} {MODE_HINT[spec.acceptance_mode]}",
         )
-    today = program_today(program)
-    await _check_prerequisites(session, program, partner, spec, today)
+    signing = signing_dates(program, actor, request, field)
+    await _check_prerequisites(session, program, partner, spec, signing.dated.day)
     agreement = await _agreement_row(session, partner, program, kind)
-    return Target(partner, program, spec, agreement), signer, today
+    return Target(partner, program, spec, agreement), signer, signing
 
 
 async def load(session: AsyncSession, actor: Actor, agreement_id: uuid.UUID) -> Target:

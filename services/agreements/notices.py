@@ -5,6 +5,7 @@ CS-AGR-06).
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,50 +15,97 @@ from models.base import utcnow
 from models.documents.blobs import BlobStore
 from rules.agreement_terms import (
     AgreementStatus,
-    TerminationReason,
     non_renewal_deadline,
     term_last_day,
 )
 from rules.agreement_terms import term_index as _term_index
-from rules.global_ids import global_id
 from services.actor import Actor
-from services.agreements.checks import ENDED, Code, Target, bounded, current_template, load
+from services.agreements.checks import Code, Target, current_template, load
 from services.agreements.state import state_of, terms_of
 from services.audit.log import record
 from services.documents.filenames import document_filename
 from services.documents.notices import NoticeFacts, notice_context
 from services.documents.rendering import render_document
 from services.errors import check_version, input_error
-from services.fact_dates import program_today
-from services.programs.sections.agreements import AgreementDef
-from services.webhooks.outbox import emit
+from services.fact_dates import Earlier, FactDate, fact_date, program_today
+from services.programs.sections.agreements import AgreementDef, NoticeDelivery
 
 
-def _deemed(spec: AgreementDef, notice_on: date, method: str | None) -> date:
-    """When a notice counts as given, by delivery method (SEG-AGR-13); none: the same day."""
-    if method is None:
-        return notice_on
-    for rule in spec.notice_delivery:
-        if rule.method == method:
-            return notice_on + timedelta(days=rule.deemed_given_after_days)
-    methods = ", ".join(r.method for r in spec.notice_delivery) or "none"
-    raise input_error(
-        "deliveryMethod",
-        Code.UNKNOWN_DELIVERY_METHOD,
-        f"unknown delivery method {method!r} (this agreement knows: {methods})",
+@dataclass(frozen=True)
+class NoticeDates:
+    """A notice's facts: dispatch (a fact date), method, recorded receipt, and the day it counts
+    as given (SEG-AGR-13)."""
+
+    sent: FactDate
+    given_on: date
+    method: str | None
+    received_on: date | None
+
+
+def notice_dates(
+    program: Program,
+    actor: Actor,
+    spec: AgreementDef,
+    agreement: Agreement,
+    sent_on: date | None,
+    method: str | None,
+    received_on: date | None,
+) -> NoticeDates:
+    """When a notice counts as given (SEG-AGR-13, program data `notice_delivery`): a method
+    given on receipt (hand delivery, certified mail) on its recorded `receivedOn` (default: the
+    program's today); a method given after dispatch (next-day courier) that many days after
+    `noticeDate`; no method: the day it was sent. Dates default to the program's today; only
+    admin keys backdate; a receipt is never before the dispatch.
+    """
+    if agreement.effective_on is None:
+        raise input_error("agreementId", Code.NOT_IN_EFFECT, "the agreement is not in effect")
+    sent = fact_date(
+        program,
+        actor,
+        sent_on,
+        "noticeDate",
+        Code,
+        Earlier("the Effective Date", agreement.effective_on),
     )
+    rule: NoticeDelivery | None = None
+    if method is not None:
+        rule = next((r for r in spec.notice_delivery if r.method == method), None)
+        if rule is None:
+            methods = ", ".join(r.method for r in spec.notice_delivery) or "none"
+            raise input_error(
+                "deliveryMethod",
+                Code.UNKNOWN_DELIVERY_METHOD,
+                f"unknown delivery method {method!r} (this agreement knows: {methods})",
+            )
+    on_receipt = rule is not None and rule.given_on == "receipt"
+    received = None
+    if received_on is not None or on_receipt:
+        received = fact_date(
+            program,
+            actor,
+            received_on,
+            "receivedOn",
+            Code,
+            Earlier("the dispatch (noticeDate)", sent.day),
+        ).day
+    if rule is None:
+        given = sent.day
+    elif on_receipt:
+        assert received is not None
+        given = received
+    else:
+        given = sent.day + timedelta(days=rule.deemed_given_after_days)
+    return NoticeDates(sent, given, method, received)
 
 
-def _notice_date(program: Program, agreement: Agreement, given: date | None) -> date:
-    today = program_today(program)
-    notice_on = given or today
-    if notice_on > today:
-        raise input_error("noticeDate", Code.INVALID_DATE, "a notice cannot be dated in the future")
-    if agreement.effective_on is None or notice_on < agreement.effective_on:
-        raise input_error(
-            "noticeDate", Code.INVALID_DATE, "a notice cannot be dated before the Effective Date"
+def _refuse_unless_active(status: AgreementStatus) -> None:
+    if status is not AgreementStatus.ACTIVE:
+        code = (
+            Code.NOTICE_ALREADY_GIVEN
+            if status is AgreementStatus.NOTICE_GIVEN
+            else (Code.NOT_IN_EFFECT if status is AgreementStatus.PENDING else Code.AGREEMENT_ENDED)
         )
-    return notice_on
+        raise input_error("agreementId", code, f"the agreement is {status.value}")
 
 
 async def give_non_renewal_notice(
@@ -68,6 +116,7 @@ async def give_non_renewal_notice(
     agreement_id: uuid.UUID,
     notice_on: date | None,
     method: str | None,
+    received_on: date | None = None,
     expected_version: int | None = None,
 ) -> Agreement:
     """Stop automatic renewal; refused after the term's deadline (SEG-AGR-07)."""
@@ -77,22 +126,18 @@ async def give_non_renewal_notice(
     terms = terms_of(spec)
     if not terms.fixed_term or terms.non_renewal_notice_days is None:
         raise input_error("agreementId", Code.NOT_RENEWABLE, f"{spec.name} has no renewal terms")
-    status = state_of(program, agreement, program_today(program)).status
     if agreement.non_renewal_notice_on is not None:
         raise input_error(
             "agreementId",
             Code.NOTICE_ALREADY_GIVEN,
             f"non-renewal notice is already given ({agreement.non_renewal_notice_on})",
         )
-    if status is not AgreementStatus.ACTIVE:
-        code = (
-            Code.NOTICE_ALREADY_GIVEN
-            if status is AgreementStatus.NOTICE_GIVEN
-            else (Code.NOT_IN_EFFECT if status is AgreementStatus.PENDING else Code.AGREEMENT_ENDED)
-        )
-        raise input_error("agreementId", code, f"the agreement is {status.value}")
-    sent = _notice_date(program, agreement, notice_on)
-    deemed = _deemed(spec, sent, method)
+    if agreement.effective_on is None:
+        _refuse_unless_active(state_of(program, agreement, program_today(program)).status)
+    dates = notice_dates(program, actor, spec, agreement, notice_on, method, received_on)
+    sent, deemed = dates.sent.day, dates.given_on
+    # The rules apply as of the notice's own date (issue 11).
+    _refuse_unless_active(state_of(program, agreement, sent).status)
     assert agreement.effective_on is not None
     k = _term_index(terms, agreement.effective_on, deemed)
     deadline = non_renewal_deadline(terms, agreement.effective_on, k)
@@ -104,6 +149,9 @@ async def give_non_renewal_notice(
             f"({deadline}); the agreement renews once more",
         )
     agreement.non_renewal_notice_on = deemed
+    agreement.non_renewal_notice_sent_on = sent
+    agreement.non_renewal_notice_method = method
+    agreement.non_renewal_notice_received_on = dates.received_on
     agreement.non_renewal_notice_by = "program" if actor.is_admin else "partner"
     agreement.version += 1
     term_end = term_last_day(terms, agreement.effective_on, k)
@@ -117,7 +165,7 @@ async def give_non_renewal_notice(
         term_end=term_end,
         deadline=deadline,
     )
-    document = await _issue_notice(session, store, target, facts, "giveNonRenewalNotice")
+    document = await issue_notice(session, store, target, facts, "giveNonRenewalNotice")
     await record(
         session,
         actor,
@@ -127,100 +175,17 @@ async def give_non_renewal_notice(
         {
             "non_renewal_notice_on": [None, deemed.isoformat()],
             "by": [None, agreement.non_renewal_notice_by],
+            "sent_on": [None, sent.isoformat()],
+            "method": [None, method],
+            "received_on": [None, dates.received_on and dates.received_on.isoformat()],
             "document_sha256": [None, document.sha256],
         },
+        dated=dates.sent,
     )
     return agreement
 
 
-async def terminate_agreement(
-    session: AsyncSession,
-    actor: Actor,
-    store: BlobStore,
-    *,
-    agreement_id: uuid.UUID,
-    reason: TerminationReason,
-    notice_on: date | None,
-    cause: str | None,
-    method: str | None,
-    expected_version: int | None = None,
-) -> Agreement:
-    """Give notice of termination (SEG-AGR-08/09, CS-AGR-06) and issue the notice letter."""
-    target = await load(session, actor, agreement_id)
-    agreement, program, partner, spec = (
-        target.agreement,
-        target.program,
-        target.partner,
-        target.spec,
-    )
-    check_version(agreement.version, expected_version, Code)
-    today = program_today(program)
-    state = state_of(program, agreement, today)
-    if agreement.termination_notice_on is not None or state.status in ENDED:
-        raise input_error(
-            "agreementId",
-            Code.ALREADY_TERMINATED,
-            f"the agreement is {state.status.value}"
-            + (" with a termination notice" if agreement.termination_notice_on else ""),
-        )
-    if state.status is AgreementStatus.PENDING:
-        raise input_error("agreementId", Code.NOT_IN_EFFECT, "the agreement is not in effect")
-    text = (cause or "").strip()
-    if reason is TerminationReason.IMMEDIATE:
-        if not actor.is_admin:
-            raise input_error("reason", Code.FORBIDDEN, "immediate termination is for admin keys")
-        if text not in spec.immediate_termination_causes:
-            allowed = ", ".join(spec.immediate_termination_causes) or "none"
-            raise input_error(
-                "cause", Code.INVALID_CAUSE, f"an immediate termination names one of: {allowed}"
-            )
-    elif reason is TerminationReason.BREACH and not text:
-        raise input_error("cause", Code.REQUIRED, "describe the breach the notice is about")
-    bounded(text, "cause")
-    deemed = _deemed(spec, _notice_date(program, agreement, notice_on), method)
-    agreement.termination_reason = reason.value
-    agreement.termination_cause = text or None
-    agreement.termination_notice_on = deemed
-    agreement.termination_by = "program" if actor.is_admin else "partner"
-    agreement.version += 1
-    ending = state_of(program, agreement, deemed)
-    assert ending.ends_on is not None
-    sent = _notice_date(program, agreement, notice_on)
-    kind = "breach-notice" if reason is TerminationReason.BREACH else "termination-notice"
-    facts = NoticeFacts(
-        kind, actor.is_admin, sent, deemed, ending.ends_on, method, reason=reason.value, cause=text
-    )
-    document = await _issue_notice(session, store, target, facts, "terminateAgreement")
-    audit = await record(
-        session,
-        actor,
-        "terminateAgreement",
-        "Agreement",
-        agreement.id,
-        {
-            "termination_reason": [None, reason.value],
-            "cause": [None, text or None],
-            "termination_notice_on": [None, deemed.isoformat()],
-            "ends_on": [None, ending.ends_on.isoformat()],
-            "document_sha256": [None, document.sha256],
-        },
-    )
-    document.audit_event_id = audit.id
-    await emit(
-        session,
-        "agreement.terminated",
-        partner.id,
-        {
-            "agreement": global_id("Agreement", agreement.id),
-            "reason": reason.value,
-            "noticeDate": deemed.isoformat(),
-            "endsOn": ending.ends_on.isoformat(),
-        },
-    )
-    return agreement
-
-
-async def _issue_notice(
+async def issue_notice(
     session: AsyncSession, store: BlobStore, target: Target, facts: NoticeFacts, event: str
 ) -> Document:
     """Render one of the four notices of an agreement and store it."""

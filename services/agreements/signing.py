@@ -12,7 +12,7 @@ from models.base import utcnow
 from models.documents.blobs import BlobStore
 from rules.global_ids import global_id
 from services.actor import Actor
-from services.agreements.checks import Client, Signer, Target, current_template
+from services.agreements.checks import Client, Signer, Signing, Target, current_template
 from services.agreements.state import state_of
 from services.audit.log import record
 from services.documents.context import agreement_context
@@ -34,6 +34,7 @@ async def sign(
     event: str,
     in_effect: bool,
     template: TemplateVersion | None = None,
+    signing: Signing | None = None,
 ) -> Acceptance:
     """Render the document for a signature, record the acceptance tied to it and keep the
     membership in step (SEG-AGR-01/12, CS-AGR-01).
@@ -45,7 +46,8 @@ async def sign(
     spec, agreement = target.spec, target.agreement
     template = template or await current_template(session, program, spec.kind)
     now = utcnow()
-    today = program_today(program, now)
+    dated = signing.dated if signing is not None else None
+    today = dated.day if dated is not None else program_today(program, now)
     context = agreement_context(
         partner=partner,
         program=program,
@@ -75,7 +77,7 @@ async def sign(
         signer_name=signer.name,
         signer_title=signer.title,
         signer_email=signer.email,
-        accepted_at=now,
+        accepted_at=(signing.accepted_at if signing is not None else None) or now,
         client_ip=(client.ip or None) and client.ip[:45],
         user_agent=(client.user_agent or None) and client.user_agent[:500],
         template_id=template.template_id,
@@ -102,6 +104,7 @@ async def sign(
                 agreement.effective_on.isoformat() if agreement.effective_on else None,
             ],
         },
+        dated=dated,
     )
     document.audit_event_id = audit.id
     await enrol_on_agreement(

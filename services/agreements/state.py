@@ -38,6 +38,7 @@ def facts_of(agreement: Agreement) -> Facts:
         non_renewal_notice_on=agreement.non_renewal_notice_on,
         termination_notice_on=agreement.termination_notice_on,
         termination_reason=TerminationReason(reason) if reason else None,
+        cured_on=agreement.cured_on,
     )
 
 

@@ -129,6 +129,11 @@ class ProgramDefinition(Strict):
         if self.tiers[0].invite_only:
             raise ValueError("tiers[0]: the entry tier cannot be invite-only (SEG-TIER-01)")
         kinds = {a.kind for a in self.agreements}
+        for i, agreement in enumerate(self.agreements):
+            if agreement.supplements is not None and agreement.supplements not in kinds - {
+                agreement.kind
+            }:
+                raise ValueError(f"agreements[{i}].supplements names no other agreement kind")
         for name, section in (("referrals", self.referrals), ("referral_fees", self.referral_fees)):
             if section is not None and section.requires_agreement not in kinds:
                 raise ValueError(f"{name}.requires_agreement names no agreement kind")

@@ -29,7 +29,8 @@ from rules.global_ids import global_id
 from rules.primacy import holders_on
 from rules.referral_state import ReferralStatus
 from services.actor import Actor
-from services.agreements.state import agreement_spec, state_of
+from services.agreements.state import agreement_spec
+from services.agreements.supplements import agreement_in_force
 from services.audit.log import record
 from services.errors import ReferralErrorCode, input_error
 from services.fact_dates import fact_date
@@ -56,18 +57,16 @@ async def _eligible_agreement(
             Code.CAPACITY_REQUIRED,
             f"referrals need the partner to act as {spec.capacity} (CS-AGR-02)",
         )
-    agreement = await session.scalar(
-        select(Agreement).where(
-            Agreement.partner_id == partner.id,
-            Agreement.program_id == program.id,
-            Agreement.kind == policy.requires_agreement,
-        )
+    # The agreement and the one it supplements must be in effect (issue 12).
+    agreement = await agreement_in_force(
+        session, program, partner.id, policy.requires_agreement, today
     )
-    if agreement is None or state_of(program, agreement, today).status not in IN_EFFECT:
+    if agreement is None:
         raise input_error(
             "programId",
             Code.NO_ELIGIBLE_AGREEMENT,
-            f"referrals need {spec.name} in effect (CS-REF-09, SEG-TIER-10)",
+            f"referrals need {spec.name} and the agreement it supplements in effect "
+            "(CS-REF-09, SEG-TIER-10)",
         )
     return agreement
 

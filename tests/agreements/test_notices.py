@@ -128,15 +128,21 @@ async def test_notice_date_rules(api: Api) -> None:
     _partner, key = await partner_key(api)
     agreement = (await accept_segment(api, key))["agreement"]
     today = date.fromisoformat(agreement["effectiveDate"])
+    # Issue 11: a partner key records today; nothing after today; an admin's backdated notice
+    # is never before the Effective Date.
     cases = {
-        (today - timedelta(days=1)).isoformat(): "INVALID_DATE",
-        (today + timedelta(days=3)).isoformat(): "INVALID_DATE",
+        (today - timedelta(days=1)).isoformat(): ("BACKDATING_FORBIDDEN", key),
+        (today + timedelta(days=3)).isoformat(): ("DATE_IN_FUTURE", key),
+        (today - timedelta(days=2)).isoformat(): ("DATE_OUT_OF_ORDER", None),
     }
-    for notice_date, code in cases.items():
+    for notice_date, (code, caller) in cases.items():
         data = await api.gql(
-            NOTICE, {"input": {"agreementId": agreement["id"], "noticeDate": notice_date}}, key=key
+            NOTICE,
+            {"input": {"agreementId": agreement["id"], "noticeDate": notice_date}},
+            key=caller,
         )
-        assert data["giveNonRenewalNotice"]["userErrors"][0]["code"] == code
+        [error] = data["giveNonRenewalNotice"]["userErrors"]
+        assert (error["code"], error["field"]) == (code, ["input", "noticeDate"])
     unknown = await api.gql(
         NOTICE, {"input": {"agreementId": agreement["id"], "deliveryMethod": "pigeon"}}, key=key
     )

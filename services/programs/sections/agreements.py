@@ -31,6 +31,11 @@ class NoticeDelivery(Strict):
     """When a written notice counts as given, by delivery method (SEG-AGR-13)."""
 
     method: Key
+    given_on: Literal["receipt", "dispatch"] = Field(
+        default="dispatch",
+        description="receipt: given on the recorded day of receipt; dispatch: "
+        "`deemed_given_after_days` after the day it was sent",
+    )
     deemed_given_after_days: Days
     rule_ids: list[RuleId] = []
 
@@ -50,6 +55,12 @@ class AgreementDef(Strict):
     convenience_termination_notice_days: Days
     breach_cure_days: Days
     immediate_termination_causes: list[Key] = []
+    immediate_causes_open_to_partner: list[Key] = Field(
+        default=[], description="immediate causes the partner may invoke too (issue 12)"
+    )
+    supplements: Key | None = Field(
+        default=None, description="the agreement kind this one supplements and ends with"
+    )
     confidential_information_return_days: Days | None = None
     governing_law: str
     venue: str
@@ -65,4 +76,6 @@ class AgreementDef(Strict):
         renewal = (self.renewal_term_months, self.non_renewal_notice_days)
         if self.initial_term_months is None and any(v is not None for v in renewal):
             raise ValueError("renewal figures need an initial_term_months")
+        if not set(self.immediate_causes_open_to_partner) <= set(self.immediate_termination_causes):
+            raise ValueError("immediate_causes_open_to_partner must be immediate causes")
         return self
