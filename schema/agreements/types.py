@@ -17,7 +17,7 @@ from schema.documents.types import Document
 from schema.ids import encode_id
 from schema.programs.types import Program
 from services.agreements.state import agreement_spec, state_of
-from services.agreements.supplements import agreement_state
+from services.agreements.supplements import state_among
 from services.commissions.liability import cap_on
 from services.partners.memberships import program_today
 from services.programs.sections.agreements import AgreementDef
@@ -220,7 +220,9 @@ class Agreement(Node):
         program = await self._program(info)
         if not self._spec(program).supplements:
             return state_of(program, self.row, on)
-        return await info.context.loaders.read(lambda s: agreement_state(s, program, self.row, on))
+        # The partner's agreements through the request's DataLoader: no statement per row.
+        siblings = await info.context.loaders.agreements_of_partner.load(self.row.partner_id)
+        return state_among(program, self.row, siblings, on)
 
     @strawberry.field(
         description="The state as of a date (default: today, program time zone); "

@@ -6,6 +6,7 @@ parent. The referral use cases call `agreement_in_force` before taking a referra
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import select
@@ -32,6 +33,30 @@ async def agreement_of(
     return found
 
 
+def state_among(
+    program: Program, agreement: Agreement, agreements: Sequence[Agreement], on: date
+) -> State:
+    """The agreement's state at the start of `on`, bounded by the agreement it supplements,
+    found among `agreements` (the partner's agreements, e.g. from a DataLoader)."""
+    own = state_of(program, agreement, on)
+    spec = agreement_spec(program, agreement.kind)
+    if spec is None or spec.supplements is None:
+        return own
+    parent = next(
+        (
+            a
+            for a in agreements
+            if a.kind == spec.supplements
+            and a.program_id == agreement.program_id
+            and a.partner_id == agreement.partner_id
+        ),
+        None,
+    )
+    if parent is None:
+        return own
+    return bounded_by(own, state_among(program, parent, agreements, on), on)
+
+
 async def agreement_state(
     session: AsyncSession, program: Program, agreement: Agreement, on: date
 ) -> State:
@@ -40,24 +65,35 @@ async def agreement_state(
     Reads only facts, so the answer for a past date changes only when a fact dated on or
     before it is recorded.
     """
-    own = state_of(program, agreement, on)
     spec = agreement_spec(program, agreement.kind)
-    parent_kind = spec.supplements if spec else None
-    if not parent_kind:
-        return own
-    parent = await agreement_of(session, program, agreement.partner_id, parent_kind)
-    if parent is None:
-        return own
-    return bounded_by(own, await agreement_state(session, program, parent, on), on)
+    if spec is None or spec.supplements is None:
+        return state_of(program, agreement, on)
+    siblings = list(
+        await session.scalars(
+            select(Agreement).where(
+                Agreement.partner_id == agreement.partner_id,
+                Agreement.program_id == program.id,
+            )
+        )
+    )
+    return state_among(program, agreement, siblings, on)
 
 
 async def agreement_in_force(
     session: AsyncSession, program: Program, partner_id: uuid.UUID, kind: str, on: date
 ) -> Agreement | None:
     """The partner's agreement of `kind` when it is in effect on `on` (its parent too), else
-    None. Referrals are refused once the parent agreement has ended (issue 12)."""
-    agreement = await agreement_of(session, program, partner_id, kind)
+    None. Referrals are refused once the parent agreement has ended (issue 12). One statement.
+    """
+    siblings = list(
+        await session.scalars(
+            select(Agreement).where(
+                Agreement.partner_id == partner_id, Agreement.program_id == program.id
+            )
+        )
+    )
+    agreement = next((a for a in siblings if a.kind == kind), None)
     if agreement is None:
         return None
-    state = await agreement_state(session, program, agreement, on)
+    state = state_among(program, agreement, siblings, on)
     return agreement if state.status in IN_EFFECT else None
