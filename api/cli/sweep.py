@@ -10,11 +10,10 @@ from api.cli.common import database
 
 
 async def _sweep() -> dict[str, int]:
-    from api.jobs import sweep_job
-
     from sqlalchemy import select
 
     from api.blob_stores import open_storage
+    from api.jobs import sweep_job
     from api.settings import get_settings
     from models import Program
     from services.agreements.lapses import issue_lapsed_breach_notices

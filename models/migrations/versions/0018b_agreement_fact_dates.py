@@ -1,7 +1,7 @@
 """agreement facts: notice dispatch, delivery method and receipt; the cure of a breach
 
 Revision ID: 0018b
-Revises: 0022b
+Revises: 0016b
 Create Date: 2026-12-01
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0018b"
-down_revision: str | None = "0022b"
+down_revision: str | None = "0016b"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
