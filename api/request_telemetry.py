@@ -20,8 +20,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import metrics
 from api.auth.jwt import looks_like_jwt
-from api.keys import split_token
 from api.log_config import REQUEST_ID
+from services.apikeys.keys import split_token
 
 log = logging.getLogger("partnergraph.request")
 errors = logging.getLogger("partnergraph.errors")

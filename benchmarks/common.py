@@ -14,12 +14,12 @@ from typing import Any
 import httpx
 
 from api.app import create_app
-from api.keys import create_api_key
 from api.settings import Settings
 from models import migrate
 from models.db import make_async_engine, make_sessionmaker
 from rules.enums import ApiKeyRole
 from services.actor import SYSTEM
+from services.apikeys.keys import create_api_key
 from services.programs.loader import load_program_files
 from tests import databases
 

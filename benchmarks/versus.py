@@ -107,10 +107,10 @@ def postgraphile(folder: Path, url: str, port: int) -> list[str]:
 
 async def admin_key(url: str) -> str:
     """A new admin API key."""
-    from api.keys import create_api_key
     from models.db import make_async_engine, make_sessionmaker
     from rules.enums import ApiKeyRole
     from services.actor import SYSTEM
+    from services.apikeys.keys import create_api_key
 
     engine = make_async_engine(url)
     async with make_sessionmaker(engine).begin() as session:

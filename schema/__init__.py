@@ -19,6 +19,7 @@ from strawberry.types import ExecutionContext
 from schema.agreements.mutations import AgreementMutations
 from schema.agreements.termination import TerminationMutations
 from schema.agreements.types import Acceptance, Agreement
+from schema.apikeys.mutations import ApiKeyMutations
 from schema.commissions.corrections import LedgerMutations
 from schema.commissions.mutations import CommissionMutations, StatementMutations
 from schema.commissions.types import Commission, QualifiedAgreement
@@ -73,6 +74,7 @@ class Mutation(
     WebhookMutations,
     WebhookEventMutations,
     ImportMutations,
+    ApiKeyMutations,
 ):
     """Every mutation takes one `input` and returns a payload with `userErrors`."""
 

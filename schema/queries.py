@@ -7,7 +7,8 @@ import uuid
 
 import strawberry
 
-from rules.enums import ApiKeyRole
+from schema.apikeys.queries import ApiKeyQueries
+from schema.apikeys.types import ApiKeyRoleEnum
 from schema.audit.queries import AuditQueries
 from schema.commissions.queries import LedgerQueries
 from schema.common import Node
@@ -25,8 +26,6 @@ from schema.webhooks.events import WebhookEventQueries
 from schema.webhooks.queries import WebhookQueries
 
 NODES_MAX = 100
-
-ApiKeyRoleEnum = strawberry.enum(ApiKeyRole, name="ApiKeyRole", description="What a key may do.")
 
 
 @strawberry.type(description="The caller: the API key's name and role, and its partner if any.")
@@ -78,5 +77,6 @@ class Query(
     OpportunityQueries,
     DocumentQueries,
     PartnerLookupQueries,
+    ApiKeyQueries,
 ):
     """Every read. The bases' order is the field order of the Query type in schema.graphql."""

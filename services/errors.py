@@ -251,6 +251,21 @@ class WebhookErrorCode(enum.StrEnum):
     OUTSIDE_RETENTION = "outside_retention"
 
 
+class ApiKeyErrorCode(enum.StrEnum):
+    """Why an API key action was refused."""
+
+    INVALID_ID = "invalid_id"
+    INVALID_NAME = "invalid_name"
+    INVALID_EMAIL = "invalid_email"
+    INVALID_EXPIRY = "invalid_expiry"
+    PARTNER_REQUIRED = "partner_required"
+    PARTNER_NOT_FOUND = "partner_not_found"
+    PARTNER_NOT_ALLOWED = "partner_not_allowed"
+    KEY_NOT_FOUND = "key_not_found"
+    KEY_REVOKED = "key_revoked"
+    FORBIDDEN = "forbidden"
+
+
 class ImportErrorCode(enum.StrEnum):
     """Why a history import (or one of its rows) was refused (docs/import.md)."""
 

@@ -19,13 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 import models
 from api.app import create_app
 from api.blob_stores import open_storage
-from api.keys import create_api_key
 from api.settings import Settings
 from models import migrate
 from models.db import make_async_engine, make_sessionmaker, make_sync_engine
 from models.documents.blobs import BlobStore
 from rules.enums import ApiKeyRole
 from services.actor import SYSTEM
+from services.apikeys.keys import create_api_key
 from services.documents.templates import sync_shipped
 from services.programs.loader import load_program_files
 from tests import databases

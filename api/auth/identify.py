@@ -9,11 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.auth.jwt import TokenRejectedError, TokenUser, TokenVerifier, looks_like_jwt
 from api.key_usage import KeyUsage
-from api.keys import authenticate
 from models import Partner
 from schema.errors import CodedError
 from schema.ids import expect_id
 from services.actor import Actor
+from services.apikeys.keys import authenticate
 
 UNKNOWN_KEY = "the API key is unknown, revoked or expired"
 

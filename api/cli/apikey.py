@@ -8,7 +8,11 @@ import sys
 from datetime import datetime, timedelta
 
 from api.cli.common import EXIT_INVALID, database
-from api.keys import (
+from models import ApiKey
+from models.base import utcnow
+from rules.enums import ApiKeyRole
+from services.actor import SYSTEM
+from services.apikeys.keys import (
     ApiKeyError,
     create_api_key,
     expire_api_key,
@@ -16,10 +20,6 @@ from api.keys import (
     revoke_api_key,
     roll_api_key,
 )
-from models import ApiKey
-from models.base import utcnow
-from rules.enums import ApiKeyRole
-from services.actor import SYSTEM
 
 
 async def _create_key(args: argparse.Namespace) -> str:

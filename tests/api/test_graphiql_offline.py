@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from api.keys import create_api_key
 from rules.enums import ApiKeyRole
 from services.actor import SYSTEM
+from services.apikeys.keys import create_api_key
 from tests.helpers.chromium import browser_page, chromium_binary
 from tests.helpers.servers import api_server
 

@@ -14,9 +14,9 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from api.keys import create_api_key
 from rules.enums import ApiKeyRole
 from services.actor import SYSTEM
+from services.apikeys.keys import create_api_key
 from tests.conftest import ROOT
 
 AUDIT = Path(__file__).parent / "graphql_http_audit.mjs"

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from api.key_usage import KeyUsage
-from api.keys import authenticate
 from models import ApiKey
 from models.base import utcnow
+from services.apikeys.keys import authenticate
 from tests.conftest import Api
 from tests.helpers.servers import cli
 
