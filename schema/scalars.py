@@ -1,5 +1,6 @@
-"""Input checked at the scalar boundary: strings without NUL or lone surrogates, timestamps with an
-offset that fit the calendar once in UTC (issue 13: these reached the database and 500ed)."""
+"""Input checked at the scalar boundary: strings without control characters (but tab, line feed
+and carriage return) or lone surrogates, timestamps with an offset that fit the calendar once in
+UTC (issue 13: these reached the database and 500ed, or broke the documents they reached)."""
 
 from __future__ import annotations
 
@@ -12,15 +13,18 @@ import strawberry
 from graphql import GraphQLError, StringValueNode, Visitor, visit
 from strawberry.extensions import SchemaExtension
 
-FORBIDDEN = re.compile(r"[\x00\ud800-\udfff]")
+# NUL cannot be stored by PostgreSQL; the other C0 controls cannot be written in XML 1.0, so
+# they would break every DOCX a text field reaches; lone surrogates are not text.
+FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+REFUSED = "strings may not contain control characters (but tab and line ends) or lone surrogates"
 
 
 def checked_string(value: Any) -> str:
-    """A String input: refused when it holds NUL or a lone surrogate."""
+    """A String input: refused when it holds a control character or a lone surrogate."""
     if not isinstance(value, str):
         raise ValueError(f"String cannot represent a non-string value: {str(value)[:40]!r}")
     if FORBIDDEN.search(value):
-        raise ValueError("strings may not contain NUL characters or lone surrogates")
+        raise ValueError(REFUSED)
     return value
 
 
@@ -84,8 +88,8 @@ def _string_literals(document: Any) -> list[StringValueNode]:
 
 
 class StringChecks(SchemaExtension):
-    """Refuse every request whose strings (variables or literals) hold NUL or lone surrogates,
-    before anything runs (BAD_USER_INPUT): PostgreSQL cannot store them."""
+    """Refuse every request whose strings (variables or literals) hold control characters or
+    lone surrogates, before anything runs (BAD_USER_INPUT)."""
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
@@ -94,7 +98,7 @@ class StringChecks(SchemaExtension):
         ):
             context.pre_execution_errors = [
                 GraphQLError(
-                    "strings may not contain NUL characters or lone surrogates",
+                    REFUSED,
                     extensions={"code": "BAD_USER_INPUT"},
                 )
             ]
