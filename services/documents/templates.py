@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from contract_templates.probe import trial_render
 from contract_templates.renderer import TemplateError, analyze
 from models import TemplateVersion
 from models.base import utcnow
@@ -107,6 +108,10 @@ def _check(data: bytes, kind: str) -> list[str]:
     """Analyze a template for `kind`; its variables must be ones the renderer provides."""
     try:
         info = analyze(data)
+    except TemplateError as exc:
+        raise _refuse(TemplateErrorCode(exc.code.lower()), str(exc)) from exc
+    try:
+        trial_render(data, info)
     except TemplateError as exc:
         raise _refuse(TemplateErrorCode(exc.code.lower()), str(exc)) from exc
     allowed = CONTEXT_VARIABLES[_context_name(kind)]

@@ -11,6 +11,7 @@ from typing import Any
 import docx
 import pytest
 
+from contract_templates.probe import trial_render
 from contract_templates.renderer import MAX_BYTES, TemplateError, analyze, render
 from services.documents.templates import CONTEXT_VARIABLES, MANIFEST, read_manifest
 
@@ -215,3 +216,27 @@ def test_manifest_files_exist_and_versions_are_unique() -> None:
     for entry in entries:
         assert (FILES / entry.file).is_file(), entry.file
     assert Path(FILES / "files").is_dir()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{{ range(200000)|length }}",  # over the sandbox's range limit whatever the data
+        "{% for p in partner %}{% for i in range(10 ** 6) %}{{ p }}{% endfor %}{% endfor %}",
+    ],
+)
+def test_a_trial_render_refuses_what_fails_whatever_the_data(text: str) -> None:
+    """Issue 13: a template is rendered once on stand-in values before it is published."""
+    data = make_docx(text)
+    info = analyze(data)  # passes the static check
+    with pytest.raises(TemplateError) as caught:
+        trial_render(data, info)
+    assert caught.value.code == "SANDBOX_VIOLATION"
+
+
+def test_every_shipped_template_passes_the_trial_render() -> None:
+    for entry in read_manifest():
+        data = (MANIFEST.parent / entry.file).read_bytes()
+        trial_render(data, analyze(data))
+    filtered = make_docx("{{ partner.signed_on|default('n/a') }} {{ partner.total + 1 }}")
+    trial_render(filtered, analyze(filtered))  # a stand-in the filter cannot use is no refusal
