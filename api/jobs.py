@@ -1,7 +1,9 @@
 """Background jobs: one set of task functions, run by procrastinate on PostgreSQL and in-process
 on SQLite.
 
-- `sweep` (every 5 minutes): time-driven referral transitions (CS-REF-02, CS-REF-10).
+- `sweep` (every 5 minutes): time-driven referral transitions (CS-REF-02, CS-REF-10) and the
+  notices of termination after an uncured breach (SEG-AGR-09, CS-AGR-06), written to the blob
+  store the server uses (`partnergraph sweep` runs the same function).
 - `webhook_retention` (hourly): deletes webhook events past their retention (30 days).
 
 On PostgreSQL they are procrastinate periodic tasks: procrastinate is maintained, keeps its
@@ -27,19 +29,32 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import Program
 from models.base import utcnow
+from models.documents.blobs import BlobStore
 from services.webhooks.policy import Clock, DeliveryPolicy
 
 log = logging.getLogger("partnergraph.jobs")
 
 
-async def sweep_job(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[str, int]:
-    """Persist, as of each program's today, referrals deemed rejected and lapsed."""
+async def sweep_job(
+    sessionmaker: async_sessionmaker[AsyncSession], blobs: BlobStore
+) -> dict[str, int]:
+    """As of each program's today: persist referrals deemed rejected and lapsed, then issue the
+    notice of termination after an uncured breach for every agreement whose cure period lapsed
+    (into `blobs`). Idempotent."""
+    from services.agreements.lapses import issue_lapsed_breach_notices
     from services.partners.memberships import program_today
     from services.referrals.sweep import sweep
 
     async with sessionmaker.begin() as session:
         programs = list(await session.scalars(select(Program)))
-        return await sweep(session, {p.id: program_today(p) for p in programs})
+        counts = await sweep(session, {p.id: program_today(p) for p in programs})
+    counts["breach_terminations"] = 0
+    async with sessionmaker.begin() as session:
+        for program in await session.scalars(select(Program)):
+            counts["breach_terminations"] += await issue_lapsed_breach_notices(
+                session, blobs, program, program_today(program)
+            )
+    return counts
 
 
 async def retention_job(
@@ -63,11 +78,11 @@ class PeriodicJob:
 
 
 def periodic_jobs(
-    sessionmaker: async_sessionmaker[AsyncSession], policy: DeliveryPolicy
+    sessionmaker: async_sessionmaker[AsyncSession], policy: DeliveryPolicy, blobs: BlobStore
 ) -> list[PeriodicJob]:
-    """The periodic jobs, bound to a database."""
+    """The periodic jobs, bound to a database and the blob store documents go to."""
     return [
-        PeriodicJob("sweep", "*/5 * * * *", 300, lambda: sweep_job(sessionmaker)),
+        PeriodicJob("sweep", "*/5 * * * *", 300, lambda: sweep_job(sessionmaker, blobs)),
         PeriodicJob(
             "webhook_retention", "17 * * * *", 3600, lambda: retention_job(sessionmaker, policy)
         ),

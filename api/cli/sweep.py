@@ -10,26 +10,14 @@ from api.cli.common import database
 
 
 async def _sweep() -> dict[str, int]:
-    from sqlalchemy import select
-
     from api.blob_stores import open_storage
     from api.jobs import sweep_job
     from api.settings import get_settings
-    from models import Program
-    from services.agreements.lapses import issue_lapsed_breach_notices
-    from services.fact_dates import program_today
 
     storage = open_storage(get_settings())
     try:
         async with database() as sessionmaker:
-            counts = await sweep_job(sessionmaker)
-            counts["breach_terminations"] = 0
-            async with sessionmaker.begin() as session:
-                for program in await session.scalars(select(Program)):
-                    counts["breach_terminations"] += await issue_lapsed_breach_notices(
-                        session, storage.blobs, program, program_today(program)
-                    )
-            return counts
+            return await sweep_job(sessionmaker, storage.blobs)
     finally:
         storage.close()
 

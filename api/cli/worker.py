@@ -9,9 +9,20 @@ import asyncio
 from api.cli.common import database
 from api.settings import get_settings
 from api.tracing import traced_client
+from models.documents.blobs import BlobStore
 
 
 async def _worker(args: argparse.Namespace) -> int:
+    from api.blob_stores import open_storage
+
+    storage = open_storage(get_settings())
+    try:
+        return await _run(args, storage.blobs)
+    finally:
+        storage.close()
+
+
+async def _run(args: argparse.Namespace, blobs: BlobStore) -> int:
     import httpx
     from sqlalchemy.engine import make_url
 
@@ -23,7 +34,7 @@ async def _worker(args: argparse.Namespace) -> int:
     total: dict[str, int] = {}
     async with database() as sessionmaker, httpx.AsyncClient(follow_redirects=False) as client:
         traced_client(client)
-        jobs = periodic_jobs(sessionmaker, policy)
+        jobs = periodic_jobs(sessionmaker, policy, blobs)
 
         async def deliver() -> None:
             while True:
@@ -70,7 +81,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "an endpoint twice at the same time. The worker also runs the periodic jobs (the "
         "referral sweep every 5 minutes, webhook event retention hourly): on PostgreSQL as "
         "procrastinate periodic tasks (each tick runs once, whatever the number of workers), "
-        "on SQLite in-process.",
+        "on SQLite in-process. The sweep also issues the notices of termination after an uncured "
+        "breach into the configured blob store, as `partnergraph sweep` does.",
     )
     worker.add_argument(
         "--once", action="store_true", help="one delivery pass and one run of each job, then exit"
