@@ -18,15 +18,6 @@ class MembershipStatus(enum.StrEnum):
 ENDED_STATUSES = frozenset({MembershipStatus.DEACTIVATED, MembershipStatus.TERMINATED})
 
 
-class PartnerCapacity(enum.StrEnum):
-    """The roles a partner can act in (CS-AGR-02; Segment technology partners)."""
-
-    TECHNOLOGY = "technology"
-    REFERRER = "referrer"
-    RESELLER = "reseller"
-    PROFESSIONAL_SERVICES = "professional_services"
-
-
 class ApiKeyRole(enum.StrEnum):
     """What an API key may do: everything, or one partner's own data."""
 

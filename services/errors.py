@@ -20,6 +20,7 @@ class PartnerErrorCode(enum.StrEnum):
     FORBIDDEN = "forbidden"
     STALE_VERSION = "stale_version"
     NOTHING_TO_UPDATE = "nothing_to_update"
+    UNKNOWN_CAPACITY = "unknown_capacity"
 
 
 class MembershipErrorCode(enum.StrEnum):

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Partner as PartnerRow
 from rules import partner_fields as pf
 from schema.context import Info
-from schema.partners.types import Partner, PartnerCapacityEnum
+from schema.partners.types import Partner
 from schema.payloads import attempt, input_id, user_errors
 from services.actor import Actor
 from services.errors import PartnerErrorCode
@@ -42,8 +42,10 @@ class CreatePartnerInput:
     website_domain: str | None = strawberry.field(
         default=None, description="Website domain or URL; kept as the bare domain (example.com)."
     )
-    capacities: list[PartnerCapacityEnum] = strawberry.field(  # type: ignore[valid-type]
-        default_factory=list, description="Capacities the partner acts in."
+    capacities: list[str] = strawberry.field(
+        default_factory=list,
+        description="Capacities the partner acts in, case-insensitive; each must be listed by a "
+        "loaded program's `membership.capacities`, else UNKNOWN_CAPACITY.",
     )
 
 
@@ -66,8 +68,10 @@ class UpdatePartnerInput:
     website_domain: str | None = strawberry.field(
         default=None, description="Website domain or URL; an empty string clears it."
     )
-    capacities: list[PartnerCapacityEnum] | None = strawberry.field(  # type: ignore[valid-type]
-        default=None, description="Replaces the partner's capacities."
+    capacities: list[str] | None = strawberry.field(
+        default=None,
+        description="Replaces the partner's capacities; each must be listed by a loaded "
+        "program's `membership.capacities`, else UNKNOWN_CAPACITY.",
     )
 
 

@@ -11,7 +11,7 @@ from models import Membership as MembershipRow
 from models import Partner as PartnerRow
 from models import TierChange as TierChangeRow
 from models.tiers.queries import evidence_of, notifications_of
-from rules.enums import MembershipStatus, PartnerCapacity
+from rules.enums import MembershipStatus
 from rules.referral_state import ReferralStatus
 from schema.agreements.types import Agreement
 from schema.commissions.types import Commission
@@ -32,9 +32,6 @@ from services.tiers.entitlements import entitlements
 
 MembershipStatusEnum = strawberry.enum(
     MembershipStatus, name="MembershipStatus", description="Where a partner stands in a program."
-)
-PartnerCapacityEnum = strawberry.enum(
-    PartnerCapacity, name="PartnerCapacity", description="A role a partner acts in (CS-AGR-02)."
 )
 
 
@@ -184,9 +181,12 @@ class Partner(Node):
             updated_at=row.updated_at,
         )
 
-    @strawberry.field(description="Capacities the partner acts in.")
-    def capacities(self) -> list[PartnerCapacityEnum]:  # type: ignore[valid-type]
-        return [PartnerCapacity(c) for c in self.row.capacities]
+    @strawberry.field(
+        description="Capacities the partner acts in, as the programs' files spell them "
+        "(`membership.capacities`, e.g. referrer; CS-AGR-02)."
+    )
+    def capacities(self) -> list[str]:
+        return list(self.row.capacities)
 
     @strawberry.field(description="Agreements with programs, oldest first.")
     async def agreements(self, info: Info) -> list[Agreement]:

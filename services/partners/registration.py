@@ -5,14 +5,15 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Partner
+from models import Partner, Program
 from rules import partner_fields as pf
-from rules.enums import PartnerCapacity
 from services.actor import Actor
 from services.audit.log import record
 from services.errors import FieldError, PartnerErrorCode, UseCaseError
+from services.programs.typed import spec_of
 
 
 @dataclass(frozen=True)
@@ -24,10 +25,33 @@ class PartnerFields:
     country: str | None = None
     notice_address: str | None = None
     website_domain: str | None = None
-    capacities: list[PartnerCapacity] | None = None
+    capacities: list[str] | None = None
 
 
-def _clean(fields: PartnerFields, *, creating: bool) -> dict[str, object]:
+async def offered_capacities(session: AsyncSession) -> frozenset[str]:
+    """Every capacity some loaded program lists (`membership.capacities`, CS-AGR-02)."""
+    programs = await session.scalars(select(Program))
+    return frozenset(c for p in programs for c in spec_of(p).membership.capacities)
+
+
+def _check_capacities(
+    given: list[str], offered: frozenset[str]
+) -> tuple[list[str], list[pf.Problem]]:
+    """Lower-cased, de-duplicated capacities; each must be listed by a loaded program."""
+    values = sorted({c.strip().lower() for c in given})
+    problems = [
+        pf.Problem(
+            "capacities",
+            "unknown_capacity",
+            f"no program lists the capacity {c!r}; known: {', '.join(sorted(offered)) or 'none'}",
+        )
+        for c in values
+        if c not in offered
+    ]
+    return values, problems
+
+
+def _clean(fields: PartnerFields, offered: frozenset[str], *, creating: bool) -> dict[str, object]:
     """Checked, normalised values of the given fields; raise with every problem found."""
     values: dict[str, object] = {}
     problems: list[pf.Problem] = []
@@ -54,7 +78,8 @@ def _clean(fields: PartnerFields, *, creating: bool) -> dict[str, object]:
         values["website_domain"], problem = pf.check_domain(fields.website_domain)
         problems += [problem] if problem else []
     if fields.capacities is not None:
-        values["capacities"] = sorted({c.value for c in fields.capacities})
+        values["capacities"], found = _check_capacities(fields.capacities, offered)
+        problems += found
     if problems:
         raise UseCaseError(
             [FieldError(("input", p.field), PartnerErrorCode(p.code), p.message) for p in problems]
@@ -68,7 +93,8 @@ async def create_partner(session: AsyncSession, actor: Actor, fields: PartnerFie
         raise UseCaseError.one(
             ["input"], PartnerErrorCode.FORBIDDEN, "only an admin key can create partners"
         )
-    values = _clean(fields, creating=True)
+    offered = await offered_capacities(session)
+    values = _clean(fields, offered, creating=True)
     partner = Partner(id=uuid.uuid4(), version=1, **{"capacities": [], **values})
     session.add(partner)
     await session.flush()
@@ -102,7 +128,8 @@ async def update_partner(
             PartnerErrorCode.STALE_VERSION,
             f"the partner is at version {partner.version}, not {expected_version}",
         )
-    values = _clean(fields, creating=False)
+    offered = await offered_capacities(session)
+    values = _clean(fields, offered, creating=False)
     if not values:
         raise UseCaseError.one(
             ["input"], PartnerErrorCode.NOTHING_TO_UPDATE, "give at least one field to change"

@@ -14,9 +14,10 @@ from typing import Annotated, Any, Literal
 import pycountry
 from pydantic import Field, field_validator, model_validator
 
-from rules.enums import MembershipStatus, PartnerCapacity
+from rules.enums import MembershipStatus
 from services.programs.sections.agreements import AgreementDef
 from services.programs.sections.fields import (
+    Key,
     RuleId,
     Strict,
     Weekday,
@@ -68,7 +69,10 @@ class MembershipRules(Strict):
     """How partners join: the status a new membership starts in and the capacities offered."""
 
     entry_status: MembershipStatus = MembershipStatus.APPLICANT
-    capacities: list[PartnerCapacity]
+    capacities: list[Key] = Field(
+        min_length=1,
+        description="the capacities (roles) partners act in, program data (CS-AGR-02; issue 12)",
+    )
     level_label: str = "tier"
     upgrade_requires_written_approval: bool = False
     rule_ids: list[RuleId] = []
@@ -129,11 +133,15 @@ class ProgramDefinition(Strict):
         if self.tiers[0].invite_only:
             raise ValueError("tiers[0]: the entry tier cannot be invite-only (SEG-TIER-01)")
         kinds = {a.kind for a in self.agreements}
+        _unique("membership.capacities", self.membership.capacities)
+        capacities = set(self.membership.capacities)
         for i, agreement in enumerate(self.agreements):
             if agreement.supplements is not None and agreement.supplements not in kinds - {
                 agreement.kind
             }:
                 raise ValueError(f"agreements[{i}].supplements names no other agreement kind")
+            if agreement.capacity is not None and agreement.capacity not in capacities:
+                raise ValueError(f"agreements[{i}].capacity is not in membership.capacities")
         for name, section in (("referrals", self.referrals), ("referral_fees", self.referral_fees)):
             if section is not None and section.requires_agreement not in kinds:
                 raise ValueError(f"{name}.requires_agreement names no agreement kind")

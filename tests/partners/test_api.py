@@ -39,7 +39,7 @@ async def test_create_partner_normalises_fields(api: Api) -> None:
     partner = await create_partner(api, country="us")
     assert partner["country"] == "US"
     assert partner["websiteDomain"] == "acme.example.com"
-    assert partner["capacities"] == ["REFERRER", "TECHNOLOGY"]
+    assert partner["capacities"] == ["referrer", "technology"]  # as the program files spell them
     assert partner["version"] == 1
     assert await _count(api, AuditEvent) == 2  # the admin key, then the partner
 
@@ -297,3 +297,23 @@ async def test_tier_as_of_reads_the_history_by_effective_date(api: Api) -> None:
         query, {"id": membership["id"], "a": "2024-12-31", "b": "2025-06-01", "c": today}
     )
     assert data["node"] == {"a": None, "b": {"key": "registered"}, "c": {"key": "silver"}}
+
+
+async def test_capacity_must_be_listed_by_a_program(api: Api) -> None:
+    """Capacities are program data (CS-AGR-02, issue 12): one no program lists is refused with
+    UNKNOWN_CAPACITY and nothing is written; the seeds' own capacities pass in any case."""
+    before = await _count(api, Partner)
+    data = await api.gql(
+        CREATE_PARTNER, {"input": partner_input(capacities=["referrer", "distributor"])}
+    )
+    payload = data["createPartner"]
+    assert payload["partner"] is None
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [
+        (["input", "capacities"], "UNKNOWN_CAPACITY")
+    ]
+    assert "'distributor'" in payload["userErrors"][0]["message"]
+    assert await _count(api, Partner) == before
+    partner = await create_partner(api, capacities=["Reseller", "PROFESSIONAL_SERVICES"])
+    assert partner["capacities"] == ["professional_services", "reseller"]
+    changed = await api.gql(UPDATE, {"input": {"id": partner["id"], "capacities": ["broker"]}})
+    assert changed["updatePartner"]["userErrors"][0]["code"] == "UNKNOWN_CAPACITY"

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import Benefit, Program, Requirement, Tier
-from rules.enums import MembershipStatus, PartnerCapacity
+from rules.enums import MembershipStatus
 from services.actor import SYSTEM
 from services.partners.memberships import enroll_partner
 from services.partners.registration import PartnerFields, create_partner
@@ -197,7 +197,7 @@ async def test_made_up_program_enrols_at_its_own_entry_tier_and_keeps_used_tiers
                 legal_name="Smithy Ltd",
                 country="DE",
                 notice_address="Berlin",
-                capacities=[PartnerCapacity.RESELLER],
+                capacities=["reseller"],
             ),
         )
         program = await session.scalar(select(Program))

@@ -8,7 +8,6 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from rules.enums import PartnerCapacity
 from services.programs.sections.fields import Days, Key, Money, Months, RuleId, Strict
 
 
@@ -46,7 +45,9 @@ class AgreementDef(Strict):
     kind: Key
     name: str = Field(min_length=1, max_length=200)
     role: Literal["membership", "capacity_schedule", "addendum"]
-    capacity: PartnerCapacity | None = None
+    capacity: Key | None = Field(
+        default=None, description="one of membership.capacities (a capacity_schedule's role)"
+    )
     acceptance_mode: Literal["click_accept", "apply_then_approve"]
     template: Key
     initial_term_months: Months | None = None
