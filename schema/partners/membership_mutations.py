@@ -49,7 +49,9 @@ class ChangeTierInput:
         description=f"Why the tier changes, 1..{REASON_MAX} characters; kept in history."
     )
     effective_on: dt.date | None = strawberry.field(
-        default=None, description="Date it takes effect (program time zone); default today."
+        default=None,
+        description="Date it takes effect (program time zone); default the program's "
+        "today, never after it (DATE_IN_FUTURE); a past date is backfilled (audit log).",
     )
     evaluation_mode: EvaluationMode | None = strawberry.field(
         default=None,

@@ -15,7 +15,7 @@ from rules.global_ids import global_id
 from services.actor import Actor
 from services.audit.log import record
 from services.errors import MembershipErrorCode, UseCaseError, check_version
-from services.partners.memberships import program_today
+from services.fact_dates import fact_date
 from services.partners.notifications import notify
 from services.webhooks.outbox import emit
 
@@ -55,14 +55,8 @@ async def change_tier(
         )
     program = await session.get(Program, membership.program_id)
     assert program is not None
-    today = program_today(program)
-    when = effective_on or today
-    if when > today:
-        raise UseCaseError.one(
-            ["input", "effectiveOn"],
-            Code.INVALID_DATE,
-            "a tier change cannot take effect in the future",
-        )
+    dated = fact_date(program, actor, effective_on, "effectiveOn", Code)
+    when = dated.day
     change = TierChange(
         id=uuid.uuid4(),
         membership_id=membership.id,
@@ -97,6 +91,7 @@ async def change_tier(
             "reason": [None, text],
             "effective_on": [None, when.isoformat()],
         },
+        dated=dated,
     )
     notify(
         session,

@@ -1,4 +1,9 @@
-"""Use cases: record tier evidence one by one or by CSV, all or nothing (SEG-TIER-04/05)."""
+"""Use cases: record tier evidence one by one or by CSV, all or nothing (SEG-TIER-04/05).
+
+Each item's `occurredOn` is a fact date (services/fact_dates.py, issue 11): absent means the
+program's today, never after it (`DATE_IN_FUTURE`); admin keys may backdate, a partner key
+records the program's today (`BACKDATING_FORBIDDEN`); a backfilled item is marked in the audit
+log (one `recordEvidence` event per fact date)."""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import csv
 import io
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -16,7 +22,7 @@ from models import Evidence, Program
 from services.actor import Actor
 from services.audit.log import record
 from services.errors import FieldError, GovernanceErrorCode, UseCaseError, input_error
-from services.partners.memberships import program_today
+from services.fact_dates import FactDate, fact_date
 from services.scope import partner_and_program
 
 Code = GovernanceErrorCode
@@ -64,9 +70,13 @@ class EvidenceInput:
 
 
 def check(
-    item: EvidenceInput, path: tuple[str, ...], currency: str, today: date
+    item: EvidenceInput,
+    path: tuple[str, ...],
+    currency: str,
+    dated: Callable[[date | None, tuple[str, ...]], date | None],
 ) -> tuple[Evidence | None, list[FieldError]]:
-    """An Evidence row (without owner) or every problem of the input."""
+    """An Evidence row (without owner) or every problem of the input; `dated` resolves and
+    checks the fact date (raising a coded error)."""
     errors: list[FieldError] = []
 
     def problem(name: str, code: GovernanceErrorCode, message: str) -> None:
@@ -75,10 +85,12 @@ def check(
     if item.kind not in KINDS:
         problem("kind", Code.UNKNOWN_KIND, f"kind is one of {', '.join(KINDS)}")
         return None, errors
-    if item.occurred_on is None and item.kind != "engagement_plan":
-        problem("occurredOn", Code.REQUIRED, "occurredOn (the date of the fact) is required")
-    elif item.occurred_on is not None and item.occurred_on > today:
-        problem("occurredOn", Code.INVALID_DATE, "occurredOn cannot be in the future")
+    occurred_on = item.occurred_on
+    if item.kind != "engagement_plan" or occurred_on is not None:
+        try:
+            occurred_on = dated(occurred_on, (*path, "occurredOn"))
+        except UseCaseError as exc:
+            errors += exc.errors
     title = item.title.strip()
     if item.kind in ("success_story", "joint_solution", "training", "certification") and not title:
         problem("title", Code.REQUIRED, "title is required")
@@ -124,7 +136,7 @@ def check(
         reference=(item.reference or "").strip()[:100] or None,
         amount=amount,
         currency=currency if amount is not None else None,
-        occurred_on=item.occurred_on,
+        occurred_on=occurred_on,
         expires_on=item.expires_on,
         flags=flags,
     ), []
@@ -137,14 +149,20 @@ async def record_evidence(
     partner_id: uuid.UUID | None,
     program_id: uuid.UUID,
     items: list[EvidenceInput],
-    today: date,
     paths: list[tuple[str, ...]] | None = None,
 ) -> list[Evidence]:
     """Record evidence for a partner (its own key or an admin); nothing unless all are valid."""
     partner, program = await partner_and_program(session, actor, partner_id, program_id, Code)
+    dates: dict[date, FactDate] = {}
+
+    def dated(given: date | None, path: tuple[str, ...]) -> date:
+        fact = fact_date(program, actor, given, path, Code)
+        dates[fact.day] = fact
+        return fact.day
+
     rows, errors = [], []
     for index, item in enumerate(items):
-        row, problems = check(item, paths[index] if paths else ("input",), program.currency, today)
+        row, problems = check(item, paths[index] if paths else ("input",), program.currency, dated)
         errors += problems
         if row is not None:
             row.partner_id, row.program_id = partner.id, program.id
@@ -153,14 +171,19 @@ async def record_evidence(
         raise UseCaseError(errors)
     session.add_all(rows)
     await session.flush()
-    await record(
-        session,
-        actor,
-        "recordEvidence",
-        "Partner",
-        partner.id,
-        {"evidence": [None, [f"{r.kind}:{r.id}" for r in rows]]},
-    )
+    undated = [r for r in rows if r.occurred_on is None]
+    for day in [None, *sorted(dates)]:
+        group = undated if day is None else [r for r in rows if r.occurred_on == day]
+        if group:
+            await record(
+                session,
+                actor,
+                "recordEvidence",
+                "Partner",
+                partner.id,
+                {"evidence": [None, [f"{r.kind}:{r.id}" for r in group]]},
+                dated=None if day is None else dates[day],
+            )
     return rows
 
 
@@ -179,7 +202,7 @@ async def record_one(
     program_id: uuid.UUID,
     item: EvidenceInput,
 ) -> list[Evidence]:
-    """Record one piece of evidence, dated against the program's today (SEG-TIER-04)."""
+    """Record one piece of evidence, dated as a fact (SEG-TIER-04)."""
     program = await _program(session, program_id)
     return await record_evidence(
         session,
@@ -187,7 +210,6 @@ async def record_one(
         partner_id=partner_id,
         program_id=program.id,
         items=[item],
-        today=program_today(program),
     )
 
 
@@ -200,7 +222,7 @@ async def import_csv(
     kind: str,
     text: str,
 ) -> list[Evidence]:
-    """Import evidence from CSV, all rows or none, dated against the program's today."""
+    """Import evidence from CSV, all rows or none, each row's date a fact date."""
     program = await _program(session, program_id)
     items, paths = parse_csv(kind, text)
     return await record_evidence(
@@ -210,7 +232,6 @@ async def import_csv(
         program_id=program.id,
         items=items,
         paths=paths,
-        today=program_today(program),
     )
 
 

@@ -18,7 +18,7 @@ from models.base import utcnow
 from services.actor import Actor
 from services.audit.log import record
 from services.errors import GovernanceErrorCode, input_error
-from services.partners.memberships import program_today
+from services.fact_dates import fact_date, program_today
 from services.partners.notifications import notify
 from services.programs.typed import spec_of
 from services.tiers.entitlements import require_admin, scope
@@ -43,11 +43,10 @@ async def report_usage(
         raise input_error("programId", Code.NO_USAGE_CAPS, f"{program.slug} sets no usage caps")
     if tracked_users < 0 or api_calls < 0:
         raise input_error("apiCalls", Code.INVALID_AMOUNT, "usage figures are not negative")
-    first = month.replace(day=1)
-    if first > program_today(program).replace(day=1):
-        raise input_error(
-            "month", Code.INVALID_DATE, "usage is reported for past or current months"
-        )
+    # `month` (any day of it) is the fact date (issue 11): never after the program's today;
+    # admin keys may backfill a past month, a partner key reports as of the program's today.
+    dated = fact_date(program, actor, month, "month", Code)
+    first = dated.day.replace(day=1)
     over = tracked_users > caps.monthly_tracked_users or api_calls > caps.api_calls
     row = await session.scalar(
         select(UsageReport).where(
@@ -76,6 +75,7 @@ async def report_usage(
             "api_calls": [None, api_calls],
             "over_cap": [None, over],
         },
+        dated=dated,
     )
     if over:
         notify(

@@ -154,7 +154,7 @@ async def test_change_tier_records_history_and_audit(api: Api) -> None:
         ("no_reason", "REQUIRED"),
         ("long_reason", "TOO_LONG"),
         ("wrong_id_type", "INVALID_ID"),
-        ("future", "INVALID_DATE"),
+        ("future", "DATE_IN_FUTURE"),
     ],
 )
 async def test_change_tier_refusals(api: Api, case: str, code: str) -> None:

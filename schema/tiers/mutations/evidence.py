@@ -24,7 +24,9 @@ from services.tiers import evidence as evidence_cases
     "approved), account_mapping (crossbeamEnabled, occurredOn), "
     "influenced_revenue (reference, customer, amount = estimated ARR, occurredOn "
     "= closed won, professionalServices), training, certification (title, "
-    "occurredOn = completed, expiresOn)."
+    "occurredOn = completed, expiresOn). occurredOn is the fact's date in the program's "
+    "time zone: default the program's today, never after it (DATE_IN_FUTURE); only admin "
+    "keys may give a past date (BACKDATING_FORBIDDEN)."
 )
 class RecordEvidenceInput:
     program_id: strawberry.ID

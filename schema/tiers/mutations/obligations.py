@@ -23,7 +23,11 @@ from services.tiers import obligations
 @strawberry.input(description="A month of non-production usage (SEG-AGR-03).")
 class ReportUsageInput:
     program_id: strawberry.ID
-    month: dt.date = strawberry.field(description="Any day of the month.")
+    month: dt.date = strawberry.field(
+        description="Any day of the month, the report's fact date: never after the program's "
+        "today (DATE_IN_FUTURE); only admin keys may give a past date (BACKDATING_FORBIDDEN), "
+        "a partner key reports the current month as of today."
+    )
     monthly_tracked_users: int
     api_calls: int
     partner_id: strawberry.ID | None = None

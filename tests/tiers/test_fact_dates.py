@@ -1,0 +1,134 @@
+"""Evidence, usage reports and tier changes are dated facts (issue 11, services/fact_dates.py):
+admin keys may backdate, a partner key records the program's today (`BACKDATING_FORBIDDEN`),
+nothing is dated after the program's today (`DATE_IN_FUTURE`), and a backfilled fact is marked
+in the audit log with the date it carries."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from tests.conftest import Api
+from tests.helpers.agreements import accept_segment, partner_key
+from tests.helpers.api import CHANGE_TIER, program, program_today_of
+
+pytestmark = pytest.mark.anyio
+
+EVIDENCE = """mutation($input: RecordEvidenceInput!) { recordEvidence(input: $input) {
+  evidence { id kind occurredOn } userErrors { field code message } } }"""
+IMPORT = """mutation($input: ImportEvidenceInput!) { importEvidence(input: $input) {
+  evidence { kind } userErrors { field code message } } }"""
+USAGE = """mutation($input: ReportUsageInput!) { reportUsage(input: $input) {
+  report { month overCap } userErrors { field code message } } }"""
+AUDIT = """query($f: AuditFilterInput) { auditEvents(filter: $f, first: 20) {
+  edges { node { operation factDate backfilled } } } }"""
+
+
+async def _marks(api: Api, operation: str, obj: str) -> list[tuple[str, bool]]:
+    events = await api.gql(AUDIT, {"f": {"operation": operation, "object": obj}})
+    return sorted(
+        (e["node"]["factDate"], e["node"]["backfilled"]) for e in events["auditEvents"]["edges"]
+    )
+
+
+def _story(segment: dict[str, Any], day: date | None, **extra: Any) -> dict[str, Any]:
+    given = {} if day is None else {"occurredOn": day.isoformat()}
+    return {
+        "input": {
+            "programId": segment["id"],
+            "kind": "success_story",
+            "title": "Story",
+            "url": "https://x.io/s",
+            **given,
+            **extra,
+        }
+    }
+
+
+async def test_evidence_dates_are_fact_dates(api: Api) -> None:
+    """SEG-TIER-04 evidence: a partner key records today (its own past date is refused), an
+    admin backfills a past date (marked in the audit log), the future is refused for both."""
+    partner, key = await partner_key(api, displayName="Storyteller")
+    segment = await program(api, "segment-technology")
+    today = await program_today_of(api, "segment-technology")
+    past = today - timedelta(days=40)
+    own_past = (await api.gql(EVIDENCE, _story(segment, past), key=key))["recordEvidence"]
+    assert [(e["field"], e["code"]) for e in own_past["userErrors"]] == [
+        (["input", "occurredOn"], "BACKDATING_FORBIDDEN")
+    ]
+    future = today + timedelta(days=1)
+    for who, extra in ((key, {}), (None, {"partnerId": partner["id"]})):
+        refused = (await api.gql(EVIDENCE, _story(segment, future, **extra), key=who))[
+            "recordEvidence"
+        ]
+        assert [e["code"] for e in refused["userErrors"]] == ["DATE_IN_FUTURE"]
+    own = (await api.gql(EVIDENCE, _story(segment, None), key=key))["recordEvidence"]
+    assert own["userErrors"] == [] and own["evidence"][0]["occurredOn"] == today.isoformat()
+    backfilled = await api.gql(EVIDENCE, _story(segment, past, partnerId=partner["id"]))
+    assert backfilled["recordEvidence"]["evidence"][0]["occurredOn"] == past.isoformat()
+    assert await _marks(api, "recordEvidence", partner["id"]) == [
+        (past.isoformat(), True),
+        (today.isoformat(), False),
+    ]
+    header = "deal_reference,customer,estimated_arr,closed_won_on,professional_services\n"
+    csv = f"{header}D-1,Acme,1000,{past.isoformat()},false\n"
+    base = {"programId": segment["id"], "kind": "influenced_revenue", "csv": csv}
+    partner_csv = (await api.gql(IMPORT, {"input": base}, key=key))["importEvidence"]
+    assert [(e["field"], e["code"]) for e in partner_csv["userErrors"]] == [
+        (["csv", "line 2", "occurredOn"], "BACKDATING_FORBIDDEN")
+    ]
+    admin_csv = await api.gql(IMPORT, {"input": {**base, "partnerId": partner["id"]}})
+    assert admin_csv["importEvidence"]["userErrors"] == []
+
+
+async def test_usage_reports_are_dated_facts(api: Api) -> None:
+    """SEG-AGR-03 usage: a partner reports the current month as of today; a past month is an
+    admin's backfill (marked), a future day is refused."""
+    partner, key = await partner_key(api, displayName="Usager")
+    segment = await program(api, "segment-technology")
+    today = await program_today_of(api, "segment-technology")
+    last_month = today.replace(day=1) - timedelta(days=1)
+
+    def usage(day: date, **extra: Any) -> dict[str, Any]:
+        figures = {"monthlyTrackedUsers": 10, "apiCalls": 10}
+        return {"input": {"programId": segment["id"], "month": day.isoformat(), **figures, **extra}}
+
+    own_past = (await api.gql(USAGE, usage(last_month), key=key))["reportUsage"]
+    assert [(e["field"], e["code"]) for e in own_past["userErrors"]] == [
+        (["input", "month"], "BACKDATING_FORBIDDEN")
+    ]
+    future = (await api.gql(USAGE, usage(today + timedelta(days=1)), key=key))["reportUsage"]
+    assert [e["code"] for e in future["userErrors"]] == ["DATE_IN_FUTURE"]
+    own = (await api.gql(USAGE, usage(today), key=key))["reportUsage"]
+    assert own["report"]["month"] == today.replace(day=1).isoformat()
+    admin = (await api.gql(USAGE, usage(last_month, partnerId=partner["id"])))["reportUsage"]
+    assert admin["report"]["month"] == last_month.replace(day=1).isoformat()
+    assert await _marks(api, "reportUsage", partner["id"]) == [
+        (last_month.isoformat(), True),
+        (today.isoformat(), False),
+    ]
+
+
+async def test_a_backdated_tier_change_is_marked_in_the_audit_log(api: Api) -> None:
+    """Tier changes (`effectiveOn`): a past date is a backfill (audit mark), a future one is
+    refused with DATE_IN_FUTURE."""
+    partner, key = await partner_key(api, displayName="Tiered")
+    await accept_segment(api, key)
+    segment = await program(api, "segment-technology")
+    today = await program_today_of(api, "segment-technology")
+    membership = (
+        await api.gql(
+            "query($id: ID!) { partner(id: $id) { memberships { id } } }", {"id": partner["id"]}
+        )
+    )["partner"]["memberships"][0]["id"]
+    silver = next(t for t in segment["tiers"] if t["key"] == "silver")
+    change = {"membershipId": membership, "tierId": silver["id"], "reason": "Backfill"}
+    future = (today + timedelta(days=1)).isoformat()
+    refused = await api.gql(CHANGE_TIER, {"input": {**change, "effectiveOn": future}})
+    assert [e["code"] for e in refused["changeTier"]["userErrors"]] == ["DATE_IN_FUTURE"]
+    past = today - timedelta(days=10)
+    done = await api.gql(CHANGE_TIER, {"input": {**change, "effectiveOn": past.isoformat()}})
+    assert done["changeTier"]["tierChange"]["effectiveOn"] == past.isoformat()
+    assert await _marks(api, "changeTier", membership) == [(past.isoformat(), True)]
