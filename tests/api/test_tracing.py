@@ -53,17 +53,17 @@ async def test_requests_and_sql_are_traced(
     app = create_app(settings, engine=engine)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-        assert (await client.get("/healthz")).status_code == 200
+        assert (await client.get("/readyz")).status_code == 200
     spans = exporter.get_finished_spans()
     names = [span.name for span in spans]
-    assert any(name.startswith("GET /healthz") for name in names), names
+    assert any(name.startswith("GET /readyz") for name in names), names
     sql = [
         span
         for span in spans
         if span.attributes and str(span.attributes.get("db.statement", "")).startswith("SELECT 1")
     ]
     assert len(sql) == 1, names
-    server = next(span for span in spans if span.name == "GET /healthz")
+    server = next(span for span in spans if span.name == "GET /readyz")
     assert sql[0].context.trace_id == server.context.trace_id  # one trace per request
 
 
