@@ -13,8 +13,15 @@ from services.programs.loader import ProgramLoadError, load_program_files
 
 
 async def _load(paths: Sequence[Path]) -> int:
-    async with database() as sessionmaker:
-        results = await load_program_files(sessionmaker, paths)
+    from api.blob_stores import open_storage
+    from api.settings import get_settings
+
+    storage = open_storage(get_settings())
+    try:
+        async with database() as sessionmaker:
+            results = await load_program_files(sessionmaker, paths, storage.blobs)
+    finally:
+        storage.close()
     for result in results:
         print(f"{result.action:9} {result.slug} ({result.path})")
     return 0
@@ -52,7 +59,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "action",
         choices=["load", "check"],
         help="load: validate all, then create or update them in one "
-        "transaction (idempotent); check: validate only",
+        "transaction (idempotent), publishing the DOCX templates a file names; "
+        "check: validate only",
     )
     programs.add_argument("paths", nargs="+", metavar="PATH", help="programs/*.toml files")
     programs.set_defaults(func=_programs)

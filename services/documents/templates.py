@@ -234,6 +234,41 @@ async def publish_version(
     return version
 
 
+async def publish_new(
+    session: AsyncSession,
+    actor: Actor,
+    store: BlobStore,
+    template_id: str,
+    program_slug: str,
+    kind: str,
+    title: str,
+    data: bytes,
+    version: int,
+) -> TemplateVersion:
+    """Publish a template version a program file names (services.programs.templates)."""
+    try:
+        variables = _check(data, kind)
+    except UseCaseError as exc:
+        raise ValueError(f"{template_id}: {exc.errors[0].message}") from exc
+    row = TemplateVersion(
+        id=uuid.uuid4(),
+        template_id=template_id,
+        version=version,
+        program_slug=program_slug,
+        kind=kind,
+        title=title,
+        variables=variables,
+        sha256=store.put(data),
+        size=len(data),
+        notes="from the program file",
+        published_at=utcnow(),
+        published_by=actor.key_id,
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
 async def latest_version(session: AsyncSession, template_id: str) -> TemplateVersion | None:
     """The newest version of a template."""
     return await session.scalar(

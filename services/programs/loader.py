@@ -14,8 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import Benefit, Membership, Program, Requirement, Tier, TierChange
 from models.base import Base, utcnow
+from models.documents.blobs import BlobStore
 from services.programs.definition import ProgramDefinition
 from services.programs.files import ProgramFile, ProgramFileError, read_program
+from services.programs.templates import (
+    ProgramTemplate,
+    program_templates,
+    publish_program_templates,
+)
 
 Action = Literal["created", "updated", "unchanged"]
 M = TypeVar("M", bound=Base)
@@ -31,14 +37,21 @@ class LoadResult:
 
 
 async def load_program_files(
-    sessionmaker: async_sessionmaker[AsyncSession], paths: Sequence[Path]
+    sessionmaker: async_sessionmaker[AsyncSession],
+    paths: Sequence[Path],
+    store: BlobStore | None = None,
 ) -> list[LoadResult]:
-    """Validate every file first, then load them all in one transaction (or none)."""
+    """Validate every file first, then load them all in one transaction (or none).
+
+    The DOCX templates a file names are published with it (`store` holds their bytes)."""
     files: list[ProgramFile] = []
+    docs: list[list[ProgramTemplate]] = []
     problems: list[ProgramFileError] = []
     for path in paths:
         try:
-            files.append(read_program(path))
+            file = read_program(path)
+            docs.append(program_templates(file))
+            files.append(file)
         except ProgramFileError as exc:
             problems.append(exc)
     if problems:
@@ -53,8 +66,13 @@ async def load_program_files(
                 if f.definition.slug in duplicated
             ]
         )
-    async with sessionmaker.begin() as session:
-        return [await load_program(session, f) for f in files]
+    try:
+        async with sessionmaker.begin() as session:
+            for file, items in zip(files, docs, strict=True):
+                await publish_program_templates(session, store, items, file.path)
+            return [await load_program(session, f) for f in files]
+    except ProgramFileError as exc:
+        raise ProgramLoadError([exc]) from exc
 
 
 class ProgramLoadError(Exception):

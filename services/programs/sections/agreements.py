@@ -49,7 +49,10 @@ class AgreementDef(Strict):
         default=None, description="one of membership.capacities (a capacity_schedule's role)"
     )
     acceptance_mode: Literal["click_accept", "apply_then_approve"]
-    template: Key
+    template: str = Field(
+        pattern=r"^([a-z][a-z0-9-]{0,63}|[A-Za-z0-9_][A-Za-z0-9_./-]{0,250}\.docx)$",
+        description="a shipped template id, or a .docx path relative to the program file",
+    )
     initial_term_months: Months | None = None
     renewal_term_months: Months | None = None
     non_renewal_notice_days: Days | None = None
@@ -72,6 +75,8 @@ class AgreementDef(Strict):
 
     @model_validator(mode="after")
     def _term_consistency(self) -> AgreementDef:
+        if ".." in self.template.split("/"):
+            raise ValueError("template: a .docx path stays beside the program file (no '..')")
         if self.role == "capacity_schedule" and self.capacity is None:
             raise ValueError("a capacity_schedule agreement names its capacity")
         renewal = (self.renewal_term_months, self.non_renewal_notice_days)

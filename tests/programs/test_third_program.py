@@ -1,0 +1,143 @@
+"""Done when (issue 12): a made-up third program added by files alone and run through GraphQL.
+
+`tests/programs/data/alpine/` holds a program file and the DOCX template it names, nothing else:
+no manifest entry, no code. The program differs from both seeds in currency (CHF), time zone
+(Europe/Zurich), holidays (Zürich), brackets (5% / 8% / 12%), carry-over (none), tax kinds
+(`mwst`), capacities (`distributor`), templates (its own DOCX; a shipped template under its own
+kind) and tax documentation (not required, unlike CS-REF-08 / SEG-AGR-06).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from models.documents.blobs import BlobStore
+from rules.enums import ApiKeyRole
+from schema.ids import decode_id
+from services.programs.loader import ProgramLoadError, load_program_files
+from tests.conftest import Api
+from tests.helpers.agreements import ACCEPT, SIGNER, docx_text
+from tests.helpers.api import create_partner, enroll, program, program_today_of
+from tests.helpers.ledger import PAYMENT, QUALIFY, gql_ok
+from tests.helpers.referrals import DECIDE_REFERRAL, MEETING, REVENUE, submit
+
+pytestmark = pytest.mark.anyio
+ALPINE = Path(__file__).parent / "data" / "alpine" / "alpine-distributors.toml"
+STATE = """query($id: ID!) { node(id: $id) { ... on QualifiedAgreement {
+  commission { amount { amount currency } ncr { amount currency } status blockedReason
+    lines { base { amount } rate amount { amount } scheduleVersion } } } } }"""
+
+
+async def _accept(api: Api, key: str, program_id: str, kind: str) -> dict[str, object]:
+    data = await api.gql(
+        ACCEPT, {"input": {"programId": program_id, "kind": kind, "signer": SIGNER}}, key=key
+    )
+    payload = data["acceptAgreement"]
+    assert payload["userErrors"] == [], payload
+    agreement: dict[str, object] = payload["agreement"]
+    return agreement
+
+
+async def test_third_program_from_files_alone_end_to_end(api: Api, store: BlobStore) -> None:
+    """Load the file (its DOCX is published with it), enrol a distributor, accept both
+    agreements (documents render from the program's templates), submit and approve a referral,
+    record a qualified agreement, revenue and payment, and read a CHF 8,200.00 commission:
+    NCR 150,000 - 10,000 discount = 140,000 (the 10,780 `mwst` line never counts), 5% of the
+    first 100,000 and 8% of the next 40,000; payable with no tax documentation on file."""
+    results = await load_program_files(api.sessionmaker, [ALPINE], store)
+    assert [(r.slug, r.action) for r in results] == [("alpine-distributors", "created")]
+    again = await load_program_files(api.sessionmaker, [ALPINE], store)
+    assert [r.action for r in again] == ["unchanged"]  # idempotent, no second template version
+
+    partner = await create_partner(
+        api, legalName="Matterhorn Vertrieb GmbH", country="CH", capacities=["Distributor"]
+    )
+    assert partner["capacities"] == ["distributor"]
+    key = await api.new_key(ApiKeyRole.PARTNER, decode_id(partner["id"])[1])
+    alpine = await program(api, "alpine-distributors")
+    enrolled = await enroll(api, partner["id"], alpine["id"])
+    assert enrolled["userErrors"] == [], enrolled
+    assert enrolled["membership"]["tier"]["name"] == "Registered"
+
+    membership = await _accept(api, key, alpine["id"], "alpine-membership")
+    acceptance = membership["acceptances"][0]  # type: ignore[index]
+    assert acceptance["templateId"] == "alpine-distributors-alpine-membership"
+    document = membership["documents"][0]  # type: ignore[index]
+    response = await api.client.get(
+        f"/documents/{document['id']}", headers={"Authorization": f"Bearer {key}"}
+    )
+    assert response.status_code == 200
+    assert hashlib.sha256(response.content).hexdigest() == document["sha256"]
+    text = docx_text(response.content)
+    assert "Between Alpine Software AG and Matterhorn Vertrieb GmbH" in text
+    assert "Alpine Distributor Membership Agreement" in text
+    schedule = await _accept(api, key, alpine["id"], "alpine-distributor-schedule")
+    shipped = schedule["acceptances"][0]  # type: ignore[index]
+    assert shipped["templateId"] == "alpine-distributors-alpine-distributor-schedule"
+    assert schedule["documents"][0]["sha256"]  # type: ignore[index]
+
+    submitted = await submit(api, key, alpine["id"], "Edelweiss Uhren AG")
+    assert submitted["userErrors"] == [], submitted
+    referral = submitted["referral"]["id"]
+    await gql_ok(api, DECIDE_REFERRAL, {"input": {"referralId": referral, "decision": "APPROVE"}})
+    await gql_ok(api, MEETING, {"input": {"referralId": referral}})
+    today = await program_today_of(api, "alpine-distributors")
+    qualified = await gql_ok(
+        api,
+        QUALIFY,
+        {"input": {"referralId": referral, "signedOn": today.isoformat(), "products": ["Suite"]}},
+    )
+    qa = qualified["qualifiedAgreement"]["id"]
+    lines = [("invoiced_fee", "150000"), ("discount", "10000"), ("mwst", "10780")]
+    await gql_ok(
+        api,
+        REVENUE,
+        {
+            "input": {
+                "qualifiedAgreementId": qa,
+                "lines": [
+                    {"kind": k, "amount": a, "occurredOn": today.isoformat()} for k, a in lines
+                ],
+            }
+        },
+    )
+    await gql_ok(
+        api,
+        PAYMENT,
+        {
+            "input": {
+                "qualifiedAgreementId": qa,
+                "receivedOn": today.isoformat(),
+                "amount": "150780",
+            }
+        },
+    )
+    data = await api.gql(STATE, {"id": qa})
+    commission = data["node"]["commission"]
+    assert commission["amount"] == {"amount": "8200.00", "currency": "CHF"}
+    assert commission["ncr"] == {"amount": "140000.00", "currency": "CHF"}
+    assert [
+        (x["base"]["amount"], x["rate"], x["amount"]["amount"]) for x in commission["lines"]
+    ] == [
+        ("100000.00", "0.05", "5000.00"),
+        ("40000.00", "0.08", "3200.00"),
+    ]
+    assert {x["scheduleVersion"] for x in commission["lines"]} == {"alpine-2026"}
+    assert (commission["status"], commission["blockedReason"]) == ("PAYABLE", None)
+
+
+async def test_a_template_the_file_names_must_exist(api: Api, tmp_path: Path) -> None:
+    """A `template` that is neither a readable .docx nor a shipped template id is refused at
+    load, naming the key; nothing is loaded."""
+    text = ALPINE.read_text().replace('"alpine-membership.docx"', '"missing.docx"')
+    text = text.replace('"contentsquare-referrer-schedule"', '"no-such-template"')
+    path = tmp_path / "alpine.toml"
+    path.write_text(text)
+    with pytest.raises(ProgramLoadError) as raised:
+        await load_program_files(api.sessionmaker, [path])
+    message = str(raised.value)
+    assert "agreements[0].template: missing.docx cannot be read" in message
+    assert "agreements[1].template: 'no-such-template' is neither" in message
