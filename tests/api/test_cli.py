@@ -179,3 +179,32 @@ def _closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def test_programs_load_of_a_third_program_publishes_its_docx(
+    fresh_database_url: str, tmp_path: Path
+) -> None:
+    """Issue 12: `programs load new.toml` is enough; the DOCX the file names is published as
+    the program's template (`<slug>-<kind>`), once."""
+    env_dir = {"PARTNERGRAPH_DATA_DIR": str(tmp_path / "data")}
+    alpine = ROOT / "tests" / "programs" / "data" / "alpine" / "alpine-distributors.toml"
+    assert _run(fresh_database_url, "db", "upgrade").returncode == 0
+    for expected in ("created  ", "unchanged"):
+        loaded = _run(fresh_database_url, "programs", "load", str(alpine), env=env_dir)
+        assert loaded.returncode == 0, loaded.stderr
+        assert f"{expected} alpine-distributors" in loaded.stdout
+    engine = make_sync_engine(fresh_database_url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT template_id, version, program_slug, kind FROM template_versions")
+        ).all()
+    engine.dispose()
+    assert sorted(tuple(r) for r in rows) == [
+        (
+            "alpine-distributors-alpine-distributor-schedule",
+            1,
+            "alpine-distributors",
+            "alpine-distributor-schedule",
+        ),
+        ("alpine-distributors-alpine-membership", 1, "alpine-distributors", "alpine-membership"),
+    ]

@@ -12,11 +12,13 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import docx
 import pytest
 
 from models.documents.blobs import BlobStore
 from rules.enums import ApiKeyRole
 from schema.ids import decode_id
+from services.documents import templates
 from services.programs.loader import ProgramLoadError, load_program_files
 from tests.conftest import Api
 from tests.helpers.agreements import ACCEPT, SIGNER, docx_text
@@ -141,3 +143,31 @@ async def test_a_template_the_file_names_must_exist(api: Api, tmp_path: Path) ->
     message = str(raised.value)
     assert "agreements[0].template: missing.docx cannot be read" in message
     assert "agreements[1].template: 'no-such-template' is neither" in message
+
+
+async def test_a_changed_docx_is_a_new_version_and_capacities_are_checked(
+    api: Api, store: BlobStore, tmp_path: Path
+) -> None:
+    """Reloading after the DOCX changed publishes version 2 of the program's template; a
+    schedule whose capacity the program does not list is refused at load (CS-AGR-02)."""
+    folder = tmp_path / "alpine"
+    folder.mkdir()
+    path = folder / ALPINE.name
+    path.write_text(ALPINE.read_text())
+    docx_path = folder / "alpine-membership.docx"
+    docx_path.write_bytes((ALPINE.parent / "alpine-membership.docx").read_bytes())
+    await load_program_files(api.sessionmaker, [path], store)
+    template = "alpine-distributors-alpine-membership"
+    async with api.sessionmaker() as session:
+        assert (await templates.latest_version(session, template)).version == 1  # type: ignore[union-attr]
+    document = docx.Document(str(docx_path))
+    document.add_paragraph("Version two: {{ program.name }}.")
+    document.save(str(docx_path))
+    await load_program_files(api.sessionmaker, [path], store)
+    async with api.sessionmaker() as session:
+        latest = await templates.latest_version(session, template)
+    assert latest is not None and latest.version == 2 and latest.program_slug == path.stem
+    path.write_text(ALPINE.read_text().replace('capacity = "distributor"', 'capacity = "broker"'))
+    with pytest.raises(ProgramLoadError) as raised:
+        await load_program_files(api.sessionmaker, [path], store)
+    assert "agreements[1].capacity is not in membership.capacities" in str(raised.value)
