@@ -7,6 +7,7 @@ import or extends, or needs a variable its kind does not provide.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from collections.abc import Iterable, Mapping
@@ -124,8 +125,24 @@ def _check_safe(tree: nodes.Template) -> None:
             raise TemplateError("SANDBOX_VIOLATION", "macros are not allowed")
 
 
+_ANALYZED: dict[str, TemplateInfo] = {}
+ANALYZED_MAX = 256
+
+
 def analyze(data: bytes) -> TemplateInfo:
-    """Check a template's archive, syntax and safety; list the variables it uses."""
+    """Check a template's archive, syntax and safety; list the variables it uses (checked once
+    per content: the result is kept by SHA-256)."""
+    digest = hashlib.sha256(data).hexdigest()
+    known = _ANALYZED.get(digest)
+    if known is None:
+        known = _analyze(data)
+        if len(_ANALYZED) >= ANALYZED_MAX:
+            _ANALYZED.pop(next(iter(_ANALYZED)))
+        _ANALYZED[digest] = known
+    return known
+
+
+def _analyze(data: bytes) -> TemplateInfo:
     check_archive(data)
     try:
         template = DocxTemplate(io.BytesIO(data))
