@@ -5,6 +5,7 @@ window (CS-REF-04/10/11, SEG-TIER-11).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import select
@@ -45,30 +46,49 @@ def _ending(program: Program, agreement: Agreement, on: date) -> Ending | None:
     )
 
 
-async def _qualification_limit(
-    session: AsyncSession, program: Program, referral: Referral, policy: ReferralPolicy
-) -> date:
-    """The last day a Qualified Agreement can be signed (CS-REF-11, SEG-TIER-11): the
-    referrer schedule's and the membership agreement's terminations both cut the window."""
-    terms = QualificationTerms(
+def qualification_terms(policy: ReferralPolicy) -> QualificationTerms:
+    """The program's qualification figures (CS-REF-11, SEG-TIER-11)."""
+    return QualificationTerms(
         months_after_submission=policy.qualification_months_after_submission,
         days_after_submission=policy.qualification_days_after_submission,
         months_after_termination=policy.qualification_months_after_termination,
         tail_when_terminated_for_cause=policy.qualification_tail_when_terminated_for_cause,
     )
+
+
+def depended_kinds(program: Program, policy: ReferralPolicy) -> set[str]:
+    """The agreement kinds a referral depends on: the referral agreement and the membership."""
+    return {policy.requires_agreement, *membership_kinds(program)}
+
+
+def limit_from(
+    program: Program, policy: ReferralPolicy, submitted_on: date, agreements: Iterable[Agreement]
+) -> date:
+    """The last day a Qualified Agreement can be signed for a referral submitted on
+    `submitted_on`, given the partner's agreements of `depended_kinds` (CS-REF-11): each one's
+    end, as known on the plain window's last day, cuts the window with its post-termination
+    tail. The mutation and the history import both use it."""
+    terms = qualification_terms(policy)
+    horizon = last_signing_day(submitted_on, terms)
     if terms.days_after_submission is not None:
-        return last_signing_day(referral.submitted_on, terms)
-    kinds = {policy.requires_agreement, *membership_kinds(program)}
+        return horizon
+    endings = tuple(e for a in agreements if (e := _ending(program, a, horizon)) is not None)
+    return last_signing_day(submitted_on, terms, endings)
+
+
+async def _qualification_limit(
+    session: AsyncSession, program: Program, referral: Referral, policy: ReferralPolicy
+) -> date:
+    """The last day a Qualified Agreement can be signed (CS-REF-11, SEG-TIER-11): the
+    referrer schedule's and the membership agreement's terminations both cut the window."""
     agreements = await session.scalars(
         select(Agreement).where(
             Agreement.partner_id == referral.partner_id,
             Agreement.program_id == program.id,
-            Agreement.kind.in_(sorted(kinds)),
+            Agreement.kind.in_(sorted(depended_kinds(program, policy))),
         )
     )
-    horizon = last_signing_day(referral.submitted_on, terms)
-    endings = tuple(e for a in agreements if (e := _ending(program, a, horizon)) is not None)
-    return last_signing_day(referral.submitted_on, terms, endings)
+    return limit_from(program, policy, referral.submitted_on, agreements)
 
 
 async def record_qualified_agreement(

@@ -6,6 +6,7 @@ CS-REF-02/04/10/11/13/14, dates not after today and in order).
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
@@ -22,9 +23,9 @@ from models import (
     RevenueLine,
 )
 from rules.client_identity import client_keys
-from rules.dates import add_months
 from rules.ncr import known_kinds
 from rules.referral_state import ReferralFacts, ReferralStatus, status_on
+from services.commissions.qualified_agreements import depended_kinds, limit_from
 from services.errors import ImportErrorCode as Code
 from services.imports import primacy
 from services.imports.checks_partners import check_amount, local_midnight
@@ -269,6 +270,14 @@ async def check_qualified(
     """Qualified agreements: signed between submission and today, while the primary referral
     was live, inside the qualification window, under a schedule in force (CS-REF-04/10/11)."""
     fresh = set(plan.new.get("referrals", {}).values())
+    agreements: dict[uuid.UUID, list[Agreement]] = defaultdict(list)
+    for agreement in await session.scalars(
+        select(Agreement).where(
+            Agreement.program_id == plan.program.id,
+            Agreement.kind.in_(sorted(depended_kinds(plan.program, policy))),
+        )
+    ):
+        agreements[agreement.partner_id].append(agreement)
     for row in rows:
         v = row.values
         ident = plan.ref(parsed, row, "referral", "referrals")
@@ -277,7 +286,10 @@ async def check_qualified(
         referral = await _referral(session, plan, ident)
         signed: date = v["signedOn"]
         primary = await primacy.primary_on(session, plan, policy, referral, signed)
-        problem = _qualification_problem(policy, referral, signed, primary)
+        limit = limit_from(
+            plan.program, policy, referral["submitted_on"], agreements[referral["partner_id"]]
+        )
+        problem = _qualification_problem(policy, referral, signed, primary, limit)
         if problem is not None:
             parsed.error(row, problem[0], problem[1], problem[2])
             continue
@@ -310,7 +322,7 @@ async def check_qualified(
 
 
 def _qualification_problem(
-    policy: ReferralPolicy, referral: dict[str, Any], signed: date, primary: bool
+    policy: ReferralPolicy, referral: dict[str, Any], signed: date, primary: bool, limit: date
 ) -> tuple[str, Code, str] | None:
     if signed < referral["submitted_on"]:
         return (
@@ -329,18 +341,11 @@ def _qualification_problem(
     status = _status(referral, signed)
     if status is not ReferralStatus.APPROVED:
         return "signedOn", Code.NOT_LIVE, f"on {signed} the referral was {status.value} (CS-REF-10)"
-    if policy.qualification_days_after_submission is not None:
-        limit = referral["submitted_on"] + timedelta(
-            days=policy.qualification_days_after_submission
-        )
-    else:
-        assert policy.qualification_months_after_submission is not None
-        limit = add_months(referral["submitted_on"], policy.qualification_months_after_submission)
-    if signed >= limit:
+    if signed > limit:  # the window and post-termination tail (rules/qualification.py)
         return (
             "signedOn",
             Code.OUTSIDE_QUALIFICATION_WINDOW,
-            f"had to be signed before {limit} (CS-REF-11)",
+            f"had to be signed by {limit} (CS-REF-11)",
         )
     if policy.schedule_on(signed) is None:
         return "signedOn", Code.INVALID_DATE, "no commission schedule was in force then"

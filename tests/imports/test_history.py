@@ -3,7 +3,7 @@ whole with a report and nothing written, bare CR line endings, dry runs (both da
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import models
 from benchmarks.history import history
-from models import Commission, Payout, Program, Referral
+from models import Agreement, Commission, ExternalId, Payout, Program, Referral
 from models.documents.blobs import BlobStore
 from services.actor import SYSTEM
 from services.commissions.ledger import recompute
@@ -201,3 +201,61 @@ async def test_payout_against_the_ledger(
     assert await _counts(sessionmaker) == before
     async with sessionmaker() as session:
         assert (await session.execute(text("SELECT count(*) FROM external_ids"))).scalar() == 0
+
+
+async def _terminate_membership(
+    sessionmaker: async_sessionmaker[AsyncSession], referral_external_id: str, on: Any, by: str
+) -> None:
+    """The referring partner's membership agreement ends at once on `on` (insolvency), given
+    by `by` ("program" or "partner"), as recorded before the qualified agreement is imported."""
+    async with sessionmaker.begin() as session:
+        program = await session.scalar(select(Program).where(Program.slug == SLUG))
+        assert program is not None
+        referral_id = await session.scalar(
+            select(ExternalId.entity_id).where(
+                ExternalId.program_id == program.id,
+                ExternalId.kind == "referrals",
+                ExternalId.external_id == referral_external_id,
+            )
+        )
+        referral = await session.get(Referral, referral_id)
+        assert referral is not None
+        membership = await session.scalar(
+            select(Agreement).where(
+                Agreement.partner_id == referral.partner_id,
+                Agreement.kind == "contentsquare-membership-agreement",
+            )
+        )
+        assert membership is not None
+        membership.termination_reason = "immediate"
+        membership.termination_cause = "insolvency"
+        membership.termination_notice_on = on
+        membership.termination_by = by
+
+
+async def test_import_qualification_window_has_the_cs_ref_11_tail(
+    seeded: None, sessionmaker: async_sessionmaker[AsyncSession], store: BlobStore
+) -> None:
+    """CS-REF-11 in the history import, as in recordQualifiedAgreement (rules/qualification.py):
+    a client agreement signed the day the membership agreement ended for the partner's
+    insolvency (operator's termination for cause: no tail) is refused; the same signing after
+    the partner's own termination (the 6-month tail) is imported."""
+    files = await _generated(sessionmaker)
+    later = ("qualified_agreements.csv", "revenue_lines.csv", "client_payments.csv", "payouts.csv")
+    first = {k: v for k, v in files.items() if k not in later}
+    await _import(sessionmaker, store, first)
+    lines = files["qualified_agreements.csv"].decode().splitlines(keepends=True)
+    header = lines[0].rstrip("\n").split(",")
+    row = lines[1].rstrip("\n").split(",")
+    signed = date.fromisoformat(row[header.index("signedOn")])
+    await _terminate_membership(sessionmaker, row[header.index("referral")], signed, "program")
+    one = {**first, "qualified_agreements.csv": (lines[0] + lines[1]).encode()}
+    with pytest.raises(ImportRefusedError) as refused:
+        await _import(sessionmaker, store, one)
+    found = {(e.file, e.line, e.column, e.code) for e in refused.value.report.errors}
+    assert found == {("qualified_agreements.csv", 2, "signedOn", Code.OUTSIDE_QUALIFICATION_WINDOW)}
+    last_day = (signed - timedelta(days=1)).isoformat()
+    assert any(last_day in e.message for e in refused.value.report.errors)
+    await _terminate_membership(sessionmaker, row[header.index("referral")], signed, "partner")
+    report = await _import(sessionmaker, store, one)
+    assert {f.file: f.created for f in report.files}["qualified_agreements.csv"] == 1
