@@ -10,16 +10,21 @@ kind) and tax documentation (not required, unlike CS-REF-08 / SEG-AGR-06).
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from pathlib import Path
 
 import docx
 import pytest
+from sqlalchemy import select
 
+from models import Program
 from models.documents.blobs import BlobStore
 from rules.enums import ApiKeyRole
 from schema.ids import decode_id
 from services.documents import templates
 from services.programs.loader import ProgramLoadError, load_program_files
+from services.programs.typed import spec_of
+from services.referrals.policy import calendar_of
 from tests.conftest import Api
 from tests.helpers.agreements import ACCEPT, SIGNER, docx_text
 from tests.helpers.api import create_partner, enroll, program, program_today_of
@@ -171,3 +176,21 @@ async def test_a_changed_docx_is_a_new_version_and_capacities_are_checked(
     with pytest.raises(ProgramLoadError) as raised:
         await load_program_files(api.sessionmaker, [path], store)
     assert "agreements[1].capacity is not in membership.capacities" in str(raised.value)
+
+
+async def test_the_third_program_keeps_its_own_calendar(api: Api, store: BlobStore) -> None:
+    """Business days follow the file's Zürich calendar and its extra 31 December, not the
+    seeds': 14 July (a French holiday, CS-AGR-10) is a business day here, 1 August (Swiss
+    national day) and Easter Monday are not; 23 December 2026 plus 3 business days is the 29th."""
+    await load_program_files(api.sessionmaker, [ALPINE], store)
+    async with api.sessionmaker() as session:
+        rows = {p.slug: p for p in await session.scalars(select(Program))}
+    alpine = calendar_of(spec_of(rows["alpine-distributors"]))
+    paris = calendar_of(spec_of(rows["contentsquare"]))
+    assert alpine.is_business_day(date(2026, 7, 14)) and not paris.is_business_day(
+        date(2026, 7, 14)
+    )
+    assert not alpine.is_business_day(date(2025, 8, 1))  # a Friday, Swiss national day
+    assert not alpine.is_business_day(date(2026, 4, 6))  # Easter Monday
+    assert not alpine.is_business_day(date(2026, 12, 31))  # extra_holidays
+    assert alpine.add_business_days(date(2026, 12, 23), 3) == date(2026, 12, 29)
