@@ -274,6 +274,7 @@ class ImportErrorCode(enum.StrEnum):
     PROGRAM_NOT_FOUND = "program_not_found"
     ROWS_REFUSED = "rows_refused"
     UNKNOWN_FILE = "unknown_file"
+    UNKNOWN_CAPACITY = "unknown_capacity"
     DUPLICATE_FILE = "duplicate_file"
     BAD_ENCODING = "bad_encoding"
     BARE_CR = "bare_cr"

@@ -36,6 +36,7 @@ from services.errors import UseCaseError
 from services.imports.export import ATTACHED
 from services.imports.plan import Plan
 from services.imports.reading import ParsedFile, Row
+from services.programs.typed import spec_of
 from services.tiers.evidence import KINDS as EVIDENCE_KINDS
 
 
@@ -46,11 +47,24 @@ def local_midnight(plan: Plan, day: object) -> datetime:
 
 
 def check_partners(plan: Plan, parsed: ParsedFile, rows: list[Row]) -> None:
-    """Partners: a known ISO country, and the rest as the columns say."""
+    """Partners: a known ISO country, capacities the program lists (CS-AGR-02, program data),
+    and the rest as the columns say."""
+    offered = set(spec_of(plan.program).membership.capacities)
     for row in rows:
         v = row.values
         if pycountry.countries.get(alpha_2=str(v["country"]).upper()) is None:
             parsed.error(row, "country", Code.INVALID, f"{v['country']!r} is not an ISO country")
+            continue
+        capacities = sorted({str(c).strip().lower() for c in v["capacities"] or ()})
+        unknown = [c for c in capacities if c not in offered]
+        if unknown:
+            parsed.error(
+                row,
+                "capacities",
+                Code.UNKNOWN_CAPACITY,
+                f"{plan.program.slug} lists no capacity {', '.join(unknown)} "
+                f"(it lists {', '.join(sorted(offered))})",
+            )
             continue
         ident = uuid.uuid4()
         plan.adopt("partners", row, ident)
@@ -63,7 +77,7 @@ def check_partners(plan: Plan, parsed: ParsedFile, rows: list[Row]) -> None:
                 "country": v["country"],
                 "notice_address": v["noticeAddress"],
                 "website_domain": v["websiteDomain"],
-                "capacities": list(v["capacities"] or ()),
+                "capacities": capacities,
             },
         )
 

@@ -130,6 +130,9 @@ async def test_bad_rows_refuse_the_whole_import_with_a_report(
     revenue = files["revenue_lines.csv"].decode().splitlines(keepends=True)
     revenue[1] = revenue[1].replace("invoiced_fee", "gift")
     files["revenue_lines.csv"] = "".join(revenue).encode()
+    partners = files["partners.csv"].decode().splitlines(keepends=True)
+    partners[2] = partners[2].replace(",referrer", ",Referrer;distributor")  # CS-AGR-02 data
+    files["partners.csv"] = "".join(partners).encode()
     before = await _counts(sessionmaker)
     with pytest.raises(ImportRefusedError) as refused:
         await _import(sessionmaker, store, files)
@@ -137,6 +140,7 @@ async def test_bad_rows_refuse_the_whole_import_with_a_report(
     assert ("referrals.csv", 3, "submittedOn", Code.AFTER_TODAY) in found
     assert ("referrals.csv", 4, "partner", Code.UNKNOWN_REFERENCE) in found
     assert ("revenue_lines.csv", 2, "kind", Code.UNKNOWN_KIND) in found
+    assert ("partners.csv", 3, "capacities", Code.UNKNOWN_CAPACITY) in found
     assert refused.value.errors[0].code is Code.ROWS_REFUSED
     assert await _counts(sessionmaker) == before
 
