@@ -135,7 +135,7 @@ def _partners(count: int) -> Iterator[dict[str, Any]]:
             "display_name": f"Partner {i}",
             "country": "FR",
             "notice_address": "1 rue de la Paix, Paris",
-            "capacities": ["REFERRER"],
+            "capacities": ["referrer"],
         }
 
 
