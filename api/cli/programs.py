@@ -29,11 +29,14 @@ async def _load(paths: Sequence[Path]) -> int:
 
 def _check(paths: Sequence[Path]) -> int:
     from services.programs.files import ProgramFileError, read_program
+    from services.programs.templates import program_templates
 
     failed = False
     for path in paths:
         try:
-            print(f"ok        {read_program(path).definition.slug} ({path})")
+            file = read_program(path)
+            program_templates(file)  # the templates it names exist (issue 12)
+            print(f"ok        {file.definition.slug} ({path})")
         except ProgramFileError as exc:
             failed = True
             print(exc, file=sys.stderr)
@@ -60,7 +63,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         choices=["load", "check"],
         help="load: validate all, then create or update them in one "
         "transaction (idempotent), publishing the DOCX templates a file names; "
-        "check: validate only",
+        "check: validate only (including that the templates a file names exist)",
     )
     programs.add_argument("paths", nargs="+", metavar="PATH", help="programs/*.toml files")
     programs.set_defaults(func=_programs)

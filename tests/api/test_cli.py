@@ -79,6 +79,15 @@ def test_invalid_program_file_is_reported(tmp_path: Path) -> None:
     result = _run(f"sqlite:///{tmp_path / 'x.db'}", "programs", "check", str(broken))
     assert result.returncode == 65
     assert f"{broken}: calender: unknown key" in result.stderr
+    alpine = ROOT / "tests" / "programs" / "data" / "alpine" / "alpine-distributors.toml"
+    moved = tmp_path / "alpine.toml"
+    moved.write_text(alpine.read_text())  # without the DOCX it names (issue 12)
+    checked = _run(f"sqlite:///{tmp_path / 'x.db'}", "programs", "check", str(alpine), str(moved))
+    assert checked.returncode == 65
+    assert "ok        alpine-distributors" in checked.stdout
+    assert f"{moved}: agreements[0].template: alpine-membership.docx cannot be read" in (
+        checked.stderr
+    )
 
 
 def test_unsupported_database_url_is_a_clear_error() -> None:
