@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SEED_PROGRAMS
 from tests.helpers.api import CREATE_PARTNER, partner_input
 from tests.helpers.servers import api_server, cli, free_port
 
@@ -38,6 +38,7 @@ def test_sigkill_between_claim_and_answer_leaves_a_retryable_key(
 ) -> None:
     env = {"DATABASE_URL": database_url, "PARTNERGRAPH_DATA_DIR": str(tmp_path / "data")}
     token = cli(env, "apikey", "create").stdout.strip().splitlines()[-1]
+    cli(env, "programs", "load", *map(str, SEED_PROGRAMS))  # they list the partner's capacities
     headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "create-acme"}
     body = {"query": CREATE_PARTNER, "variables": {"input": partner_input()}}
     marker = tmp_path / "frozen"
