@@ -27,13 +27,14 @@ from tests.helpers.ledger import (
 from tests.helpers.referrals import referrer
 
 pytestmark = pytest.mark.anyio
+SINCE = date(2024, 1, 2)  # the partner's agreements are in effect from then on
 
 NODE = """query($id: ID!) { node(id: $id) { ... on Commission { amount { amount } status
   ncr { amount } } } }"""
 
 
 async def _setup(api: Api, name: str) -> tuple[dict[str, Any], dict[str, Any], list[Any]]:
-    partner, _key, cs = await referrer(api, name)
+    partner, _key, cs = await referrer(api, name, since=SINCE)
     q0, c0 = await qualified_with_fee(api, partner, cs, f"{name} Zero", date(2025, 2, 1), "100000")
     await gql_ok(
         api,

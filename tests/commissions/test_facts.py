@@ -28,6 +28,7 @@ from tests.helpers.ledger import (
 from tests.helpers.referrals import referrer
 
 pytestmark = pytest.mark.anyio
+SINCE = date(2024, 1, 2)  # the partner's agreements are in effect from then on
 
 CORRECT = """mutation($input: CorrectRevenueLineInput!) { correctRevenueLine(input: $input) {
   qualifiedAgreement { revenue { id amount { amount } voided effectiveOn supersedesId }
@@ -41,7 +42,7 @@ async def test_invoice_with_vat_paid_in_full(api: Api) -> None:
     """CS-REF-13/14 reading: fees are recorded net of tax. An invoice of 100,000 plus 20,000
     VAT is a fee line and a `vat` line: NCR 100,000 (10,000 commission), and 120,000 received
     is payment in full."""
-    partner, _key, cs = await referrer(api, "Taxed")
+    partner, _key, cs = await referrer(api, "Taxed", since=SINCE)
     qa, _ = await qualified_with_fee(api, partner, cs, "Vatco", date(2026, 2, 1), "100000")
     vat = {"kind": "vat", "amount": "20000", "occurredOn": "2026-02-01"}
     await gql_ok(api, REVENUE, {"input": {"qualifiedAgreementId": qa, "lines": [vat]}})
@@ -59,7 +60,7 @@ async def test_invoice_with_vat_paid_in_full(api: Api) -> None:
 async def test_tax_kinds_are_program_data(api: Api) -> None:
     """A kind outside the program's fees, deductions, exclusions and `revenue_taxes` is
     refused, naming the field."""
-    partner, _key, cs = await referrer(api, "Kinds")
+    partner, _key, cs = await referrer(api, "Kinds", since=SINCE)
     qa, _ = await qualified_with_fee(api, partner, cs, "Kindco", date(2026, 2, 1), "1000")
     data = await api.gql(
         REVENUE,
@@ -77,7 +78,7 @@ async def test_tax_kinds_are_program_data(api: Api) -> None:
 async def test_fact_dates_after_today_or_before_signing_are_refused(api: Api) -> None:
     """Issue 11: revenue and tax documents dated 2999-01-01 are refused; revenue before the
     signing too; each error names its field."""
-    partner, _key, cs = await referrer(api, "Future")
+    partner, _key, cs = await referrer(api, "Future", since=SINCE)
     qa, _ = await qualified_with_fee(api, partner, cs, "Futura", date(2026, 2, 1), "1000")
     for day, code in (("2999-01-01", "DATE_IN_FUTURE"), ("2026-01-31", "DATE_OUT_OF_ORDER")):
         line = {"kind": "invoiced_fee", "amount": "5", "occurredOn": day}
@@ -100,7 +101,7 @@ async def test_fact_dates_after_today_or_before_signing_are_refused(api: Api) ->
 async def test_correct_and_void_revenue_lines(api: Api) -> None:
     """A correction supersedes a line from its own date; the old line stays on record; the
     ledger before that date still reads the old figure; a void removes the line."""
-    partner, _key, cs = await referrer(api, "Fixer")
+    partner, _key, cs = await referrer(api, "Fixer", since=SINCE)
     qa, _ = await qualified_with_fee(api, partner, cs, "Fixco", date(2025, 2, 1), "450000")
     answer = await api.gql(
         "query($id: ID!) { node(id: $id) { ... on QualifiedAgreement { revenue { id } } } }",
@@ -169,7 +170,7 @@ async def _agreement(api: Api, partner: dict[str, Any], kind: str) -> str:
 async def test_cs_agr_08_cap_from_partner_payments_before_the_event(api: Api) -> None:
     """CS-AGR-08: the greater of US$100,000 and what the partner paid in the 12 months before
     the first event giving rise to liability, taken on the event date."""
-    partner, _key, cs = await referrer(api, "Payer")
+    partner, _key, cs = await referrer(api, "Payer", since=SINCE)
     agreement = await _agreement(api, partner, "contentsquare-membership-agreement")
     for day, amount in (("2025-01-10", "90000"), ("2025-06-01", "60000"), ("2026-02-01", "5")):
         data = {"partnerId": partner["id"], "programId": cs["id"], "paidOn": day, "amount": amount}
@@ -186,7 +187,7 @@ async def test_seg_agr_11_cap_from_commissions_paid_or_payable(api: Api) -> None
     """SEG-AGR-11: the greater of US$10,000 and the commissions paid or payable, from the
     ledger on the event date (a pending commission does not count). The Segment rule is applied
     to a ledger built through GraphQL; its referral-fee history is not needed for the basis."""
-    partner, _key, cs = await referrer(api, "Capped")
+    partner, _key, cs = await referrer(api, "Capped", since=SINCE)
     qa, _ = await qualified_with_fee(api, partner, cs, "Capco", date(2026, 2, 1), "450000")
     await qualified_with_fee(api, partner, cs, "Pendco", date(2026, 2, 2), "100000")
     paid = {"qualifiedAgreementId": qa, "receivedOn": "2026-03-01", "amount": "450000"}

@@ -24,6 +24,7 @@ from tests.helpers.ledger import (
 from tests.helpers.referrals import referrer
 
 pytestmark = pytest.mark.anyio
+SINCE = date(2024, 1, 2)  # the partner's agreements are in effect from then on
 
 
 def _amounts(answer: dict[str, object]) -> dict[str, str]:
@@ -36,7 +37,7 @@ async def test_seed_examples_carry_over_and_reset_across_three_years(api: Api) -
     """CS-REF-15: 450,000 -> 52,500 and then 200,000 -> 32,500 in 2024 (20% reached).
     CS-REF-16: 2025's 100,000 earns the carried 20% (20,000); 2025 met no threshold, so 2026
     is back to the base rate: 100,000 -> 10,000."""
-    partner, _key, cs = await referrer(api, "Threeyears")
+    partner, _key, cs = await referrer(api, "Threeyears", since=SINCE)
     a, _ = await qualified_with_fee(api, partner, cs, "Vandelay", date(2024, 2, 1), "450000")
     b, _ = await qualified_with_fee(api, partner, cs, "Kramerica", date(2024, 3, 1), "200000")
     c, _ = await qualified_with_fee(api, partner, cs, "Pendant", date(2025, 2, 1), "100000")
@@ -66,7 +67,7 @@ async def test_revenue_added_to_the_first_year_moves_later_years_and_adjusts_a_p
     paid); 2026 carries 15% (100,000 -> 15,000). A 400,000 line recorded afterwards in 2024
     makes 2024 reach 20%: 2025 would earn 70,000 (paid 37,500 stays; +32,500 adjustment naming
     the line), and 2026 keeps 20% (no step-down after the 350,000 year): 20,000."""
-    partner, key, cs = await referrer(api, "Latecomer")
+    partner, key, cs = await referrer(api, "Latecomer", since=SINCE)
     a, _ = await qualified_with_fee(api, partner, cs, "Initech", date(2024, 2, 1), "250000")
     c, c_commission = await qualified_with_fee(
         api, partner, cs, "Hooli", date(2025, 2, 1), "350000"

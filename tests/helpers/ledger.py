@@ -1,8 +1,8 @@
 """Ledger test helpers: backdated referrals and the ledger's GraphQL calls.
 
-`backdated_referral` writes an approved, met referral dated in the past straight to the
-database: referral submission and decisions take no fact dates yet (issue 11 lane A adds them);
-everything from the client's signing on goes through GraphQL.
+`referral_on` records a referral's whole history through GraphQL with its own dates.
+`backdated_referral` writes one straight to the database, for tests that need a referral
+outside any agreement's history.
 """
 
 from __future__ import annotations
@@ -69,6 +69,28 @@ async def backdated_referral(
     return encode_id("Referral", ident)
 
 
+async def referral_on(
+    api: Api, partner: dict[str, Any], program: dict[str, Any], client: str, submitted_on: date
+) -> str:
+    """An approved referral whose meeting was arranged, every fact dated from `submitted_on`
+    on by an admin through GraphQL (issue 11): submitted, approved the next day, meeting
+    arranged four days later."""
+    from tests.helpers.referrals import DECIDE_REFERRAL, MEETING, submit_on
+
+    submitted = await submit_on(api, partner, program["id"], client, submitted_on)
+    assert submitted["userErrors"] == [], submitted["userErrors"]
+    referral: str = submitted["referral"]["id"]
+    decided_on = (submitted_on + timedelta(days=1)).isoformat()
+    await gql_ok(
+        api,
+        DECIDE_REFERRAL,
+        {"input": {"referralId": referral, "decision": "APPROVE", "decidedOn": decided_on}},
+    )
+    arranged_on = (submitted_on + timedelta(days=5)).isoformat()
+    await gql_ok(api, MEETING, {"input": {"referralId": referral, "arrangedOn": arranged_on}})
+    return referral
+
+
 async def gql_ok(api: Api, query: str, variables: dict[str, Any]) -> dict[str, Any]:
     """A mutation's payload, asserting it raised no user error."""
     data = await api.gql(query, variables)
@@ -85,10 +107,10 @@ async def qualified_with_fee(
     signed_on: date,
     fee: str,
 ) -> tuple[str, str]:
-    """A backdated referral, signed on `signed_on`, with one fee line that day: (QA, commission)."""
-    referral = await backdated_referral(
-        api, partner, program, client, signed_on - timedelta(days=20)
-    )
+    """A referral submitted 20 days before `signed_on`, signed that day, with one fee line
+    that day, all through GraphQL: (QA, commission). The partner's agreements must be in
+    effect by then (`referrer(..., since=...)`)."""
+    referral = await referral_on(api, partner, program, client, signed_on - timedelta(days=20))
     qa = await gql_ok(
         api,
         QUALIFY,

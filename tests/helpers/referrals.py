@@ -55,10 +55,11 @@ def form(client: str, **extra: Any) -> dict[str, Any]:
 
 
 async def referrer(
-    api: Api, name: str, partner: dict[str, Any] | None = None
+    api: Api, name: str, partner: dict[str, Any] | None = None, since: date | None = None
 ) -> tuple[dict[str, Any], str, dict[str, Any]]:
     """A Contentsquare partner with the membership agreement and referrer schedule in effect
-    (a new partner, or `partner` when given; it must act as a referrer)."""
+    (a new partner, or `partner` when given; it must act as a referrer), since `since` when
+    given: an admin's backdated application and approval, through GraphQL (issue 11)."""
     if partner is None:
         partner = await create_partner(
             api, displayName=name, legalName=f"{name} SAS", country="FR", capacities=["REFERRER"]
@@ -66,14 +67,16 @@ async def referrer(
     key = await api.new_key(ApiKeyRole.PARTNER, decode_id(partner["id"])[1])
     contentsquare = await program(api, "contentsquare")
     for kind in ("contentsquare-membership-agreement", "contentsquare-referrer-schedule"):
-        applied = await api.gql(
-            APPLY,
-            {"input": {"programId": contentsquare["id"], "kind": kind, "signer": SIGNER}},
-            key=key,
-        )
+        given: dict[str, Any] = {"programId": contentsquare["id"], "kind": kind, "signer": SIGNER}
+        decision: dict[str, Any] = {"decision": "APPROVE"}
+        if since is not None:
+            given |= {"partnerId": partner["id"], "appliedOn": since.isoformat()}
+            decision["decidedOn"] = since.isoformat()
+        applied = await api.gql(APPLY, {"input": given}, key=None if since else key)
         agreement = applied["applyToProgram"]["agreement"]
         assert agreement is not None, applied
-        await api.gql(DECIDE, {"input": {"agreementId": agreement["id"], "decision": "APPROVE"}})
+        decided = await api.gql(DECIDE, {"input": {"agreementId": agreement["id"], **decision}})
+        assert decided["decideApplication"]["userErrors"] == [], decided
     return partner, key, contentsquare
 
 
