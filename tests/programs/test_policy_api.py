@@ -62,7 +62,7 @@ AUDIT = """query($f: AuditFilterInput) { auditEvents(filter: $f, first: 10) {
 async def test_backfilled_facts_are_marked_in_the_audit_log(api: Api) -> None:
     """A client payment entered today but dated in February is marked backfilled, with the date
     it carries; one dated today is not."""
-    partner, _key, cs = await referrer(api, "Backfill")
+    partner, _key, cs = await referrer(api, "Backfill", since=date(2024, 1, 2))
     qa, _ = await qualified_with_fee(api, partner, cs, "Backco", date(2026, 2, 1), "1000")
     today = await program_today_of(api, "contentsquare")
     for day in (date(2026, 2, 3), today):
