@@ -74,7 +74,6 @@ class MembershipRules(Strict):
         description="the capacities (roles) partners act in, program data (CS-AGR-02; issue 12)",
     )
     level_label: str = "tier"
-    upgrade_requires_written_approval: bool = False
     rule_ids: list[RuleId] = []
 
 

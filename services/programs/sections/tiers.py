@@ -128,7 +128,6 @@ class MarketingFunds(Strict):
 class EngagementPlan(Strict):
     """A plan due after the Effective Date when the program asks for one (CS-AGR-05)."""
 
-    on_request: bool = True
     due_days_after_effective_date: Days
     review_every_months: Months
     rule_ids: list[RuleId] = []
