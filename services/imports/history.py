@@ -26,6 +26,7 @@ from services.audit.log import record
 from services.commissions.ledger_batch import recompute_many
 from services.errors import FieldError, UseCaseError
 from services.errors import ImportErrorCode as Code
+from services.imports import checks_commissions as commissions
 from services.imports import checks_partners as people
 from services.imports import checks_referrals as referrals
 from services.imports.bulk import insert_rows
@@ -113,9 +114,9 @@ def _checkers(policy: Any) -> dict[str, Checker]:
         "memberships": people.check_memberships,
         "agreements": people.check_agreements,
         "referrals": with_policy(referrals.check_referrals),
-        "qualified_agreements": with_policy(referrals.check_qualified),
-        "revenue_lines": with_policy(referrals.check_money),
-        "client_payments": with_policy(referrals.check_money),
+        "qualified_agreements": with_policy(commissions.check_qualified),
+        "revenue_lines": with_policy(commissions.check_money),
+        "client_payments": with_policy(commissions.check_money),
         "payouts": check_payouts,
         "evidence": sync(people.check_evidence),
     }
