@@ -27,6 +27,28 @@ from services.commissions.earnings import exclusion_reason
 from services.referrals.policy import ReferralPolicy, referral_policy
 
 
+def revenue_fact(r: RevenueLine) -> ledger.RevenueFact:
+    """A stored revenue line as the pure ledger reads it."""
+    return ledger.RevenueFact(
+        str(r.id),
+        str(r.qualified_agreement_id),
+        r.kind,
+        Decimal(r.amount),
+        r.occurred_on,
+        r.created_at,
+        r.effective_on,
+        str(r.supersedes_id) if r.supersedes_id else None,
+        r.voided,
+    )
+
+
+def payment_fact(p: ClientPayment) -> ledger.PaymentFact:
+    """A stored client payment as the pure ledger reads it."""
+    return ledger.PaymentFact(
+        str(p.id), str(p.qualified_agreement_id), p.received_on, Decimal(p.amount), p.created_at
+    )
+
+
 async def lock_ledger(session: AsyncSession, partner_id: uuid.UUID, program_id: uuid.UUID) -> None:
     """Serialise ledger changes of one partner in one program until the transaction ends.
 
@@ -80,25 +102,13 @@ async def load_facts(
             )
         )
     revenue = tuple(
-        ledger.RevenueFact(
-            str(r.id),
-            str(r.qualified_agreement_id),
-            r.kind,
-            Decimal(r.amount),
-            r.occurred_on,
-            r.created_at,
-            r.effective_on,
-            str(r.supersedes_id) if r.supersedes_id else None,
-            r.voided,
-        )
+        revenue_fact(r)
         for r in await session.scalars(
             select(RevenueLine).where(RevenueLine.qualified_agreement_id.in_(ids))
         )
     )
     payments = tuple(
-        ledger.PaymentFact(
-            str(p.id), str(p.qualified_agreement_id), p.received_on, Decimal(p.amount), p.created_at
-        )
+        payment_fact(p)
         for p in await session.scalars(
             select(ClientPayment).where(ClientPayment.qualified_agreement_id.in_(ids))
         )

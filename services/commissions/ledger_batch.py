@@ -27,7 +27,7 @@ from models import (
 from models.base import utcnow
 from rules import ledger
 from services.commissions.earnings import exclusion_reason
-from services.commissions.facts import terms_of
+from services.commissions.facts import payment_fact, revenue_fact, terms_of
 from services.commissions.ledger import line_json
 from services.partners.memberships import program_today
 from services.referrals.policy import referral_policy
@@ -81,34 +81,14 @@ async def load_facts_many(
             .join(Referral, Referral.id == QualifiedAgreement.referral_id)
             .where(of_chunk)
         ):
-            facts[partner]["revenue"].append(
-                ledger.RevenueFact(
-                    str(r.id),
-                    str(r.qualified_agreement_id),
-                    r.kind,
-                    Decimal(r.amount),
-                    r.occurred_on,
-                    r.created_at,
-                    r.effective_on,
-                    str(r.supersedes_id) if r.supersedes_id else None,
-                    r.voided,
-                )
-            )
+            facts[partner]["revenue"].append(revenue_fact(r))
         for p, partner in await session.execute(
             select(ClientPayment, Referral.partner_id)
             .join(QualifiedAgreement, QualifiedAgreement.id == ClientPayment.qualified_agreement_id)
             .join(Referral, Referral.id == QualifiedAgreement.referral_id)
             .where(of_chunk)
         ):
-            facts[partner]["payments"].append(
-                ledger.PaymentFact(
-                    str(p.id),
-                    str(p.qualified_agreement_id),
-                    p.received_on,
-                    Decimal(p.amount),
-                    p.created_at,
-                )
-            )
+            facts[partner]["payments"].append(payment_fact(p))
         await _payouts(session, program, chunk, facts)
     return {
         p: ledger.Facts(
