@@ -69,6 +69,7 @@ async def emit(
                     status="pending",
                     attempts=0,
                     next_attempt_at=now,
+                    created_at=now,
                 )
             )
     return event
