@@ -91,3 +91,45 @@ def fsync_folder(folder: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+class NamedFiles(Protocol):
+    """Immutable files under names of our choosing, in a shared store (a table, a bucket)."""
+
+    def write(self, key: str, data: bytes) -> None:
+        """Store `data` under `key` (idempotent)."""
+        ...
+
+    def read(self, key: str) -> bytes | None:
+        """The file stored under `key`, or None."""
+        ...
+
+    def has(self, key: str) -> bool:
+        """Whether `key` is stored."""
+        ...
+
+
+class NamedFilesBlobStore:
+    """The BlobStore interface over any NamedFiles store, named by SHA-256."""
+
+    def __init__(self, files: NamedFiles) -> None:
+        self.files = files
+
+    def put(self, data: bytes) -> str:
+        digest = hashlib.sha256(data).hexdigest()
+        if not self.files.has(digest):
+            self.files.write(digest, data)
+        return digest
+
+    def get(self, sha256: str) -> bytes:
+        data = self.files.read(sha256)
+        if data is None:
+            raise KeyError(sha256)
+        return data
+
+    def exists(self, sha256: str) -> bool:
+        return self.files.has(sha256)
+
+    def chunks(self, sha256: str, size: int = 64 * 1024) -> Iterator[bytes]:
+        data = self.get(sha256)
+        return iter([data[i : i + size] for i in range(0, len(data), size)] or [b""])

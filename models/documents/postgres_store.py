@@ -8,13 +8,11 @@ immutable and content-addressed.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterator
-
 from sqlalchemy import Engine, func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from models.base import utcnow
+from models.documents.blobs import NamedFilesBlobStore
 from models.documents.file_cache import check_key
 from models.documents.tables import StoredFile
 
@@ -69,27 +67,8 @@ class PostgresFiles:
         self.write(key, data)
 
 
-class PostgresBlobStore:
+class PostgresBlobStore(NamedFilesBlobStore):
     """The BlobStore interface over stored_files (namespace `blob`)."""
 
     def __init__(self, engine: Engine) -> None:
-        self.files = PostgresFiles(engine, BLOBS)
-
-    def put(self, data: bytes) -> str:
-        digest = hashlib.sha256(data).hexdigest()
-        if not self.files.has(digest):
-            self.files.write(digest, data)
-        return digest
-
-    def get(self, sha256: str) -> bytes:
-        data = self.files.read(sha256)
-        if data is None:
-            raise KeyError(sha256)
-        return data
-
-    def exists(self, sha256: str) -> bool:
-        return self.files.has(sha256)
-
-    def chunks(self, sha256: str, size: int = 64 * 1024) -> Iterator[bytes]:
-        data = self.get(sha256)
-        return iter([data[i : i + size] for i in range(0, len(data), size)] or [b""])
+        super().__init__(PostgresFiles(engine, BLOBS))

@@ -7,13 +7,12 @@ roles...), an endpoint URL points it at any S3-compatible service.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
 from botocore.exceptions import ClientError
 
+from models.documents.blobs import NamedFilesBlobStore
 from models.documents.file_cache import check_key
 
 MISSING = {"404", "NoSuchKey", "NotFound"}
@@ -65,27 +64,8 @@ class S3Files:
         self.write(key, data)
 
 
-class S3BlobStore:
+class S3BlobStore(NamedFilesBlobStore):
     """The BlobStore interface over `<prefix>blobs/`."""
 
     def __init__(self, client: Any, bucket: str, prefix: str = "") -> None:
-        self.files = S3Files(client, bucket, f"{prefix}blobs/")
-
-    def put(self, data: bytes) -> str:
-        digest = hashlib.sha256(data).hexdigest()
-        if not self.files.has(digest):
-            self.files.write(digest, data)
-        return digest
-
-    def get(self, sha256: str) -> bytes:
-        data = self.files.read(sha256)
-        if data is None:
-            raise KeyError(sha256)
-        return data
-
-    def exists(self, sha256: str) -> bool:
-        return self.files.has(sha256)
-
-    def chunks(self, sha256: str, size: int = 64 * 1024) -> Iterator[bytes]:
-        data = self.get(sha256)
-        return iter([data[i : i + size] for i in range(0, len(data), size)] or [b""])
+        super().__init__(S3Files(client, bucket, f"{prefix}blobs/"))
