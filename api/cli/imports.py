@@ -16,7 +16,7 @@ EXIT_USAGE = 2
 
 
 class _Bars:
-    """One tqdm progress bar per stage of the import (checked, written, ledger) on stderr."""
+    """One tqdm progress bar per import stage (checked, written, ledger, marked) on stderr."""
 
     def __init__(self) -> None:
         self.bars: dict[str, Any] = {}

@@ -77,6 +77,9 @@ async def check_qualified(
                 .values(qualified_on=signed, version=Referral.version + 1)
             )
         plan.adopt("qualified_agreements", row, q)
+        target = ("Referral", referral["id"])
+        partner = referral["partner_id"]
+        plan.mark(parsed.kind, row, "signedOn", "recordQualifiedAgreement", target, partner)
         plan.objects.setdefault("qualified_agreements", {})[q] = {
             "signed_on": signed,
             "partner_id": referral["partner_id"],
@@ -175,6 +178,9 @@ async def check_money(
         ident = uuid.uuid4()
         plan.adopt(parsed.kind, row, ident)
         plan.ledger_partners.add(qualified["partner_id"])
+        operation = "recordRevenue" if revenue else "recordClientPayment"
+        target = ("QualifiedAgreement", q)
+        plan.mark(parsed.kind, row, day, operation, target, qualified["partner_id"])
         common = {
             "id": ident,
             "qualified_agreement_id": q,

@@ -135,10 +135,13 @@ async def check_memberships(
                 "status_reason": "imported",
             },
         )
+        target = ("Membership", membership)
+        plan.mark("memberships", group[0], "joinedOn", "enrollPartner", target, partner)
         before = None
         for row in group:
             change = uuid.uuid4()
             plan.adopt("memberships", row, change)
+            plan.mark("memberships", row, "effectiveOn", "changeTier", target, partner)
             plan.add(
                 TierChange.__table__,
                 {
@@ -245,6 +248,8 @@ async def check_agreements(
                     "effective_on": first["effectiveOn"],
                 },
             )
+            target = ("Agreement", agreement)
+            plan.mark("agreements", group[0], "appliedOn", "applyToProgram", target, partner)
         for row in group:
             _plan_acceptance(
                 plan, row, partner, agreement, templates[(kind, row.values["templateVersion"])]
@@ -257,6 +262,9 @@ def _plan_acceptance(
     v = row.values
     ident = uuid.uuid4()
     plan.adopt("agreements", row, ident)
+    accepted = v["acceptedAt"].astimezone(ZoneInfo(plan.program.timezone)).date()
+    target = ("Agreement", agreement)
+    plan.mark("agreements", row, "acceptedAt", "acceptAgreement", target, partner, accepted)
     values = {
         "id": ident,
         "agreement_id": agreement,
@@ -317,6 +325,7 @@ def check_evidence(plan: Plan, parsed: ParsedFile, rows: list[Row]) -> None:
             continue
         ident = uuid.uuid4()
         plan.adopt("evidence", row, ident)
+        plan.mark("evidence", row, "occurredOn", "recordEvidence", ("Partner", partner), partner)
         plan.add(
             Evidence.__table__,
             {

@@ -41,6 +41,16 @@ FACTS = (
     "closed_on",
 )
 
+LIFECYCLE = (
+    ("submittedOn", "submitReferral"),
+    ("approvedOn", "decideReferral"),
+    ("rejectedOn", "decideReferral"),
+    ("meetingOn", "recordMeeting"),
+    ("notViableOn", "markReferralNotViable"),
+    ("closedOn", "closeReferral"),
+)
+"""A referral row's dated facts and the mutation that records each (its backfill mark)."""
+
 
 def status_as_of(values: dict[str, Any], on: date) -> ReferralStatus:
     facts = ReferralFacts(**{k: values[k] for k in FACTS})
@@ -220,6 +230,9 @@ async def _decide_conflicts(
             continue
         blocking = primacy.decide(plan, policy, values, candidates)
         plan.adopt("referrals", row, values["id"])
+        for column, operation in LIFECYCLE:
+            target = ("Referral", values["id"])
+            plan.mark("referrals", row, column, operation, target, values["partner_id"])
         plan.add(Referral.__table__, values)
         for key in values["client_keys"]:
             plan.add(

@@ -19,7 +19,8 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import models
-from models import Acceptance, Program
+from models import Acceptance, AuditEvent, Program
+from models.base import utcnow
 from models.documents.blobs import BlobStore
 from services.actor import Actor
 from services.audit.log import record
@@ -33,6 +34,7 @@ from services.imports.bulk import insert_rows
 from services.imports.columns import FILES
 from services.imports.documents import render_generated
 from services.imports.export import stored_rows
+from services.imports.marks import audit_rows
 from services.imports.payouts import check_payouts, record_payouts
 from services.imports.plan import Attachments, Plan, Progress, known_ids, no_progress, split_known
 from services.imports.reading import ParsedFile, Row, RowError, kind_of, parse_file
@@ -200,6 +202,7 @@ async def import_history(
                     plan.unchanged.get(kind, 0),
                 )
             )
+    await _write_marks(session, actor, plan, progress)
     changes = {f.file: [None, f.created] for f in report.files if f.created}
     if changes:
         await record(session, actor, "importProgramHistory", "Program", program.id, changes)
@@ -233,6 +236,15 @@ async def _write(session: AsyncSession, store: BlobStore, plan: Plan, progress: 
     partners = sorted(plan.ledger_partners)
     plan.facts = await recompute_many(session, plan.program, partners)
     progress("ledger", len(partners))
+
+
+async def _write_marks(session: AsyncSession, actor: Actor, plan: Plan, progress: Progress) -> None:
+    """The backfill mark of every imported fact (its own audit event, issue 11)."""
+    rows = audit_rows(actor, plan.today, utcnow(), plan.marks)
+    table = models.Base.metadata.tables[AuditEvent.__tablename__]
+    for i in range(0, len(rows), BATCH):
+        await insert_rows(session, table, rows[i : i + BATCH])
+        progress("marked", len(rows[i : i + BATCH]))
 
 
 async def analyze(session: AsyncSession, tables: tuple[str, ...] = ()) -> None:

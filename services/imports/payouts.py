@@ -133,6 +133,8 @@ def _pay(
         reference=v["reference"] or "",
     )
     session.add(payout)
+    target = ("Commission", commission.id)
+    plan.mark("payouts", row, "paidOn", "recordPayout", target, commission.partner_id)
     commission.paid_on = v["paidOn"]
     commission.amount = gross
     commission.ncr = entry.ncr

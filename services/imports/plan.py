@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import ExternalId, Program
 from services.errors import ImportErrorCode as Code
-from services.imports.columns import FILES
+from services.imports.columns import FILES, filename
+from services.imports.marks import Mark
 from services.imports.reading import ParsedFile, Row, canonical
 
 Attachments = Callable[[str], bytes | None]
@@ -46,6 +47,7 @@ class Plan:
     ledger_partners: set[uuid.UUID] = field(default_factory=set)
     payouts: list[tuple[Row, uuid.UUID]] = field(default_factory=list)
     facts: dict[uuid.UUID, Any] = field(default_factory=dict)
+    marks: list[Mark] = field(default_factory=list)
 
     def resolve(self, kind: str, external_id: str) -> uuid.UUID | None:
         """The id of a record of a kind, imported before or in this import."""
@@ -78,6 +80,24 @@ class Plan:
                 "entity_id": entity_id,
             },
         )
+
+    def mark(
+        self,
+        kind: str,
+        row: Row,
+        column: str,
+        operation: str,
+        target: tuple[str, uuid.UUID],
+        partner: uuid.UUID | None,
+        day: date | None = None,
+    ) -> None:
+        """Plan the backfill mark of the fact a row's dated column records (none when the cell
+        is empty): `operation` is the mutation that records it, `target` its audited object."""
+        on = day if day is not None else row.values.get(column)
+        if on is None:
+            return
+        source = f"{filename(kind)}:{row.external_id}"
+        self.marks.append(Mark(operation, target[0], target[1], partner, on, source, column))
 
     def not_after_today(self, parsed: ParsedFile, row: Row, *columns: str) -> bool:
         """Whether each dated column is on or before the program's today (else AFTER_TODAY)."""
