@@ -172,6 +172,7 @@ class ReferralErrorCode(enum.StrEnum):
     INVALID_CSV = "invalid_csv"
     RENDER_FAILED = "render_failed"
     ALREADY_SUPERSEDED = "already_superseded"
+    OPPORTUNITY_KIND_NOT_QUALIFYING = "opportunity_kind_not_qualifying"
 
 
 class SupportErrorCode(enum.StrEnum):

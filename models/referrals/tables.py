@@ -56,6 +56,8 @@ class Referral(IdMixin, TimestampMixin, Base):
     contact_email: Mapped[str] = mapped_column(String(254))
     contact_phone: Mapped[str] = mapped_column(String(40))
     description: Mapped[str] = mapped_column(Text)
+    opportunity_kind: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """The program's opportunity kind (SEG-TIER-11); null where the program lists none."""
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
     submitted_on: Mapped[date] = mapped_column(Date)
     decision_deadline: Mapped[date | None] = mapped_column(Date, nullable=True)

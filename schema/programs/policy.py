@@ -68,6 +68,10 @@ class ReferralPolicy:
         description="Post-termination tail in months (CS-REF-11)."
     )
     qualification_tail_when_terminated_for_cause: bool
+    qualifying_opportunities: list[str] | None = strawberry.field(
+        description="The opportunity kinds referrals may be of (SEG-TIER-11); null: the program "
+        "lists none and referrals carry no kind."
+    )
     business_calendar: BusinessCalendar
 
 
@@ -152,6 +156,9 @@ def referral_policy_of(policy: PolicyRule) -> ReferralPolicy:
         qualification_days_after_submission=policy.qualification_days_after_submission,
         qualification_months_after_termination=policy.qualification_months_after_termination,
         qualification_tail_when_terminated_for_cause=policy.qualification_tail_when_terminated_for_cause,
+        qualifying_opportunities=None
+        if policy.opportunity_kinds is None
+        else list(policy.opportunity_kinds),
         business_calendar=BusinessCalendar.of(policy.calendar),
     )
 

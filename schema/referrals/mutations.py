@@ -64,6 +64,13 @@ class SubmitReferralInput:
     contact_phone: str
     description: str = strawberry.field(description="The opportunity.")
     client_website: str | None = strawberry.field(default=None, description="Domain or URL.")
+    opportunity_kind: str | None = strawberry.field(
+        default=None,
+        description="The kind of opportunity (SEG-TIER-11), one of the program's "
+        "`referralPolicy.qualifyingOpportunities` (Segment: net_new_account, "
+        "upsell_new_product): required when the program lists kinds (REQUIRED), refused when "
+        "not listed (OPPORTUNITY_KIND_NOT_QUALIFYING); empty for a program that lists none.",
+    )
     partner_id: strawberry.ID | None = strawberry.field(
         default=None, description="Required for admin keys."
     )
@@ -186,6 +193,7 @@ async def _submit(session: AsyncSession, actor: Actor, data: SubmitReferralInput
             client_website=data.client_website,
         ),
         submitted_on=data.submitted_on,
+        opportunity_kind=data.opportunity_kind,
     )
 
 

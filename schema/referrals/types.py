@@ -43,6 +43,11 @@ class Referral(Node):
     contact_email: str
     contact_phone: str
     description: str
+    opportunity_kind: str | None = strawberry.field(
+        description="The program's kind of this opportunity (SEG-TIER-11: net_new_account, "
+        "upsell_new_product); null where the program lists no kinds, or for a referral recorded "
+        "before kinds were (history)."
+    )
     submitted_at: dt.datetime
     submitted_on: dt.date = strawberry.field(description="Program time zone.")
     decision_deadline: dt.date | None = strawberry.field(
@@ -74,6 +79,7 @@ class Referral(Node):
             contact_email=row.contact_email,
             contact_phone=row.contact_phone,
             description=row.description,
+            opportunity_kind=row.opportunity_kind,
             submitted_at=row.submitted_at,
             submitted_on=row.submitted_on,
             decision_deadline=row.decision_deadline,

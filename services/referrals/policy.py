@@ -44,6 +44,7 @@ class ReferralPolicy:
     taxes: frozenset[str]
     schedules: tuple[ScheduleVersion, ...]
     calendar: BusinessCalendar
+    opportunity_kinds: tuple[str, ...] | None = None
 
     def schedule_on(self, day: date) -> ScheduleVersion | None:
         """The schedule version in force on `day` (CS-REF-17)."""
@@ -70,6 +71,10 @@ def _schedules(spec: ProgramDefinition) -> tuple[ScheduleVersion, ...]:
 def calendar_of(spec: ProgramDefinition) -> BusinessCalendar:
     """The business calendar of a program file's `[calendar]` section (CS-AGR-10)."""
     return BusinessCalendar.from_program(spec.calendar.model_dump())
+
+
+def _kinds(kinds: list[str] | None) -> tuple[str, ...] | None:
+    return None if kinds is None else tuple(kinds)
 
 
 _policies: dict[tuple[str, str], ReferralPolicy | None] = {}
@@ -114,6 +119,7 @@ def _policy(spec: ProgramDefinition, currency: str) -> ReferralPolicy | None:
             taxes=frozenset(rules.revenue_taxes),
             schedules=_schedules(spec),
             calendar=calendar,
+            opportunity_kinds=_kinds(rules.qualifying_opportunities),
         )
     fees = spec.referral_fees
     if fees is None:
@@ -151,6 +157,7 @@ def _policy(spec: ProgramDefinition, currency: str) -> ReferralPolicy | None:
         taxes=frozenset(fees.revenue_taxes),
         schedules=(schedule,),
         calendar=calendar,
+        opportunity_kinds=_kinds(fees.qualifying_opportunities),
     )
 
 

@@ -26,6 +26,7 @@ from models.referrals.queries import referrals_of_client
 from rules.agreement_terms import AgreementStatus
 from rules.client_identity import client_keys
 from rules.global_ids import global_id
+from rules.opportunity_kinds import KindProblem, kind_message, kind_problem, normalised_kind
 from rules.primacy import holders_on
 from rules.referral_state import ReferralStatus
 from services.actor import Actor
@@ -118,6 +119,20 @@ async def _claim(
     )
 
 
+def _opportunity_kind(policy: ReferralPolicy, given: str | None) -> str | None:
+    """The referral's opportunity kind, one the program lists (SEG-TIER-11), or a coded error
+    naming `opportunityKind`; None for a program that lists none."""
+    kind = normalised_kind(given)
+    problem = kind_problem(kind, policy.opportunity_kinds)
+    if problem is not None:
+        missing = problem is KindProblem.MISSING
+        code = Code.REQUIRED if missing else Code.OPPORTUNITY_KIND_NOT_QUALIFYING
+        raise input_error(
+            "opportunityKind", code, kind_message(problem, kind, policy.opportunity_kinds)
+        )
+    return kind
+
+
 async def submit_referral(
     session: AsyncSession,
     actor: Actor,
@@ -126,10 +141,12 @@ async def submit_referral(
     program_id: uuid.UUID,
     form: ReferralForm,
     submitted_on: date | None = None,
+    opportunity_kind: str | None = None,
 ) -> Referral:
     """Record a referral on its submission day (today, or a past day given by an admin key);
     every rule applies as of that day: the agreement in effect (CS-REF-09), the registry
-    (CS-REF-03), the deadlines (CS-REF-02/10) and primacy (CS-REF-04)."""
+    (CS-REF-03), the deadlines (CS-REF-02/10) and primacy (CS-REF-04). The opportunity kind
+    must be one the program lists, when it lists any (SEG-TIER-11)."""
     form = check_form(form)
     partner, program = await partner_and_program(session, actor, partner_id, program_id, Code)
     policy = policy_of(program)
@@ -137,6 +154,7 @@ async def submit_referral(
         raise input_error(
             "programId", Code.NO_REFERRAL_PROGRAM, f"{program.slug} takes no referrals"
         )
+    kind = _opportunity_kind(policy, opportunity_kind)
     keys = client_keys(form.client_name, form.client_website)
     if not keys:
         raise input_error(
@@ -160,6 +178,7 @@ async def submit_referral(
         contact_email=form.contact_email,
         contact_phone=form.contact_phone,
         description=form.description,
+        opportunity_kind=kind,
         submitted_at=now,
         submitted_on=today,
         undecided_outcome=policy.undecided_outcome,
@@ -212,6 +231,7 @@ async def submit_referral(
             "primary": [None, referral.is_primary],
             "conflicts_with": [None, str(blocking.id) if blocking else None],
             "submitted_on": [None, today.isoformat()],
+            "opportunity_kind": [None, kind],
         },
         dated=dated,
     )

@@ -17,7 +17,7 @@ from tests.conftest import Api
 from tests.helpers.agreements import APPLY, DECIDE, SIGNER
 from tests.helpers.api import create_partner, program, program_today_of
 
-REFERRAL_FIELDS = """id clientName clientKeys status isPrimary isConflicting
+REFERRAL_FIELDS = """id clientName clientKeys opportunityKind status isPrimary isConflicting
   conflictsWith { id } decisionDeadline meetingDeadline submittedOn
   qualifiedAgreement { id signedOn ncrLines { kind counted { amount } reason } }
   commission { id amount { amount currency } ncr { amount } status dueDate blockedReason

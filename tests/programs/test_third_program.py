@@ -86,7 +86,9 @@ async def test_third_program_from_files_alone_end_to_end(api: Api, store: BlobSt
     assert shipped["templateId"] == "alpine-distributors-alpine-distributor-schedule"
     assert schedule["documents"][0]["sha256"]  # type: ignore[index]
 
-    submitted = await submit(api, key, alpine["id"], "Edelweiss Uhren AG")
+    submitted = await submit(
+        api, key, alpine["id"], "Edelweiss Uhren AG", opportunityKind="new_customer"
+    )
     assert submitted["userErrors"] == [], submitted
     referral = submitted["referral"]["id"]
     await gql_ok(api, DECIDE_REFERRAL, {"input": {"referralId": referral, "decision": "APPROVE"}})

@@ -149,9 +149,10 @@ async def test_segment_referrals_need_the_addendum(api: Api) -> None:
     _partner, key = await partner_key(api)
     segment = (await api.gql('{ program(slug: "segment-technology") { id } }'))["program"]
     await accept_segment(api, key)
-    refused = await submit(api, key, segment["id"], "Wayne Enterprises")
+    kind = {"opportunityKind": "net_new_account"}
+    refused = await submit(api, key, segment["id"], "Wayne Enterprises", **kind)
     assert refused["userErrors"][0]["code"] == "NO_ELIGIBLE_AGREEMENT"
     await accept_segment(api, key, kind="segment-referral-addendum")
-    accepted = await submit(api, key, segment["id"], "Wayne Enterprises")
+    accepted = await submit(api, key, segment["id"], "Wayne Enterprises", **kind)
     assert accepted["userErrors"] == []
     assert accepted["referral"]["decisionDeadline"] is None  # Segment sets no window

@@ -22,6 +22,13 @@ from services.programs.sections.fields import (
 )
 
 
+def unique_kinds(kinds: list[str] | None) -> list[str] | None:
+    """A list of opportunity kinds with no kind twice."""
+    if kinds is not None and len(set(kinds)) != len(kinds):
+        raise ValueError("qualifying_opportunities lists a kind twice")
+    return kinds
+
+
 class CommissionBracket(Strict):
     """A marginal slice: `rate` applies to cumulative revenue up to `up_to` (open if absent)."""
 
@@ -73,14 +80,24 @@ class ReferralRules(Strict):
     revenue_deductions: list[Key] = []
     revenue_exclusions: list[Key] = []
     revenue_taxes: list[Key] = []
+    qualifying_opportunities: list[Key] | None = Field(
+        default=None,
+        min_length=1,
+        description="the opportunity kinds a referral may be of; absent: no kind is recorded "
+        "(SEG-TIER-11 reading, issue 12)",
+    )
     rule_ids: list[RuleId] = []
+
+    _kinds = field_validator("qualifying_opportunities")(unique_kinds)
 
 
 class ReferralFees(Strict):
     """Referral fees outside a commission schedule (SEG-TIER-10, SEG-TIER-11, SEG-AGR-06)."""
 
     requires_agreement: Key
-    qualifying_opportunities: list[Key] = Field(min_length=1)
+    qualifying_opportunities: list[Key] = Field(
+        min_length=1, description="the opportunity kinds that earn a fee (SEG-TIER-11)"
+    )
     close_within_days: Days
     rate: Rate
     currency: str
@@ -102,3 +119,4 @@ class ReferralFees(Strict):
     rule_ids: list[RuleId] = []
 
     _currency = field_validator("currency")(check_currency)
+    _kinds = field_validator("qualifying_opportunities")(unique_kinds)
