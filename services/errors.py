@@ -309,6 +309,7 @@ class ImportErrorCode(enum.StrEnum):
     NOT_PAYABLE = "not_payable"
     ALREADY_PAID = "already_paid"
     AMOUNTS_DISAGREE = "amounts_disagree"
+    OPPORTUNITY_KIND_NOT_QUALIFYING = "opportunity_kind_not_qualifying"
     INVALID_AMOUNT = "invalid_amount"
     NOT_ELIGIBLE = "not_eligible"
     DUPLICATE_REFERRAL = "duplicate_referral"

@@ -19,6 +19,7 @@ from models import (
     ReferralKey,
 )
 from rules.client_identity import client_keys
+from rules.opportunity_kinds import KindProblem, kind_message, kind_problem
 from rules.referral_state import ReferralFacts, ReferralStatus, status_on
 from services.errors import ImportErrorCode as Code
 from services.imports import primacy
@@ -115,6 +116,12 @@ def _referral_values(
     if v["meetingOn"] and not v["approvedOn"]:
         parsed.error(row, "meetingOn", Code.OUT_OF_ORDER, "a meeting needs the approval first")
         ok = False
+    # SEG-TIER-11: a kind given must be one the program lists; history may leave it empty.
+    problem = kind_problem(v["opportunityKind"], policy.opportunity_kinds)
+    if problem not in (None, KindProblem.MISSING):
+        message = kind_message(problem, v["opportunityKind"], policy.opportunity_kinds)
+        parsed.error(row, "opportunityKind", Code.OPPORTUNITY_KIND_NOT_QUALIFYING, message)
+        ok = False
     keys = client_keys(v["clientName"], v["clientWebsite"])
     if not keys:
         parsed.error(row, "clientName", Code.INVALID, "nothing identifies the client")
@@ -165,6 +172,7 @@ def _referral_values(
         "contact_email": v["contactEmail"],
         "contact_phone": v["contactPhone"],
         "description": v["description"],
+        "opportunity_kind": v["opportunityKind"],
         "submitted_at": local_midnight(plan, submitted),
         "submitted_on": submitted,
         "decision_deadline": decision,

@@ -48,6 +48,8 @@ class Column:
     required: bool = False
     max_length: int = 200
     ref: str | None = None
+    optional_header: bool = False
+    """The header may leave the column out (a column added later): its cells are then empty."""
 
     def read(self, text: str) -> Any:
         """The typed value of a cell (None when empty), or BadValueError."""
@@ -214,6 +216,7 @@ FILES: dict[str, tuple[Column, ...]] = {
         _c("contactEmail", required=True, max_length=254),
         _c("contactPhone", required=True, max_length=40),
         _c("description", required=True, max_length=5000),
+        _c("opportunityKind", max_length=64, optional_header=True),
         _c("submittedOn", Type.DATE, required=True),
         _c("approvedOn", Type.DATE),
         _c("rejectedOn", Type.DATE),

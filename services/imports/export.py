@@ -142,6 +142,7 @@ async def _referrals(session: AsyncSession, program: Program, names: Names) -> R
             "contactEmail": r.contact_email,
             "contactPhone": r.contact_phone,
             "description": r.description,
+            "opportunityKind": r.opportunity_kind,
             "submittedOn": r.submitted_on,
             "approvedOn": r.approved_on,
             "rejectedOn": r.rejected_on,

@@ -97,8 +97,9 @@ def parse_file(kind: str, data: bytes) -> ParsedFile:
     for name in header:
         if name not in columns:
             parsed.error(None, name, Code.UNKNOWN_COLUMN, f"{name!r} is not a column of {kind}")
+    absent = [c.name for c in columns.values() if c.optional_header and c.name not in header]
     for name in columns:
-        if name not in header:
+        if name not in header and name not in absent:
             parsed.error(None, name, Code.MISSING_COLUMN, f"column {name!r} is missing")
     if parsed.errors:
         return parsed
@@ -111,7 +112,7 @@ def parse_file(kind: str, data: bytes) -> ParsedFile:
         except csv.Error as exc:
             parsed.errors.append(RowError(parsed.name, line + 1, "", Code.MALFORMED_CSV, str(exc)))
             break
-        row = Row(line + 1, {})
+        row = Row(line + 1, dict.fromkeys(absent))
         line = reader.line_num
         if not cells:
             continue
