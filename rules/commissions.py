@@ -1,14 +1,17 @@
 """The commission engine (CS-REF-12/13/15/16/17, SEG-TIER-11): pure code over Decimal money.
 
 Reading of CS-REF-15/16 (docs/program-rules.md):
-- Within a calendar year, rates are marginal over the partner's cumulative Net Commissionable
-  Revenue (NCR): each slice of cumulative NCR earns the rate of the bracket it falls in.
+- Within a year, rates are marginal over the partner's cumulative Net Commissionable Revenue
+  (NCR): each slice of cumulative NCR earns the rate of the bracket it falls in. The year is the
+  calendar year (Contentsquare, CS-REF-15), or the program year when the program's schedules
+  accumulate per program year (`accumulation = "program_year_cumulative"`, issue 12); the
+  ledger groups earnings by it (`rules/ledger.py: Terms.year_of`).
 - A year "meets the thresholds" when its cumulative NCR goes past the first bracket of the
   schedule in force. The rate carried into the next year is then the higher of the best bracket
   rate reached that year and the rate the year itself carried in: a carried rate never steps down
   while each year meets the thresholds (20% reached, then a 350,000 year: 20% still holds).
 - A year that does not meet the thresholds carries nothing: the next year starts at the
-  schedule's own rates (the base rate) on 1 January.
+  schedule's own rates (the base rate) on the year's first day (1 January for Contentsquare).
 - Carry-over is a rate, not a bracket index: a later schedule version with other brackets still
   pays at least the carried rate on every slice.
 - A commission keeps the schedule version in force on the day it was earned (the Qualified
@@ -166,8 +169,9 @@ def partner_years(
 ) -> dict[int, Year]:
     """Every year of a partner from its first earning on, the carried rate moving forward.
 
-    `carry_over_into(year)` says whether the schedule in force on 1 January of `year` carries
-    the previous year's rate over (CS-REF-16); a year without earnings meets no threshold.
+    `carry_over_into(year)` says whether the schedule in force on the first day of `year`
+    (1 January of a calendar year) carries the previous year's rate over (CS-REF-16); a year
+    without earnings meets no threshold.
     """
     if not years:
         return {}

@@ -4,7 +4,9 @@
 signing day, revenue lines by their own date (a correction or void by the day it takes effect),
 client payments by receipt, payouts by payment day. A fact dated after `on` never changes the
 answer for `on`. Every year of the partner is computed from its first year on, so revenue added
-to year Y moves the rate carried into Y+1 and later years (CS-REF-16).
+to year Y moves the rate carried into Y+1 and later years (CS-REF-16). A year is the one the
+program's brackets accumulate over (`Terms.year_of`): the calendar year of the signing day, or
+its program year.
 
 A paid commission never changes: what was paid stays as paid, and when later facts would change
 it, the difference is an adjustment line naming the fact that caused it. Facts are "later" when
@@ -88,9 +90,16 @@ class Facts:
     payouts: tuple[PayoutFact, ...] = ()
 
 
+def calendar_year(day: date) -> int:
+    """The calendar year of a day: the default accumulation year (CS-REF-15)."""
+    return day.year
+
+
 @dataclass(frozen=True)
 class Terms:
-    """The program's commission terms the ledger needs."""
+    """The program's commission terms the ledger needs. `year_of` names the year a signing day
+    accumulates in (the calendar year, or the program year: `rules/program_year.py`), and
+    `carry_over_into(year)` says whether the previous year's rate carries into `year`."""
 
     months: int
     deductions: frozenset[str]
@@ -98,6 +107,7 @@ class Terms:
     taxes: frozenset[str]
     due_days: int
     carry_over_into: Callable[[int], bool]
+    year_of: Callable[[date], int] = calendar_year
 
 
 @dataclass(frozen=True)
@@ -192,13 +202,14 @@ def amounts(facts: Facts, terms: Terms) -> dict[str, Entry]:
             items[q.key], q.signed_on, terms.months, terms.deductions, terms.exclusions, terms.taxes
         )
         ncrs[q.key] = ZERO if q.excluded else ncr
-        years.setdefault(q.signed_on.year, []).append(
+        years.setdefault(terms.year_of(q.signed_on), []).append(
             engine.Earning(q.key, ncrs[q.key], q.schedule)
         )
     computed = engine.partner_years(years, terms.carry_over_into)
     out = {}
     for q in ordered:
-        year = computed[q.signed_on.year]
+        label = terms.year_of(q.signed_on)
+        year = computed[label]
         lines = year.lines[q.key]
         if q.excluded:
             lines = [
@@ -208,7 +219,7 @@ def amounts(facts: Facts, terms: Terms) -> dict[str, Entry]:
             ]
         out[q.key] = Entry(
             q.key,
-            q.signed_on.year,
+            label,
             q.schedule.version,
             ncrs[q.key],
             engine.total(lines),
@@ -251,17 +262,18 @@ def _order(q: QualifiedFact) -> tuple[date, datetime, str]:
     return (q.signed_on, q.recorded_at, q.key)
 
 
-def _bearing_on(facts: Facts, key: str) -> Facts:
+def _bearing_on(facts: Facts, key: str, year_of: Callable[[date], int]) -> Facts:
     """The facts a commission's amount can depend on: agreements of earlier years (through the
     carried rate) and those earned before it in its own year, with their revenue."""
     target = next((q for q in facts.qualified if q.key == key), None)
     if target is None:
         return facts
+    year = year_of(target.signed_on)
     kept = tuple(
         q
         for q in facts.qualified
-        if q.signed_on.year < target.signed_on.year
-        or (q.signed_on.year == target.signed_on.year and _order(q) <= _order(target))
+        if year_of(q.signed_on) < year
+        or (year_of(q.signed_on) == year and _order(q) <= _order(target))
     )
     keys = {q.key for q in kept}
     return replace(
@@ -273,7 +285,7 @@ def _adjustments(
     payout: PayoutFact, facts: Facts, terms: Terms, on: date
 ) -> tuple[Entry | None, list[Adjustment]]:
     """The commission as paid, and how facts not known at the payout change it."""
-    known = _bearing_on(known_on(facts, on), payout.qualified)
+    known = _bearing_on(known_on(facts, on), payout.qualified, terms.year_of)
     base = known_on(known, payout.paid_on, payout.recorded_at)
     before = amounts(base, terms).get(payout.qualified)
     previous = before.amount if before else ZERO

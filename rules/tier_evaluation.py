@@ -1,8 +1,9 @@
 """Tier evaluation (SEG-TIER-02/04/05/06, CS-AGR-03): which tier a partner qualifies for, and
 why, requirement by requirement.
 
-- Influenced revenue counts closed-won deals in the window: the prior calendar year (annual
-  mode) or the trailing days ending on the evaluation day (mid-year mode); professional
+- Influenced revenue counts closed-won deals in the window: the prior calendar year, or the
+  prior program year when the program says so (annual mode), or the trailing days ending on
+  the evaluation day (mid-year mode); professional
   services never count (SEG-TIER-05). Other evidence counts as held on the evaluation day.
 - A requirement marked invited-only at a tier applies only to partners invited to that tier.
 - An invite-only tier is reached only with an invitation.
@@ -19,6 +20,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from rules.enums import Measure, RequirementKind
+from rules.program_year import CALENDAR_YEAR, ProgramYear
 
 ZERO = Decimal(0)
 
@@ -109,10 +111,13 @@ class Evaluation:
     tiers: tuple[TierResult, ...]
 
 
-def window(mode: str, on: date, midyear_days: int) -> tuple[date, date]:
-    """The influenced-revenue window, both ends included (SEG-TIER-05)."""
+def window(
+    mode: str, on: date, midyear_days: int, years: ProgramYear = CALENDAR_YEAR
+) -> tuple[date, date]:
+    """The influenced-revenue window, both ends included (SEG-TIER-05): in annual mode the year
+    (of `years`: calendar or program years) before the one containing `on`."""
     if mode == "annual":
-        return date(on.year - 1, 1, 1), date(on.year - 1, 12, 31)
+        return years.prior(on)
     return on - timedelta(days=midyear_days - 1), on
 
 

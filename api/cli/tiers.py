@@ -70,8 +70,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     roll = tiers_sub.add_parser(
         "rollover",
         help="propose (or apply) every member's tier for a program year",
-        description="Evaluate every active or applicant member in annual mode as of 1 January "
-        "of YEAR (influenced revenue of the prior calendar year, SEG-TIER-05/06) and print a "
+        description="Evaluate every active or applicant member in annual mode as of the first "
+        "day of program year YEAR (1 January unless the program file's program_year.starts_on "
+        "says otherwise; influenced revenue of the program's annual window, SEG-TIER-05/06) "
+        "and print a "
         "table of proposals. Dry run by default; --apply changes the tiers in one transaction, "
         "keeping each evaluation in the tier history, and only once the year has started.",
     )

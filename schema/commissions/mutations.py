@@ -85,7 +85,11 @@ class RecordTaxDocumentationInput:
     reference: str = ""
 
 
-@strawberry.input(description="A partner's commission statement for one calendar year.")
+@strawberry.input(
+    description="A partner's commission statement for one year: the year the program's "
+    "brackets accumulate over (the calendar year, or the program year named by the calendar "
+    "year it starts in)."
+)
 class GenerateCommissionStatementInput:
     program_id: strawberry.ID
     year: int
@@ -255,7 +259,8 @@ class CommissionMutations:
 class StatementMutations:
     @strawberry.mutation(
         description="Generate a partner's commission statement (DOCX) for a "
-        "calendar year, listing every commission line by line."
+        "year (calendar or program year, as the program's brackets accumulate), listing every "
+        "commission line by line."
     )
     async def generate_commission_statement(
         self, info: Info, input: GenerateCommissionStatementInput

@@ -40,7 +40,10 @@ class CommissionAdjustment:
 @strawberry.type(description="One commission as it stood on the ledger's date.")
 class LedgerEntry:
     qualified_agreement_id: strawberry.ID
-    year: int
+    year: int = strawberry.field(
+        description="The year the NCR accumulates in (calendar or program year, as for "
+        "Commission.year)."
+    )
     schedule_version: str
     ncr: Money
     amount: Money = strawberry.field(

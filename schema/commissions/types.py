@@ -94,7 +94,11 @@ class Payout:
 @strawberry.type(description="The commission on a qualified agreement, explained line by line.")
 class Commission(Node):
     row: strawberry.Private[CommissionRow]
-    year: int = strawberry.field(description="Calendar year the NCR counts in.")
+    year: int = strawberry.field(
+        description="The year the NCR accumulates in: the calendar year of signing, or its "
+        "program year (named by the calendar year it starts in) when the program's brackets "
+        "accumulate per program year."
+    )
     schedule_version: str = strawberry.field(description="Version in force when earned.")
 
     @classmethod

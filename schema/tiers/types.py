@@ -26,8 +26,9 @@ from services.tiers.engagement_plans import next_plan_review
 
 
 @strawberry.enum(
-    description="ANNUAL: the prior calendar year; MIDYEAR: the trailing days the program sets "
-    "(Segment: 365) (SEG-TIER-05)."
+    description="ANNUAL: the prior calendar year, or the prior program year when the program's "
+    "annual window says so; MIDYEAR: the trailing days the program sets (Segment: 365) "
+    "(SEG-TIER-05)."
 )
 class EvaluationMode(enum.Enum):
     ANNUAL = "annual"
@@ -176,7 +177,10 @@ class MdfRequest:
     amount: Money
     starts_on: dt.date
     ends_on: dt.date
-    program_year: int
+    program_year: int = strawberry.field(
+        description="The program year the activity starts in, whose budget it counts against "
+        "(named by the calendar year it starts in; SEG-TIER-08)."
+    )
     decision_reason: str | None
     claim_proof: str | None
     reimbursed: Money | None

@@ -63,10 +63,13 @@ async def lock_ledger(session: AsyncSession, partner_id: uuid.UUID, program_id: 
 
 
 def terms_of(policy: ReferralPolicy) -> ledger.Terms:
-    """The ledger terms of a program's referral policy."""
+    """The ledger terms of a program's referral policy: years are its accumulation years
+    (calendar or program years), and a rate carries into a year when the schedule in force on
+    that year's first day says so (CS-REF-16: 1 January for Contentsquare)."""
+    years = policy.accumulation_year
 
     def carry_over_into(year: int) -> bool:
-        version = policy.schedule_on(date(year, 1, 1))
+        version = policy.schedule_on(years.first_day(year))
         return version is not None and version.schedule.carry_over
 
     return ledger.Terms(
@@ -76,6 +79,7 @@ def terms_of(policy: ReferralPolicy) -> ledger.Terms:
         policy.taxes,
         policy.payment_due_days,
         carry_over_into,
+        years.of,
     )
 
 

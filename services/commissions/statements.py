@@ -20,6 +20,7 @@ from services.documents.rendering import render_document
 from services.documents.statement import statement_context
 from services.errors import ReferralErrorCode, input_error
 from services.partners.memberships import program_today
+from services.programs.typed import spec_of
 from services.scope import partner_and_program
 
 Code = ReferralErrorCode
@@ -34,11 +35,14 @@ async def generate_commission_statement(
     program_id: uuid.UUID,
     year: int,
 ) -> Document:
-    """Render the statement of a partner's commissions in one calendar year."""
+    """Render the statement of a partner's commissions in one year: the year the program's
+    brackets accumulate over (the calendar year, or the program year named by the calendar year
+    it starts in)."""
     partner, program = await partner_and_program(session, actor, partner_id, program_id, Code)
     today = program_today(program)
-    if not 2000 <= year <= today.year:
-        raise input_error("year", Code.INVALID_DATE, f"year must be between 2000 and {today.year}")
+    current = spec_of(program).accumulation_year.of(today)
+    if not 2000 <= year <= current:
+        raise input_error("year", Code.INVALID_DATE, f"year must be between 2000 and {current}")
     template = await templates.current_for(session, program.slug, "commission-statement")
     if template is None:
         raise input_error("programId", Code.RENDER_FAILED, "no commission statement template")

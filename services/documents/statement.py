@@ -27,6 +27,7 @@ from models import (
 from services.commissions.facts import ledger_of
 from services.commissions.ledger import commission_status
 from services.documents.formatting import Formatter
+from services.programs.typed import spec_of
 from services.referrals.policy import policy_of
 
 
@@ -38,7 +39,9 @@ async def statement_context(
     today: date,
     fmt: Formatter,
 ) -> dict[str, Any]:
-    """The `statement` variables of one partner-year."""
+    """The `statement` variables of one partner-year (the program's accumulation year: its
+    period runs from the year's first day, 1 January unless brackets accumulate per program
+    year)."""
     rows = (
         await session.execute(
             select(Commission, QualifiedAgreement, Referral, Payout)
@@ -127,8 +130,8 @@ async def statement_context(
         ("Of the balance, payable now", totals["payable"]),
         ("Balance due to the Partner", balance),
     ]
-    last = date(year, 12, 31)
-    period = f"{fmt.date(date(year, 1, 1))} to {fmt.date(min(last, today))}"
+    first, last = spec_of(program).accumulation_year.bounds(year)
+    period = f"{fmt.date(first)} to {fmt.date(min(last, today))}"
     return {
         "year": year,
         "currency": currency,
@@ -170,7 +173,7 @@ async def _adjustments(
         )
         for part, payout, referral in settled
     ]
-    if year != today.year or policy_of(program) is None:
+    if year != spec_of(program).accumulation_year.of(today) or policy_of(program) is None:
         return out
     state = await ledger_of(session, program, partner.id, today)
     names = {

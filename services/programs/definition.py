@@ -15,6 +15,7 @@ import pycountry
 from pydantic import Field, field_validator, model_validator
 
 from rules.enums import MembershipStatus
+from rules.program_year import CALENDAR_YEAR, ProgramYear
 from services.programs.sections.agreements import AgreementDef
 from services.programs.sections.fields import (
     Key,
@@ -65,6 +66,28 @@ class Calendar(Strict):
         return value
 
 
+class ProgramYearDef(Strict):
+    """When the program year starts, as MM-DD; `01-01` (the default) is the calendar year.
+
+    A program year is named by the calendar year it starts in (rules/program_year.py). Tier
+    evaluation windows, MDF budgets, review periods and commission schedules that accumulate
+    per program year read it (issue 12)."""
+
+    starts_on: str = Field(default="01-01", description="MM-DD, a day of every year")
+    rule_ids: list[RuleId] = []
+
+    @field_validator("starts_on")
+    @classmethod
+    def _day_of_every_year(cls, value: str) -> str:
+        ProgramYear.parse(value)
+        return value
+
+    @property
+    def years(self) -> ProgramYear:
+        """The program's years as the pure rules read them."""
+        return ProgramYear.parse(self.starts_on)
+
+
 class MembershipRules(Strict):
     """How partners join: the status a new membership starts in and the capacities offered."""
 
@@ -97,6 +120,7 @@ class ProgramDefinition(Strict):
     operator: Operator
     sources: list[str] = []
     calendar: Calendar
+    program_year: ProgramYearDef = ProgramYearDef()
     membership: MembershipRules
     tiers: list[TierDef] = Field(min_length=1)
     benefits: list[BenefitDef] = []
@@ -146,6 +170,12 @@ class ProgramDefinition(Strict):
                 raise ValueError(f"{name}.requires_agreement names no agreement kind")
         if self.referrals is not None and not self.commission_schedules:
             raise ValueError("referrals need at least one commission schedule")
+        accumulations = {s.accumulation for s in self.commission_schedules}
+        if len(accumulations) > 1:
+            raise ValueError(
+                "commission_schedules: every version must accumulate over the same period "
+                f"(found {sorted(accumulations)})"
+            )
         if self.referrals is not None:
             minimum = timedelta(days=self.referrals.schedule_change_min_notice_days)
             for i, item in enumerate(self.commission_schedules):
@@ -165,6 +195,22 @@ class ProgramDefinition(Strict):
             if not _path_exists(data, default.path):
                 raise ValueError(f"documented_defaults[{i}].path {default.path!r} names no key")
         return self
+
+    @property
+    def evaluation_year(self) -> ProgramYear:
+        """The years the annual tier evaluation window is taken from (SEG-TIER-05)."""
+        if self.tier_evaluation.annual_window == "prior_program_year":
+            return self.program_year.years
+        return CALENDAR_YEAR
+
+    @property
+    def accumulation_year(self) -> ProgramYear:
+        """The years commission brackets accumulate over (CS-REF-15/16): the calendar year,
+        or the program year when the schedules say `program_year_cumulative`."""
+        for schedule in self.commission_schedules:
+            if schedule.accumulation == "program_year_cumulative":
+                return self.program_year.years
+        return CALENDAR_YEAR
 
 
 def _unique(section: str, keys: list[str]) -> None:

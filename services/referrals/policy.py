@@ -8,6 +8,7 @@ from datetime import date
 from models import Program
 from rules.business_days import BusinessCalendar
 from rules.commissions import Bracket, Schedule
+from rules.program_year import CALENDAR_YEAR, ProgramYear
 from services.programs.definition import ProgramDefinition
 from services.programs.typed import spec_of
 
@@ -45,6 +46,8 @@ class ReferralPolicy:
     schedules: tuple[ScheduleVersion, ...]
     calendar: BusinessCalendar
     opportunity_kinds: tuple[str, ...] | None = None
+    # The years brackets accumulate over (CS-REF-15/16): calendar or program years (issue 12).
+    accumulation_year: ProgramYear = CALENDAR_YEAR
 
     def schedule_on(self, day: date) -> ScheduleVersion | None:
         """The schedule version in force on `day` (CS-REF-17)."""
@@ -120,6 +123,7 @@ def _policy(spec: ProgramDefinition, currency: str) -> ReferralPolicy | None:
             schedules=_schedules(spec),
             calendar=calendar,
             opportunity_kinds=_kinds(rules.qualifying_opportunities),
+            accumulation_year=spec.accumulation_year,
         )
     fees = spec.referral_fees
     if fees is None:

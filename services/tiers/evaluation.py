@@ -133,9 +133,10 @@ async def evaluate_membership(
     session: AsyncSession, membership: Membership, program: Program, on: date, mode: str
 ) -> Evaluation:
     """Evaluate a membership as of a day in `annual` or `midyear` mode (SEG-TIER-05)."""
-    settings = spec_of(program).tier_evaluation
+    spec = spec_of(program)
+    settings = spec.tier_evaluation
     specs, tiers = await tier_specs(session, program)
-    start, end = window(mode, on, settings.midyear_window_days)
+    start, end = window(mode, on, settings.midyear_window_days, spec.evaluation_year)
     evidence = await session.scalars(
         select(Evidence).where(
             Evidence.partner_id == membership.partner_id, Evidence.program_id == program.id

@@ -43,9 +43,11 @@ async def request_mdf(
     program_id: uuid.UUID,
     request: MdfInput,
 ) -> MdfRequest:
-    """File an MDF request; only partners whose tier gives MDF may (SEG-TIER-08)."""
+    """File an MDF request; only partners whose tier gives MDF may (SEG-TIER-08). It counts
+    against the budget of the program year its activity starts in (`program_year.starts_on`)."""
     partner, program = await scope(session, actor, partner_id, program_id)
-    funds = spec_of(program).marketing_funds
+    spec = spec_of(program)
+    funds = spec.marketing_funds
     if funds is None:
         raise input_error("programId", Code.NOT_ENTITLED, f"{program.slug} offers no MDF")
     await require_benefit(session, partner, program, funds.benefit)
@@ -60,7 +62,7 @@ async def request_mdf(
         id=uuid.uuid4(),
         partner_id=partner.id,
         program_id=program.id,
-        program_year=request.starts_on.year,
+        program_year=spec.program_year.years.of(request.starts_on),
         activity=activity,
         amount=positive_amount(request.amount, "amount"),
         currency=funds.budget_per_program_year.currency,
@@ -172,7 +174,8 @@ async def advance_mdf(
     assert program is not None
     now = step_time(actor, at, row, action)
     if action == "approve":
-        marketing = spec_of(program).marketing_funds
+        spec = spec_of(program)
+        marketing = spec.marketing_funds
         assert marketing is not None
         funds = marketing.budget_per_program_year
         budget = funds.amount
@@ -192,7 +195,8 @@ async def advance_mdf(
                 "requestId",
                 Code.BUDGET_EXCEEDED,
                 f"approving would commit {committed + Decimal(row.amount):,.2f} of the "
-                f"{row.program_year} budget of {budget:,.2f} {funds.currency}",
+                f"{spec.program_year.years.name(row.program_year)} budget of {budget:,.2f} "
+                f"{funds.currency}",
             )
     if action == "reject" and not reason.strip():
         raise input_error("reason", Code.REQUIRED, "a rejection needs a reason")

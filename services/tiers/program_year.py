@@ -21,6 +21,7 @@ from models import (
     Tier,
 )
 from rules.enums import MembershipStatus
+from rules.program_year import CALENDAR_YEAR, ProgramYear
 from services.actor import Actor
 from services.errors import GovernanceErrorCode, input_error
 from services.partners.membership_changes import change_tier
@@ -31,10 +32,13 @@ from services.tiers.evaluation import evaluate_membership
 Code = GovernanceErrorCode
 
 
-def review_period_bounds(period: str, months: int) -> tuple[date, date]:
+def review_period_bounds(
+    period: str, months: int, years: ProgramYear = CALENDAR_YEAR
+) -> tuple[date, date]:
     """A review period of `months` months (program data `review_every_months`, SEG-TIER-07)
-    as its first and last days: `2026-P5` is the fifth period of 2026; with 3-month periods
-    `2026-Q3` names the same period as `2026-P3`."""
+    as its first and last days: `2026-P5` is the fifth period of program year 2026; with
+    3-month periods `2026-Q3` names the same period as `2026-P3`. Periods tile the program
+    year from its first day (`program_year.starts_on`; the calendar year by default)."""
     count = 12 // months
     try:
         year, _, number = period.partition("-")
@@ -43,16 +47,12 @@ def review_period_bounds(period: str, months: int) -> tuple[date, date]:
         index = int(number[1:])
         if not 1 <= index <= count:
             raise ValueError
-        first_month = (index - 1) * months + 1
-        start = date(int(year), first_month, 1)
+        return years.period(int(year), index, months)
     except ValueError as exc:
         example = "2026-Q3 or 2026-P3" if months == 3 else f"2026-P1 .. 2026-P{count}"
         raise input_error(
             "quarter", Code.INVALID_DATE, f"a {months}-month review period looks like {example}"
         ) from exc
-    last_month = first_month + months  # the month after the period, maybe next year
-    end = date(start.year + (last_month > 12), (last_month - 1) % 12 + 1, 1)
-    return start, date.fromordinal(end.toordinal() - 1)
 
 
 async def unengaged_memberships(
@@ -63,11 +63,14 @@ async def unengaged_memberships(
     Engagement is any recorded activity of the partner in the quarter: a referral submitted,
     evidence recorded, or any change made with the partner's own API key (audit log).
     """
-    settings = spec_of(program).tier_evaluation
+    spec = spec_of(program)
+    settings = spec.tier_evaluation
     review = settings.review_tier
     if review is None:
         return []
-    start, end = review_period_bounds(quarter, settings.review_every_months or 3)
+    start, end = review_period_bounds(
+        quarter, settings.review_every_months or 3, spec.program_year.years
+    )
     zone = ZoneInfo(program.timezone)
     since = datetime.combine(start, time(0), zone)
     until = datetime.combine(date.fromordinal(end.toordinal() + 1), time(0), zone)
@@ -136,7 +139,8 @@ async def rollover(
     apply: bool,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Proposal]:
-    """Propose (and optionally apply) every member's tier for a program year (SEG-TIER-06)."""
+    """Propose (and optionally apply) every member's tier for a program year (SEG-TIER-06), as
+    of the year's first day (`program_year.starts_on`: 1 January for Segment)."""
     members = list(
         await session.scalars(
             select(Membership)
@@ -150,7 +154,7 @@ async def rollover(
     tiers = {
         t.key: t for t in await session.scalars(select(Tier).where(Tier.program_id == program.id))
     }
-    on = date(year, 1, 1)
+    on = spec_of(program).program_year.years.first_day(year)
     if apply and on > program_today(program):
         raise input_error(
             "year",

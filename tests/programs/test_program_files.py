@@ -102,6 +102,21 @@ def test_wrong_type_and_missing_key() -> None:
         ("schema_version = 1", "schema_version = 2", "schema_version: "),
         ("review_every_months = 3", "review_every_months = 5", "tier_evaluation: "),
         ("[calendar]", "[calendar", "(file): not valid TOML"),
+        (
+            'starts_on = "01-01"',
+            'starts_on = "02-29"',
+            "program_year.starts_on: '02-29' is not a day of every year",
+        ),
+        (
+            'starts_on = "01-01"',
+            'starts_on = "4-1"',
+            "program_year.starts_on: '4-1' is not a MM-DD",
+        ),
+        (
+            'annual_window = "prior_calendar_year"',
+            'annual_window = "prior_fiscal_year"',
+            "tier_evaluation.annual_window: ",
+        ),
     ],
 )
 def test_invalid_values_are_named(old: str, new: str, expected: str) -> None:
@@ -172,6 +187,44 @@ async def test_bad_file_loads_nothing(
         await load_program_files(sessionmaker, [*SEED_PROGRAMS, broken])
     assert "membershipp: unknown key" in str(caught.value)
     assert await _counts(sessionmaker) == (0, 0, 0, 0)
+
+
+@pytest.mark.anyio
+async def test_a_bad_program_year_start_is_refused_at_load(
+    sessionmaker: async_sessionmaker[AsyncSession], tmp_path: Path
+) -> None:
+    """Issue 12: a program year starting on a day that is not in every year (31 April) is
+    refused by `programs load` with the INVALID_PROGRAM_FILE code, naming the key; nothing is
+    loaded."""
+    broken = tmp_path / "segment-technology.toml"
+    broken.write_text(SEGMENT.read_text().replace('starts_on = "01-01"', 'starts_on = "04-31"'))
+    with pytest.raises(ProgramLoadError) as caught:
+        await load_program_files(sessionmaker, [broken])
+    assert caught.value.code == "INVALID_PROGRAM_FILE"
+    assert "program_year.starts_on: '04-31' is not a day of every year" in str(caught.value)
+    assert await _counts(sessionmaker) == (0, 0, 0, 0)
+
+
+def test_schedule_versions_accumulate_over_one_period() -> None:
+    """Issue 12: every commission schedule version accumulates over the same year (calendar or
+    program year), so one partner-year never mixes the two."""
+    contentsquare = SEED_PROGRAMS[0].read_text()
+    later = """
+[[commission_schedules]]
+version = "2027-01"
+effective_from = 2027-01-01
+notice_given_on = 2026-11-01
+currency = "USD"
+accumulation = "program_year_cumulative"
+rate_carry_over = "none"
+
+[[commission_schedules.brackets]]
+rate = "0.10"
+"""
+    problems = _problems(contentsquare.replace("[engagement_plan]", later + "\n[engagement_plan]"))
+    assert any("every version must accumulate over the same period" in p for p in problems), (
+        problems
+    )
 
 
 @pytest.mark.anyio

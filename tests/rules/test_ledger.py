@@ -3,6 +3,7 @@ and a paid commission's adjustments add up to what later facts changed (issue 11
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from rules.commissions import Bracket, Schedule
 from rules.ledger import Facts, PayoutFact, QualifiedFact, RevenueFact, Terms, amounts, ledger_on
+from rules.program_year import ProgramYear
 
 D = Decimal
 CS = Schedule(
@@ -78,3 +80,36 @@ def test_a_paid_commission_stays_as_paid_and_adjustments_add_up(facts: Facts) ->
     assert entry.amount == gross and entry.paid_on == paid_on
     recomputed = amounts(facts, TERMS)[first.key].amount
     assert sum((a.amount for a in entry.adjustments), D(0)) == recomputed - gross
+
+
+def test_brackets_accumulate_per_program_year_across_31_december() -> None:
+    """Issue 12: with `accumulation = "program_year_cumulative"` and a year from 1 April, NCR
+    signed on 1 November 2025 and 15 January 2026 accumulates in program year 2025 (the second
+    200,000 starts at 200,000: 100,000 at 10% and 100,000 at 15%), and 200,000 signed on
+    2 April 2026 starts program year 2026 afresh at 10%. Per calendar year the January deal
+    would have started again at 10%."""
+    fiscal = ProgramYear.parse("04-01")
+    signed = [date(2025, 11, 1), date(2026, 1, 15), date(2026, 4, 2)]
+    facts = Facts(
+        tuple(
+            QualifiedFact(f"q{i}", day, T0 + timedelta(seconds=i), CS)
+            for i, day in enumerate(signed)
+        ),
+        tuple(
+            RevenueFact(f"r{i}", f"q{i}", "invoiced_fee", D(200000), day, T0)
+            for i, day in enumerate(signed)
+        ),
+    )
+    no_carry = replace(TERMS, carry_over_into=lambda _y: False)  # like the third program
+    entries = amounts(facts, replace(no_carry, year_of=fiscal.of))
+    assert [(e.year, e.amount) for e in entries.values()] == [
+        (2025, D("20000.00")),
+        (2025, D("25000.00")),
+        (2026, D("20000.00")),
+    ]
+    calendar = amounts(facts, no_carry)
+    assert [(e.year, e.amount) for e in calendar.values()] == [
+        (2025, D("20000.00")),
+        (2026, D("20000.00")),
+        (2026, D("25000.00")),
+    ]

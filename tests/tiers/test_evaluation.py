@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from rules.enums import RequirementKind as K
+from rules.program_year import ProgramYear
 from rules.tier_evaluation import (
     EvidenceItem,
     RequirementSpec,
@@ -86,6 +87,19 @@ def items(stories: int, deals: list[tuple[date, int, bool]]) -> list[EvidenceIte
 def test_windows() -> None:
     assert window("annual", ON, 365) == (date(2025, 1, 1), date(2025, 12, 31))
     assert window("midyear", date(2026, 7, 1), 365) == (date(2025, 7, 2), date(2026, 7, 1))
+
+
+def test_the_annual_window_of_a_program_year_from_1_april() -> None:
+    """Issue 12: with `annual_window = "prior_program_year"` and a year from 1 April, the
+    annual window on 1 April 2026 is 1 April 2025 .. 31 March 2026; on 31 March 2026 it is the
+    year before that. The mid-year window does not depend on the program year."""
+    fiscal = ProgramYear.parse("04-01")
+    assert window("annual", date(2026, 4, 1), 365, fiscal) == (date(2025, 4, 1), date(2026, 3, 31))
+    assert window("annual", date(2026, 3, 31), 365, fiscal) == (
+        date(2024, 4, 1),
+        date(2025, 3, 31),
+    )
+    assert window("midyear", date(2026, 7, 1), 365, fiscal) == (date(2025, 7, 2), date(2026, 7, 1))
 
 
 def test_silver_with_explanation() -> None:
@@ -171,6 +185,22 @@ def test_review_periods_follow_review_every_months(
 ) -> None:
     """SEG-TIER-07: the engagement review runs per `review_every_months` period."""
     assert review_period_bounds(period, months) == (first, last)
+
+
+@pytest.mark.parametrize(
+    ("period", "months", "first", "last"),
+    [
+        ("2026-Q1", 3, date(2026, 4, 1), date(2026, 6, 30)),
+        ("2026-Q4", 3, date(2027, 1, 1), date(2027, 3, 31)),
+        ("2026-P1", 12, date(2026, 4, 1), date(2027, 3, 31)),
+    ],
+)
+def test_review_periods_tile_a_program_year_from_1_april(
+    period: str, months: int, first: date, last: date
+) -> None:
+    """SEG-TIER-07 read for a program year from 1 April (issue 12): quarters of program year
+    2026 start in April, July, October and January 2027."""
+    assert review_period_bounds(period, months, ProgramYear.parse("04-01")) == (first, last)
 
 
 @pytest.mark.parametrize(("period", "months"), [("2026-Q3", 6), ("2026-P3", 6), ("2026-P0", 1)])

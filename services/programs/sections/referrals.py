@@ -43,7 +43,9 @@ class CommissionSchedule(Strict):
     effective_from: date
     notice_given_on: date | None = None
     currency: str
-    accumulation: Literal["calendar_year_cumulative"] = "calendar_year_cumulative"
+    accumulation: Literal["calendar_year_cumulative", "program_year_cumulative"] = (
+        "calendar_year_cumulative"
+    )
     rate_carry_over: Literal["none", "reached_rate_holds_next_year_while_exceeded"]
     brackets: list[CommissionBracket] = Field(min_length=1)
     rule_ids: list[RuleId] = []

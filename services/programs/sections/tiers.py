@@ -85,8 +85,7 @@ class RequirementDef(Strict):
 class TierEvaluation(Strict):
     """How tiers are evaluated (SEG-TIER-02, SEG-TIER-05, SEG-TIER-06, SEG-TIER-07)."""
 
-    program_year: Literal["calendar"] = "calendar"
-    annual_window: Literal["prior_calendar_year"] = "prior_calendar_year"
+    annual_window: Literal["prior_calendar_year", "prior_program_year"] = "prior_calendar_year"
     midyear_window_days: Days = 365
     exclude_professional_services: bool = True
     requires_current_tier_requirements: bool = True
