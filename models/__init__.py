@@ -1,5 +1,6 @@
 """Persistence: SQLAlchemy models, database access and migrations."""
 
+from models.agreements.notices import AgreementNotice
 from models.agreements.tables import Acceptance, Agreement
 from models.audit.tables import AuditEvent
 from models.base import Base
@@ -51,6 +52,7 @@ __all__ = [
     "AccessRequest",
     "ActiveOpportunity",
     "Agreement",
+    "AgreementNotice",
     "ApiKey",
     "AuditEvent",
     "Base",

@@ -13,6 +13,11 @@ Readings (docs/program-rules.md, SEG-AGR-07/08/09/13, CS-AGR-06):
   period (`cured_on`, a dated fact) withdraws the termination from its own date on, so the
   state on a day before the cure still reads NOTICE_GIVEN. Causes the program lists as
   immediate take effect on the day the notice is deemed given.
+- Every notice is its own fact (issue 11/12): a second breach notice after a cure adds to the
+  first, so the state as of a day between them still shows the first one's cure period. A
+  notice not yet given (given on receipt, receipt not recorded; SEG-AGR-13) has no effect.
+- A non-renewal notice given after the term's deadline ends the agreement after the next term
+  (the agreement renews once more; SEG-AGR-07).
 """
 
 from __future__ import annotations
@@ -61,15 +66,23 @@ class Terms:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """A notice as the term engine reads it: non-renewal when `reason` is None, else a
+    termination notice for `reason`; `given_on` None while it awaits its receipt."""
+
+    given_on: date | None
+    reason: TerminationReason | None = None
+    cured_on: date | None = None
+    by_partner: bool = False
+
+
+@dataclass(frozen=True)
 class Facts:
     """What happened to an agreement, as stored: dates are in the program's time zone."""
 
     effective_on: date | None = None
     rejected_on: date | None = None
-    non_renewal_notice_on: date | None = None
-    termination_notice_on: date | None = None
-    termination_reason: TerminationReason | None = None
-    cured_on: date | None = None
+    notices: tuple[Notice, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,6 +96,8 @@ class State:
     current_term_end: date | None
     non_renewal_deadline: date | None
     ends_on: date | None
+    ending: Notice | None = None
+    """The notice that fixes `ends_on`, as known on the date."""
 
 
 def anniversary(terms: Terms, effective: date, k: int) -> date:
@@ -123,9 +138,31 @@ def termination_effective_on(terms: Terms, reason: TerminationReason, notice_on:
 
 
 def expiry_after_notice(terms: Terms, effective: date, notice_on: date) -> date:
-    """The day an agreement stops after a timely non-renewal notice: the next anniversary."""
+    """The day an agreement stops after a non-renewal notice: the next anniversary, or the one
+    after it when the notice came after this term's deadline."""
     k = term_index(terms, effective, notice_on)
+    if terms.non_renewal_notice_days is not None and notice_on > non_renewal_deadline(
+        terms, effective, k
+    ):
+        k += 1
     return anniversary(terms, effective, k + 1)
+
+
+def notice_end(
+    terms: Terms, effective: date, notice: Notice, on: date
+) -> tuple[date, AgreementStatus] | None:
+    """The day a notice ends the agreement and how, as known on `on`; None when it does not
+    (not yet given on `on`, cured by `on`, or a non-renewal without fixed terms)."""
+    given = notice.given_on
+    if given is None or given > on:
+        return None
+    if notice.reason is None:
+        if not terms.fixed_term:
+            return None
+        return expiry_after_notice(terms, effective, given), AgreementStatus.EXPIRED
+    if notice.cured_on is not None and notice.cured_on <= on:
+        return None
+    return termination_effective_on(terms, notice.reason, given), AgreementStatus.TERMINATED
 
 
 def state_on(terms: Terms, facts: Facts, on: date) -> State:
@@ -135,30 +172,14 @@ def state_on(terms: Terms, facts: Facts, on: date) -> State:
     effective = facts.effective_on
     if effective is None or effective > on:
         return State(AgreementStatus.PENDING, effective, None, None, None, None, None)
-    ends: list[tuple[date, AgreementStatus]] = []
-    cured = facts.cured_on is not None and facts.cured_on <= on
-    if facts.termination_notice_on is not None and facts.termination_notice_on <= on and not cured:
-        assert facts.termination_reason is not None
-        ends.append(
-            (
-                termination_effective_on(
-                    terms, facts.termination_reason, facts.termination_notice_on
-                ),
-                AgreementStatus.TERMINATED,
-            )
-        )
-    if (
-        terms.fixed_term
-        and facts.non_renewal_notice_on is not None
-        and facts.non_renewal_notice_on <= on
-    ):
-        ends.append(
-            (
-                expiry_after_notice(terms, effective, facts.non_renewal_notice_on),
-                AgreementStatus.EXPIRED,
-            )
-        )
-    end, ending_status = min(ends) if ends else (None, AgreementStatus.ACTIVE)
+    ends = [
+        (found, notice)
+        for notice in facts.notices
+        if (found := notice_end(terms, effective, notice, on)) is not None
+    ]
+    (end, ending_status), ending = (
+        min(ends, key=lambda e: e[0]) if ends else ((None, AgreementStatus.ACTIVE), None)
+    )
     count = start = last = deadline = None
     if terms.fixed_term:
         k = term_index(terms, effective, on if end is None or on < end else end - timedelta(1))
@@ -171,7 +192,7 @@ def state_on(terms: Terms, facts: Facts, on: date) -> State:
         status = ending_status
     else:
         status = AgreementStatus.NOTICE_GIVEN
-    return State(status, effective, count, start, last, deadline, end)
+    return State(status, effective, count, start, last, deadline, end, ending)
 
 
 def bounded_by(own: State, parent: State, on: date) -> State:
@@ -184,3 +205,13 @@ def bounded_by(own: State, parent: State, on: date) -> State:
         return own
     status = parent.status if on >= parent.ends_on else AgreementStatus.NOTICE_GIVEN
     return replace(own, status=status, ends_on=parent.ends_on)
+
+
+def notice_takes_effect(terms: Terms, effective: date, notice: Notice) -> date | None:
+    """The day a given notice ends the agreement if nothing else does first: the expiry after a
+    non-renewal, the end of a termination, or the lapse of a breach's cure period whether or not
+    it was cured; None while the notice awaits its receipt."""
+    if notice.given_on is None:
+        return None
+    found = notice_end(terms, effective, replace(notice, cured_on=None), notice.given_on)
+    return None if found is None else found[0]

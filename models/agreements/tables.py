@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from models.agreements.notices import AgreementNotice
 from models.base import Base, IdMixin, TimestampMixin, UTCDateTime
 
 
 class Agreement(IdMixin, TimestampMixin, Base):
     """One agreement kind of a program, between the program and one partner.
 
-    Only facts are stored (dates in the program's time zone); status, terms and deadlines are
-    computed from them as of any date (rules.agreement_terms).
+    Only facts are stored (dates in the program's time zone), its notices in their own table;
+    status, terms and deadlines are computed from them as of any date (rules.agreement_terms).
     """
 
     __tablename__ = "agreements"
@@ -31,23 +33,19 @@ class Agreement(IdMixin, TimestampMixin, Base):
     rejected_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     decision_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    non_renewal_notice_on: Mapped[date | None] = mapped_column(Date, nullable=True)
-    non_renewal_notice_by: Mapped[str | None] = mapped_column(String(16), nullable=True)
-    termination_reason: Mapped[str | None] = mapped_column(String(16), nullable=True)
-    termination_cause: Mapped[str | None] = mapped_column(Text, nullable=True)
-    termination_notice_on: Mapped[date | None] = mapped_column(Date, nullable=True)
-    termination_by: Mapped[str | None] = mapped_column(String(16), nullable=True)
-    # The notices' own facts (issue 11, SEG-AGR-13): dispatch day, delivery method and the
-    # recorded receipt; `*_notice_on` above is the day each notice counts as given.
-    non_renewal_notice_sent_on: Mapped[date | None] = mapped_column(Date, nullable=True)
-    non_renewal_notice_method: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    non_renewal_notice_received_on: Mapped[date | None] = mapped_column(Date, nullable=True)
-    termination_notice_sent_on: Mapped[date | None] = mapped_column(Date, nullable=True)
-    termination_notice_method: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    termination_notice_received_on: Mapped[date | None] = mapped_column(Date, nullable=True)
-    # The day a breach under a breach notice was cured (a dated fact; issue 12).
-    cured_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Its notices, oldest dispatch first, loaded with the agreement (states read them).
+    notices: Mapped[list[AgreementNotice]] = relationship(
+        lazy="selectin",
+        order_by=(AgreementNotice.sent_on, AgreementNotice.created_at),
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    def __init__(self, **fields: Any) -> None:
+        # A new agreement has no notices: loaded, so reading them never queries.
+        fields.setdefault("notices", [])
+        super().__init__(**fields)
 
 
 class Acceptance(IdMixin, Base):

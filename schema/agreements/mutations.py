@@ -120,7 +120,9 @@ class GiveNonRenewalNoticeInput:
     received_on: dt.date | None = strawberry.field(
         default=None,
         description="Day the notice was received: a method given on receipt (hand delivery, "
-        "certified mail) is given that day (default today); never before noticeDate.",
+        "certified mail) is given that day; never before noticeDate. Omitted for such a "
+        "method, the notice awaits its receipt (recordNoticeReceipt) and has no effect until "
+        "then. " + ADMIN_DATES,
     )
     expected_version: int | None = strawberry.field(
         default=None, description="Refuse with STALE_VERSION unless the object is at this version."

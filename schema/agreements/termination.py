@@ -13,7 +13,7 @@ from models import Agreement as AgreementRow
 from models.documents.blobs import BlobStore
 from rules.agreement_terms import TerminationReason
 from schema.agreements.mutations import ADMIN_DATES, AgreementPayload, _agreement_id, _payload
-from schema.agreements.types import TerminationReasonEnum
+from schema.agreements.notices import TerminationReasonEnum
 from schema.context import Info
 from schema.payloads import attempt
 from services.actor import Actor

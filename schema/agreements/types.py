@@ -11,12 +11,13 @@ from models import Acceptance as AcceptanceRow
 from models import Agreement as AgreementRow
 from models import Program as ProgramRow
 from rules.agreement_terms import AgreementStatus, State, TerminationReason
+from schema.agreements.notices import AgreementNotice, TerminationReasonEnum, party_name
 from schema.common import Money, Node, present
 from schema.context import Info
 from schema.documents.types import Document
 from schema.ids import encode_id
 from schema.programs.types import Program
-from services.agreements.state import agreement_spec, state_of
+from services.agreements.state import agreement_spec, latest_notice, state_of
 from services.agreements.supplements import state_among
 from services.commissions.liability import cap_on
 from services.partners.memberships import program_today
@@ -27,11 +28,6 @@ if TYPE_CHECKING:
 
 AgreementStatusEnum = strawberry.enum(
     AgreementStatus, name="AgreementStatus", description="An agreement's status on a date."
-)
-TerminationReasonEnum = strawberry.enum(
-    TerminationReason,
-    name="TerminationReason",
-    description="CONVENIENCE: on notice; BREACH: after the cure period; IMMEDIATE: at once.",
 )
 
 
@@ -129,14 +125,14 @@ class Agreement(Node):
     decided_at: dt.datetime | None
     decision_reason: str | None
     non_renewal_notice_on: dt.date | None = strawberry.field(
-        description="When the non-renewal notice is deemed given."
+        description="When the non-renewal notice is deemed given (see `notices`)."
     )
     termination_notice_on: dt.date | None = strawberry.field(
-        description="When the termination notice is deemed given."
+        description="When the last termination notice is deemed given (see `notices`)."
     )
     termination_cause: str | None
     termination_notice_sent_on: dt.date | None = strawberry.field(
-        description="Day the termination notice was sent (dispatch)."
+        description="Day the last termination notice was sent (dispatch)."
     )
     termination_notice_method: str | None = strawberry.field(
         description="How it was delivered (SEG-AGR-13); null when not recorded."
@@ -148,11 +144,14 @@ class Agreement(Node):
     non_renewal_notice_method: str | None
     non_renewal_notice_received_on: dt.date | None
     cured_on: dt.date | None = strawberry.field(
-        description="Day the breach under the breach notice was cured (recordCure)."
+        description="Day the breach under the last breach notice was cured (recordCure); "
+        "earlier breaches and cures are in `notices`."
     )
 
     @classmethod
     def from_row(cls, row: AgreementRow) -> Agreement:
+        ending = latest_notice(row, non_renewal=False)
+        expiry = latest_notice(row, non_renewal=True)
         return cls(
             id=strawberry.ID(encode_id("Agreement", row.id)),
             row=row,
@@ -161,16 +160,16 @@ class Agreement(Node):
             applied_on=row.applied_on,
             decided_at=row.decided_at,
             decision_reason=row.decision_reason,
-            non_renewal_notice_on=row.non_renewal_notice_on,
-            termination_notice_on=row.termination_notice_on,
-            termination_cause=row.termination_cause,
-            termination_notice_sent_on=row.termination_notice_sent_on,
-            termination_notice_method=row.termination_notice_method,
-            termination_notice_received_on=row.termination_notice_received_on,
-            non_renewal_notice_sent_on=row.non_renewal_notice_sent_on,
-            non_renewal_notice_method=row.non_renewal_notice_method,
-            non_renewal_notice_received_on=row.non_renewal_notice_received_on,
-            cured_on=row.cured_on,
+            non_renewal_notice_on=None if expiry is None else expiry.given_on,
+            termination_notice_on=None if ending is None else ending.given_on,
+            termination_cause=None if ending is None else ending.cause,
+            termination_notice_sent_on=None if ending is None else ending.sent_on,
+            termination_notice_method=None if ending is None else ending.method,
+            termination_notice_received_on=None if ending is None else ending.received_on,
+            non_renewal_notice_sent_on=None if expiry is None else expiry.sent_on,
+            non_renewal_notice_method=None if expiry is None else expiry.method,
+            non_renewal_notice_received_on=None if expiry is None else expiry.received_on,
+            cured_on=None if ending is None else ending.cured_on,
         )
 
     async def _program(self, info: Info) -> ProgramRow:
@@ -204,17 +203,28 @@ class Agreement(Node):
     def effective_date(self) -> dt.date | None:
         return self.row.effective_on
 
-    @strawberry.field(description="Reason of a termination notice, if one was given.")
+    @strawberry.field(description="Reason of the last termination notice, if one was given.")
     def termination_reason(self) -> TerminationReasonEnum | None:  # type: ignore[valid-type]
-        reason = self.row.termination_reason
-        return TerminationReason(reason) if reason else None
+        ending = latest_notice(self.row, non_renewal=False)
+        return TerminationReason(ending.reason) if ending and ending.reason else None
 
     @strawberry.field(
-        description="Who gave the termination notice: OPERATOR or PARTNER (null: none)."
+        description="Who gave the last termination notice: OPERATOR or PARTNER (null: none)."
     )
     def terminated_by(self) -> str | None:
-        by = self.row.termination_by
-        return None if by is None else ("OPERATOR" if by == "program" else "PARTNER")
+        ending = latest_notice(self.row, non_renewal=False)
+        return None if ending is None else party_name(ending.party)
+
+    @strawberry.field(
+        description="Every notice given under the agreement, oldest dispatch first: "
+        "non-renewal, termination and breach notices with their own dates and cures."
+    )
+    async def notices(self, info: Info) -> list[AgreementNotice]:
+        program = await self._program(info)
+        return [
+            AgreementNotice.from_row(n, program, self.row.kind, self.row.effective_on)
+            for n in self.row.notices
+        ]
 
     async def _state(self, info: Info, on: dt.date) -> State:
         program = await self._program(info)

@@ -10,7 +10,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Agreement, Document, Partner, Program
+from models import Agreement, AgreementNotice, Document, Partner, Program
+from models.agreements.notices import BREACH, OPERATOR
 from models.documents.blobs import BlobStore
 from rules.agreement_terms import TerminationReason
 from services.actor import SYSTEM
@@ -21,24 +22,30 @@ from services.audit.log import record
 from services.documents.notices import NoticeFacts
 from services.fact_dates import FactDate
 
-OPERATOR, PARTNER = "operator", "partner"
-# Stored values of `termination_by` (kept from before the party was an input).
-STORED_PARTY = {OPERATOR: "program", PARTNER: "partner"}
 LAPSE_NOTICE = "breach-termination-notice"
 
 
-def cure_lapses_on(program: Program, agreement: Agreement) -> date | None:
-    """The day an open breach notice ends the agreement if uncured (the day after the cure
-    period's last day); None without an open breach notice."""
-    if (
-        agreement.termination_reason != TerminationReason.BREACH.value
-        or agreement.termination_notice_on is None
-        or agreement.cured_on is not None
-    ):
+def open_breach(agreement: Agreement) -> AgreementNotice | None:
+    """The agreement's breach notice that is given and not cured, if any (at most one: a new
+    termination notice is refused while one is open)."""
+    return next(
+        (
+            n
+            for n in reversed(agreement.notices)
+            if n.kind == BREACH and n.given_on is not None and n.cured_on is None
+        ),
+        None,
+    )
+
+
+def cure_lapses_on(program: Program, agreement: Agreement, breach: AgreementNotice) -> date | None:
+    """The day a given, uncured breach notice ends the agreement (the day after the cure
+    period's last day); None when it is not given yet or cured."""
+    if breach.kind != BREACH or breach.given_on is None or breach.cured_on is not None:
         return None
     spec = agreement_spec(program, agreement.kind)
     assert spec is not None
-    return agreement.termination_notice_on + timedelta(days=terms_of(spec).breach_cure_days)
+    return breach.given_on + timedelta(days=terms_of(spec).breach_cure_days)
 
 
 async def issue_lapsed_breach_notices(
@@ -57,16 +64,22 @@ async def issue_lapsed_breach_notices(
             await session.scalars(
                 select(Agreement).where(
                     Agreement.program_id == program.id,
-                    Agreement.termination_reason == TerminationReason.BREACH.value,
-                    Agreement.cured_on.is_(None),
+                    Agreement.id.in_(
+                        select(AgreementNotice.agreement_id).where(
+                            AgreementNotice.kind == BREACH,
+                            AgreementNotice.given_on.is_not(None),
+                            AgreementNotice.cured_on.is_(None),
+                        )
+                    ),
                 )
             )
         )
     )
     issued = 0
     for agreement in rows:
-        lapse = cure_lapses_on(program, agreement)
-        if lapse is None or lapse > today:
+        breach = open_breach(agreement)
+        lapse = None if breach is None else cure_lapses_on(program, agreement, breach)
+        if breach is None or lapse is None or lapse > today:
             continue
         done = await session.scalar(
             select(Document.id).where(
@@ -81,14 +94,14 @@ async def issue_lapsed_breach_notices(
         target = Target(partner, program, spec, agreement)
         facts = NoticeFacts(
             LAPSE_NOTICE,
-            agreement.termination_by == STORED_PARTY[OPERATOR],
+            breach.party == OPERATOR,
             lapse,
             lapse,
             lapse,
             None,
             reason=TerminationReason.BREACH.value,
-            cause=agreement.termination_cause or "",
-            breach_notice_on=agreement.termination_notice_on,
+            cause=breach.cause or "",
+            breach_notice_on=breach.given_on,
         )
         document = await issue_notice(session, store, target, facts, "breachCureLapsed")
         audit = await record(

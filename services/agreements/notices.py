@@ -10,7 +10,8 @@ from datetime import date, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Agreement, Document, Program
+from models import Agreement, AgreementNotice, Document, Program
+from models.agreements.notices import NON_RENEWAL, OPERATOR, PARTNER
 from models.base import utcnow
 from models.documents.blobs import BlobStore
 from rules.agreement_terms import (
@@ -21,7 +22,7 @@ from rules.agreement_terms import (
 from rules.agreement_terms import term_index as _term_index
 from services.actor import Actor
 from services.agreements.checks import Code, Target, current_template, load
-from services.agreements.state import state_of, terms_of
+from services.agreements.state import latest_notice, state_of, terms_of
 from services.audit.log import record
 from services.documents.filenames import document_filename
 from services.documents.notices import NoticeFacts, notice_context
@@ -34,12 +35,38 @@ from services.programs.sections.agreements import AgreementDef, NoticeDelivery
 @dataclass(frozen=True)
 class NoticeDates:
     """A notice's facts: dispatch (a fact date), method, recorded receipt, and the day it counts
-    as given (SEG-AGR-13)."""
+    as given (SEG-AGR-13); None while a notice given on receipt awaits its receipt."""
 
     sent: FactDate
-    given_on: date
+    given_on: date | None
     method: str | None
     received_on: date | None
+
+
+def delivery_rule(spec: AgreementDef, method: str | None) -> NoticeDelivery | None:
+    """The program's delivery rule for `method` (None: no method); refused when unknown."""
+    if method is None:
+        return None
+    rule = next((r for r in spec.notice_delivery if r.method == method), None)
+    if rule is None:
+        methods = ", ".join(r.method for r in spec.notice_delivery) or "none"
+        raise input_error(
+            "deliveryMethod",
+            Code.UNKNOWN_DELIVERY_METHOD,
+            f"unknown delivery method {method!r} (this agreement knows: {methods})",
+        )
+    return rule
+
+
+def given_on(rule: NoticeDelivery | None, sent: date, received: date | None) -> date | None:
+    """The day a notice counts as given (SEG-AGR-13): on receipt for a method given on
+    receipt (None until it is recorded), that many days after dispatch for one given after
+    dispatch, the dispatch day without a method."""
+    if rule is None:
+        return sent
+    if rule.given_on == "receipt":
+        return received
+    return sent + timedelta(days=rule.deemed_given_after_days)
 
 
 def notice_dates(
@@ -52,10 +79,10 @@ def notice_dates(
     received_on: date | None,
 ) -> NoticeDates:
     """When a notice counts as given (SEG-AGR-13, program data `notice_delivery`): a method
-    given on receipt (hand delivery, certified mail) on its recorded `receivedOn` (default: the
-    program's today); a method given after dispatch (next-day courier) that many days after
-    `noticeDate`; no method: the day it was sent. Dates default to the program's today; only
-    admin keys backdate; a receipt is never before the dispatch.
+    given on receipt (hand delivery, certified mail) on its recorded `receivedOn` (omitted: the
+    notice awaits its receipt, `recordNoticeReceipt`); a method given after dispatch (next-day
+    courier) that many days after `noticeDate`; no method: the day it was sent. Dates default
+    to the program's today; only admin keys backdate; a receipt is never before the dispatch.
     """
     if agreement.effective_on is None:
         raise input_error("agreementId", Code.NOT_IN_EFFECT, "the agreement is not in effect")
@@ -67,19 +94,9 @@ def notice_dates(
         Code,
         Earlier("the Effective Date", agreement.effective_on),
     )
-    rule: NoticeDelivery | None = None
-    if method is not None:
-        rule = next((r for r in spec.notice_delivery if r.method == method), None)
-        if rule is None:
-            methods = ", ".join(r.method for r in spec.notice_delivery) or "none"
-            raise input_error(
-                "deliveryMethod",
-                Code.UNKNOWN_DELIVERY_METHOD,
-                f"unknown delivery method {method!r} (this agreement knows: {methods})",
-            )
-    on_receipt = rule is not None and rule.given_on == "receipt"
+    rule = delivery_rule(spec, method)
     received = None
-    if received_on is not None or on_receipt:
+    if received_on is not None:
         received = fact_date(
             program,
             actor,
@@ -88,14 +105,7 @@ def notice_dates(
             Code,
             Earlier("the dispatch (noticeDate)", sent.day),
         ).day
-    if rule is None:
-        given = sent.day
-    elif on_receipt:
-        assert received is not None
-        given = received
-    else:
-        given = sent.day + timedelta(days=rule.deemed_given_after_days)
-    return NoticeDates(sent, given, method, received)
+    return NoticeDates(sent, given_on(rule, sent.day, received), method, received)
 
 
 def _refuse_unless_active(status: AgreementStatus) -> None:
@@ -106,6 +116,11 @@ def _refuse_unless_active(status: AgreementStatus) -> None:
             else (Code.NOT_IN_EFFECT if status is AgreementStatus.PENDING else Code.AGREEMENT_ENDED)
         )
         raise input_error("agreementId", code, f"the agreement is {status.value}")
+
+
+def party_of(actor: Actor) -> str:
+    """The party a non-renewal notice is recorded for: admin keys give the operator's."""
+    return OPERATOR if actor.is_admin else PARTNER
 
 
 async def give_non_renewal_notice(
@@ -126,11 +141,12 @@ async def give_non_renewal_notice(
     terms = terms_of(spec)
     if not terms.fixed_term or terms.non_renewal_notice_days is None:
         raise input_error("agreementId", Code.NOT_RENEWABLE, f"{spec.name} has no renewal terms")
-    if agreement.non_renewal_notice_on is not None:
+    given = latest_notice(agreement, non_renewal=True)
+    if given is not None:
         raise input_error(
             "agreementId",
             Code.NOTICE_ALREADY_GIVEN,
-            f"non-renewal notice is already given ({agreement.non_renewal_notice_on})",
+            f"non-renewal notice is already given (dispatched {given.sent_on})",
         )
     if agreement.effective_on is None:
         _refuse_unless_active(state_of(program, agreement, program_today(program)).status)
@@ -139,20 +155,25 @@ async def give_non_renewal_notice(
     # The rules apply as of the notice's own date (issue 11).
     _refuse_unless_active(state_of(program, agreement, sent).status)
     assert agreement.effective_on is not None
-    k = _term_index(terms, agreement.effective_on, deemed)
+    # Awaiting receipt, the deadline is checked against the dispatch: received later is later.
+    k = _term_index(terms, agreement.effective_on, deemed or sent)
     deadline = non_renewal_deadline(terms, agreement.effective_on, k)
-    if deemed > deadline:
+    if (deemed or sent) > deadline:
         raise input_error(
             "noticeDate",
             Code.NOTICE_TOO_LATE,
-            f"notice deemed given on {deemed} is after this term's deadline "
+            f"notice deemed given on {deemed or sent} is after this term's deadline "
             f"({deadline}); the agreement renews once more",
         )
-    agreement.non_renewal_notice_on = deemed
-    agreement.non_renewal_notice_sent_on = sent
-    agreement.non_renewal_notice_method = method
-    agreement.non_renewal_notice_received_on = dates.received_on
-    agreement.non_renewal_notice_by = "program" if actor.is_admin else "partner"
+    notice = AgreementNotice(
+        kind=NON_RENEWAL,
+        party=party_of(actor),
+        sent_on=sent,
+        method=method,
+        received_on=dates.received_on,
+        given_on=deemed,
+    )
+    agreement.notices.append(notice)
     agreement.version += 1
     term_end = term_last_day(terms, agreement.effective_on, k)
     facts = NoticeFacts(
@@ -173,8 +194,8 @@ async def give_non_renewal_notice(
         "Agreement",
         agreement.id,
         {
-            "non_renewal_notice_on": [None, deemed.isoformat()],
-            "by": [None, agreement.non_renewal_notice_by],
+            "non_renewal_notice_on": [None, deemed and deemed.isoformat()],
+            "by": [None, notice.party],
             "sent_on": [None, sent.isoformat()],
             "method": [None, method],
             "received_on": [None, dates.received_on and dates.received_on.isoformat()],

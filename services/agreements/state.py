@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from models import Agreement, Program
-from rules.agreement_terms import Facts, State, TerminationReason, Terms, state_on
+from models import Agreement, AgreementNotice, Program
+from models.agreements.notices import NON_RENEWAL, PARTNER
+from rules.agreement_terms import Facts, Notice, State, TerminationReason, Terms, state_on
 from rules.liability import Cap, liability_cap
 from services.programs.sections.agreements import AgreementDef
 from services.programs.typed import spec_of
@@ -29,17 +30,29 @@ def terms_of(spec: AgreementDef) -> Terms:
     )
 
 
+def notice_fact(row: AgreementNotice) -> Notice:
+    """A stored notice as the term engine reads it."""
+    return Notice(
+        given_on=row.given_on,
+        reason=TerminationReason(row.reason) if row.reason else None,
+        cured_on=row.cured_on,
+        by_partner=row.party == PARTNER,
+    )
+
+
 def facts_of(agreement: Agreement) -> Facts:
-    """The stored facts the term engine reads."""
-    reason = agreement.termination_reason
+    """The stored facts the term engine reads: the agreement's dates and every notice."""
     return Facts(
         effective_on=agreement.effective_on,
         rejected_on=agreement.rejected_on,
-        non_renewal_notice_on=agreement.non_renewal_notice_on,
-        termination_notice_on=agreement.termination_notice_on,
-        termination_reason=TerminationReason(reason) if reason else None,
-        cured_on=agreement.cured_on,
+        notices=tuple(notice_fact(n) for n in agreement.notices),
     )
+
+
+def latest_notice(agreement: Agreement, *, non_renewal: bool) -> AgreementNotice | None:
+    """The agreement's last notice dispatched of non-renewal, or of termination (any reason)."""
+    found = [n for n in agreement.notices if (n.kind == NON_RENEWAL) == non_renewal]
+    return found[-1] if found else None
 
 
 def state_of(program: Program, agreement: Agreement, on: date) -> State:

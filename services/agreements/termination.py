@@ -19,21 +19,16 @@ from datetime import date, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Agreement
+from models import Agreement, AgreementNotice
+from models.agreements.notices import BREACH, OPERATOR, PARTNER, TERMINATION
 from models.documents.blobs import BlobStore
 from rules.agreement_terms import AgreementStatus, TerminationReason
 from rules.global_ids import global_id
 from services.actor import Actor
 from services.agreements.checks import ENDED, Code, bounded, load
-from services.agreements.lapses import (
-    OPERATOR,
-    PARTNER,
-    STORED_PARTY,
-    cure_lapses_on,
-    issue_lapsed_breach_notices,
-)
+from services.agreements.lapses import cure_lapses_on, issue_lapsed_breach_notices, open_breach
 from services.agreements.notices import issue_notice, notice_dates
-from services.agreements.state import state_of
+from services.agreements.state import latest_notice, state_of
 from services.audit.log import record
 from services.documents.notices import NoticeFacts
 from services.errors import check_version, input_error
@@ -90,17 +85,13 @@ async def terminate_agreement(
     """Give notice of termination and issue the notice letter; rules apply as of the notice's
     own date, so a notice entered late gives the same result as on its day."""
     target = await load(session, actor, agreement_id)
-    agreement, program, partner, spec = (
-        target.agreement,
-        target.program,
-        target.partner,
-        target.spec,
-    )
+    agreement, program, spec = target.agreement, target.program, target.spec
     check_version(agreement.version, expected_version, Code)
     party = terminating_party(actor, by)
     text = bounded(cause, "cause")
     _check_cause(spec, reason, party, text)
-    open_notice = agreement.termination_notice_on is not None and agreement.cured_on is None
+    last = latest_notice(agreement, non_renewal=False)
+    open_notice = last is not None and last.cured_on is None
     today_state = state_of(program, agreement, program_today(program))
     if open_notice or today_state.status in ENDED:
         raise input_error(
@@ -111,40 +102,37 @@ async def terminate_agreement(
         )
     dates = notice_dates(program, actor, spec, agreement, notice_on, method, received_on)
     sent, deemed = dates.sent.day, dates.given_on
-    if agreement.cured_on is not None and sent <= agreement.cured_on:
+    if last is not None and last.cured_on is not None and sent <= last.cured_on:
         raise input_error(
             "noticeDate",
             Code.DATE_OUT_OF_ORDER,
-            f"a new notice comes after the cure of the last breach ({agreement.cured_on})",
+            f"a new notice comes after the cure of the last breach ({last.cured_on})",
         )
     status = state_of(program, agreement, sent).status
     if status in ENDED:
         raise input_error("agreementId", Code.ALREADY_TERMINATED, f"on {sent} it was {status}")
     if status is AgreementStatus.PENDING:
         raise input_error("agreementId", Code.NOT_IN_EFFECT, "the agreement is not in effect")
-    before = {
-        "termination_reason": agreement.termination_reason,
-        "termination_notice_on": agreement.termination_notice_on,
-        "cured_on": agreement.cured_on,
-    }
-    agreement.termination_reason = reason.value
-    agreement.termination_cause = text or None
-    agreement.termination_notice_on = deemed
-    agreement.termination_notice_sent_on = sent
-    agreement.termination_notice_method = method
-    agreement.termination_notice_received_on = dates.received_on
-    agreement.termination_by = STORED_PARTY[party]
-    agreement.cured_on = None
+    notice = AgreementNotice(
+        kind=BREACH if reason is TerminationReason.BREACH else TERMINATION,
+        reason=reason.value,
+        party=party,
+        cause=text or None,
+        sent_on=sent,
+        method=method,
+        received_on=dates.received_on,
+        given_on=deemed,
+    )
+    agreement.notices.append(notice)
     agreement.version += 1
-    ending = state_of(program, agreement, deemed)
-    assert ending.ends_on is not None
+    ends_on = None if deemed is None else state_of(program, agreement, deemed).ends_on
     kind = "breach-notice" if reason is TerminationReason.BREACH else "termination-notice"
     facts = NoticeFacts(
         kind,
         party == OPERATOR,
         sent,
         deemed,
-        ending.ends_on,
+        ends_on,
         method,
         reason=reason.value,
         cause=text,
@@ -157,35 +145,44 @@ async def terminate_agreement(
         "Agreement",
         agreement.id,
         {
-            "termination_reason": [before["termination_reason"], reason.value],
+            "termination_reason": [None, reason.value],
             "by": [None, party],
             "cause": [None, text or None],
             "sent_on": [None, sent.isoformat()],
             "method": [None, method],
-            "received_on": [None, dates.received_on and dates.received_on.isoformat()],
-            "termination_notice_on": [_iso(before["termination_notice_on"]), deemed.isoformat()],
-            "cured_on": [_iso(before["cured_on"]), None],
-            "ends_on": [None, ending.ends_on.isoformat()],
+            "received_on": [None, _iso(dates.received_on)],
+            "termination_notice_on": [None, _iso(deemed)],
+            "ends_on": [None, _iso(ends_on)],
             "document_sha256": [None, document.sha256],
         },
         dated=dates.sent,
     )
     document.audit_event_id = audit.id
-    await emit(
-        session,
-        "agreement.terminated",
-        partner.id,
-        {
-            "agreement": global_id("Agreement", agreement.id),
-            "reason": reason.value,
-            "by": party,
-            "noticeDate": deemed.isoformat(),
-            "endsOn": ending.ends_on.isoformat(),
-        },
-    )
+    if deemed is not None:
+        assert ends_on is not None
+        await announce(session, agreement, notice, ends_on)
     if reason is TerminationReason.BREACH:
         await issue_lapsed_breach_notices(session, store, program, dates.sent.entered_on, agreement)
     return agreement
+
+
+async def announce(
+    session: AsyncSession, agreement: Agreement, notice: AgreementNotice, ends_on: date
+) -> None:
+    """The webhook of a termination notice, once it is given (at notice, or on its receipt)."""
+    assert notice.given_on is not None and notice.reason is not None
+    await emit(
+        session,
+        "agreement.terminated",
+        agreement.partner_id,
+        {
+            "agreement": global_id("Agreement", agreement.id),
+            "reason": notice.reason,
+            "by": notice.party,
+            "noticeDate": notice.given_on.isoformat(),
+            "endsOn": ends_on.isoformat(),
+        },
+    )
 
 
 def _iso(value: object) -> str | None:
@@ -205,24 +202,26 @@ async def record_cure(
     target = await load(session, actor, agreement_id)
     agreement, program = target.agreement, target.program
     check_version(agreement.version, expected_version, Code)
-    lapse = cure_lapses_on(program, agreement)
-    if lapse is None:
+    breach = open_breach(agreement)
+    lapse = None if breach is None else cure_lapses_on(program, agreement, breach)
+    if breach is None or lapse is None:
         raise input_error("agreementId", Code.INVALID, "no breach notice awaits a cure")
-    if not actor.is_admin and agreement.termination_by != STORED_PARTY[PARTNER]:
+    if not actor.is_admin and breach.party != PARTNER:
         raise input_error(
             "agreementId",
             Code.FORBIDDEN,
             "the party that gave the breach notice records the cure",
         )
-    sent = agreement.termination_notice_sent_on or agreement.termination_notice_on
-    dated = fact_date(program, actor, cured_on, "curedOn", Code, Earlier("the breach notice", sent))
+    dated = fact_date(
+        program, actor, cured_on, "curedOn", Code, Earlier("the breach notice", breach.sent_on)
+    )
     if dated.day >= lapse:
         raise input_error(
             "curedOn",
             Code.AGREEMENT_ENDED,
             f"the cure period ended on {lapse - timedelta(days=1)}: the agreement ended uncured",
         )
-    agreement.cured_on = dated.day
+    breach.cured_on = dated.day
     agreement.version += 1
     await record(
         session,
@@ -230,7 +229,10 @@ async def record_cure(
         "recordCure",
         "Agreement",
         agreement.id,
-        {"cured_on": [None, dated.day.isoformat()]},
+        {
+            "cured_on": [None, dated.day.isoformat()],
+            "breach_notice_sent_on": [None, _iso(breach.sent_on)],
+        },
         dated=dated,
     )
     return agreement

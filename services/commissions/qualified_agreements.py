@@ -35,14 +35,14 @@ Code = ReferralErrorCode
 def _ending(program: Program, agreement: Agreement, on: date) -> Ending | None:
     """How an agreement the referral depends on ends, as known on `on` (None: it does not):
     when, whether the partner terminated it, and whether for cause (CS-REF-11)."""
-    ends = state_of(program, agreement, on).ends_on
-    if ends is None:
+    state = state_of(program, agreement, on)
+    if state.ends_on is None or state.ending is None:
         return None
-    reason = agreement.termination_reason
+    reason = state.ending.reason
     return Ending(
-        ends_on=ends,
-        by_partner=agreement.termination_by == "partner",
-        for_cause=reason in (TerminationReason.BREACH.value, TerminationReason.IMMEDIATE.value),
+        ends_on=state.ends_on,
+        by_partner=state.ending.by_partner,
+        for_cause=reason in (TerminationReason.BREACH, TerminationReason.IMMEDIATE),
     )
 
 

@@ -1,7 +1,9 @@
 """The variables of a notice: sender and addressee with addresses, delivery, dates, signatory.
 
 A notice states only facts true on its date: a breach notice gives the day the cure period
-ends; only the notice issued after that day says the breach went uncured.
+ends; only the notice issued after that day says the breach went uncured. A notice given on
+receipt (SEG-AGR-13) is dispatched before anyone knows that day: it counts its periods from
+"the day it is received".
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ TITLES = {
 }
 
 
+RECEIPT = "the day it is received"
+
+
 @dataclass(frozen=True)
 class NoticeFacts:
     """What a notice says, all dates in the program's time zone."""
@@ -31,8 +36,8 @@ class NoticeFacts:
     kind: str
     from_operator: bool
     sent_on: date
-    given_on: date
-    effective_on: date
+    given_on: date | None
+    effective_on: date | None
     method: str | None
     reason: str = "convenience"
     cause: str = ""
@@ -40,6 +45,14 @@ class NoticeFacts:
     deadline: date | None = None
     breach_notice_on: date | None = None
     signatory: tuple[str, str] | None = None
+
+
+def _after_receipt(facts: NoticeFacts, context: dict[str, Any]) -> str:
+    """When a notice awaiting its receipt takes effect, in words."""
+    if facts.reason == "immediate":
+        return RECEIPT
+    period = context["terms"]["cure_period" if facts.reason == "breach" else "convenience_notice"]
+    return f"the day {period} after {RECEIPT}"
 
 
 def notice_context(
@@ -68,7 +81,10 @@ def notice_context(
         if facts.method
         else "recorded in PartnerGraph and sent electronically (no postal method recorded)"
     )
-    effective = fmt.date(facts.effective_on)
+    given = fmt.date(facts.given_on) if facts.given_on else RECEIPT
+    effective = (
+        fmt.date(facts.effective_on) if facts.effective_on else _after_receipt(facts, context)
+    )
     if facts.reason == "immediate":
         ground = f"with immediate effect, on the ground of {words([facts.cause])}"
     else:
@@ -90,7 +106,7 @@ def notice_context(
         "addressee_address": addressee["address"],
         "method_text": method,
         "sent_date": fmt.date(facts.sent_on),
-        "given_date": fmt.date(facts.given_on),
+        "given_date": given,
         "effective_date": effective,
         "effective_text": (
             f"the cure period ends on {effective}; termination on that day if the breach is "
@@ -100,7 +116,7 @@ def notice_context(
         ),
         "ground_text": ground,
         "cause": facts.cause or "not stated",
-        "cure_end": fmt.date(facts.effective_on),
+        "cure_end": effective,
         "term_end": fmt.date(facts.term_end),
         "deadline": fmt.date(facts.deadline),
         "breach_notice_date": fmt.date(facts.breach_notice_on),

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from models import Program
 from models.documents.blobs import BlobStore
-from rules.agreement_terms import Facts, state_on
+from rules.agreement_terms import Facts, Notice, state_on
 from services.agreements.lapses import issue_lapsed_breach_notices
 from services.agreements.state import agreement_spec, terms_of
 from tests.conftest import Api
@@ -161,7 +161,7 @@ async def test_a_notice_entered_late_gives_the_result_of_its_day(api: Api) -> No
         assert row is not None
         spec = agreement_spec(row, "segment-program-agreement")
         assert spec is not None
-    facts = Facts(effective_on=date(2025, 1, 10), non_renewal_notice_on=date(2025, 12, 2))
+    facts = Facts(effective_on=date(2025, 1, 10), notices=(Notice(date(2025, 12, 2)),))
     for on in (date(2025, 12, 1), date(2025, 12, 2), date(2026, 1, 9), date(2026, 1, 10)):
         expected = state_on(terms_of(spec), facts, on)
         read = (await state(api, agreement["id"], on))["state"]

@@ -116,7 +116,8 @@ async def _lapsed_breach(api: Api) -> str:
     async with api.sessionmaker.begin() as session:
         row = await session.get(Agreement, decode_id(agreement["id"])[1])
         assert row is not None
-        row.termination_notice_on = today - timedelta(days=31)
+        [notice] = row.notices
+        notice.given_on = notice.sent_on = today - timedelta(days=31)
     return str(agreement["id"])
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import models
 from benchmarks.history import history
-from models import Agreement, Commission, ExternalId, Payout, Program, Referral
+from models import Agreement, AgreementNotice, Commission, ExternalId, Payout, Program, Referral
 from models.documents.blobs import BlobStore
 from services.actor import SYSTEM
 from services.commissions.ledger import recompute
@@ -211,7 +211,7 @@ async def _terminate_membership(
     sessionmaker: async_sessionmaker[AsyncSession], referral_external_id: str, on: Any, by: str
 ) -> None:
     """The referring partner's membership agreement ends at once on `on` (insolvency), given
-    by `by` ("program" or "partner"), as recorded before the qualified agreement is imported."""
+    by `by` ("operator" or "partner"), as recorded before the qualified agreement is imported."""
     async with sessionmaker.begin() as session:
         program = await session.scalar(select(Program).where(Program.slug == SLUG))
         assert program is not None
@@ -231,10 +231,17 @@ async def _terminate_membership(
             )
         )
         assert membership is not None
-        membership.termination_reason = "immediate"
-        membership.termination_cause = "insolvency"
-        membership.termination_notice_on = on
-        membership.termination_by = by
+        # The only notice on record: a second call stands for the other party's case.
+        membership.notices[:] = [
+            AgreementNotice(
+                kind="termination",
+                reason="immediate",
+                cause="insolvency",
+                party=by,
+                sent_on=on,
+                given_on=on,
+            )
+        ]
 
 
 async def test_import_qualification_window_has_the_cs_ref_11_tail(
@@ -252,7 +259,7 @@ async def test_import_qualification_window_has_the_cs_ref_11_tail(
     header = lines[0].rstrip("\n").split(",")
     row = lines[1].rstrip("\n").split(",")
     signed = date.fromisoformat(row[header.index("signedOn")])
-    await _terminate_membership(sessionmaker, row[header.index("referral")], signed, "program")
+    await _terminate_membership(sessionmaker, row[header.index("referral")], signed, "operator")
     one = {**first, "qualified_agreements.csv": (lines[0] + lines[1]).encode()}
     with pytest.raises(ImportRefusedError) as refused:
         await _import(sessionmaker, store, one)

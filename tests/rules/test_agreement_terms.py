@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from rules.agreement_terms import (
     AgreementStatus,
     Facts,
+    Notice,
     TerminationReason,
     Terms,
     anniversary,
@@ -80,7 +81,7 @@ def test_pending_before_effective_and_rejected() -> None:
 
 
 def test_timely_non_renewal_expires_at_term_end() -> None:
-    facts = Facts(effective_on=date(2025, 1, 15), non_renewal_notice_on=date(2025, 12, 15))
+    facts = Facts(effective_on=date(2025, 1, 15), notices=(Notice(date(2025, 12, 15)),))
     assert state_on(SEGMENT, facts, date(2025, 12, 14)).status is AgreementStatus.ACTIVE
     notice = state_on(SEGMENT, facts, date(2025, 12, 15))
     assert (notice.status, notice.ends_on) == (AgreementStatus.NOTICE_GIVEN, date(2026, 1, 15))
@@ -105,9 +106,7 @@ def test_termination_effective_dates(terms: Terms, reason: TerminationReason, da
     """SEG-AGR-08/09 and CS-AGR-06."""
     notice = date(2025, 6, 1)
     assert termination_effective_on(terms, reason, notice) == notice + timedelta(days=days)
-    facts = Facts(
-        effective_on=date(2025, 1, 1), termination_notice_on=notice, termination_reason=reason
-    )
+    facts = Facts(effective_on=date(2025, 1, 1), notices=(Notice(notice, reason),))
     end = notice + timedelta(days=days)
     if days:
         assert state_on(terms, facts, end - timedelta(1)).status is AgreementStatus.NOTICE_GIVEN
@@ -117,9 +116,10 @@ def test_termination_effective_dates(terms: Terms, reason: TerminationReason, da
 def test_termination_before_a_pending_expiry_wins() -> None:
     facts = Facts(
         effective_on=date(2025, 1, 15),
-        non_renewal_notice_on=date(2025, 10, 1),
-        termination_notice_on=date(2025, 11, 1),
-        termination_reason=TerminationReason.IMMEDIATE,
+        notices=(
+            Notice(date(2025, 10, 1)),
+            Notice(date(2025, 11, 1), TerminationReason.IMMEDIATE),
+        ),
     )
     state = state_on(SEGMENT, facts, date(2025, 11, 2))
     assert (state.status, state.ends_on) == (AgreementStatus.TERMINATED, date(2025, 11, 1))
