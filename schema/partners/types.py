@@ -25,9 +25,10 @@ from schema.programs.types import Benefit, Program, Tier
 from schema.referrals.queries import ReferralOrder
 from schema.referrals.types import Referral, ReferralStatusEnum
 from schema.support.types import SupportSettings
-from schema.tiers.types import Evidence, Notification
+from schema.tiers.types import Certification, Evidence, Notification
 from services.agreements.membership_state import membership_status_on
 from services.partners.memberships import program_today
+from services.tiers.certification import certification_on
 from services.tiers.entitlements import entitlements
 
 MembershipStatusEnum = strawberry.enum(
@@ -142,10 +143,23 @@ class Membership(Node):
     @strawberry.field(
         description="Benefits the membership gives as of a date: those of its tier, less "
         "invite-only ones without an invitation, less those whose agreement is not in effect "
-        "(SEG-TIER-03, SEG-AGR-10)."
+        "(SEG-TIER-03, SEG-AGR-10), less those needing certification while not certified "
+        "(CS-AGR-04)."
     )
     async def benefits(self, info: Info, as_of: dt.date | None = None) -> list[Benefit]:
         return await membership_benefits(info, self.row, as_of)
+
+    @strawberry.field(
+        description="Certification as of a date (default today, program time zone; CS-AGR-04): "
+        "certified while active and meeting every requirement of the tier held that day, "
+        "training included, with the missing requirements listed."
+    )
+    async def certification(self, info: Info, as_of: dt.date | None = None) -> Certification:
+        program = present(await info.context.loaders.program.load(self.row.program_id))
+        on = as_of or program_today(program)
+        row = self.row
+        found = await info.context.loaders.read(lambda s: certification_on(s, row, program, on))
+        return Certification.of(found)
 
     @strawberry.field(description="The partner.")
     async def partner(self, info: Info) -> Partner:

@@ -16,7 +16,8 @@ from models import Evidence as EvidenceRow
 from models import MdfRequest as MdfRow
 from models import Notification as NotificationRow
 from models import UsageReport as UsageRow
-from rules.tier_evaluation import Evaluation
+from rules.certification import Certification as CertificationResult
+from rules.tier_evaluation import Evaluation, RequirementResult
 from schema.common import Money, present
 from schema.context import Info
 from schema.ids import encode_id
@@ -47,6 +48,50 @@ class RequirementEvaluation:
     currency: str | None
     note: str
     rule_ids: list[str]
+
+    @classmethod
+    def of(cls, r: RequirementResult) -> RequirementEvaluation:
+        return cls(
+            key=r.key,
+            kind=r.kind,
+            measure=r.measure,
+            applies=r.applies,
+            met=r.met,
+            actual=r.actual,
+            threshold=r.threshold,
+            currency=r.currency,
+            note=r.note,
+            rule_ids=list(r.rule_ids),
+        )
+
+
+@strawberry.type(
+    description="Certification on a day (CS-AGR-04): certified while the membership is active "
+    "and every requirement of the tier held that day is met, training included; computed from "
+    "dated evidence and agreements, never stored."
+)
+class Certification:
+    as_of: dt.date
+    certified: bool
+    tier_key: str = strawberry.field(description="The tier (membership level) held that day.")
+    membership_active: bool = strawberry.field(description="The membership's status that day.")
+    missing: list[RequirementEvaluation] = strawberry.field(
+        description="The tier's requirements not met that day (empty when certified)."
+    )
+    requirements: list[RequirementEvaluation] = strawberry.field(
+        description="Every requirement of the tier, met or not."
+    )
+
+    @classmethod
+    def of(cls, c: CertificationResult) -> Certification:
+        return cls(
+            as_of=c.on,
+            certified=c.certified,
+            tier_key=c.tier,
+            membership_active=c.member,
+            missing=[RequirementEvaluation.of(r) for r in c.missing],
+            requirements=[RequirementEvaluation.of(r) for r in c.requirements],
+        )
 
 
 @strawberry.type(description="A tier as evaluated.")
@@ -94,21 +139,7 @@ class TierEvaluation:
                     invited=t.invited,
                     reachable=t.reachable,
                     met=t.met,
-                    requirements=[
-                        RequirementEvaluation(
-                            key=r.key,
-                            kind=r.kind,
-                            measure=r.measure,
-                            applies=r.applies,
-                            met=r.met,
-                            actual=r.actual,
-                            threshold=r.threshold,
-                            currency=r.currency,
-                            note=r.note,
-                            rule_ids=list(r.rule_ids),
-                        )
-                        for r in t.requirements
-                    ],
+                    requirements=[RequirementEvaluation.of(r) for r in t.requirements],
                 )
                 for t in evaluation.tiers
             ],

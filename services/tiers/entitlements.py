@@ -27,6 +27,7 @@ from services.errors import GovernanceErrorCode, input_error
 from services.partners.memberships import program_today
 from services.programs.typed import spec_of
 from services.scope import partner_and_program
+from services.tiers.certification import certification_on
 from services.tiers.evaluation import IN_EFFECT
 
 Code = GovernanceErrorCode
@@ -134,12 +135,18 @@ async def entitlements(
         )
         if i.benefit_key
     }
-    return entitled_benefits(
+    spec = spec_of(program)
+    granted = entitled_benefits(
         grants,
-        agreement_specs=[a.model_dump() for a in spec_of(program).agreements],
+        agreement_specs=[a.model_dump() for a in spec.agreements],
         agreements_in_effect=active,
         invitations=invitations,
     )
+    # CS-AGR-04: the certification mark only while certified (`requires_certification`).
+    needs = {b.key for b in spec.benefits if b.requires_certification} & granted
+    if needs and not (await certification_on(session, membership, program, on)).certified:
+        granted -= needs
+    return granted
 
 
 async def require_benefit(

@@ -143,7 +143,8 @@ async def test_fifty_concurrent_submissions_make_one_primary(api: Api) -> None:
 
 
 async def test_segment_referrals_need_the_addendum(api: Api) -> None:
-    """SEG-TIER-10/11: Segment's referral fee is program data and needs the addendum."""
+    """SEG-TIER-10/11, SEG-AGR-06: Segment's referral fee is program data and needs the
+    addendum: no referral (so no fee) without it."""
     from tests.helpers.agreements import accept_segment, partner_key
 
     _partner, key = await partner_key(api)

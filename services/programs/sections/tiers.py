@@ -39,6 +39,10 @@ class BenefitDef(Strict):
     tiers: list[Key] = Field(min_length=1)
     invite_only_tiers: list[Key] = []
     requires_active_agreement: bool = False
+    requires_certification: bool = Field(
+        default=False,
+        description="given only while the partner is certified (CS-AGR-04: the certification mark)",
+    )
     rule_ids: list[RuleId] = []
 
     @model_validator(mode="after")
