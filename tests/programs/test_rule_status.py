@@ -76,3 +76,19 @@ def test_citations_expand_lists_and_ranges() -> None:
         "SUP-02",
         "SUP-03",
     }
+
+
+def test_issue_12_rule_statuses() -> None:
+    """Issue 12: SEG-TIER-11 (qualifying opportunity kinds) and CS-AGR-04 (certification
+    computed) are enforced, SEG-AGR-06 too; CS-AGR-07, CS-AGR-09 and CS-REF-18 are recorded
+    only, each row saying why (its reason names what a person or the document does)."""
+    table = statuses()
+    assert {i: table[i] for i in ("SEG-TIER-11", "CS-AGR-04", "SEG-AGR-06")} == dict.fromkeys(
+        ("SEG-TIER-11", "CS-AGR-04", "SEG-AGR-06"), "enforced"
+    )
+    recorded = ("CS-AGR-07", "CS-AGR-09", "CS-REF-18")
+    assert {i: table[i] for i in recorded} == dict.fromkeys(recorded, "recorded only")
+    section = (ROOT / "docs" / "program-rules.md").read_text().split("## Status of every rule")[1]
+    for rule in recorded:
+        (row,) = [line for line in section.splitlines() if line.startswith(f"| {rule} |")]
+        assert len(row.split("|")[3].strip()) > 80, row
