@@ -5,8 +5,9 @@ files in canonical spelling, rows in externalId order, and the attached acceptan
 Every partner is active, has accepted the membership agreement and the Referrer Schedule, and
 refers clients over three years; a third of the approved referrals are signed, with revenue
 kept in the first commission bracket (10%), the client's payment in full, and half of those
-commissions paid. `python -m benchmarks.history FOLDER --partners 100 --referrals 1000`
-writes them to a folder.
+commissions paid; every unpaid commission's first revenue line is corrected (every second one
+then voided), and a third of the partners have tax documents on file.
+`python -m benchmarks.history FOLDER --partners 100 --referrals 1000` writes them to a folder.
 """
 
 from __future__ import annotations
@@ -87,6 +88,16 @@ def history(
                     "documentFile": document,
                 }
             )
+        if i % 3 == 0:
+            rows["tax_documents"].append(
+                {
+                    "externalId": _ext("T", i),
+                    "partner": p,
+                    "receivedOn": joined + timedelta(days=5),
+                    "withholdingRate": Decimal("0.1") if i % 2 else Decimal(0),
+                    "reference": f"W-8BEN-{i}",
+                }
+            )
         rows["evidence"].append(
             {
                 "externalId": _ext("E", i),
@@ -117,6 +128,8 @@ _KINDS = (
     "client_payments",
     "payouts",
     "evidence",
+    "revenue_corrections",
+    "tax_documents",
 )
 
 
@@ -181,6 +194,8 @@ def _referral(
             "reference": f"WIRE-{n}",
         }
     )
+    if fate >= 0.15:
+        _corrections(rows, n, signed, fees[0])
     if fate < 0.15:
         gross = sum(fees) * Decimal("0.10")
         rows["payouts"].append(
@@ -194,6 +209,33 @@ def _referral(
                 "setOff": Decimal(0),
                 "net": gross,
                 "reference": f"PAY-{n}",
+            }
+        )
+
+
+def _corrections(rows: dict[str, list[dict[str, Any]]], n: int, signed: date, fee: Decimal) -> None:
+    """An unpaid commission's first line corrected two months after the signing; every
+    second one then voided a month later (a chain of two superseding lines)."""
+    rows["revenue_corrections"].append(
+        {
+            "externalId": _ext("K", n),
+            "revenueLine": _ext("L0", n),
+            "action": "correct",
+            "effectiveOn": signed + timedelta(days=60),
+            "kind": "invoiced_fee",
+            "amount": fee + 500,
+            "occurredOn": signed + timedelta(days=15),
+            "description": "price corrected",
+        }
+    )
+    if n % 2 == 0:
+        rows["revenue_corrections"].append(
+            {
+                "externalId": _ext("V", n),
+                "revenueLine": _ext("L0", n),
+                "action": "void",
+                "effectiveOn": signed + timedelta(days=90),
+                "description": "subscription cancelled",
             }
         )
 

@@ -314,6 +314,7 @@ class ImportErrorCode(enum.StrEnum):
     NOT_ELIGIBLE = "not_eligible"
     DUPLICATE_REFERRAL = "duplicate_referral"
     NO_REFERRAL_PROGRAM = "no_referral_program"
+    ALREADY_SUPERSEDED = "already_superseded"
 
 
 def check_version(current: int, expected: int | None, codes: type[enum.StrEnum]) -> None:

@@ -188,16 +188,17 @@ async def check_money(
             "currency": policy.currency,
         }
         if revenue:
-            plan.add(
-                RevenueLine.__table__,
-                {
-                    **common,
-                    "kind": v["kind"],
-                    "occurred_on": v[day],
-                    "description": v["description"] or "",
-                    "voided": False,
-                },
-            )
+            line = {
+                **common,
+                "kind": v["kind"],
+                "occurred_on": v[day],
+                "description": v["description"] or "",
+                "supersedes_id": None,
+                "voided": False,
+                "effective_on": None,
+            }
+            plan.add(RevenueLine.__table__, line)
+            plan.objects.setdefault("revenue_lines", {})[ident] = line
         else:
             plan.add(
                 ClientPayment.__table__,

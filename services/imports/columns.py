@@ -244,6 +244,16 @@ FILES: dict[str, tuple[Column, ...]] = {
         _c("occurredOn", Type.DATE, required=True),
         _c("description", max_length=500),
     ),
+    "revenue_corrections": (
+        EXTERNAL_ID,
+        _ref("revenueLine", "revenue_lines"),
+        _c("action", required=True, max_length=16),
+        _c("effectiveOn", Type.DATE, required=True),
+        _c("kind", max_length=32),
+        _c("amount", Type.DECIMAL),
+        _c("occurredOn", Type.DATE),
+        _c("description", required=True, max_length=500),
+    ),
     "client_payments": (
         EXTERNAL_ID,
         _ref("qualifiedAgreement", "qualified_agreements"),
@@ -275,6 +285,13 @@ FILES: dict[str, tuple[Column, ...]] = {
         _c("currency", max_length=3),
         _c("occurredOn", Type.DATE, required=True),
         _c("expiresOn", Type.DATE),
+    ),
+    "tax_documents": (
+        EXTERNAL_ID,
+        _ref("partner", "partners"),
+        _c("receivedOn", Type.DATE, required=True),
+        _c("withholdingRate", Type.DECIMAL, required=True),
+        _c("reference", max_length=100),
     ),
 }
 """Every import file kind in load order, with its columns in file order."""

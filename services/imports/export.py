@@ -1,14 +1,21 @@
 """Export: the imported records of a program as import files (the same columns and spelling),
 so an export of an import gives back its files, attachments included.
+
+One writer serves every kind: a kind's `Source` names the query of its imported records (the
+first entity is the record the externalId names) and the columns read otherwise than by name;
+every other column is the record's attribute of the same name in snake case (a ref column
+`partner` reads `partner_id` and writes the partner's externalId).
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import Select, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -26,11 +33,12 @@ from models import (
     QualifiedAgreement,
     Referral,
     RevenueLine,
+    TaxDocument,
     Tier,
     TierChange,
 )
 from models.documents.blobs import BlobStore
-from services.imports.columns import FILES, filename
+from services.imports.columns import FILES, Type, filename
 from services.imports.reading import render_file
 
 ATTACHED = "importAttached"
@@ -38,6 +46,26 @@ ATTACHED = "importAttached"
 
 Rows = dict[str, dict[str, Any]]
 Names = dict[str, dict[uuid.UUID, str]]
+Found = Any
+"""A result row of a kind's query: the record first, then what it is joined with."""
+Context = dict[str, Any]
+Read = Callable[[Found, Names, Context], Any]
+Prepare = Callable[[AsyncSession, Program], Awaitable[Context]]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a kind's rows come from: `query` selects the record (first) and what it is joined
+    with; `reads` are the columns not read by name from the record; `prepare` loads what the
+    reads need once per export."""
+
+    query: Callable[[], Any]
+    reads: dict[str, Read] = field(default_factory=dict)
+    prepare: Prepare | None = None
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 def _imported(entity_id: Any, program: Program, kind: str) -> tuple[Any, Any]:
@@ -58,230 +86,134 @@ async def _ids(session: AsyncSession, program: Program, kind: str) -> dict[uuid.
     return {entity: external for entity, external in rows}
 
 
-async def _partners(session: AsyncSession, program: Program, names: Names) -> Rows:
-    out: Rows = {}
-    ids = names["partners"]
-    for p in await session.scalars(
-        select(Partner).join(*_imported(Partner.id, program, "partners"))
-    ):
-        out[ids[p.id]] = {
-            "externalId": ids[p.id],
-            "legalName": p.legal_name,
-            "displayName": p.display_name,
-            "country": p.country,
-            "noticeAddress": p.notice_address,
-            "websiteDomain": p.website_domain,
-            "capacities": tuple(p.capacities),
-        }
-    return out
+def _of(index: int, attribute: str) -> Read:
+    """A column read from the `index`th entity of the result row."""
+    return lambda found, _n, _c: getattr(found[index], attribute)
 
 
-async def _memberships(session: AsyncSession, program: Program, names: Names) -> Rows:
-    ids = names["memberships"]
-    tiers = {t.id: t.key for t in await session.scalars(select(Tier))}
-    out: Rows = {}
+def _ref_of(index: int, attribute: str, kind: str) -> Read:
+    """A ref column: the externalId of the record the `index`th entity's attribute names."""
+    return lambda found, names, _c: names[kind].get(getattr(found[index], attribute), "")
+
+
+async def _tiers(session: AsyncSession, _program: Program) -> Context:
+    return {"tiers": {t.id: t.key for t in await session.scalars(select(Tier))}}
+
+
+async def _chains(session: AsyncSession, program: Program) -> Context:
+    """Each superseding revenue line of the program's referrals and the line it supersedes."""
     rows = await session.execute(
-        select(TierChange, Membership)
-        .join(Membership, Membership.id == TierChange.membership_id)
-        .join(*_imported(TierChange.id, program, "memberships"))
+        select(RevenueLine.id, RevenueLine.supersedes_id)
+        .join(QualifiedAgreement, QualifiedAgreement.id == RevenueLine.qualified_agreement_id)
+        .join(Referral, Referral.id == QualifiedAgreement.referral_id)
+        .where(Referral.program_id == program.id, RevenueLine.supersedes_id.is_not(None))
     )
-    for change, membership in rows:
-        out[ids[change.id]] = {
-            "externalId": ids[change.id],
-            "partner": names["partners"].get(membership.partner_id, ""),
-            "status": membership.status.value,
-            "joinedOn": membership.joined_on,
-            "tier": tiers[change.to_tier_id],
-            "effectiveOn": change.effective_on,
-            "reason": change.reason,
-        }
-    return out
+    return {"supersedes": {line: before for line, before in rows}}
 
 
-async def _agreements(session: AsyncSession, program: Program, names: Names) -> Rows:
-    ids = names["agreements"]
-    out: Rows = {}
-    rows = await session.execute(
-        select(Acceptance, Agreement, Document)
-        .join(Agreement, Agreement.id == Acceptance.agreement_id)
-        .outerjoin(Document, Document.id == Acceptance.document_id)
-        .join(*_imported(Acceptance.id, program, "agreements"))
-    )
-    for acceptance, agreement, document in rows:
-        attached = document is not None and document.event == ATTACHED
-        out[ids[acceptance.id]] = {
-            "externalId": ids[acceptance.id],
-            "partner": names["partners"].get(agreement.partner_id, ""),
-            "kind": agreement.kind,
-            "appliedOn": agreement.applied_on,
-            "effectiveOn": agreement.effective_on,
-            "acceptedAt": acceptance.accepted_at,
-            "signerName": acceptance.signer_name,
-            "signerTitle": acceptance.signer_title,
-            "signerEmail": acceptance.signer_email,
-            "templateVersion": acceptance.template_version,
-            "documentFile": document.filename if attached else None,
-            "_sha256": document.sha256 if attached else None,
-        }
-    return out
+def _root(found: Found, names: Names, context: Context) -> str:
+    """The revenue line a correction's chain starts from (the line as imported)."""
+    line = found[0].supersedes_id
+    while line in context["supersedes"]:
+        line = context["supersedes"][line]
+    return names["revenue_lines"].get(line, "")
 
 
-async def _referrals(session: AsyncSession, program: Program, names: Names) -> Rows:
-    ids = names["referrals"]
-    out: Rows = {}
-    for r in await session.scalars(
-        select(Referral).join(*_imported(Referral.id, program, "referrals"))
-    ):
-        out[ids[r.id]] = {
-            "externalId": ids[r.id],
-            "partner": names["partners"].get(r.partner_id, ""),
-            "clientName": r.client_name,
-            "clientWebsite": r.client_website,
-            "contactName": r.contact_name,
-            "contactRole": r.contact_role,
-            "contactEmail": r.contact_email,
-            "contactPhone": r.contact_phone,
-            "description": r.description,
-            "opportunityKind": r.opportunity_kind,
-            "submittedOn": r.submitted_on,
-            "approvedOn": r.approved_on,
-            "rejectedOn": r.rejected_on,
-            "decisionReason": r.decision_reason,
-            "meetingOn": r.meeting_on,
-            "notViableOn": r.not_viable_on,
-            "notViableReason": r.not_viable_reason,
-            "closedOn": r.closed_on,
-            "closeReason": r.close_reason,
-        }
-    return out
+def _unless_void(attribute: str) -> Read:
+    """A correction's own value; a void repeats the voided line's, so its cell is empty."""
+    return lambda found, _n, _c: None if found[0].voided else getattr(found[0], attribute)
 
 
-async def _qualified(session: AsyncSession, program: Program, names: Names) -> Rows:
-    ids = names["qualified_agreements"]
-    out: Rows = {}
-    for q in await session.scalars(
-        select(QualifiedAgreement).join(
-            *_imported(QualifiedAgreement.id, program, "qualified_agreements")
-        )
-    ):
-        out[ids[q.id]] = {
-            "externalId": ids[q.id],
-            "referral": names["referrals"].get(q.referral_id, ""),
-            "signedOn": q.signed_on,
-            "products": tuple(q.products),
-            "throughReseller": q.through_reseller,
-            "paidUnderOtherProgram": q.paid_under_other_program,
-            "orderReference": q.order_reference,
-        }
-    return out
+def _document(found: Found, _n: Names, _c: Context) -> str | None:
+    document = found[2]
+    return document.filename if document is not None and document.event == ATTACHED else None
 
 
-async def _revenue(session: AsyncSession, program: Program, names: Names) -> Rows:
-    ids, qualified = names["revenue_lines"], names["qualified_agreements"]
-    out: Rows = {}
-    for r in await session.scalars(
-        select(RevenueLine).join(*_imported(RevenueLine.id, program, "revenue_lines"))
-    ):
-        out[ids[r.id]] = {
-            "externalId": ids[r.id],
-            "qualifiedAgreement": qualified.get(r.qualified_agreement_id, ""),
-            "kind": r.kind,
-            "amount": r.amount,
-            "occurredOn": r.occurred_on,
-            "description": r.description,
-        }
-    return out
+def _simple(model: Any) -> Callable[[], Select[Any]]:
+    return lambda: select(model)
 
 
-async def _payments(session: AsyncSession, program: Program, names: Names) -> Rows:
-    ids, qualified = names["client_payments"], names["qualified_agreements"]
-    out: Rows = {}
-    for p in await session.scalars(
-        select(ClientPayment).join(*_imported(ClientPayment.id, program, "client_payments"))
-    ):
-        out[ids[p.id]] = {
-            "externalId": ids[p.id],
-            "qualifiedAgreement": qualified.get(p.qualified_agreement_id, ""),
-            "receivedOn": p.received_on,
-            "amount": p.amount,
-            "reference": p.reference,
-        }
-    return out
-
-
-async def _payouts(session: AsyncSession, program: Program, names: Names) -> Rows:
-    ids, qualified = names["payouts"], names["qualified_agreements"]
-    out: Rows = {}
-    rows = await session.execute(
-        select(Payout, Commission.qualified_agreement_id)
-        .join(Commission, Commission.id == Payout.commission_id)
-        .join(*_imported(Payout.id, program, "payouts"))
-    )
-    for p, qualified_id in rows:
-        out[ids[p.id]] = {
-            "externalId": ids[p.id],
-            "qualifiedAgreement": qualified.get(qualified_id, ""),
-            "paidOn": p.paid_on,
-            "gross": p.gross,
-            "withholdingRate": p.withholding_rate,
-            "withholding": p.withholding,
-            "setOff": p.set_off,
-            "setOffReason": p.set_off_reason,
-            "net": p.net,
-            "reference": p.reference,
-        }
-    return out
-
-
-async def _evidence(session: AsyncSession, program: Program, names: Names) -> Rows:
-    ids = names["evidence"]
-    out: Rows = {}
-    for e in await session.scalars(
-        select(Evidence).join(*_imported(Evidence.id, program, "evidence"))
-    ):
-        out[ids[e.id]] = {
-            "externalId": ids[e.id],
-            "partner": names["partners"].get(e.partner_id, ""),
-            "kind": e.kind,
-            "title": e.title,
-            "url": e.url,
-            "customer": e.customer,
-            "reference": e.reference,
-            "amount": e.amount,
-            "currency": e.currency,
-            "occurredOn": e.occurred_on,
-            "expiresOn": e.expires_on,
-        }
-    return out
-
-
-EXPORTERS: dict[str, Callable[[AsyncSession, Program, Names], Awaitable[Rows]]] = {
-    "partners": _partners,
-    "memberships": _memberships,
-    "agreements": _agreements,
-    "referrals": _referrals,
-    "qualified_agreements": _qualified,
-    "revenue_lines": _revenue,
-    "client_payments": _payments,
-    "payouts": _payouts,
-    "evidence": _evidence,
+SOURCES: dict[str, Source] = {
+    "partners": Source(_simple(Partner)),
+    "memberships": Source(
+        lambda: select(TierChange, Membership).join(
+            Membership, Membership.id == TierChange.membership_id
+        ),
+        {
+            "partner": _ref_of(1, "partner_id", "partners"),
+            "status": lambda found, _n, _c: found[1].status.value,
+            "joinedOn": _of(1, "joined_on"),
+            "tier": lambda found, _n, context: context["tiers"][found[0].to_tier_id],
+        },
+        _tiers,
+    ),
+    "agreements": Source(
+        lambda: (
+            select(Acceptance, Agreement, Document)
+            .join(Agreement, Agreement.id == Acceptance.agreement_id)
+            .outerjoin(Document, Document.id == Acceptance.document_id)
+        ),
+        {
+            "partner": _ref_of(1, "partner_id", "partners"),
+            "kind": _of(1, "kind"),
+            "appliedOn": _of(1, "applied_on"),
+            "effectiveOn": _of(1, "effective_on"),
+            "documentFile": _document,
+        },
+    ),
+    "referrals": Source(_simple(Referral)),
+    "qualified_agreements": Source(_simple(QualifiedAgreement)),
+    "revenue_lines": Source(_simple(RevenueLine)),
+    "revenue_corrections": Source(
+        _simple(RevenueLine),
+        {
+            "revenueLine": _root,
+            "action": lambda found, _n, _c: "void" if found[0].voided else "correct",
+            "kind": _unless_void("kind"),
+            "amount": _unless_void("amount"),
+            "occurredOn": _unless_void("occurred_on"),
+        },
+        _chains,
+    ),
+    "client_payments": Source(_simple(ClientPayment)),
+    "payouts": Source(
+        lambda: select(Payout, Commission).join(Commission, Commission.id == Payout.commission_id),
+        {"qualifiedAgreement": _ref_of(1, "qualified_agreement_id", "qualified_agreements")},
+    ),
+    "evidence": Source(_simple(Evidence)),
+    "tax_documents": Source(_simple(TaxDocument)),
 }
-REFERS = {
-    "memberships": ("partners",),
-    "agreements": ("partners",),
-    "referrals": ("partners",),
-    "qualified_agreements": ("referrals",),
-    "revenue_lines": ("qualified_agreements",),
-    "client_payments": ("qualified_agreements",),
-    "payouts": ("qualified_agreements",),
-    "evidence": ("partners",),
-}
+
+
+def _read(kind: str, name: str) -> Read:
+    """How a kind's column is read when its Source does not say: by name from the record."""
+    column = next(c for c in FILES[kind] if c.name == name)
+    if column.ref is not None:
+        return _ref_of(0, f"{_snake(name)}_id", column.ref)
+    if column.type is Type.LIST:
+        return lambda found, _n, _c: tuple(getattr(found[0], _snake(name)))
+    return _of(0, _snake(name))
 
 
 async def stored_rows(session: AsyncSession, program: Program, kind: str) -> Rows:
-    """The imported records of one kind as rows, by externalId."""
-    names = {k: await _ids(session, program, k) for k in (kind, *REFERS.get(kind, ()))}
-    return await EXPORTERS[kind](session, program, names)
+    """The imported records of one kind as rows, by externalId (an attached acceptance
+    document's hash under `_sha256`)."""
+    source = SOURCES[kind]
+    refs = {c.ref for c in FILES[kind] if c.ref is not None}
+    names = {k: await _ids(session, program, k) for k in {kind, *refs}}
+    context = await source.prepare(session, program) if source.prepare else {}
+    columns = [c.name for c in FILES[kind] if c.name != "externalId"]
+    reads = {name: source.reads.get(name) or _read(kind, name) for name in columns}
+    query = source.query()
+    record = query.column_descriptions[0]["entity"]
+    out: Rows = {}
+    for found in await session.execute(query.join(*_imported(record.id, program, kind))):
+        ident = names[kind][found[0].id]
+        row = {"externalId": ident, **{n: read(found, names, context) for n, read in reads.items()}}
+        if kind == "agreements" and row["documentFile"]:
+            row["_sha256"] = found[2].sha256
+        out[ident] = row
+    return out
 
 
 async def export_history(

@@ -28,6 +28,7 @@ from services.commissions.ledger_batch import recompute_many
 from services.errors import FieldError, UseCaseError
 from services.errors import ImportErrorCode as Code
 from services.imports import checks_commissions as commissions
+from services.imports import checks_corrections as corrections
 from services.imports import checks_partners as people
 from services.imports import checks_referrals as referrals
 from services.imports.bulk import insert_rows
@@ -121,6 +122,8 @@ def _checkers(policy: Any) -> dict[str, Checker]:
         "client_payments": with_policy(commissions.check_money),
         "payouts": check_payouts,
         "evidence": sync(people.check_evidence),
+        "revenue_corrections": with_policy(corrections.check_corrections),
+        "tax_documents": sync(corrections.check_tax_documents),
     }
 
 

@@ -12,7 +12,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import models
 from benchmarks.history import history
-from models import Agreement, AgreementNotice, Commission, ExternalId, Payout, Program, Referral
+from models import (
+    Agreement,
+    AgreementNotice,
+    Commission,
+    ExternalId,
+    Payout,
+    Program,
+    Referral,
+    RevenueLine,
+)
 from models.documents.blobs import BlobStore
 from services.actor import SYSTEM
 from services.commissions.ledger import recompute
@@ -76,6 +85,14 @@ async def _ledger(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[Any, A
         }
 
 
+async def _corrected(sessionmaker: async_sessionmaker[AsyncSession]) -> set[Any]:
+    async with sessionmaker() as session:
+        found = await session.scalars(
+            select(RevenueLine.qualified_agreement_id).where(RevenueLine.supersedes_id.is_not(None))
+        )
+        return set(found)
+
+
 async def _generated(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[str, bytes]:
     today = await _today(sessionmaker)
     return history(partners=6, referrals=40, seed=3, until=today - timedelta(days=30), generated=1)
@@ -99,7 +116,14 @@ async def test_generated_history_round_trips_and_imports_once(
     # the ledger is derived from the imported facts: 10% of the fees, paid as imported
     assert paid == created["payouts.csv"]
     assert len(commissions) == created["qualified_agreements.csv"]
-    assert all(c.amount > 0 and c.payable_on is not None for c in commissions)
+    assert created["revenue_corrections.csv"] > 0 and created["tax_documents.csv"] == 2
+    corrected = await _corrected(sessionmaker)
+    assert 0 < len(corrected) < len(commissions)
+    assert all(
+        c.amount > 0 and c.payable_on is not None
+        for c in commissions
+        if c.qualified_agreement_id not in corrected
+    )
     # the batched recomputation leaves what the one-partner entry point computes
     snapshot = await _ledger(sessionmaker)
     async with sessionmaker.begin() as session:
@@ -252,7 +276,13 @@ async def test_import_qualification_window_has_the_cs_ref_11_tail(
     insolvency (operator's termination for cause: no tail) is refused; the same signing after
     the partner's own termination (the 6-month tail) is imported."""
     files = await _generated(sessionmaker)
-    later = ("qualified_agreements.csv", "revenue_lines.csv", "client_payments.csv", "payouts.csv")
+    later = (
+        "qualified_agreements.csv",
+        "revenue_lines.csv",
+        "revenue_corrections.csv",
+        "client_payments.csv",
+        "payouts.csv",
+    )
     first = {k: v for k, v in files.items() if k not in later}
     await _import(sessionmaker, store, first)
     lines = files["qualified_agreements.csv"].decode().splitlines(keepends=True)

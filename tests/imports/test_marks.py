@@ -38,6 +38,8 @@ PER_ROW = {
     "client_payments.csv": ("receivedOn",),
     "payouts.csv": ("paidOn",),
     "evidence.csv": ("occurredOn",),
+    "revenue_corrections.csv": ("effectiveOn",),
+    "tax_documents.csv": ("receivedOn",),
 }
 ONCE = {
     "memberships.csv": ("joinedOn", ("partner",)),
