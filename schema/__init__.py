@@ -17,6 +17,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from schema.agreements.mutations import AgreementMutations
+from schema.agreements.receipts import ReceiptMutations
 from schema.agreements.termination import TerminationMutations
 from schema.agreements.types import Acceptance, Agreement
 from schema.apikeys.mutations import ApiKeyMutations
@@ -58,6 +59,7 @@ class Mutation(
     MembershipMutations,
     AgreementMutations,
     TerminationMutations,
+    ReceiptMutations,
     TemplateMutations,
     ReferralMutations,
     CommissionMutations,

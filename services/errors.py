@@ -125,6 +125,9 @@ class AgreementErrorCode(enum.StrEnum):
     ALREADY_TERMINATED = "already_terminated"
     INVALID_CAUSE = "invalid_cause"
     UNKNOWN_DELIVERY_METHOD = "unknown_delivery_method"
+    NOTICE_NOT_FOUND = "notice_not_found"
+    RECEIPT_ALREADY_RECORDED = "receipt_already_recorded"
+    NOT_GIVEN_ON_RECEIPT = "not_given_on_receipt"
     RENDER_FAILED = "render_failed"
 
 
