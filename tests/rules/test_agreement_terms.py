@@ -151,3 +151,38 @@ def test_terms_tile_time(effective: date, offset: int) -> None:
     )
     assert nxt.current_term_start == state.current_term_end + timedelta(days=1)
     assert nxt.renewal_count == state.renewal_count + 1
+
+
+def test_a_second_breach_after_a_cure_keeps_the_first_on_record() -> None:
+    """CS-AGR-06 (10-day cure): a breach noticed on 1 March and cured on 5 March, a second one
+    noticed on 1 April and never cured. The first cure period still reads on 3 March, the
+    agreement is active between the cure and the second notice, and ends on 11 April."""
+    first = Notice(date(2025, 3, 1), TerminationReason.BREACH, cured_on=date(2025, 3, 5))
+    second = Notice(date(2025, 4, 1), TerminationReason.BREACH)
+    both = Facts(effective_on=date(2024, 9, 1), notices=(first, second))
+    expected = {
+        date(2025, 2, 28): (AgreementStatus.ACTIVE, None),
+        date(2025, 3, 3): (AgreementStatus.NOTICE_GIVEN, date(2025, 3, 11)),
+        date(2025, 3, 5): (AgreementStatus.ACTIVE, None),
+        date(2025, 3, 31): (AgreementStatus.ACTIVE, None),
+        date(2025, 4, 10): (AgreementStatus.NOTICE_GIVEN, date(2025, 4, 11)),
+        date(2025, 4, 11): (AgreementStatus.TERMINATED, date(2025, 4, 11)),
+    }
+    for on, (status, ends) in expected.items():
+        state = state_on(CONTENTSQUARE, both, on)
+        assert (state.status, state.ends_on) == (status, ends), on
+    # A past date's answer does not change when a later notice is recorded (issue 11).
+    only_first = Facts(effective_on=date(2024, 9, 1), notices=(first,))
+    assert state_on(CONTENTSQUARE, only_first, date(2025, 3, 3)) == state_on(
+        CONTENTSQUARE, both, date(2025, 3, 3)
+    )
+    assert state_on(CONTENTSQUARE, both, date(2025, 4, 11)).ending == second
+
+
+def test_a_notice_awaiting_receipt_has_no_effect() -> None:
+    """SEG-AGR-13: a notice given on receipt, its receipt not recorded (given_on None)."""
+    facts = Facts(
+        effective_on=date(2025, 1, 1), notices=(Notice(None, TerminationReason.IMMEDIATE),)
+    )
+    state = state_on(SEGMENT, facts, date(2025, 6, 1))
+    assert (state.status, state.ends_on) == (AgreementStatus.ACTIVE, None)
