@@ -8,8 +8,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Select, and_, false, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import ActiveOpportunity, QualifiedAgreement, Referral, ReferralKey
@@ -30,6 +31,43 @@ class ReferralFilter:
     submitted_to: date | None = None
 
 
+RECENT_ONLY = frozenset({"submitted"})
+"""Statuses only recent referrals can have (open within their decision window)."""
+
+
+def _statuses_where(where: ReferralFilter) -> ColumnElement[bool]:
+    """The status filter, taken in each program's today."""
+    # group programs by their today: usually one group, so no per-program OR (an index on
+    # stage serves the filter in submission order)
+    programs_of: dict[date, list[uuid.UUID]] = {}
+    for program_id, today in where.today_of:
+        if where.program_id is None or program_id == where.program_id:
+            programs_of.setdefault(today, []).append(program_id)
+    if len(programs_of) == 1:
+        (today,) = programs_of
+        return statuses_predicate(where.statuses, today)
+    return or_(
+        *[
+            and_(Referral.program_id.in_(ids), statuses_predicate(where.statuses, today))
+            for today, ids in programs_of.items()
+        ]
+        or [false()]
+    )
+
+
+def _oldest_submitted(stmt: Select[Referral]) -> ScalarSelect[Any]:
+    """The earliest submission `stmt` selects, as a redundant lower bound for it.
+
+    Referrals still open within their decision window are the newest few; in ascending order
+    the planner, assuming they are spread evenly, walks the submission index from the oldest
+    referral and filters every row. Bounding the walk by the oldest match (found through the
+    (stage, decision_deadline) index; OFFSET 0 keeps the planner from turning the MIN into
+    that same walk) keeps a page independent of the table's size (issue 14).
+    """
+    matches = stmt.with_only_columns(Referral.submitted_at).offset(0).subquery()
+    return select(func.min(matches.c.submitted_at)).correlate(None).scalar_subquery()
+
+
 def referrals_query(where: ReferralFilter) -> Select[Referral]:
     """The SELECT of referrals matching a filter; status is taken in each program's today."""
     stmt = select(Referral)
@@ -42,28 +80,9 @@ def referrals_query(where: ReferralFilter) -> Select[Referral]:
     if where.submitted_to is not None:
         stmt = stmt.where(Referral.submitted_on <= where.submitted_to)
     if where.statuses:
-        # group programs by their today: usually one group, so no per-program OR (an index
-        # on stage serves the filter in submission order)
-        programs_of: dict[date, list[uuid.UUID]] = {}
-        for program_id, today in where.today_of:
-            if where.program_id is None or program_id == where.program_id:
-                programs_of.setdefault(today, []).append(program_id)
-        if len(programs_of) == 1:
-            (today,) = programs_of
-            stmt = stmt.where(statuses_predicate(where.statuses, today))
-        else:
-            stmt = stmt.where(
-                or_(
-                    *[
-                        and_(
-                            Referral.program_id.in_(ids),
-                            statuses_predicate(where.statuses, today),
-                        )
-                        for today, ids in programs_of.items()
-                    ]
-                    or [false()]
-                )
-            )
+        stmt = stmt.where(_statuses_where(where))
+        if set(where.statuses) <= RECENT_ONLY:
+            stmt = stmt.where(Referral.submitted_at >= _oldest_submitted(stmt))
     return stmt
 
 

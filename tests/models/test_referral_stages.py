@@ -107,3 +107,54 @@ async def test_status_filters_match_the_rules(
         where = ReferralFilter(statuses=pair, today_of=((program.id, TODAY),))
         found = set(await session.scalars(referrals_query(where).with_only_columns(Referral.id)))
         assert found == {i for i, s in expected.items() if s.value in pair}
+
+
+async def test_submitted_page_in_ascending_order_keeps_every_program_today(
+    sessionmaker: async_sessionmaker[AsyncSession], seeded: None
+) -> None:
+    """The SUBMITTED filter bounds its walk by the oldest match (issue 14: a page at 1,000,000
+    rows as fast as at 1,000); the bound is taken in each program's own today, so a referral
+    still within its window only in the program whose today is earlier is listed first."""
+    async with sessionmaker.begin() as session:
+        first, second = list(await session.scalars(select(Program).order_by(Program.slug)))
+        partner = Partner(
+            legal_name="Bound SAS", display_name="Bound", country="FR", notice_address="Paris"
+        )
+        session.add(partner)
+        await session.flush()
+        rows: dict[str, Referral] = {}
+        shapes = [
+            ("old", first, 0, TODAY - 20 * DAY),  # past its window: deemed rejected
+            ("late-only-in-first", first, 1, TODAY - DAY),  # first's today: past
+            ("second-yesterday", second, 2, TODAY - DAY),  # second's today: still open
+            ("first-today", first, 3, TODAY),
+            ("second-today", second, 4, TODAY),
+            ("first-later", first, 5, TODAY + DAY),
+        ]
+        for name, program, minute, deadline in shapes:
+            rows[name] = Referral(
+                program_id=program.id,
+                partner_id=partner.id,
+                client_name=name,
+                client_keys=[name],
+                contact_name="c",
+                contact_role="r",
+                contact_email="c@example.com",
+                contact_phone="1",
+                description="d",
+                submitted_at=datetime(2026, 6, 1, tzinfo=UTC) + timedelta(minutes=minute),
+                submitted_on=TODAY - 14 * DAY,
+                decision_deadline=deadline,
+                undecided_outcome="deemed_rejected",
+            )
+            session.add(rows[name])
+        await session.flush()
+    where = ReferralFilter(
+        statuses=("submitted",), today_of=((first.id, TODAY), (second.id, TODAY - DAY))
+    )
+    query = referrals_query(where).order_by(Referral.submitted_at, Referral.id)
+    async with sessionmaker() as session:
+        page = list(await session.scalars(query.with_only_columns(Referral.client_name).limit(3)))
+        every = list(await session.scalars(query.with_only_columns(Referral.client_name)))
+    assert page == ["second-yesterday", "first-today", "second-today"]
+    assert every == [*page, "first-later"]
