@@ -15,7 +15,7 @@ from rules.dates import add_months
 from rules.global_ids import global_id
 from tests.agreements.test_fact_dates import segment_agreement
 from tests.conftest import Api
-from tests.helpers.agreements import partner_key
+from tests.helpers.agreements import docx_text, partner_key
 from tests.helpers.api import program_today_of
 
 pytestmark = pytest.mark.anyio
@@ -23,7 +23,8 @@ pytestmark = pytest.mark.anyio
 NOTICE_FIELDS = """notices { id kind reason party method dispatchedOn receivedOn givenOn
   effectiveOn awaitingReceipt cause curedOn }"""
 TERMINATE = """mutation($input: TerminateAgreementInput!) { terminateAgreement(input: $input) {
-  agreement { id version state { status endsOn } FIELDS } userErrors { field code message } } }
+  agreement { id version state { status endsOn } documents { id kind } FIELDS }
+  userErrors { field code message } } }
 """.replace("FIELDS", NOTICE_FIELDS)
 NON_RENEWAL = """mutation($input: GiveNonRenewalNoticeInput!) {
   giveNonRenewalNotice(input: $input) { agreement { id FIELDS }
@@ -39,6 +40,10 @@ async def _state(api: Api, agreement_id: str, on: date) -> dict[str, Any]:
     data = await api.gql(STATE, {"id": agreement_id, "on": on.isoformat()})
     result: dict[str, Any] = data["node"]["state"]
     return result
+
+
+def _admin(api: Api) -> dict[str, str]:
+    return {"Authorization": f"Bearer {api.admin_key}"}
 
 
 async def _receipt(api: Api, notice_id: str, on: date | None, key: str | None = None) -> Any:
@@ -70,6 +75,13 @@ async def test_a_certified_breach_notice_runs_its_cure_period_from_receipt(api: 
         None,
     )
     assert given["agreement"]["state"] == {"status": "ACTIVE", "endsOn": None}
+    # The letter is dispatched before anyone knows the day of receipt: it counts from it.
+    [letter] = [d for d in given["agreement"]["documents"] if d["kind"] == "breach-notice"]
+    text = docx_text(
+        (await api.client.get(f"/documents/{letter['id']}", headers=_admin(api))).content
+    )
+    assert "deemed given on the day it is received" in text
+    assert "the cure period ends on the day 30 days after the day it is received" in text
     recorded = await _receipt(api, notice["id"], received)
     assert recorded["userErrors"] == []
     lapse = received + timedelta(days=30)
