@@ -88,6 +88,12 @@ def test_invalid_program_file_is_reported(tmp_path: Path) -> None:
     assert f"{moved}: agreements[0].template: alpine-membership.docx cannot be read" in (
         checked.stderr
     )
+    fiscal = tmp_path / "fiscal.toml"  # issue 12: a program year start not in every year
+    fiscal.write_text(alpine.read_text().replace('starts_on = "04-01"', 'starts_on = "02-30"'))
+    refused = _run(f"sqlite:///{tmp_path / 'x.db'}", "programs", "load", str(fiscal))
+    assert refused.returncode == 65
+    assert "error: INVALID_PROGRAM_FILE: nothing was loaded" in refused.stderr
+    assert "program_year.starts_on: '02-30' is not a day of every year" in refused.stderr
 
 
 def test_unsupported_database_url_is_a_clear_error() -> None:

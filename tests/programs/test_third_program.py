@@ -2,9 +2,10 @@
 
 `tests/programs/data/alpine/` holds a program file and the DOCX template it names, nothing else:
 no manifest entry, no code. The program differs from both seeds in currency (CHF), time zone
-(Europe/Zurich), holidays (Zürich), brackets (5% / 8% / 12%), carry-over (none), tax kinds
+(Pacific/Auckland), holidays (Zürich), brackets (5% / 8% / 12%), carry-over (none), tax kinds
 (`mwst`), capacities (`distributor`), templates (its own DOCX; a shipped template under its own
-kind) and tax documentation (not required, unlike CS-REF-08 / SEG-AGR-06).
+kind) and tax documentation (not required, unlike CS-REF-08 / SEG-AGR-06). Its program year
+(from 1 April) and time zone are exercised in `test_third_program_year.py`.
 """
 
 from __future__ import annotations
