@@ -51,7 +51,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.ledger --agreements 60
 	$(BIN)/python -m benchmarks.import_bench --partners 10000 --referrals 100000
 	$(BIN)/python -m benchmarks.versus --seconds $(BENCH_SECONDS) --connections 1 8 32
-	$(BIN)/python -m benchmarks.cpu --requests 200 --connections 1 8
+	$(BIN)/python -m benchmarks.cpu --requests 50 --repeat 5 --connections 1 8
 	$(BIN)/python -m benchmarks.lists --small 1000 --large 1000000
 
 ## Re-pin requirements*.lock after a change of dependencies (keeps every other pin as it is).

@@ -1,13 +1,14 @@
 """Benchmark: server CPU per uncached dashboard request, in process, at several concurrencies.
 
-Usage: `python -m benchmarks.cpu --requests 200 --connections 1 8` (part of `make bench`).
+Usage: `python -m benchmarks.cpu --requests 50 --repeat 5 --connections 1 8` (`make bench`).
 Loads a throwaway PostgreSQL database like issue 14's (50 partners, 150 agreements, 250
 referrals with commissions), or uses `--url` (a migrated database with the programs and the
 data already loaded), builds the app as a server worker does (GC tuned as in `serve_app`) and
 calls it as an ASGI app directly, so no HTTP client or server shares the process. Prints the
-CPU milliseconds (time.process_time) and wall milliseconds per request; PostgreSQL's own CPU
-is not counted. `--dump FILE` writes the dashboard's response body, to compare bytes before
-and after a change on the same database.
+CPU milliseconds per request (time.process_time; PostgreSQL's own CPU is not counted), best
+and median of `--repeat` runs at each concurrency (the runs alternate; on a shared machine the
+best run is the least disturbed), and the median wall milliseconds. `--dump FILE` writes the
+dashboard's response body, to compare bytes before and after a change on the same database.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import statistics
 import tempfile
 import time
 from collections.abc import Iterator
@@ -77,7 +79,9 @@ async def call(app: App, body: bytes, token: str) -> tuple[int, bytes]:
     return status, b"".join(chunks)
 
 
-async def measure(app: App, body: bytes, token: str, requests: int, connections: int) -> str:
+async def measure(
+    app: App, body: bytes, token: str, requests: int, connections: int
+) -> tuple[float, float]:
     """CPU and wall milliseconds per request with `connections` requests in flight."""
     remaining = requests
 
@@ -93,9 +97,7 @@ async def measure(app: App, body: bytes, token: str, requests: int, connections:
     await asyncio.gather(*(worker() for _ in range(connections)))
     cpu_ms = (time.process_time() - cpu) * 1000 / requests
     wall_ms = (time.perf_counter() - wall) * 1000 / requests
-    return (
-        f"uncached c={connections:<3} {cpu_ms:8.1f} cpu ms/request {wall_ms:8.1f} wall ms/request"
-    )
+    return cpu_ms, wall_ms
 
 
 async def run(url: str, args: argparse.Namespace) -> None:
@@ -122,11 +124,21 @@ async def run(url: str, args: argparse.Namespace) -> None:
                 await call(app, body, token)
             print(
                 f"dashboard: 50 partners, page of {args.referrals} referrals each; "
-                f"{args.requests} requests per run; response {len(raw)} bytes; "
+                f"{args.repeat} runs of {args.requests} requests; response {len(raw)} bytes; "
                 f"load average {load_average()}"
             )
-            for c in args.connections:
-                print(await measure(app, body, token, args.requests, c))
+            runs: dict[int, list[tuple[float, float]]] = {c: [] for c in args.connections}
+            for _ in range(args.repeat):
+                for c in args.connections:
+                    runs[c].append(await measure(app, body, token, args.requests, c))
+            for c, found in runs.items():
+                cpu = sorted(r[0] for r in found)
+                wall = statistics.median(r[1] for r in found)
+                print(
+                    f"uncached c={c:<3} cpu ms/request: best {cpu[0]:6.1f} median "
+                    f"{statistics.median(cpu):6.1f}; wall ms/request median {wall:6.1f}"
+                )
+            print(f"load average after: {load_average()}")
 
 
 @contextmanager
@@ -144,7 +156,8 @@ def main() -> int:
     """Measure and print."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--url", help="a loaded database (default: a throwaway one)")
-    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--requests", type=int, default=50, help="requests per run")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per concurrency")
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--connections", type=int, nargs="+", default=[1, 8])
     parser.add_argument("--referrals", type=int, default=5, help="referrals per partner page")
