@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
@@ -58,6 +59,7 @@ from models.support.queries import (
     support_lists,
     support_profiles,
 )
+from services.fact_dates import program_today
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -71,6 +73,8 @@ class Loaders:
         self._session = session
         self._lock = lock
         self._programs: asyncio.Future[list[Program]] | None = None
+        self._program_map: dict[uuid.UUID, Program] | None = None
+        self._today: dict[uuid.UUID, dt.date] = {}
         self.program: DataLoader[uuid.UUID, Program | None] = DataLoader(
             load_fn=self._programs_by_id
         )
@@ -119,6 +123,26 @@ class Loaders:
             self._programs = asyncio.ensure_future(self.read(all_programs))
         return await asyncio.shield(self._programs)
 
+    def loaded_program(self, program_id: uuid.UUID) -> Program | None:
+        """The program, without awaiting, once this request has read the programs; else None."""
+        if self._program_map is None:
+            future = self._programs
+            if future is None or not future.done() or future.cancelled() or future.exception():
+                return None
+            self._program_map = {p.id: p for p in future.result()}
+        return self._program_map.get(program_id)
+
+    def loaded_today(self, program_id: uuid.UUID) -> dt.date | None:
+        """The program's today (its time zone), taken once per request, once the programs are
+        read; None before (then await `program.load`)."""
+        today = self._today.get(program_id)
+        if today is None:
+            program = self.loaded_program(program_id)
+            if program is None:
+                return None
+            today = self._today[program_id] = program_today(program)
+        return today
+
     async def _programs_by_id(self, ids: list[uuid.UUID]) -> list[Program | None]:
         programs = {p.id: p for p in await self.all_programs()}
         return [programs.get(i) for i in ids]
@@ -145,6 +169,15 @@ class Loaders:
                 return await fetch(self._session, keys)
 
         return DataLoader(load_fn=load)
+
+    @staticmethod
+    def loaded(loader: DataLoader[K, V], key: K) -> asyncio.Future[V] | None:
+        """The loader's settled answer for `key`, if it already has one (read `.result()`
+        without awaiting: a resolver can then answer synchronously); else None."""
+        future = loader.cache_map.get(key)
+        if future is None or not future.done() or future.cancelled() or future.exception():
+            return None
+        return future
 
     async def read(self, fetch: Callable[[AsyncSession], Awaitable[V]]) -> V:
         """Run a one-off read (a page, a count) on the request's session."""

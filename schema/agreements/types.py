@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -16,6 +17,7 @@ from schema.common import Money, Node, present
 from schema.context import Info
 from schema.documents.types import Document
 from schema.ids import encode_id
+from schema.loaders import Loaders
 from schema.programs.types import Program
 from services.agreements.state import agreement_spec, latest_notice, state_of
 from services.agreements.supplements import state_among
@@ -255,8 +257,24 @@ class Agreement(Node):
             ends_on=state.ends_on,
         )
 
-    @strawberry.field(description="Status today (program time zone); see `state(asOf:)`.")
-    async def status(self, info: Info) -> AgreementStatusEnum:  # type: ignore[valid-type]
+    @strawberry.field(
+        description="Status today (program time zone); see `state(asOf:)`.",
+        graphql_type=AgreementStatusEnum,
+    )
+    def status(self, info: Info) -> AgreementStatus | Awaitable[AgreementStatus]:
+        loaders = info.context.loaders
+        program = loaders.loaded_program(self.row.program_id)
+        today = loaders.loaded_today(self.row.program_id)
+        if program is None or today is None:
+            return self._status_later(info)
+        if not self._spec(program).supplements:
+            return state_of(program, self.row, today).status
+        siblings = Loaders.loaded(loaders.agreements_of_partner, self.row.partner_id)
+        if siblings is None:
+            return self._status_later(info)
+        return state_among(program, self.row, siblings.result(), today).status
+
+    async def _status_later(self, info: Info) -> AgreementStatus:
         program = await self._program(info)
         return (await self._state(info, program_today(program))).status
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Awaitable
 from decimal import Decimal
 
 import strawberry
@@ -124,9 +125,16 @@ class Commission(Node):
 
     @strawberry.field(
         description="PENDING until the client has paid in full (CS-REF-07), "
-        "then PAYABLE, then PAID."
+        "then PAYABLE, then PAID.",
+        graphql_type=CommissionStatus,
     )
-    async def status(self, info: Info) -> CommissionStatus:
+    def status(self, info: Info) -> CommissionStatus | Awaitable[CommissionStatus]:
+        today = info.context.loaders.loaded_today(self.row.program_id)
+        if today is None:
+            return self._status_later(info)
+        return CommissionStatus(commission_status(self.row, today))
+
+    async def _status_later(self, info: Info) -> CommissionStatus:
         return CommissionStatus(
             commission_status(self.row, await program_today_of(info, self.row.program_id))
         )

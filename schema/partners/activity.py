@@ -8,7 +8,7 @@ partners with their referrals costs the same number of statements at any page si
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from models.paging import NestedPage, Page
@@ -57,8 +57,10 @@ async def partner_referrals(
     first: int | None,
     after: str | None,
     wrap: Callable[[Any], N],
+    read_ahead: Callable[[Sequence[Any]], Awaitable[None]] | None = None,
 ) -> Connection[N]:
-    """A page of a partner's referrals, newest first by default; statuses as of today."""
+    """A page of a partner's referrals, newest first by default; statuses as of today.
+    `read_ahead` loads what the selected fields of the page's rows need (schema/lookahead.py)."""
     _own(info, partner_id)
     today_of: tuple[tuple[uuid.UUID, Any], ...] = ()
     if statuses:
@@ -68,6 +70,8 @@ async def partner_referrals(
     order = f"submitted_at:{'desc' if descending else 'asc'}"
     spec = _spec(first, after, order, descending, where)
     page = await info.context.loaders.referral_page.load((partner_id, spec))
+    if read_ahead is not None:
+        await read_ahead(page.rows)
     return _connection(
         page,
         order,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable
 
 import strawberry
 from strawberry.scalars import JSON
@@ -19,11 +20,13 @@ from schema.common import Node, present
 from schema.context import Info
 from schema.ids import encode_id, expect_id
 from schema.listing import OrderDirection
+from schema.loaders import Loaders
+from schema.lookahead import CONNECTION_NODES, selects
 from schema.pagination import Connection
 from schema.partners.activity import partner_commissions, partner_referrals
 from schema.programs.types import Benefit, Program, Tier
 from schema.referrals.queries import ReferralOrder
-from schema.referrals.types import Referral, ReferralStatusEnum
+from schema.referrals.types import Referral, ReferralStatusEnum, read_ahead
 from schema.support.types import SupportSettings
 from schema.tiers.types import Certification, Evidence, Notification
 from services.agreements.membership_state import membership_status_on
@@ -119,8 +122,14 @@ class Membership(Node):
             present(await info.context.loaders.program.load(self.row.program_id))
         )
 
-    @strawberry.field(description="The current tier.")
-    async def tier(self, info: Info) -> Tier:
+    @strawberry.field(description="The current tier.", graphql_type=Tier)
+    def tier(self, info: Info) -> Tier | Awaitable[Tier]:
+        found = Loaders.loaded(info.context.loaders.tier, self.row.tier_id)
+        if found is None:
+            return self._tier_later(info)
+        return Tier.from_row(present(found.result()))
+
+    async def _tier_later(self, info: Info) -> Tier:
         return Tier.from_row(present(await info.context.loaders.tier.load(self.row.tier_id)))
 
     @strawberry.field(
@@ -205,6 +214,8 @@ class Partner(Node):
     @strawberry.field(description="Agreements with programs, oldest first.")
     async def agreements(self, info: Info) -> list[Agreement]:
         rows = await info.context.loaders.agreements_of_partner.load(self.row.id)
+        if rows and selects(info, ("status",)):
+            await info.context.loaders.all_programs()  # `status` then answers without awaiting
         return [Agreement.from_row(r) for r in rows]
 
     @strawberry.field(
@@ -260,7 +271,14 @@ class Partner(Node):
         statuses = tuple(ReferralStatus(s).value for s in status or [])
         descending = direction is OrderDirection.DESC
         return await partner_referrals(
-            info, self.row.id, statuses, descending, first, after, Referral.from_row
+            info,
+            self.row.id,
+            statuses,
+            descending,
+            first,
+            after,
+            Referral.from_row,
+            lambda rows: read_ahead(info, rows, CONNECTION_NODES),
         )
 
     @strawberry.field(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Awaitable, Sequence
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import strawberry
 
@@ -14,6 +15,8 @@ from schema.commissions.types import Commission, QualifiedAgreement
 from schema.common import Node, present, program_today_of
 from schema.context import Info
 from schema.ids import encode_id
+from schema.loaders import Loaders
+from schema.lookahead import Path, selects, under
 from schema.programs.types import Program
 from services.referrals.primacy import conflicts_on
 from services.referrals.state import referral_status
@@ -95,8 +98,17 @@ class Referral(Node):
             version=row.version,
         )
 
-    @strawberry.field(description="Status now (program time zone), computed from stored facts.")
-    async def status(self, info: Info) -> ReferralStatusEnum:  # type: ignore[valid-type]
+    @strawberry.field(
+        description="Status now (program time zone), computed from stored facts.",
+        graphql_type=ReferralStatusEnum,
+    )
+    def status(self, info: Info) -> ReferralStatus | Awaitable[ReferralStatus]:
+        today = info.context.loaders.loaded_today(self.row.program_id)
+        if today is None:
+            return self._status_later(info)
+        return referral_status(self.row, today)
+
+    async def _status_later(self, info: Info) -> ReferralStatus:
         return referral_status(self.row, await program_today_of(info, self.row.program_id))
 
     @strawberry.field(description="Status at the end of a past or future day.")
@@ -165,7 +177,29 @@ class Referral(Node):
         row = await info.context.loaders.qualified_of_referral.load(self.row.id)
         return None if row is None else QualifiedAgreement.from_row(row)
 
-    @strawberry.field(description="The commission, once a qualified agreement exists.")
-    async def commission(self, info: Info) -> Commission | None:
+    @strawberry.field(
+        description="The commission, once a qualified agreement exists.",
+        graphql_type=Optional[Commission],  # noqa: UP045 (a runtime value, not an annotation)
+    )
+    def commission(self, info: Info) -> Commission | Awaitable[Commission | None] | None:
+        found = Loaders.loaded(info.context.loaders.commission_of_referral, self.row.id)
+        if found is None:
+            return self._commission_later(info)
+        row = found.result()
+        return None if row is None else Commission.from_row(row)
+
+    async def _commission_later(self, info: Info) -> Commission | None:
         row = await info.context.loaders.commission_of_referral.load(self.row.id)
         return None if row is None else Commission.from_row(row)
+
+
+async def read_ahead(info: Info, rows: Sequence[ReferralRow], at: Sequence[Path]) -> None:
+    """Load, in this round of batches, what the selected fields of these referrals need (the
+    programs for statuses, the commissions), so those fields answer without awaiting."""
+    if not rows:
+        return
+    loaders = info.context.loaders
+    if selects(info, *under(at, ("status",), ("commission", "status"))):
+        await loaders.all_programs()
+    if selects(info, *under(at, ("commission",))):
+        await loaders.commission_of_referral.load_many([r.id for r in rows])
