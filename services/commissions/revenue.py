@@ -18,7 +18,13 @@ from services.commissions.facts import lock_ledger
 from services.commissions.ledger import recompute
 from services.commissions.qualified_agreements import load_qualified
 from services.errors import ReferralErrorCode, input_error
-from services.fact_dates import Earlier, check_not_future, check_order, program_today
+from services.fact_dates import (
+    Earlier,
+    FactDate,
+    check_not_future,
+    check_order,
+    program_today,
+)
 from services.referrals.access import require_admin
 from services.referrals.policy import ReferralPolicy, referral_policy
 
@@ -102,5 +108,7 @@ async def record_revenue(
             "lines": [None, len(lines)],
             "dated": [None, sorted({line.occurred_on.isoformat() for line in lines})],
         },
+        # The earliest line's day: the event is a backfill when any line is (issue 11).
+        dated=FactDate(min(line.occurred_on for line in lines), today),
     )
     return qualified

@@ -15,7 +15,7 @@ from services.actor import Actor
 from services.audit.log import record
 from services.commissions.amounts import checked_amount
 from services.errors import ReferralErrorCode, input_error
-from services.fact_dates import check_not_future, program_today
+from services.fact_dates import FactDate, check_not_future, program_today
 from services.referrals.access import require_admin
 
 Code = ReferralErrorCode
@@ -58,6 +58,7 @@ async def record_tax_documentation(
         "Partner",
         partner.id,
         {"withholding_rate": [None, str(rate)], "received_on": [None, received_on.isoformat()]},
+        dated=FactDate(received_on, today),
     )
     return document
 

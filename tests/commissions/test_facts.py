@@ -215,3 +215,36 @@ async def test_seg_agr_11_cap_from_commissions_paid_or_payable(api: Api) -> None
     assert [(line.amount, line.text) for line in lines] == [
         (Decimal("52500"), "commission of 2026, payable")
     ]
+
+
+AUDIT = """query($f: AuditFilterInput) { auditEvents(filter: $f, first: 20) {
+  edges { node { operation factDate backfilled } } } }"""
+
+
+async def _marks(api: Api, operation: str, obj: str) -> list[tuple[str, bool]]:
+    events = await api.gql(AUDIT, {"f": {"operation": operation, "object": obj}})
+    return [
+        (e["node"]["factDate"], e["node"]["backfilled"]) for e in events["auditEvents"]["edges"]
+    ]
+
+
+async def test_backfilled_revenue_and_tax_documents_are_marked(api: Api) -> None:
+    """Issue 11: recordRevenue and recordTaxDocumentation mark a backfill in the audit log
+    with the date the fact carries (revenue: its earliest line), as every dated mutation does;
+    a fact dated today is not marked."""
+    partner, _key, cs = await referrer(api, "Marked", since=SINCE)
+    qa, _ = await qualified_with_fee(api, partner, cs, "Markco", date(2025, 2, 1), "1000")
+    lines = [
+        {"kind": "invoiced_fee", "amount": "5", "occurredOn": "2025-05-01"},
+        {"kind": "invoiced_fee", "amount": "5", "occurredOn": "2025-03-01"},
+    ]
+    await gql_ok(api, REVENUE, {"input": {"qualifiedAgreementId": qa, "lines": lines}})
+    assert ("2025-03-01", True) in await _marks(api, "recordRevenue", qa)
+    program = "query($id: ID!) { node(id: $id) { ... on Program { today } } }"
+    cs_today = (await api.gql(program, {"id": cs["id"]}))["node"]["today"]
+    line = {"kind": "invoiced_fee", "amount": "5", "occurredOn": cs_today}
+    await gql_ok(api, REVENUE, {"input": {"qualifiedAgreementId": qa, "lines": [line]}})
+    assert (cs_today, False) in await _marks(api, "recordRevenue", qa)
+    tax = {"partnerId": partner["id"], "receivedOn": "2025-01-15", "withholdingRate": "0"}
+    await gql_ok(api, TAX, {"input": tax})
+    assert await _marks(api, "recordTaxDocumentation", partner["id"]) == [("2025-01-15", True)]
