@@ -15,15 +15,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from models import Program
 from models.documents.blobs import BlobStore
 from rules.enums import ApiKeyRole
 from schema.ids import decode_id
 from services import fact_dates
+from services.actor import SYSTEM
 from services.programs.loader import load_program_files
 from services.referrals import submission
+from services.tiers.program_year import rollover
 from tests.conftest import Api
-from tests.helpers.agreements import ACCEPT, SIGNER
+from tests.helpers.agreements import ACCEPT, SIGNER, docx_text
 from tests.helpers.api import create_partner, enroll, program
 from tests.helpers.ledger import QUALIFY, add_fee, gql_ok, ledger
 from tests.helpers.referrals import DECIDE_REFERRAL, MEETING, SUBMIT, form, referrer
@@ -38,6 +42,8 @@ EVIDENCE = """mutation($input: RecordEvidenceInput!) { recordEvidence(input: $in
   evidence { id } userErrors { field code message } } }"""
 MDF = """mutation($input: RequestMdfInput!) { requestMdf(input: $input) {
   request { id programYear } userErrors { code message } } }"""
+STATEMENT = """mutation($input: GenerateCommissionStatementInput!) {
+  generateCommissionStatement(input: $input) { document { id } userErrors { code message } } }"""
 ADVANCE = """mutation($input: AdvanceMdfInput!) { advanceMdf(input: $input) {
   request { id status } userErrors { code message } } }"""
 
@@ -110,8 +116,9 @@ async def test_brackets_accumulate_across_31_december_and_reset_on_1_april(
     15 January 2026 is in the same program year 2025, so it continues at 80,000 cumulative:
     20,000 at 5% and 60,000 at 8% (5,800), where a calendar year would have restarted at 5%;
     80,000 signed on 2 April 2026 starts program year 2026 at 5% again (4,000), where a
-    calendar year would have gone on at 8%."""
-    partner, _key, alpine = await _distributor(api, store, "Jungfrau", date(2025, 1, 6))
+    calendar year would have gone on at 8%. The yearly statement of 2025 covers 1 April 2025 to
+    31 March 2026 and lists the first two."""
+    partner, key, alpine = await _distributor(api, store, "Jungfrau", date(2025, 1, 6))
     days = [date(2025, 11, 3), date(2026, 1, 15), date(2026, 4, 2)]
     keys = [await _signed(api, partner, alpine, f"Client {i}", d) for i, d in enumerate(days)]
     entries = {
@@ -124,13 +131,24 @@ async def test_brackets_accumulate_across_31_december_and_reset_on_1_april(
         ("20000.00", "0.05"),
         ("60000.00", "0.08"),
     ]
+    statement = await api.gql(
+        STATEMENT, {"input": {"programId": alpine["id"], "year": 2025}}, key=key
+    )
+    document = statement["generateCommissionStatement"]["document"]
+    response = await api.client.get(
+        f"/documents/{document['id']}", headers={"Authorization": f"Bearer {key}"}
+    )
+    text = docx_text(response.content)
+    assert "Period: 1. April 2025 to 31. März 2026" in text  # the statement of program year 2025
+    assert "Client 0" in text and "Client 1" in text and "Client 2" not in text
 
 
 async def test_the_annual_tier_window_is_the_prior_program_year(api: Api, store: BlobStore) -> None:
     """SEG-TIER-05 read per program year (`annual_window = "prior_program_year"`): 60,000 CHF
     of influenced revenue closed on 15 February 2026 counts on 1 April 2026 (window 1 April
     2025 to 31 March 2026: Gold, threshold 50,000), not on 31 March 2026 (window 1 April 2024
-    to 31 March 2025). The calendar reading would count it only from 1 January 2027."""
+    to 31 March 2025). The calendar reading would count it only from 1 January 2027. The
+    rollover of program year 2026 evaluates on its first day, 1 April 2026, and proposes Gold."""
     partner, _key, alpine = await _distributor(api, store, "Eiger", date(2024, 1, 8))
     await gql_ok(
         api,
@@ -158,6 +176,11 @@ async def test_the_annual_tier_window_is_the_prior_program_year(api: Api, store:
 
     assert await evaluated("2026-04-01") == ("2025-04-01", "2026-03-31", 60000, "gold")
     assert await evaluated("2026-03-31") == ("2024-04-01", "2025-03-31", 0, "registered")
+    async with api.sessionmaker() as session:  # SEG-TIER-06: the rollover of program year 2026
+        row = await session.scalar(select(Program).where(Program.slug == SLUG))
+        assert row is not None
+        proposals = await rollover(session, SYSTEM, row, 2026, apply=False)
+    assert [(p.current, p.proposed) for p in proposals] == [("registered", "gold")]
 
 
 async def test_mdf_budgets_run_per_program_year(api: Api, store: BlobStore) -> None:
