@@ -157,3 +157,26 @@ async def test_segment_referrals_need_the_addendum(api: Api) -> None:
     accepted = await submit(api, key, segment["id"], "Wayne Enterprises", **kind)
     assert accepted["userErrors"] == []
     assert accepted["referral"]["decisionDeadline"] is None  # Segment sets no window
+
+
+async def test_client_identity_through_graphql(api: Api) -> None:
+    """Issue 12, CS-REF-04 client identity, as partners submit: shops on one shared host
+    (Public Suffix List, private section) are two clients; "Аcme" with a Cyrillic А is the Latin
+    Acme (TR39 skeleton) and conflicts with it; genuine non-Latin names are accepted as
+    clients of their own."""
+    _first, key1, cs = await referrer(api, "Identity One")
+    _second, key2, _ = await referrer(api, "Identity Two")
+    alpha = await submit(api, key1, cs["id"], "Alpha", clientWebsite="alpha.myshopify.com")
+    beta = await submit(api, key2, cs["id"], "Beta", clientWebsite="beta.myshopify.com")
+    assert alpha["userErrors"] == [] and beta["userErrors"] == []
+    assert (alpha["referral"]["isPrimary"], beta["referral"]["isPrimary"]) == (True, True)
+    latin = await submit(api, key1, cs["id"], "Acme")
+    look_alike = await submit(api, key2, cs["id"], "\u0410cme")
+    assert latin["referral"]["isPrimary"] is True
+    assert look_alike["referral"]["clientKeys"] == latin["referral"]["clientKeys"]
+    assert look_alike["referral"]["isConflicting"] is True
+    for name in ("Яндекс", "阿里巴巴"):
+        own = await submit(api, key1, cs["id"], name)
+        assert own["userErrors"] == [], name
+        assert own["referral"]["isPrimary"] is True
+        assert own["referral"]["clientKeys"] and own["referral"]["clientKeys"] != ["acme"]
