@@ -161,9 +161,9 @@ async def test_segment_referrals_need_the_addendum(api: Api) -> None:
 
 async def test_client_identity_through_graphql(api: Api) -> None:
     """Issue 12, CS-REF-04 client identity, as partners submit: shops on one shared host
-    (Public Suffix List, private section) are two clients; "Аcme" with a Cyrillic А is the Latin
-    Acme (TR39 skeleton) and conflicts with it; genuine non-Latin names are accepted as
-    clients of their own."""
+    (Public Suffix List, private section) are two clients; Acme spelt with a Cyrillic capital
+    A is the Latin Acme (TR39 skeleton) and conflicts with it; genuine non-Latin names are
+    accepted as clients of their own."""
     _first, key1, cs = await referrer(api, "Identity One")
     _second, key2, _ = await referrer(api, "Identity Two")
     alpha = await submit(api, key1, cs["id"], "Alpha", clientWebsite="alpha.myshopify.com")
