@@ -12,6 +12,7 @@ import pytest
 
 from tests.conftest import Api
 from tests.helpers.agreements import docx_text
+from tests.helpers.api import program_today_of
 from tests.helpers.ledger import (
     PAYMENT,
     PAYOUT,
@@ -150,3 +151,39 @@ async def test_revenue_added_to_the_first_year_moves_later_years_and_adjusts_a_p
     )
     assert "Adjustments\nUS$32,500.00\nPaid (gross)\nUS$52,500.00" in text
     assert "Balance due to the Partner\nUS$0.00" in text
+
+
+async def test_an_open_adjustment_is_on_the_current_statement(api: Api) -> None:
+    """Issue 11: before the next payout settles it, an adjustment of a paid commission is on
+    the current year's statement, carried to the next payout, and in the balance due: last
+    year's 350,000 was paid 37,500 at base rates; a 400,000 line recorded afterwards in the
+    year before makes that year reach 20% (CS-REF-16), so the paid commission would be 70,000."""
+    year = (await program_today_of(api, "contentsquare")).year
+    partner, key, cs = await referrer(api, "Opener", since=date(year - 2, 1, 2))
+    first, _ = await qualified_with_fee(api, partner, cs, "Initech", date(year - 2, 2, 1), "250000")
+    paid, commission = await qualified_with_fee(
+        api, partner, cs, "Hooli", date(year - 1, 2, 1), "350000"
+    )
+    tax = {"partnerId": partner["id"], "receivedOn": f"{year - 1}-01-15", "withholdingRate": "0"}
+    await gql_ok(api, TAX, {"input": tax})
+    payment = {"qualifiedAgreementId": paid, "receivedOn": f"{year - 1}-03-01", "amount": "350000"}
+    await gql_ok(api, PAYMENT, {"input": payment})
+    await gql_ok(
+        api, PAYOUT, {"input": {"commissionId": commission, "paidOn": f"{year - 1}-04-01"}}
+    )
+    await add_fee(api, first, "400000", date(year - 2, 6, 1))
+    assert (await ledger(api, partner, cs))["balance"] == {"amount": "32500.00"}
+    statement = await api.gql(
+        """mutation($input: GenerateCommissionStatementInput!) {
+        generateCommissionStatement(input: $input) { document { id } userErrors { code } } }""",
+        {"input": {"programId": cs["id"], "year": year}},
+        key=key,
+    )
+    document = statement["generateCommissionStatement"]["document"]
+    response = await api.client.get(
+        f"/documents/{document['id']}", headers={"Authorization": f"Bearer {key}"}
+    )
+    text = docx_text(response.content)
+    assert "Open adjustment of the paid commission on Hooli, carried to the next payout" in text
+    assert "Adjustments\nUS$32,500.00" in text
+    assert "Balance due to the Partner\nUS$32,500.00" in text
