@@ -48,6 +48,7 @@ schema: $(STAMP)
 BENCH_SECONDS ?= 10
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.render --count 1000
+	$(BIN)/python -m benchmarks.accept --count 200
 	$(BIN)/python -m benchmarks.ledger --agreements 60
 	$(BIN)/python -m benchmarks.import_bench --partners 10000 --referrals 100000
 	$(BIN)/python -m benchmarks.versus --seconds $(BENCH_SECONDS) --connections 1 8 32

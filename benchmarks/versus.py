@@ -6,7 +6,7 @@ throwaway database (50 partners, 150 agreements, 250 referrals with commissions)
 temporary folder; Node 20 gets a `Promise.withResolvers` polyfill), then loads both with the
 same generator (benchmarks/load.py): the dashboard uncached, then as a persisted query served
 from the response cache. Prints req/s, p50, p99 and the ratio to PostGraphile, our server's CPU
-per request, and `acceptAgreement`'s p50 end to end.
+per request (`acceptAgreement`'s p50 end to end is `benchmarks.accept`).
 """
 
 from __future__ import annotations
