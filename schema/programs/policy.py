@@ -136,6 +136,11 @@ class CommissionPolicy:
     schedules: list[CommissionScheduleVersion] = strawberry.field(
         description="Every schedule version, oldest first, with its brackets."
     )
+    accumulates_per_program_year: bool = strawberry.field(
+        description="Whether cumulative NCR runs over the program year (`Program.programYear`) "
+        "rather than the calendar year (CS-REF-15/16; issue 12); `Commission.year` and the "
+        "yearly statement follow it."
+    )
 
     @strawberry.field(description="The schedule version in force on a date (CS-REF-17).")
     def schedule_on(self, date: dt.date) -> CommissionScheduleVersion | None:
@@ -178,4 +183,5 @@ def commission_policy_of(policy: PolicyRule) -> CommissionPolicy:
             CommissionScheduleVersion.of(v)
             for v in sorted(policy.schedules, key=lambda v: v.effective_from)
         ],
+        accumulates_per_program_year=not policy.accumulation_year.is_calendar,
     )

@@ -23,6 +23,7 @@ from schema.programs.policy import (
     commission_policy_of,
     referral_policy_of,
 )
+from schema.programs.years import ProgramYearView
 from services.fact_dates import program_today
 from services.programs.typed import spec_of
 from services.referrals.policy import calendar_of, policy_of
@@ -186,6 +187,13 @@ class Program(Node):
     )
     def today(self) -> dt.date:
         return program_today(self.row)
+
+    @strawberry.field(
+        description="The program year containing a date (default the program's today; issue 12)."
+    )
+    def program_year(self, containing: dt.date | None = None) -> ProgramYearView:
+        day = containing or program_today(self.row)
+        return ProgramYearView.of(spec_of(self.row).program_year.years, day)
 
     @strawberry.field(description="The program's business days (CS-AGR-10).")
     def business_calendar(self) -> BusinessCalendar:

@@ -108,6 +108,27 @@ async def _signed(
     return qa
 
 
+YEARS = """query($slug: String!) { program(slug: $slug) {
+  programYear(containing: "2026-02-15") { year startsOn firstDay lastDay }
+  commissionPolicy { accumulatesPerProgramYear } } }"""
+
+
+async def test_the_program_year_is_shown_with_the_program(api: Api, store: BlobStore) -> None:
+    """15 February 2026 is in program year 2025 of the third program (1 April 2025 to
+    31 March 2026) and in 2026 for Contentsquare, whose brackets run per calendar year
+    (CS-REF-15); the third program's run per program year."""
+    await load_program_files(api.sessionmaker, [ALPINE], store)
+
+    async def shown(slug: str) -> tuple[tuple[int, str, str, str], bool]:
+        data = (await api.gql(YEARS, {"slug": slug}))["program"]
+        year = data["programYear"]
+        figures = (year["year"], year["startsOn"], year["firstDay"], year["lastDay"])
+        return figures, data["commissionPolicy"]["accumulatesPerProgramYear"]
+
+    assert await shown(SLUG) == ((2025, "04-01", "2025-04-01", "2026-03-31"), True)
+    assert await shown("contentsquare") == ((2026, "01-01", "2026-01-01", "2026-12-31"), False)
+
+
 async def test_brackets_accumulate_across_31_december_and_reset_on_1_april(
     api: Api, store: BlobStore
 ) -> None:
