@@ -21,7 +21,7 @@ from services.actor import Actor
 from services.agreements.checks import Code, load
 from services.agreements.lapses import issue_lapsed_breach_notices
 from services.agreements.notices import delivery_rule, given_on
-from services.agreements.state import state_of
+from services.agreements.state import notice_fact, state_of
 from services.agreements.termination import announce
 from services.audit.log import record
 from services.errors import check_version, input_error
@@ -87,9 +87,10 @@ async def record_notice_receipt(
         dated=dated,
     )
     if notice.kind != NON_RENEWAL and notice.given_on is not None:
-        ends_on = state_of(program, agreement, notice.given_on).ends_on
-        if ends_on is not None:
-            await announce(session, agreement, notice, ends_on)
+        state = state_of(program, agreement, notice.given_on)
+        # Announced only when this notice is what ends the agreement (not an earlier end).
+        if state.ends_on is not None and state.ending == notice_fact(notice):
+            await announce(session, agreement, notice, state.ends_on)
         if notice.kind == BREACH:
             await issue_lapsed_breach_notices(session, store, program, dated.entered_on, agreement)
     return agreement

@@ -10,7 +10,9 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from models import OutboxEvent
 from rules.dates import add_months
 from rules.global_ids import global_id
 from tests.agreements.test_fact_dates import segment_agreement
@@ -40,6 +42,15 @@ async def _state(api: Api, agreement_id: str, on: date) -> dict[str, Any]:
     data = await api.gql(STATE, {"id": agreement_id, "on": on.isoformat()})
     result: dict[str, Any] = data["node"]["state"]
     return result
+
+
+async def _terminated_events(api: Api, agreement_id: str) -> list[dict[str, Any]]:
+    """The payloads of the agreement.terminated webhooks of that agreement."""
+    async with api.sessionmaker() as session:
+        payloads = await session.scalars(
+            select(OutboxEvent.payload).where(OutboxEvent.event_type == "agreement.terminated")
+        )
+        return [p["data"] for p in payloads if p["data"]["agreement"] == agreement_id]
 
 
 def _admin(api: Api) -> dict[str, str]:
@@ -82,9 +93,16 @@ async def test_a_certified_breach_notice_runs_its_cure_period_from_receipt(api: 
     )
     assert "deemed given on the day it is received" in text
     assert "the cure period ends on the day 30 days after the day it is received" in text
+    assert await _terminated_events(api, agreement["id"]) == []
     recorded = await _receipt(api, notice["id"], received)
     assert recorded["userErrors"] == []
     lapse = received + timedelta(days=30)
+    [event] = await _terminated_events(api, agreement["id"])
+    assert (event["by"], event["noticeDate"], event["endsOn"]) == (
+        "partner",
+        received.isoformat(),
+        lapse.isoformat(),
+    )
     assert recorded["agreement"]["state"] == {"status": "NOTICE_GIVEN", "endsOn": lapse.isoformat()}
     assert recorded["agreement"]["terminationNoticeOn"] == received.isoformat()
     [after] = recorded["agreement"]["notices"]
