@@ -6,7 +6,8 @@ Every partner is active, has accepted the membership agreement and the Referrer 
 refers clients over three years; a third of the approved referrals are signed, with revenue
 kept in the first commission bracket (10%), the client's payment in full, and half of those
 commissions paid; every unpaid commission's first revenue line is corrected (every second one
-then voided), and a third of the partners have tax documents on file.
+then voided), a quarter of the partners cured a breach notice, and a third have tax
+documents on file.
 `python -m benchmarks.history FOLDER --partners 100 --referrals 1000` writes them to a folder.
 """
 
@@ -88,6 +89,21 @@ def history(
                     "documentFile": document,
                 }
             )
+        if i % 4 == 1:
+            # a breach of the referrer schedule, notified by the operator and cured in time
+            rows["agreement_notices"].append(
+                {
+                    "externalId": _ext("N", i),
+                    "partner": p,
+                    "agreementKind": REFERRER,
+                    "kind": "breach",
+                    "reason": "breach",
+                    "party": "operator",
+                    "cause": "late referral reports",
+                    "dispatchedOn": joined + timedelta(days=100),
+                    "curedOn": joined + timedelta(days=105),
+                }
+            )
         if i % 3 == 0:
             rows["tax_documents"].append(
                 {
@@ -130,6 +146,7 @@ _KINDS = (
     "evidence",
     "revenue_corrections",
     "tax_documents",
+    "agreement_notices",
 )
 
 

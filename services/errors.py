@@ -318,6 +318,10 @@ class ImportErrorCode(enum.StrEnum):
     DUPLICATE_REFERRAL = "duplicate_referral"
     NO_REFERRAL_PROGRAM = "no_referral_program"
     ALREADY_SUPERSEDED = "already_superseded"
+    NOT_IN_EFFECT = "not_in_effect"
+    AGREEMENT_ENDED = "agreement_ended"
+    NOTICE_ALREADY_GIVEN = "notice_already_given"
+    NOTICE_TOO_LATE = "notice_too_late"
 
 
 def check_version(current: int, expected: int | None, codes: type[enum.StrEnum]) -> None:

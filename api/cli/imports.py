@@ -137,7 +137,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "import",
         help="import a program's history from CSV files",
         description="Load a program's history from the CSV files in FOLDER (partners.csv, "
-        "memberships.csv, agreements.csv, referrals.csv, qualified_agreements.csv, "
+        "memberships.csv, agreements.csv, agreement_notices.csv, referrals.csv, "
+        "qualified_agreements.csv, "
         "revenue_lines.csv, revenue_corrections.csv, client_payments.csv, payouts.csv, "
         "evidence.csv, tax_documents.csv; any subset; "
         "see docs/import.md), keeping every fact's own date, then recompute the commission "

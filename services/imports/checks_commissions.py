@@ -23,6 +23,7 @@ from rules.referral_state import ReferralStatus
 from services.commissions.qualified_agreements import depended_kinds, limit_from
 from services.errors import ImportErrorCode as Code
 from services.imports import primacy
+from services.imports.checks_notices import agreement_states
 from services.imports.checks_partners import check_amount
 from services.imports.checks_referrals import load_rows, row_of, status_as_of
 from services.imports.plan import Plan
@@ -45,14 +46,12 @@ async def check_qualified(
     """Qualified agreements: signed between submission and today, while the primary referral
     was live, inside the qualification window, under a schedule in force (CS-REF-04/10/11)."""
     fresh = set(plan.new.get("referrals", {}).values())
+    # CS-REF-11: the agreements as recorded, imported now, and ended by notices imported now.
+    kinds = depended_kinds(plan.program, policy)
     agreements: dict[uuid.UUID, list[Agreement]] = defaultdict(list)
-    for agreement in await session.scalars(
-        select(Agreement).where(
-            Agreement.program_id == plan.program.id,
-            Agreement.kind.in_(sorted(depended_kinds(plan.program, policy))),
-        )
-    ):
-        agreements[agreement.partner_id].append(agreement)
+    for agreement in (await agreement_states(session, plan)).values():
+        if agreement.kind in kinds:
+            agreements[agreement.partner_id].append(agreement)
     for row in rows:
         v = row.values
         ident = plan.ref(parsed, row, "referral", "referrals")

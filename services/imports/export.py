@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import (
     Acceptance,
     Agreement,
+    AgreementNotice,
     ClientPayment,
     Commission,
     Document,
@@ -159,6 +160,16 @@ SOURCES: dict[str, Source] = {
             "appliedOn": _of(1, "applied_on"),
             "effectiveOn": _of(1, "effective_on"),
             "documentFile": _document,
+        },
+    ),
+    "agreement_notices": Source(
+        lambda: select(AgreementNotice, Agreement).join(
+            Agreement, Agreement.id == AgreementNotice.agreement_id
+        ),
+        {
+            "partner": _ref_of(1, "partner_id", "partners"),
+            "agreementKind": _of(1, "kind"),
+            "dispatchedOn": _of(0, "sent_on"),
         },
     ),
     "referrals": Source(_simple(Referral)),

@@ -29,6 +29,7 @@ from services.errors import FieldError, UseCaseError
 from services.errors import ImportErrorCode as Code
 from services.imports import checks_commissions as commissions
 from services.imports import checks_corrections as corrections
+from services.imports import checks_notices as notices
 from services.imports import checks_partners as people
 from services.imports import checks_referrals as referrals
 from services.imports.bulk import insert_rows
@@ -116,6 +117,7 @@ def _checkers(policy: Any) -> dict[str, Checker]:
         "partners": sync(people.check_partners),
         "memberships": people.check_memberships,
         "agreements": people.check_agreements,
+        "agreement_notices": notices.check_notices,
         "referrals": with_policy(referrals.check_referrals),
         "qualified_agreements": with_policy(commissions.check_qualified),
         "revenue_lines": with_policy(commissions.check_money),

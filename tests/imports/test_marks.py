@@ -40,6 +40,7 @@ PER_ROW = {
     "evidence.csv": ("occurredOn",),
     "revenue_corrections.csv": ("effectiveOn",),
     "tax_documents.csv": ("receivedOn",),
+    "agreement_notices.csv": ("dispatchedOn", "curedOn"),
 }
 ONCE = {
     "memberships.csv": ("joinedOn", ("partner",)),
