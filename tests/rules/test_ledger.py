@@ -113,3 +113,31 @@ def test_brackets_accumulate_per_program_year_across_31_december() -> None:
         (2026, D("20000.00")),
         (2026, D("25000.00")),
     ]
+
+
+def test_the_carried_rate_runs_per_program_year_and_resets_on_its_first_day() -> None:
+    """CS-REF-16 read per program year (issue 12; Contentsquare keeps the calendar year): 400,000
+    signed on 1 March 2025 reaches 15% in program year 2024 (from 1 April), so 100,000 signed on
+    1 February 2026 (program year 2025) earns the carried 15%; program year 2025 stays below the
+    thresholds, so 100,000 signed on 1 May 2026 starts program year 2026 at the base 10%. Per
+    calendar year both 2026 deals would earn the 15% carried from 2025."""
+    signed = [date(2025, 3, 1), date(2026, 2, 1), date(2026, 5, 1)]
+    fees = [D(400000), D(100000), D(100000)]
+    facts = Facts(
+        tuple(
+            QualifiedFact(f"q{i}", day, T0 + timedelta(seconds=i), CS)
+            for i, day in enumerate(signed)
+        ),
+        tuple(
+            RevenueFact(f"r{i}", f"q{i}", "invoiced_fee", fee, day, T0)
+            for i, (day, fee) in enumerate(zip(signed, fees, strict=True))
+        ),
+    )
+    fiscal = amounts(facts, replace(TERMS, year_of=ProgramYear.parse("04-01").of))
+    assert [(e.year, e.amount, e.carried_in) for e in fiscal.values()] == [
+        (2024, D("45000.00"), None),
+        (2025, D("15000.00"), D("0.15")),
+        (2026, D("10000.00"), None),
+    ]
+    calendar = amounts(facts, TERMS)
+    assert [e.amount for e in calendar.values()] == [D("45000.00"), D("15000.00"), D("15000.00")]
