@@ -111,8 +111,13 @@ class Referral(Node):
     async def _status_later(self, info: Info) -> ReferralStatus:
         return referral_status(self.row, await program_today_of(info, self.row.program_id))
 
-    @strawberry.field(description="Status at the end of a past or future day.")
-    def status_as_of(self, date: dt.date) -> ReferralStatusEnum:  # type: ignore[valid-type]
+    @strawberry.field(
+        description="Status at the end of a past or future day; null before its submission "
+        "day (the referral did not exist yet). Facts dated after the day do not change it."
+    )
+    def status_as_of(self, date: dt.date) -> ReferralStatusEnum | None:  # type: ignore[valid-type]
+        if date < self.row.submitted_on:
+            return None
         return referral_status(self.row, date)
 
     async def _holder_on(self, info: Info, on: dt.date) -> uuid.UUID | None:

@@ -178,8 +178,10 @@ STATUS_AS_OF = """query($id: ID!, $d: Date!) { node(id: $id) { ... on Referral {
   statusAsOf(date: $d) isPrimaryAsOf(date: $d) } } }"""
 
 
-async def as_of(api: Api, referral_id: str, day: date, key: str | None = None) -> tuple[str, bool]:
-    """A referral's status and primacy at the end of `day`."""
+async def as_of(
+    api: Api, referral_id: str, day: date, key: str | None = None
+) -> tuple[str | None, bool]:
+    """A referral's status (None before its submission) and primacy at the end of `day`."""
     data = await api.gql(STATUS_AS_OF, {"id": referral_id, "d": day.isoformat()}, key=key)
     node = data["node"]
     return node["statusAsOf"], node["isPrimaryAsOf"]

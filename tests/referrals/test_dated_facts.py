@@ -46,6 +46,8 @@ async def test_friday_before_a_french_holiday_is_deemed_rejected_the_next_busine
     assert await as_of(api, referral["id"], date(2026, 4, 15)) == ("SUBMITTED", True)
     assert await as_of(api, referral["id"], date(2026, 4, 16)) == ("DEEMED_REJECTED", True)
     assert referral["status"] == "DEEMED_REJECTED"
+    # The day before its submission the referral did not exist: no status, no primacy.
+    assert await as_of(api, referral["id"], date(2026, 4, 2)) == (None, False)
     events = await api.gql(AUDIT, {"f": {"operation": "submitReferral", "object": referral["id"]}})
     [event] = [e["node"] for e in events["auditEvents"]["edges"]]
     assert (event["factDate"], event["backfilled"]) == ("2026-04-03", True)
@@ -152,7 +154,7 @@ async def test_primacy_follows_the_first_referral_s_dated_facts(api: Api) -> Non
     assert await as_of(api, second["id"], date(2026, 4, 15)) == ("SUBMITTED", False)
     # The first is deemed rejected on 16 April: the second holds the client from then on.
     assert await as_of(api, second["id"], date(2026, 4, 16)) == ("SUBMITTED", True)
-    assert await as_of(api, second["id"], date(2026, 4, 7)) == ("SUBMITTED", False)
+    assert await as_of(api, second["id"], date(2026, 4, 7)) == (None, False)  # not yet submitted
     now = await api.gql(
         "query($id: ID!) { node(id: $id) { ... on Referral { isPrimary isConflicting } } }",
         {"id": second["id"]},
