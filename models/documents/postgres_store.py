@@ -3,10 +3,18 @@
 The store's methods are synchronous, like the other stores; they use a small pool of their own
 (a synchronous engine on the same database) and autocommit each write, so a blob is visible to
 every server as soon as it is written. Writes are idempotent (ON CONFLICT DO NOTHING): blobs are
-immutable and content-addressed.
+immutable and content-addressed, so a put writes without asking first whether the blob exists.
+
+A write does not wait for its own WAL flush (`synchronous_commit = off` for that transaction
+only): the row that names a blob (a document, an acceptance) is committed after it, and a
+commit flushes the WAL up to its own record, which lies after the blob's. So a blob is durable
+whenever anything refers to it; a crash in between loses only a blob nothing names (issue 14:
+one disk flush less per rendered document).
 """
 
 from __future__ import annotations
+
+import hashlib
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.dialects.postgresql import insert
@@ -39,6 +47,7 @@ class PostgresFiles:
             .on_conflict_do_nothing(index_elements=["namespace", "key"])
         )
         with self.engine.begin() as connection:
+            connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
             connection.execute(statement)
 
     def read(self, key: str) -> bytes | None:
@@ -72,3 +81,9 @@ class PostgresBlobStore(NamedFilesBlobStore):
 
     def __init__(self, engine: Engine) -> None:
         super().__init__(PostgresFiles(engine, BLOBS))
+
+    def put(self, data: bytes) -> str:
+        """Store `data` under its SHA-256 (one idempotent INSERT); return the hex digest."""
+        digest = hashlib.sha256(data).hexdigest()
+        self.files.write(digest, data)
+        return digest
