@@ -92,3 +92,23 @@ def test_issue_12_rule_statuses() -> None:
     for rule in recorded:
         (row,) = [line for line in section.splitlines() if line.startswith(f"| {rule} |")]
         assert len(row.split("|")[3].strip()) > 80, row
+
+
+def entries() -> list[str]:
+    """The entries of docs/program-rules.md: each bullet, bold-led paragraph or heading above
+    the status table, and each row of the table."""
+    text = (ROOT / "docs" / "program-rules.md").read_text()
+    body, table = text.split("## Status of every rule", 1)
+    return [*re.split(r"\n(?=- |\*\*|#)", body), *table.splitlines()]
+
+
+def test_every_enforced_rule_says_which_dates_it_reads() -> None:
+    """Issue 11 done-when: for each enforced rule, an entry citing it says which dates it reads
+    ("Dates read: ..."), so a reader knows which facts' own dates decide it."""
+    dated = re.compile(r"\bDates\s+read\b", re.I)
+    enforced = {i for i, s in statuses().items() if s == "enforced"}
+    said: set[str] = set()
+    for entry in entries():
+        if dated.search(entry):
+            said |= cited(entry)
+    assert sorted(enforced - said) == []
