@@ -14,7 +14,7 @@ from models import (
 from services.actor import Actor
 from services.audit.log import record
 from services.errors import GovernanceErrorCode, input_error
-from services.partners.memberships import program_today
+from services.fact_dates import Earlier, fact_date
 from services.programs.typed import membership_kinds, spec_of
 from services.tiers.entitlements import require_admin, scope
 
@@ -22,9 +22,16 @@ Code = GovernanceErrorCode
 
 
 async def engagement_plan_step(
-    session: AsyncSession, actor: Actor, *, partner_id: uuid.UUID, program_id: uuid.UUID, step: str
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    partner_id: uuid.UUID,
+    program_id: uuid.UUID,
+    step: str,
+    on: date | None = None,
 ) -> Evidence:
-    """Request, deliver or review the partner's engagement plan (CS-AGR-05).
+    """Request, deliver or review the partner's engagement plan (CS-AGR-05), each step on its
+    own day (`on`: default the program's today; admin keys may give a past day; issue 11).
 
     Requested: due 90 days (program data) after the Effective Date, or after the request when
     that comes later. Delivered and reviewed dates are recorded; the next review is due a
@@ -40,7 +47,6 @@ async def engagement_plan_step(
         )
     if step in ("request", "review"):
         require_admin(actor, f"{step} engagement plans")
-    today = program_today(program)
     plan = await session.scalar(
         select(Evidence)
         .where(
@@ -51,6 +57,15 @@ async def engagement_plan_step(
         .order_by(Evidence.created_at.desc())
         .limit(1)
     )
+    previous = None
+    if plan is not None and step != "request":
+        previous = (
+            Earlier("the request", plan.requested_on)
+            if step == "deliver"
+            else Earlier("the delivery", plan.occurred_on)
+        )
+    dated = fact_date(program, actor, on, "on", Code, *([previous] if previous else []))
+    today = dated.day
     if step == "request":
         kinds = membership_kinds(program)
         agreement = await session.scalar(
@@ -61,7 +76,7 @@ async def engagement_plan_step(
                 Agreement.effective_on.is_not(None),
             )
         )
-        if agreement is None or agreement.effective_on is None:
+        if agreement is None or agreement.effective_on is None or agreement.effective_on > today:
             raise input_error(
                 "partnerId",
                 Code.INVALID_TRANSITION,
@@ -95,6 +110,7 @@ async def engagement_plan_step(
         "Partner",
         partner.id,
         {"due_on": [None, plan.due_on.isoformat() if plan.due_on else None]},
+        dated=dated,
     )
     return plan
 

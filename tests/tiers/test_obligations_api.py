@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
@@ -113,3 +114,51 @@ async def test_engagement_plan(api: Api) -> None:
     plan = delivered["engagementPlan"]["evidence"][0]
     done = date.fromisoformat(plan["occurredOn"])
     assert plan["nextReviewOn"] == done.replace(year=done.year + 1).isoformat()
+
+
+async def test_engagement_plan_steps_are_dated_facts(api: Api) -> None:
+    """CS-AGR-05 with dates (issue 11): each step takes its own day; a delivery entered late
+    puts the next review a year after the delivery's day, not the day of entry. Admin keys
+    backdate (marked in the audit log), a partner key records today, the future and steps out
+    of order are refused naming `on`, and a request before the Effective Date is refused."""
+    from tests.helpers.referrals import referrer
+
+    partner, key, cs = await referrer(api, "Late Planner", since=date(2024, 1, 2))
+    query = """mutation($input: EngagementPlanInput!) { engagementPlan(input: $input) {
+        evidence { requestedOn dueOn occurredOn reviewedOn nextReviewOn }
+        userErrors { field code } } }"""
+
+    async def step(name: str, on: str, as_key: str | None = None) -> dict[str, Any]:
+        data = {"programId": cs["id"], "partnerId": partner["id"], "step": name, "on": on}
+        answer: dict[str, Any] = (await api.gql(query, {"input": data}, key=as_key))[
+            "engagementPlan"
+        ]
+        return answer
+
+    early = await step("REQUEST", "2023-12-01")
+    assert [e["code"] for e in early["userErrors"]] == ["INVALID_TRANSITION"]
+    asked = await step("REQUEST", "2024-03-01")
+    assert asked["evidence"][0]["requestedOn"] == "2024-03-01"
+    assert asked["evidence"][0]["dueOn"] == "2024-05-30"  # 90 days after the request
+    refusals = {
+        ("DELIVER", "2024-04-15", key): "BACKDATING_FORBIDDEN",
+        ("DELIVER", "2024-02-01", None): "DATE_OUT_OF_ORDER",
+        ("DELIVER", "2999-01-01", None): "DATE_IN_FUTURE",
+    }
+    for (name, on, as_key), code in refusals.items():
+        refused = await step(name, on, as_key)
+        assert refused["userErrors"] == [{"field": ["input", "on"], "code": code}], on
+    delivered = await step("DELIVER", "2024-04-15")
+    assert delivered["evidence"][0]["nextReviewOn"] == "2025-04-15"
+    before = await step("REVIEW", "2024-04-10")
+    assert before["userErrors"] == [{"field": ["input", "on"], "code": "DATE_OUT_OF_ORDER"}]
+    reviewed = await step("REVIEW", "2025-04-20")
+    assert reviewed["evidence"][0]["reviewedOn"] == "2025-04-20"
+    assert reviewed["evidence"][0]["nextReviewOn"] == "2026-04-20"
+    events = await api.gql(
+        """query($f: AuditFilterInput) { auditEvents(filter: $f, first: 5) {
+        edges { node { factDate backfilled } } } }""",
+        {"f": {"operation": "deliverEngagementPlan", "object": partner["id"]}},
+    )
+    marks = [e["node"] for e in events["auditEvents"]["edges"]]
+    assert marks == [{"factDate": "2024-04-15", "backfilled": True}]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 
 import strawberry
@@ -29,6 +30,13 @@ class EngagementPlanInput:
     program_id: strawberry.ID
     partner_id: strawberry.ID
     step: EngagementPlanStep
+    on: dt.date | None = strawberry.field(
+        default=None,
+        description="The step's day (program time zone); default the program's today. Admin "
+        "keys may give a past day (BACKDATING_FORBIDDEN otherwise), never a future one "
+        "(DATE_IN_FUTURE); a delivery not before the request, a review not before the "
+        "delivery (DATE_OUT_OF_ORDER). A past day is marked backfilled in the audit log.",
+    )
 
 
 async def _plan(session: AsyncSession, actor: Actor, data: EngagementPlanInput) -> EvidenceRow:
@@ -38,6 +46,7 @@ async def _plan(session: AsyncSession, actor: Actor, data: EngagementPlanInput) 
         partner_id=governance_id(data.partner_id, "Partner", "partnerId"),
         program_id=governance_id(data.program_id, "Program", "programId"),
         step=data.step.value,
+        on=data.on,
     )
 
 
