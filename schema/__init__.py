@@ -29,6 +29,7 @@ from schema.documents.mutations import TemplateMutations
 from schema.documents.types import Document
 from schema.errors import ErrorCodes
 from schema.imports.mutations import ImportMutations
+from schema.lean import lean_resolvers
 from schema.partners.membership_mutations import MembershipMutations
 from schema.partners.mutations import PartnerMutations
 from schema.partners.types import Membership, Partner, TierChange
@@ -105,7 +106,7 @@ def build_schema(
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
-    return PartnerGraphSchema(
+    schema = PartnerGraphSchema(
         query=Query,
         mutation=Mutation,
         types=[
@@ -127,3 +128,5 @@ def build_schema(
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALAR_MAP),
     )
+    lean_resolvers(schema)
+    return schema
