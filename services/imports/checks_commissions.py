@@ -23,8 +23,8 @@ from rules.referral_state import ReferralStatus
 from services.commissions.qualified_agreements import depended_kinds, limit_from
 from services.errors import ImportErrorCode as Code
 from services.imports import primacy
+from services.imports.checks_evidence import check_amount
 from services.imports.checks_notices import agreement_states
-from services.imports.checks_partners import check_amount
 from services.imports.checks_referrals import load_rows, row_of, status_as_of
 from services.imports.plan import Plan
 from services.imports.reading import ParsedFile, Row

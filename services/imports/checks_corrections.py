@@ -20,7 +20,7 @@ from models import RevenueLine, TaxDocument
 from rules.ncr import known_kinds
 from services.errors import ImportErrorCode as Code
 from services.imports.checks_commissions import qualified_of
-from services.imports.checks_partners import check_amount
+from services.imports.checks_evidence import check_amount
 from services.imports.plan import Plan
 from services.imports.reading import ParsedFile, Row
 from services.referrals.policy import ReferralPolicy

@@ -8,8 +8,6 @@ import hashlib
 import mimetypes
 import uuid
 from collections import defaultdict
-from datetime import datetime, time
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pycountry
@@ -20,7 +18,6 @@ from models import (
     Acceptance,
     Agreement,
     Document,
-    Evidence,
     Membership,
     Partner,
     TemplateVersion,
@@ -29,21 +26,12 @@ from models import (
 )
 from rules.enums import MembershipStatus
 from services.agreements.state import agreement_spec
-from services.commissions.amounts import checked_amount
 from services.documents.templates import ANY_PROGRAM
 from services.errors import ImportErrorCode as Code
-from services.errors import UseCaseError
 from services.imports.export import ATTACHED
 from services.imports.plan import Plan
 from services.imports.reading import ParsedFile, Row
 from services.programs.typed import spec_of
-from services.tiers.evidence import KINDS as EVIDENCE_KINDS
-
-
-def local_midnight(plan: Plan, day: object) -> datetime:
-    """The start of a day in the program's time zone (the time a dated fact is stamped with)."""
-    assert hasattr(day, "isoformat")
-    return datetime.combine(day, time(0), ZoneInfo(plan.program.timezone))  # type: ignore[arg-type]
 
 
 def check_partners(plan: Plan, parsed: ParsedFile, rows: list[Row]) -> None:
@@ -102,7 +90,9 @@ async def check_memberships(
         ok = plan.not_after_today(parsed, row, "joinedOn", "effectiveOn")
         ok = plan.in_order(parsed, row, "joinedOn", "effectiveOn") and ok
         if row.values["status"] not in {s.value for s in MembershipStatus}:
-            parsed.error(row, "status", Code.INVALID, f"status is one of {_join(MembershipStatus)}")
+            parsed.error(
+                row, "status", Code.INVALID, f"status is one of {join_values(MembershipStatus)}"
+            )
             ok = False
         if row.values["tier"] not in tiers:
             parsed.error(row, "tier", Code.UNKNOWN_TIER, f"no tier {row.values['tier']!r}")
@@ -171,7 +161,8 @@ def _differ(
     return False
 
 
-def _join(values: object) -> str:
+def join_values(values: object) -> str:
+    """Values (enum members or text) as a comma-separated list for a message."""
     return ", ".join(str(getattr(v, "value", v)) for v in values)  # type: ignore[attr-defined]
 
 
@@ -304,56 +295,3 @@ def _plan_acceptance(
     else:
         plan.to_render.append((values, template, partner, agreement))
     plan.add(Acceptance.__table__, values)
-
-
-def check_evidence(plan: Plan, parsed: ParsedFile, rows: list[Row]) -> None:
-    """Evidence: a known kind, dated not after today, expiring after it occurred."""
-    for row in rows:
-        v = row.values
-        partner = plan.ref(parsed, row, "partner", "partners")
-        ok = plan.not_after_today(parsed, row, "occurredOn")
-        ok = plan.in_order(parsed, row, "occurredOn", "expiresOn") and ok
-        if v["kind"] not in EVIDENCE_KINDS:
-            parsed.error(row, "kind", Code.UNKNOWN_KIND, f"kind is one of {_join(EVIDENCE_KINDS)}")
-            ok = False
-        if v["amount"] is not None:
-            ok = _amount(parsed, row, "amount", v["amount"]) and ok
-            if not v["currency"]:
-                parsed.error(row, "currency", Code.REQUIRED, "an amount needs its currency")
-                ok = False
-        if partner is None or not ok:
-            continue
-        ident = uuid.uuid4()
-        plan.adopt("evidence", row, ident)
-        plan.mark("evidence", row, "occurredOn", "recordEvidence", ("Partner", partner), partner)
-        plan.add(
-            Evidence.__table__,
-            {
-                "id": ident,
-                "partner_id": partner,
-                "program_id": plan.program.id,
-                "kind": v["kind"],
-                "title": v["title"] or "",
-                "url": v["url"],
-                "customer": v["customer"],
-                "reference": v["reference"],
-                "amount": v["amount"],
-                "currency": v["currency"],
-                "occurred_on": v["occurredOn"],
-                "expires_on": v["expiresOn"],
-                "flags": {},
-            },
-        )
-
-
-def _amount(parsed: ParsedFile, row: Row, column: str, value: Decimal, zero: bool = False) -> bool:
-    """Whether an amount is positive (or zero when allowed), not too large nor precise."""
-    try:
-        checked_amount(value, column, allow_zero=zero)
-    except UseCaseError as exc:
-        parsed.error(row, column, Code.INVALID_AMOUNT, exc.errors[0].message)
-        return False
-    return True
-
-
-check_amount = _amount

@@ -23,8 +23,7 @@ from rules.opportunity_kinds import KindProblem, kind_message, kind_problem
 from rules.referral_state import ReferralFacts, ReferralStatus, status_on
 from services.errors import ImportErrorCode as Code
 from services.imports import primacy
-from services.imports.checks_partners import local_midnight
-from services.imports.plan import Plan
+from services.imports.plan import Plan, local_midnight
 from services.imports.reading import ParsedFile, Row
 from services.referrals.policy import ReferralPolicy
 from services.referrals.submission import OPEN

@@ -29,6 +29,7 @@ from services.errors import FieldError, UseCaseError
 from services.errors import ImportErrorCode as Code
 from services.imports import checks_commissions as commissions
 from services.imports import checks_corrections as corrections
+from services.imports import checks_evidence as evidence
 from services.imports import checks_notices as notices
 from services.imports import checks_partners as people
 from services.imports import checks_referrals as referrals
@@ -123,7 +124,7 @@ def _checkers(policy: Any) -> dict[str, Checker]:
         "revenue_lines": with_policy(commissions.check_money),
         "client_payments": with_policy(commissions.check_money),
         "payouts": check_payouts,
-        "evidence": sync(people.check_evidence),
+        "evidence": sync(evidence.check_evidence),
         "revenue_corrections": with_policy(corrections.check_corrections),
         "tax_documents": sync(corrections.check_tax_documents),
     }

@@ -17,7 +17,7 @@ from services.commissions.facts import load_facts, terms_of
 from services.commissions.ledger import line_json
 from services.errors import ImportErrorCode as Code
 from services.imports.checks_commissions import qualified_of
-from services.imports.checks_partners import check_amount
+from services.imports.checks_evidence import check_amount
 from services.imports.plan import Plan
 from services.imports.reading import ParsedFile, Row
 from services.referrals.policy import referral_policy

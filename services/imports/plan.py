@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Executable, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -178,3 +179,9 @@ def split_known(
             "an import adds records, it does not change them",
         )
     return fresh
+
+
+def local_midnight(plan: Plan, day: object) -> datetime:
+    """The start of a day in the program's time zone (the time a dated fact is stamped with)."""
+    assert hasattr(day, "isoformat")
+    return datetime.combine(day, time(0), ZoneInfo(plan.program.timezone))  # type: ignore[arg-type]
