@@ -67,6 +67,12 @@ class ChangeTierInput:
 class DeactivateMembershipInput:
     membership_id: strawberry.ID
     reason: str = strawberry.field(description=f"1..{REASON_MAX} characters.")
+    effective_on: dt.date | None = strawberry.field(
+        default=None,
+        description="Day the deactivation takes effect (program time zone); default the "
+        "program's today, never after it (DATE_IN_FUTURE), not before the enrolment "
+        "(DATE_OUT_OF_ORDER); a past date is backfilled (audit log).",
+    )
     expected_version: int | None = strawberry.field(
         default=None, description="Refuse with STALE_VERSION unless the object is at this version."
     )
@@ -120,7 +126,7 @@ async def _deactivate(
 ) -> MembershipRow:
     membership = input_id(data.membership_id, "Membership", "membershipId", Code.INVALID_ID)
     return await membership_changes.deactivate_membership(
-        session, actor, membership, data.reason, data.expected_version
+        session, actor, membership, data.reason, data.expected_version, data.effective_on
     )
 
 

@@ -1,6 +1,6 @@
 """A membership's status on any date (issue 11 `asOf`), derived from dated facts: the
 enrolment day, the membership agreements' states that day (SEG-AGR-01, CS-AGR-01) and the day a
-deactivation was recorded. A past date's answer changes only when a fact dated on or before it
+deactivation took effect. A past date's answer changes only when a fact dated on or before it
 is recorded.
 """
 
@@ -25,22 +25,27 @@ async def membership_status_on(
     """The status at the start of `on`; None before enrolment.
 
     Active while a membership agreement is in effect; terminated once every one has ended;
-    an applicant before any takes effect; deactivated from the day the deactivation was
-    recorded. A program membership without agreements keeps its recorded status.
+    an applicant before any takes effect; deactivated from the deactivation's own day. A
+    program membership without agreements keeps its recorded status.
     """
     if on < membership.joined_on:
         return None
     if membership.status is MembershipStatus.DEACTIVATED:
-        recorded = await session.scalar(
-            select(AuditEvent.occurred_at)
-            .where(
-                AuditEvent.operation == "deactivateMembership",
-                AuditEvent.object_id == str(membership.id),
+        recorded = (
+            await session.execute(
+                select(AuditEvent.fact_date, AuditEvent.occurred_at)
+                .where(
+                    AuditEvent.operation == "deactivateMembership",
+                    AuditEvent.object_id == str(membership.id),
+                )
+                .order_by(AuditEvent.occurred_at.desc())
+                .limit(1)
             )
-            .order_by(AuditEvent.occurred_at.desc())
-            .limit(1)
-        )
-        if recorded is None or program_today(program, recorded) <= on:
+        ).first()
+        # The deactivation's own day (its audit event's factDate); events written before
+        # deactivations were dated carry none: the day they were recorded.
+        day = None if recorded is None else recorded[0] or program_today(program, recorded[1])
+        if day is None or day <= on:
             return MembershipStatus.DEACTIVATED
     kinds = membership_kinds(program)
     rows = list(

@@ -15,7 +15,7 @@ from rules.global_ids import global_id
 from services.actor import Actor
 from services.audit.log import record
 from services.errors import MembershipErrorCode, UseCaseError, check_version
-from services.fact_dates import fact_date
+from services.fact_dates import Earlier, fact_date
 from services.partners.notifications import notify
 from services.webhooks.outbox import emit
 
@@ -126,11 +126,23 @@ async def deactivate_membership(
     membership_id: uuid.UUID,
     reason: str,
     expected_version: int | None = None,
+    effective_on: date | None = None,
 ) -> Membership:
-    """End a membership for want of engagement (SEG-TIER-07); admins only, with a reason."""
+    """End a membership for want of engagement (SEG-TIER-07); admins only, with a reason, from
+    its own day (`effective_on`, default the program's today; the audit event keeps it)."""
     text = _admin_reason(actor, reason, "only an admin key deactivates", "give the reason")
     membership = await _open_membership(
         session, membership_id, expected_version, "the membership is already {}"
+    )
+    program = await session.get(Program, membership.program_id)
+    assert program is not None
+    dated = fact_date(
+        program,
+        actor,
+        effective_on,
+        "effectiveOn",
+        Code,
+        Earlier("the enrolment", membership.joined_on),
     )
     old = membership.status
     membership.status = MembershipStatus.DEACTIVATED
@@ -144,6 +156,7 @@ async def deactivate_membership(
         "Membership",
         membership.id,
         {"status": [old.value, "deactivated"], "reason": [None, text]},
+        dated=dated,
     )
     notify(
         session,

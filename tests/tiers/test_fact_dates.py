@@ -132,3 +132,28 @@ async def test_a_backdated_tier_change_is_marked_in_the_audit_log(api: Api) -> N
     done = await api.gql(CHANGE_TIER, {"input": {**change, "effectiveOn": past.isoformat()}})
     assert done["changeTier"]["tierChange"]["effectiveOn"] == past.isoformat()
     assert await _marks(api, "changeTier", membership) == [(past.isoformat(), True)]
+
+
+async def test_a_deactivation_takes_effect_on_its_own_day(api: Api) -> None:
+    """SEG-TIER-07 deactivation as a dated fact (issue 11): admin keys give its day; the
+    membership reads ACTIVE the day before and DEACTIVATED from it, whenever it was entered;
+    a day before the enrolment is out of order and a future one is refused, naming the field."""
+    from tests.helpers.referrals import referrer
+
+    partner, _key, _cs = await referrer(api, "Dormant", since=date(2024, 1, 2))
+    memberships = """query($id: ID!) { partner(id: $id) { memberships { id joinedOn
+        before: statusAsOf(date: "2025-05-31") on: statusAsOf(date: "2025-06-01") } } }"""
+    [membership] = (await api.gql(memberships, {"id": partner["id"]}))["partner"]["memberships"]
+    query = """mutation($input: DeactivateMembershipInput!) {
+        deactivateMembership(input: $input) { membership { status }
+        userErrors { field code } } }"""
+    given = {"membershipId": membership["id"], "reason": "No engagement for a year"}
+    for day, code in (("2999-01-01", "DATE_IN_FUTURE"), ("2023-12-01", "DATE_OUT_OF_ORDER")):
+        refused = await api.gql(query, {"input": {**given, "effectiveOn": day}})
+        errors = refused["deactivateMembership"]["userErrors"]
+        assert errors == [{"field": ["input", "effectiveOn"], "code": code}], day
+    done = await api.gql(query, {"input": {**given, "effectiveOn": "2025-06-01"}})
+    assert done["deactivateMembership"]["membership"] == {"status": "DEACTIVATED"}
+    [after] = (await api.gql(memberships, {"id": partner["id"]}))["partner"]["memberships"]
+    assert (after["before"], after["on"]) == ("ACTIVE", "DEACTIVATED")
+    assert await _marks(api, "deactivateMembership", membership["id"]) == [("2025-06-01", True)]
