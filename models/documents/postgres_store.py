@@ -17,7 +17,8 @@ from __future__ import annotations
 import hashlib
 
 from sqlalchemy import Engine, func, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import Insert, insert
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import utcnow
 from models.documents.blobs import NamedFilesBlobStore
@@ -34,8 +35,9 @@ class PostgresFiles:
         self.engine = engine
         self.namespace = namespace
 
-    def write(self, key: str, data: bytes) -> None:
-        statement = (
+    def insert(self, key: str, data: bytes) -> Insert:
+        """The idempotent INSERT of a file."""
+        return (
             insert(StoredFile)
             .values(
                 namespace=self.namespace,
@@ -46,6 +48,9 @@ class PostgresFiles:
             )
             .on_conflict_do_nothing(index_elements=["namespace", "key"])
         )
+
+    def write(self, key: str, data: bytes) -> None:
+        statement = self.insert(key, data)
         with self.engine.begin() as connection:
             connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
             connection.execute(statement)
@@ -80,10 +85,21 @@ class PostgresBlobStore(NamedFilesBlobStore):
     """The BlobStore interface over stored_files (namespace `blob`)."""
 
     def __init__(self, engine: Engine) -> None:
-        super().__init__(PostgresFiles(engine, BLOBS))
+        self.postgres = PostgresFiles(engine, BLOBS)
+        super().__init__(self.postgres)
 
     def put(self, data: bytes) -> str:
         """Store `data` under its SHA-256 (one idempotent INSERT); return the hex digest."""
         digest = hashlib.sha256(data).hexdigest()
         self.files.write(digest, data)
+        return digest
+
+    async def put_in(self, session: AsyncSession, data: bytes) -> str | None:
+        """Store `data` in the transaction of `session` (one INSERT, committed with the rows
+        that name it); None when the session is on another database (use `put`)."""
+        mine, theirs = self.postgres.engine.url, session.get_bind().engine.url
+        if (mine.host, mine.port, mine.database) != (theirs.host, theirs.port, theirs.database):
+            return None
+        digest = hashlib.sha256(data).hexdigest()
+        await session.execute(self.postgres.insert(digest, data))
         return digest

@@ -14,6 +14,7 @@ from contract_templates.renderer import TemplateError
 from models import Document, TemplateVersion
 from models.base import utcnow
 from models.documents.blobs import BlobStore
+from models.documents.postgres_store import PostgresBlobStore
 from rules.global_ids import global_id
 from services.errors import AgreementErrorCode, UseCaseError
 from services.webhooks.outbox import emit
@@ -34,6 +35,16 @@ def compiled_version(sha256: str, store: BlobStore) -> CompiledTemplate:
             _COMPILED.pop(next(iter(_COMPILED)))
         _COMPILED[sha256] = found
     return found
+
+
+async def _put(session: AsyncSession, store: BlobStore, data: bytes) -> str:
+    """Store a rendered document: in the request's own transaction when the blobs live in
+    its PostgreSQL database (no second connection and commit; issue 14), else in the store."""
+    if isinstance(store, PostgresBlobStore):
+        digest = await store.put_in(session, data)
+        if digest is not None:
+            return digest
+    return store.put(data)
 
 
 async def render_document(
@@ -63,7 +74,7 @@ async def render_document(
             error_code,
             f"{template.template_id} v{template.version}: {exc}",
         ) from exc
-    digest = store.put(rendered)
+    digest = await _put(session, store, rendered)
     document = Document(
         id=document_id,
         kind=template.kind,

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.blob_stores import Storage, open_storage
 from api.settings import ConfigurationError, Settings
+from models.db import make_async_engine, make_sessionmaker
+from models.documents.postgres_store import PostgresBlobStore
+from tests import databases
 from tests.helpers.s3 import REGION, s3_server
 
 BUCKET = "partnergraph-test"
@@ -88,3 +93,28 @@ def test_the_store_follows_the_settings(tmp_path: Path) -> None:
         _ = Settings(database_url=sqlite, PARTNERGRAPH_BLOB_STORE="s3").blob_backend
     with pytest.raises(ConfigurationError, match="PostgreSQL"):
         _ = Settings(database_url=sqlite, PARTNERGRAPH_BLOB_STORE="postgresql").blob_backend
+
+
+@pytest.mark.anyio
+async def test_a_rendered_document_is_stored_with_its_transaction(
+    database_storage: Storage, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    """On PostgreSQL a rendered document's blob is written in the request's own transaction
+    (issue 14: no second connection and commit): kept when it commits, gone when it rolls
+    back; another database's session leaves the blob to the store's own `put`."""
+    store = database_storage.blobs
+    if not isinstance(store, PostgresBlobStore):
+        pytest.skip("SQLite keeps blobs in a folder")
+    kept, dropped = b"PK kept " * 100, b"PK rolled back " * 100
+    async with sessionmaker.begin() as session:
+        digest = await store.put_in(session, kept)
+    assert digest == hashlib.sha256(kept).hexdigest() and store.get(digest) == kept
+    async with sessionmaker() as session:
+        lost = await store.put_in(session, dropped)
+        await session.rollback()
+    assert lost is not None and not store.exists(lost)
+    with databases.sqlite_database(Path(tempfile.mkdtemp())) as url:
+        engine = make_async_engine(url)
+        async with make_sessionmaker(engine)() as other:
+            assert await store.put_in(other, dropped) is None
+        await engine.dispose()
