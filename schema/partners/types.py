@@ -107,7 +107,7 @@ class Membership(Node):
     @strawberry.field(
         description="The status on a date (null before enrolment), derived from dated facts: "
         "active while a membership agreement is in effect, terminated once they have ended, "
-        "deactivated from the day that was recorded (issue 11)."
+        "deactivated from the deactivation's own day (effectiveOn; issue 11)."
     )
     async def status_as_of(self, info: Info, date: dt.date) -> MembershipStatusEnum | None:  # type: ignore[valid-type]
         program = present(await info.context.loaders.program.load(self.row.program_id))

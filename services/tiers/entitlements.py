@@ -24,6 +24,7 @@ from services.actor import Actor
 from services.agreements.state import state_of
 from services.audit.log import record
 from services.errors import GovernanceErrorCode, input_error
+from services.fact_dates import Earlier, check_order, fact_date
 from services.partners.memberships import program_today
 from services.programs.typed import spec_of
 from services.scope import partner_and_program
@@ -63,8 +64,10 @@ async def invite(
     benefit_key: str | None,
     expires_on: date | None,
     note: str,
+    invited_on: date | None = None,
 ) -> Invitation:
-    """Invite a partner to an invite-only tier, or to an invite-only benefit at a tier."""
+    """Invite a partner to an invite-only tier, or to an invite-only benefit at a tier, on its
+    own day (`invited_on`: default the program's today; admin keys may give a past day)."""
     require_admin(actor, "invite partners")
     tier = await session.get(Tier, tier_id)
     if tier is None:
@@ -82,13 +85,16 @@ async def invite(
                 Code.NOT_FOUND,
                 f"{tier.name} has no invite-only benefit {benefit_key!r}",
             )
+    dated = fact_date(program, actor, invited_on, "invitedOn", Code)
+    if expires_on is not None:
+        check_order(expires_on, "expiresOn", Code, Earlier("the invitation", dated.day))
     row = Invitation(
         id=uuid.uuid4(),
         partner_id=partner.id,
         program_id=program.id,
         tier_id=tier.id,
         benefit_key=benefit_key,
-        invited_on=program_today(program),
+        invited_on=dated.day,
         expires_on=expires_on,
         note=note.strip()[:1000],
     )
@@ -101,6 +107,7 @@ async def invite(
         "Partner",
         partner.id,
         {"tier": [None, tier.key], "benefit": [None, benefit_key]},
+        dated=dated,
     )
     return row
 

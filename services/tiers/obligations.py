@@ -18,7 +18,7 @@ from models.base import utcnow
 from services.actor import Actor
 from services.audit.log import record
 from services.errors import GovernanceErrorCode, input_error
-from services.fact_dates import fact_date, program_today
+from services.fact_dates import fact_date
 from services.partners.notifications import notify
 from services.programs.typed import spec_of
 from services.tiers.entitlements import require_admin, scope
@@ -166,13 +166,16 @@ async def record_competing_notice(
     product: str,
     promotion_starts_on: date,
     note: str,
+    notified_on: date | None = None,
 ) -> CompetingProductNotice:
-    """Record the partner's notice that it will promote a competing product (SEG-AGR-05)."""
+    """Record the partner's notice that it will promote a competing product (SEG-AGR-05), on
+    the day it was given (`notified_on`: default the program's today; admins may backdate)."""
     partner, program = await scope(session, actor, partner_id, program_id)
     name = product.strip()
     if not name or len(name) > 200:
         raise input_error("product", Code.REQUIRED, "name the product (at most 200 characters)")
-    today = program_today(program)
+    dated = fact_date(program, actor, notified_on, "notifiedOn", Code)
+    today = dated.day
     row = CompetingProductNotice(
         id=uuid.uuid4(),
         partner_id=partner.id,
@@ -191,5 +194,6 @@ async def record_competing_notice(
         "Partner",
         partner.id,
         {"product": [None, name], "in_advance": [None, promotion_starts_on > today]},
+        dated=dated,
     )
     return row

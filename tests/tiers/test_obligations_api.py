@@ -162,3 +162,68 @@ async def test_engagement_plan_steps_are_dated_facts(api: Api) -> None:
     )
     marks = [e["node"] for e in events["auditEvents"]["edges"]]
     assert marks == [{"factDate": "2024-04-15", "backfilled": True}]
+
+
+async def test_invitations_and_competing_notices_are_dated_facts(api: Api) -> None:
+    """Issue 11: an invitation (SEG-TIER-03) and a competing-product notice (SEG-AGR-05)
+    carry their own day. A Silver member invited on 1 March reads the invite-only
+    partner_management benefit from 1 March, not before; an expiry before the invitation is out
+    of order. A notice given on 1 March for a promotion starting 10 March was in advance even
+    when entered after the promotion started; a partner key cannot backdate one."""
+    from tests.agreements.test_fact_dates import segment_agreement
+    from tests.helpers.api import CHANGE_TIER
+
+    agreement, key = await segment_agreement(api, date(2025, 1, 10), "Invitee")
+    segment = await program(api, "segment-technology")
+    owner = """query($id: ID!) { node(id: $id) { ... on Agreement {
+        partner { id memberships { id } } } } }"""
+    partner = (await api.gql(owner, {"id": agreement["id"]}))["node"]["partner"]
+    partner_id, membership = partner["id"], partner["memberships"][0]["id"]
+    silver = next(t for t in segment["tiers"] if t["key"] == "silver")
+    moved = await api.gql(
+        CHANGE_TIER,
+        {
+            "input": {
+                "membershipId": membership,
+                "tierId": silver["id"],
+                "reason": "Met Silver",
+                "effectiveOn": "2025-02-01",
+            }
+        },
+    )
+    assert moved["changeTier"]["userErrors"] == []
+    invite = """mutation($input: InvitePartnerInput!) { invitePartner(input: $input) {
+        invited userErrors { field code } } }"""
+    given = {"partnerId": partner_id, "tierId": silver["id"], "benefitKey": "partner_management"}
+    wrong = await api.gql(
+        invite, {"input": {**given, "invitedOn": "2025-03-01", "expiresOn": "2025-02-01"}}
+    )
+    assert wrong["invitePartner"]["userErrors"] == [
+        {"field": ["input", "expiresOn"], "code": "DATE_OUT_OF_ORDER"}
+    ]
+    future = await api.gql(invite, {"input": {**given, "invitedOn": "2999-01-01"}})
+    assert future["invitePartner"]["userErrors"][0]["code"] == "DATE_IN_FUTURE"
+    done = await api.gql(invite, {"input": {**given, "invitedOn": "2025-03-01"}})
+    assert done["invitePartner"] == {"invited": True, "userErrors": []}
+    benefits = """query($id: ID!) { node(id: $id) { ... on Membership {
+        before: benefits(asOf: "2025-02-28") { key } on: benefits(asOf: "2025-03-01") { key }
+        } } }"""
+    node = (await api.gql(benefits, {"id": membership}))["node"]
+    assert "partner_management" not in {b["key"] for b in node["before"]}
+    assert "partner_management" in {b["key"] for b in node["on"]}
+
+    notice = """mutation($input: RecordCompetingProductNoticeInput!) {
+        recordCompetingProductNotice(input: $input) { notice { inAdvance notifiedOn }
+        userErrors { field code } } }"""
+    data = {"programId": segment["id"], "product": "RivalCDP", "promotionStartsOn": "2025-03-10"}
+    mine = await api.gql(notice, {"input": {**data, "notifiedOn": "2025-03-01"}}, key=key)
+    assert mine["recordCompetingProductNotice"]["userErrors"] == [
+        {"field": ["input", "notifiedOn"], "code": "BACKDATING_FORBIDDEN"}
+    ]
+    late = await api.gql(
+        notice, {"input": {**data, "partnerId": partner_id, "notifiedOn": "2025-03-01"}}
+    )
+    assert late["recordCompetingProductNotice"]["notice"] == {
+        "inAdvance": True,
+        "notifiedOn": "2025-03-01",
+    }

@@ -20,8 +20,16 @@ class InvitePartnerInput:
     partner_id: strawberry.ID
     tier_id: strawberry.ID
     benefit_key: str | None = strawberry.field(default=None, description="Omit for the tier.")
-    expires_on: dt.date | None = None
+    expires_on: dt.date | None = strawberry.field(
+        default=None, description="Last day the invitation holds; not before `invitedOn`."
+    )
     note: str = ""
+    invited_on: dt.date | None = strawberry.field(
+        default=None,
+        description="Day of the invitation (program time zone); default the program's today, "
+        "never after it (DATE_IN_FUTURE); a past day is backfilled (audit log). Benefits and "
+        "evaluations read invitations held on their own day.",
+    )
 
 
 @strawberry.type(description="Result of invitePartner.")
@@ -39,6 +47,7 @@ async def _invite(session: AsyncSession, actor: Actor, data: InvitePartnerInput)
         benefit_key=data.benefit_key,
         expires_on=data.expires_on,
         note=data.note,
+        invited_on=data.invited_on,
     )
 
 

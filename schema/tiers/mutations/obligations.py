@@ -54,6 +54,12 @@ class RecordCompetingProductNoticeInput:
     promotion_starts_on: dt.date
     note: str = ""
     partner_id: strawberry.ID | None = None
+    notified_on: dt.date | None = strawberry.field(
+        default=None,
+        description="Day the partner gave notice (program time zone); default the program's "
+        "today. Admin keys may give a past day (BACKDATING_FORBIDDEN otherwise), never a "
+        "future one (DATE_IN_FUTURE); inAdvance compares this day with the promotion's start.",
+    )
 
 
 @strawberry.type(description="Result of reportUsage.")
@@ -121,6 +127,7 @@ async def _notice(
         product=data.product,
         promotion_starts_on=data.promotion_starts_on,
         note=data.note,
+        notified_on=data.notified_on,
     )
 
 
