@@ -53,8 +53,9 @@ class TierQueries:
 
     @strawberry.field(
         description="Active members of the review tier with no engagement in a review period "
-        "of the program's `review_every_months`: `2026-P2` is the second period of 2026, and "
-        "with 3-month periods `2026-Q3` is the third quarter (admin keys; SEG-TIER-07)."
+        "of the program's `review_every_months`: `2026-P2` is the second period of program "
+        "year 2026, and with 3-month periods `2026-Q3` is the third quarter; periods tile the "
+        "program year from its first day (Program.programYear; admin keys; SEG-TIER-07)."
     )
     async def unengaged_memberships(
         self, info: Info, program: strawberry.ID, quarter: str
