@@ -49,6 +49,7 @@ async def agreement_states(session: AsyncSession, plan: Plan) -> dict[Any, Agree
         copy = Agreement(
             id=source["id"],
             partner_id=source["partner_id"],
+            program_id=plan.program.id,
             kind=source["kind"],
             effective_on=source["effective_on"],
             rejected_on=source.get("rejected_on"),

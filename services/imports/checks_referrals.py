@@ -6,6 +6,8 @@ CS-REF-02/04/10/11/13/14, dates not after today and in order).
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -21,8 +23,10 @@ from models import (
 from rules.client_identity import client_keys
 from rules.opportunity_kinds import KindProblem, kind_message, kind_problem
 from rules.referral_state import ReferralFacts, ReferralStatus, status_on
+from services.agreements.supplements import IN_EFFECT, state_among
 from services.errors import ImportErrorCode as Code
 from services.imports import primacy
+from services.imports.checks_notices import agreement_states
 from services.imports.plan import Plan, local_midnight
 from services.imports.reading import ParsedFile, Row
 from services.referrals.policy import ReferralPolicy
@@ -74,18 +78,20 @@ async def check_referrals(
     """Referrals: dates not after today and in lifecycle order, decided within the decision
     window, met within the meeting window, an agreement in effect on submission, and the
     first submitter of a client keeps it for the conflict window (CS-REF-02/04)."""
-    eligible = {
-        a.partner_id: a.effective_on
-        for a in await session.scalars(
-            select(Agreement).where(
-                Agreement.program_id == plan.program.id,
-                Agreement.kind == policy.requires_agreement,
-            )
-        )
-    }
-    for planned in plan.inserts.get(Agreement.__table__, []):
-        if planned["kind"] == policy.requires_agreement:
-            eligible[planned["partner_id"]] = planned["effective_on"]
+    # The agreement in effect on submission, bounded by the one it supplements, as recorded
+    # and as imported now with its notices (issue 12), as agreement_in_force reads it.
+    states = await agreement_states(session, plan)
+    siblings: dict[uuid.UUID, list[Agreement]] = defaultdict(list)
+    for agreement in states.values():
+        siblings[agreement.partner_id].append(agreement)
+
+    def eligible(partner: uuid.UUID, day: date) -> bool:
+        agreement = states.get((partner, policy.requires_agreement))
+        if agreement is None or agreement.effective_on is None or agreement.effective_on > day:
+            return False
+        state = state_among(plan.program, agreement, siblings[partner], day)
+        return state.status in IN_EFFECT
+
     good: list[tuple[Row, dict[str, Any]]] = []
     for row in rows:
         values = _referral_values(plan, policy, parsed, row, eligible)
@@ -100,7 +106,7 @@ def _referral_values(
     policy: ReferralPolicy,
     parsed: ParsedFile,
     row: Row,
-    eligible: dict[uuid.UUID, date | None],
+    eligible: Callable[[uuid.UUID, date], bool],
 ) -> dict[str, Any] | None:
     v = row.values
     partner = plan.ref(parsed, row, "partner", "partners")
@@ -126,8 +132,7 @@ def _referral_values(
         parsed.error(row, "clientName", Code.INVALID, "nothing identifies the client")
         ok = False
     submitted: date = v["submittedOn"]
-    since = eligible.get(partner) if partner else None
-    if partner is not None and (since is None or since > submitted):
+    if partner is not None and not eligible(partner, submitted):
         parsed.error(
             row,
             "submittedOn",

@@ -101,6 +101,14 @@ def _one_signing(files: dict[str, bytes], party: str) -> tuple[dict[str, bytes],
     money = ("revenue_lines.csv", "revenue_corrections.csv", "client_payments.csv", "payouts.csv")
     out = {k: v for k, v in files.items() if k not in money}
     out["qualified_agreements.csv"] = (lines[0] + lines[1]).encode()
+    # the partner's referrals after its membership ended are not eligible: left out
+    kept = files["referrals.csv"].decode().splitlines(keepends=True)
+    late = {
+        r["externalId"]
+        for r in _rows(files, "referrals.csv")
+        if r["partner"] == referral["partner"] and r["submittedOn"] >= signed.isoformat()
+    }
+    out["referrals.csv"] = "".join(k for k in kept if k.split(",")[0] not in late).encode()
     out["agreement_notices.csv"] = (
         HEADER + f"T1,{referral['partner']},{MEMBERSHIP},termination,immediate,{party},"
         f"insolvency,{signed},,,\n"
@@ -139,3 +147,30 @@ async def test_the_cs_ref_11_tail_reads_terminations_of_the_same_import(
         exported = await export_history(session, store, program)
     assert notice is not None and (notice.given_on, notice.reason) == (signed, "immediate")
     assert exported["agreement_notices.csv"] == partner["agreement_notices.csv"]
+
+
+async def test_referrals_after_a_termination_of_the_same_import_are_not_eligible(
+    seeded: None, sessionmaker: async_sessionmaker[AsyncSession], store: BlobStore
+) -> None:
+    """As agreement_in_force for submitReferral (issue 12): the membership agreement ended at
+    once by the partner's notice in the same import ends the referrer schedule it supplements,
+    so the partner's later referrals are NOT_ELIGIBLE; the earlier ones are imported."""
+    files = await _generated(sessionmaker)
+    kept = ("partners.csv", "memberships.csv", "agreements.csv", "referrals.csv")
+    only = {k: v for k, v in files.items() if k in kept or not k.endswith(".csv")}
+    referrals = [r for r in _rows(files, "referrals.csv") if r["partner"] == "P0000000"]
+    days = sorted(date.fromisoformat(r["submittedOn"]) for r in referrals)
+    end = days[len(days) // 2] + timedelta(days=1)
+    while end in days:
+        end += timedelta(days=1)
+    only["agreement_notices.csv"] = (
+        HEADER + f"T1,P0000000,{MEMBERSHIP},termination,immediate,partner,insolvency,{end},,,\n"
+    ).encode()
+    with pytest.raises(ImportRefusedError) as refused:
+        await _import(sessionmaker, store, only)
+    found = {(e.file, e.column, e.code) for e in refused.value.report.errors}
+    assert found == {("referrals.csv", "submittedOn", Code.NOT_ELIGIBLE)}
+    lines = files["referrals.csv"].decode().splitlines()
+    late = {r["externalId"] for r in referrals if date.fromisoformat(r["submittedOn"]) > end}
+    assert late
+    assert {lines[e.line - 1].split(",")[0] for e in refused.value.report.errors} == late
