@@ -4,8 +4,9 @@ Usage: `python -m benchmarks.lists --small 1000 --large 1000000 --runs 15` (Post
 PARTNERGRAPH_BENCH_DATABASE_URL, else PARTNERGRAPH_TEST_DATABASE_URL, else the local server).
 Loads two throwaway databases (or uses `--urls SMALL LARGE`, two databases already loaded with
 `benchmarks.dataset`), then times each case on both sizes in alternating rounds, so both feel
-the same machine load. Prints the p50 of each list at both sizes and their ratio (goal: at most
-1.5x), and how long the generator took to load each size.
+the same machine load. Prints the p50 of each list at both sizes, their ratio (goal: at most
+1.5x) and how many referrals each page held (a status few of 1,000 referrals have gives a
+short page there, cheaper to answer), and how long the generator took to load each size.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import time
 from contextlib import AsyncExitStack, ExitStack
 
 import httpx
@@ -44,19 +44,30 @@ def cases() -> list[tuple[str, dict[str, object]]]:
     return out
 
 
-async def measure(urls: list[str], runs: int, rounds: int) -> list[dict[str, float]]:
-    """p50 of every case on each database; each round times every database in turn."""
+async def page_size(http: httpx.AsyncClient, key: str, variables: dict[str, object]) -> int:
+    """How many referrals the page holds (at most 20)."""
+    body = {"query": QUERY, "variables": variables}
+    response = await http.post("/graphql", json=body, headers={"Authorization": f"Bearer {key}"})
+    return len(response.json()["data"]["referrals"]["nodes"])
+
+
+async def measure(
+    urls: list[str], runs: int, rounds: int
+) -> tuple[list[dict[str, float]], list[dict[str, int]]]:
+    """p50 of every case on each database (each round times every database in turn), and the
+    size of each page."""
     async with AsyncExitStack() as stack:
         clients: list[tuple[httpx.AsyncClient, str]] = [
             await stack.enter_async_context(client(url)) for url in urls
         ]
+        sizes = [{name: await page_size(*c, v) for name, v in cases()} for c in clients]
         samples: list[dict[str, list[float]]] = [{} for _ in urls]
         for _ in range(rounds):
             for name, variables in cases():
                 for (http, key), found in zip(clients, samples, strict=True):
                     p50 = await p50_ms(http, key, QUERY, variables, runs)
                     found.setdefault(name, []).append(p50)
-    return [{name: statistics.median(v) for name, v in found.items()} for found in samples]
+    return [{name: statistics.median(v) for name, v in found.items()} for found in samples], sizes
 
 
 def main() -> int:
@@ -73,23 +84,21 @@ def main() -> int:
         for size in () if urls else (args.small, args.large):
             url = stack.enter_context(seeded_database())
             asyncio.run(load_programs(url))
-            started = time.perf_counter()
-            dataset.load(url, partners=50, referrals=size)
-            print(
-                f"generator: {size:,} referrals in {time.perf_counter() - started:.1f} s "
-                f"(load average {load_average()})"
-            )
+            print(dataset.summary(size, dataset.load(url, partners=50, referrals=size)))
             urls.append(url)
-        small, large = asyncio.run(measure(urls, args.runs, args.rounds))
+        (small, large), (small_rows, large_rows) = asyncio.run(
+            measure(urls, args.runs, args.rounds)
+        )
     print(
         f"referrals(first: 20) p50 ms, median of {args.rounds} alternating rounds of "
         f"{args.runs} (load average {load_average()}); goal: ratio <= {GOAL}"
     )
-    print(f"{'case':<20}{args.small:>12,}{args.large:>12,}{'ratio':>8}")
+    print(f"{'case':<20}{args.small:>12,}{args.large:>12,}{'ratio':>8}  rows on the page")
     for name, _ in cases():
         ratio = large[name] / small[name]
         flag = "" if ratio <= GOAL else "  over"
-        print(f"{name:<20}{small[name]:>12.1f}{large[name]:>12.1f}{ratio:>8.2f}{flag}")
+        rows = f"{small_rows[name]:>4} {large_rows[name]:>4}"
+        print(f"{name:<20}{small[name]:>12.1f}{large[name]:>12.1f}{ratio:>8.2f}  {rows}{flag}")
     return 0
 
 
