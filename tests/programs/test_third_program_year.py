@@ -239,6 +239,49 @@ async def test_mdf_budgets_run_per_program_year(api: Api, store: BlobStore) -> N
     assert (await approve(april))["userErrors"] == []
 
 
+UNENGAGED = """query($g: ID!, $q: String!) { unengagedMemberships(program: $g, quarter: $q) {
+  partner { displayName } } }"""
+CURRENT = (
+    """query($slug: String!) { program(slug: $slug) { today programYear { year firstDay } } }"""
+)
+
+
+async def test_review_quarters_tile_the_program_year(api: Api, store: BlobStore) -> None:
+    """SEG-TIER-07 read per program year: quarters of the third program start in April, July,
+    October and January, so the quarter holding today is named by its program year (from
+    `Program.programYear`). Evidence recorded now is engagement in that quarter; the calendar
+    quarter's name (e.g. `2026-Q4` in December 2026) names the next program-year quarter,
+    where nobody has engaged yet."""
+    busy, _key, alpine = await _distributor(api, store, "Busy", date(2025, 1, 6))
+    await _distributor(api, store, "Quiet", date(2025, 1, 6))
+    await gql_ok(
+        api,
+        EVIDENCE,
+        {
+            "input": {
+                "programId": alpine["id"],
+                "partnerId": busy["id"],
+                "kind": "success_story",
+                "title": "Joint launch",
+                "url": "https://alpine.example/story",
+            }
+        },
+    )
+    shown = (await api.gql(CURRENT, {"slug": SLUG}))["program"]
+    today = date.fromisoformat(shown["today"])
+    first = date.fromisoformat(shown["programYear"]["firstDay"])
+    quarter = ((today.year - first.year) * 12 + today.month - first.month) // 3 + 1
+    own = f"{shown['programYear']['year']}-Q{quarter}"
+    calendar = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+
+    async def unengaged(period: str) -> set[str]:
+        data = await api.gql(UNENGAGED, {"g": alpine["id"], "q": period})
+        return {m["partner"]["displayName"] for m in data["unengagedMemberships"]}
+
+    assert await unengaged(own) == {"Quiet"}
+    assert await unengaged(calendar) == {"Quiet", "Busy"}
+
+
 PROGRAM_DAY = """query($slug: String!, $d: Date!) { program(slug: $slug) {
   today businessCalendar { isBusinessDay(date: $d) } } }"""
 
