@@ -11,7 +11,8 @@ its program year.
 A paid commission never changes: what was paid stays as paid, and when later facts would change
 it, the difference is an adjustment line naming the fact that caused it. Facts are "later" when
 dated after the payment or recorded after the payout was; each adds the change it makes, in the
-order they were recorded. Adjustments are settled by the partner's next payout.
+order they were recorded. Adjustments are settled by the partner's next payout: a decrease at
+once, an increase once the client has paid everything billed on that agreement (CS-REF-07).
 """
 
 from __future__ import annotations
@@ -373,5 +374,9 @@ def ledger_on(facts: Facts, terms: Terms, on: date) -> Ledger:
             reason = line.reason if line else "settled adjustment no longer arises"
             kind = line.cause_kind if line else "recomputation"
             remaining[(qualified, cause)] = Adjustment(qualified, cause, left, reason, kind)
-        outstanding.extend(a for a in remaining.values() if a.amount != 0)
+        # CS-REF-07: an increase is owed only once the client has paid everything billed on
+        # this agreement (a new invoice of it waits for its payment); a decrease at once.
+        outstanding.extend(
+            a for a in remaining.values() if a.amount < 0 or (a.amount > 0 and ready is not None)
+        )
     return Ledger(on, entries, outstanding)

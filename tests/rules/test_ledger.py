@@ -141,3 +141,25 @@ def test_the_carried_rate_runs_per_program_year_and_resets_on_its_first_day() ->
     ]
     calendar = amounts(facts, TERMS)
     assert [e.amount for e in calendar.values()] == [D("45000.00"), D("15000.00"), D("15000.00")]
+
+
+def test_an_increase_from_an_unpaid_invoice_waits_for_the_client_s_payment() -> None:
+    """CS-REF-07 for adjustments (issue 11): a paid commission's increase caused by a new
+    invoice of the same agreement is owed only once the client has paid it; before, it is
+    listed on the commission but not outstanding (not in the balance, not settled)."""
+    from rules.ledger import PaymentFact
+
+    q = QualifiedFact("q", date(2025, 2, 1), T0, CS)
+    first = RevenueFact("r1", "q", "invoiced_fee", D(100000), date(2025, 2, 1), T0)
+    paid = PaymentFact("m1", "q", date(2025, 3, 1), D(100000), T0)
+    payout = PayoutFact("p", "q", date(2025, 3, 10), D(10000), T0 + timedelta(seconds=1))
+    later = RevenueFact(
+        "r2", "q", "invoiced_fee", D(50000), date(2025, 4, 1), T0 + timedelta(seconds=2)
+    )
+    facts = Facts((q,), (first, later), (paid,), (payout,))
+    waiting = ledger_on(facts, TERMS, date(2025, 4, 30))
+    assert [a.amount for a in waiting.entries["q"].adjustments] == [D(5000)]
+    assert waiting.outstanding == [] and waiting.balance == 0
+    settled = PaymentFact("m2", "q", date(2025, 5, 2), D(50000), T0 + timedelta(seconds=3))
+    owed = ledger_on(replace(facts, payments=(paid, settled)), TERMS, date(2025, 5, 2))
+    assert [a.amount for a in owed.outstanding] == [D(5000)] and owed.balance == D(5000)
