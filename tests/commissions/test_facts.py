@@ -19,6 +19,7 @@ from services.programs.sections.fields import Money
 from tests.conftest import Api
 from tests.helpers.ledger import (
     PAYMENT,
+    QUALIFY,
     REVENUE,
     TAX,
     gql_ok,
@@ -248,3 +249,64 @@ async def test_backfilled_revenue_and_tax_documents_are_marked(api: Api) -> None
     tax = {"partnerId": partner["id"], "receivedOn": "2025-01-15", "withholdingRate": "0"}
     await gql_ok(api, TAX, {"input": tax})
     assert await _marks(api, "recordTaxDocumentation", partner["id"]) == [("2025-01-15", True)]
+
+
+async def test_seg_agr_11_cap_on_a_segment_agreement_through_graphql(api: Api) -> None:
+    """SEG-AGR-11 end to end on Segment's own program: referral fees (10% of NCR) recorded
+    through GraphQL are the basis once payable; the cap of the program agreement is
+    US$10,000 before, and the fee of 15,000.00 (NCR 150,000) from the client's full payment."""
+    from tests.agreements.test_fact_dates import segment_agreement
+    from tests.helpers.agreements import ACCEPT, SIGNER
+    from tests.helpers.api import program
+    from tests.helpers.referrals import DECIDE_REFERRAL, SUBMIT, form
+
+    agreement, _key = await segment_agreement(api, date(2025, 1, 10), "Capped Segment")
+    segment = await program(api, "segment-technology")
+    owner = """query($id: ID!) { node(id: $id) { ... on Agreement { partner { id } } } }"""
+    partner = (await api.gql(owner, {"id": agreement["id"]}))["node"]["partner"]
+    addendum = {
+        "programId": segment["id"],
+        "partnerId": partner["id"],
+        "kind": "segment-referral-addendum",
+        "signer": SIGNER,
+        "effectiveDate": "2025-01-10",
+        "acceptedAt": "2025-01-10T17:00:00+00:00",
+    }
+    accepted = (await api.gql(ACCEPT, {"input": addendum}))["acceptAgreement"]
+    assert accepted["userErrors"] == []
+    submitted = await gql_ok(
+        api,
+        SUBMIT,
+        {
+            "input": {
+                "programId": segment["id"],
+                "partnerId": partner["id"],
+                "submittedOn": "2025-02-03",
+                "opportunityKind": "net_new_account",
+                **form("Segcap Corp"),
+            }
+        },
+    )
+    referral = submitted["referral"]["id"]
+    decided = {"referralId": referral, "decision": "APPROVE", "decidedOn": "2025-02-04"}
+    await gql_ok(api, DECIDE_REFERRAL, {"input": decided})
+    qualified = await gql_ok(
+        api,
+        QUALIFY,
+        {"input": {"referralId": referral, "signedOn": "2025-03-03", "products": ["Connections"]}},
+    )
+    qa = qualified["qualifiedAgreement"]["id"]
+    fee = {"kind": "invoiced_fee", "amount": "150000", "occurredOn": "2025-03-03"}
+    await gql_ok(api, REVENUE, {"input": {"qualifiedAgreementId": qa, "lines": [fee]}})
+    paid = {"qualifiedAgreementId": qa, "receivedOn": "2025-04-01", "amount": "150000"}
+    await gql_ok(api, PAYMENT, {"input": paid})
+    before = (await api.gql(CAP, {"id": agreement["id"], "on": "2025-03-31"}))["node"]
+    assert before["kind"] == "segment-program-agreement"
+    assert before["liabilityCap"]["amount"] == {"amount": "10000.00"}
+    assert before["liabilityCap"]["basisLines"] == []
+    after = (await api.gql(CAP, {"id": agreement["id"], "on": "2025-04-01"}))["node"]
+    cap = after["liabilityCap"]
+    assert cap["amount"] == {"amount": "15000.00"} and cap["basis"] == {"amount": "15000.00"}
+    assert [(line["on"], line["amount"]) for line in cap["basisLines"]] == [
+        ("2025-04-01", {"amount": "15000.00"})
+    ]
