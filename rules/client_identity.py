@@ -15,7 +15,9 @@ website. Each yields a key; two referrals are for the same client when any key m
   then the label left of the public suffix, read from the Public Suffix List with its private
   section (the package's bundled snapshot, no network): `https://www.acme.com/fr`, `acme.com`
   and `acme.co.uk` all give `acme`; `alpha.myshopify.com` and `beta.myshopify.com` are two
-  clients, `alpha` and `beta`.
+  clients, `alpha` and `beta`. An internationalised label is read as its letters, so
+  `яндекс.рф` (`xn--d1acpjx3f.xn--p1ai`) keys as the name "Яндекс", and a look-alike domain
+  such as `\u0430cme.com` (a Cyrillic a) as `acme`.
 """
 
 from __future__ import annotations
@@ -164,8 +166,19 @@ def website_key(website: str) -> str | None:
     registrable = _SUFFIXES.privatesuffix(domain)
     if registrable is None:  # the domain is itself a public suffix
         return None
-    label = registrable.split(".", 1)[0]
+    label = _unicode_label(registrable.split(".", 1)[0])
     return _NON_WORD.sub("", _fold(label)) or None
+
+
+def _unicode_label(label: str) -> str:
+    """An internationalised label (`xn--d1acpjx3f`) as its letters (`яндекс`), so a site keys
+    like its name and a look-alike site like the Latin one; any other label as it is."""
+    if not label.startswith("xn--"):
+        return label
+    try:
+        return label.encode("ascii").decode("idna")
+    except UnicodeError:
+        return label
 
 
 def client_keys(name: str, website: str | None = None) -> frozenset[str]:

@@ -67,3 +67,14 @@ def test_look_alike_letters_match_their_latin_client() -> None:
 def test_genuine_non_latin_names_have_their_own_keys(name: str, key: str) -> None:
     assert client_keys(name) == {key}
     assert client_keys(name) != client_keys("Yandex")
+
+
+def test_internationalised_domains_key_as_their_letters() -> None:
+    """CS-REF-04 with non-Latin sites: `яндекс.рф`, in Unicode or as punycode, keys as the name
+    "Яндекс" (it used to give `xnd1acpjx3f`, matching neither); a look-alike domain with a
+    Cyrillic a keys as the Latin `acme`; a malformed punycode label is kept as written."""
+    assert website_key("https://яндекс.рф/") == "яндекс"
+    assert website_key("xn--d1acpjx3f.xn--p1ai") == "яндекс"
+    assert client_keys("Ромашка", "яндекс.рф") & client_keys("Яндекс")
+    assert website_key("https://\u0430cme.com") == "acme"
+    assert website_key("xn--bad.com") == "xnbad"
