@@ -92,10 +92,12 @@ async def _commission_basis(
             continue
         when = entry.paid_on or entry.payable_on
         lines.append(BasisLine(when, entry.amount, f"commission of {entry.year}, {entry.status}"))
-        # Adjustments of a paid commission are paid (settled) or payable (open) as well.
+        # Adjustments of a paid commission are paid (settled) or payable (open) as well, but
+        # an increase waiting for the client's payment of a new invoice is neither (CS-REF-07).
         lines.extend(
             BasisLine(None, a.amount, f"adjustment of that commission: {a.reason}")
             for a in entry.adjustments
+            if a.amount < 0 or entry.payable_on is not None
         )
     return lines
 

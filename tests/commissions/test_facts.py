@@ -19,6 +19,7 @@ from services.programs.sections.fields import Money
 from tests.conftest import Api
 from tests.helpers.ledger import (
     PAYMENT,
+    PAYOUT,
     QUALIFY,
     REVENUE,
     TAX,
@@ -310,3 +311,17 @@ async def test_seg_agr_11_cap_on_a_segment_agreement_through_graphql(api: Api) -
     assert [(line["on"], line["amount"]) for line in cap["basisLines"]] == [
         ("2025-04-01", {"amount": "15000.00"})
     ]
+    # Paid; then a second invoice of 50,000: its 5,000 is neither paid nor payable until the
+    # client pays it (CS-REF-07), so the cap moves only on that payment.
+    tax = {"partnerId": partner["id"], "receivedOn": "2025-01-15", "withholdingRate": "0"}
+    await gql_ok(api, TAX, {"input": tax})
+    commission = qualified["qualifiedAgreement"]["commission"]["id"]
+    await gql_ok(api, PAYOUT, {"input": {"commissionId": commission, "paidOn": "2025-04-10"}})
+    more = {"kind": "invoiced_fee", "amount": "50000", "occurredOn": "2025-05-01"}
+    await gql_ok(api, REVENUE, {"input": {"qualifiedAgreementId": qa, "lines": [more]}})
+    waiting = (await api.gql(CAP, {"id": agreement["id"], "on": "2025-05-10"}))["node"]
+    assert waiting["liabilityCap"]["basis"] == {"amount": "15000.00"}
+    rest = {"qualifiedAgreementId": qa, "receivedOn": "2025-05-20", "amount": "50000"}
+    await gql_ok(api, PAYMENT, {"input": rest})
+    owed = (await api.gql(CAP, {"id": agreement["id"], "on": "2025-05-21"}))["node"]
+    assert owed["liabilityCap"]["amount"] == {"amount": "20000.00"}
