@@ -6,8 +6,8 @@ Every partner is active, has accepted the membership agreement and the Referrer 
 refers clients over three years; a third of the approved referrals are signed, with revenue
 kept in the first commission bracket (10%), the client's payment in full, and half of those
 commissions paid; every unpaid commission's first revenue line is corrected (every second one
-then voided), a quarter of the partners cured a breach notice, and a third have tax
-documents on file.
+then voided), a quarter of the partners cured a breach notice, and every partner has its tax
+documentation on file (a third of them with 10% withholding).
 `python -m benchmarks.history FOLDER --partners 100 --referrals 1000` writes them to a folder.
 """
 
@@ -104,16 +104,15 @@ def history(
                     "curedOn": joined + timedelta(days=105),
                 }
             )
-        if i % 3 == 0:
-            rows["tax_documents"].append(
-                {
-                    "externalId": _ext("T", i),
-                    "partner": p,
-                    "receivedOn": joined + timedelta(days=5),
-                    "withholdingRate": Decimal("0.1") if i % 2 else Decimal(0),
-                    "reference": f"W-8BEN-{i}",
-                }
-            )
+        rows["tax_documents"].append(
+            {
+                "externalId": _ext("T", i),
+                "partner": p,
+                "receivedOn": joined + timedelta(days=5),
+                "withholdingRate": _rate(i),
+                "reference": f"W-8BEN-{i}",
+            }
+        )
         rows["evidence"].append(
             {
                 "externalId": _ext("E", i),
@@ -126,9 +125,8 @@ def history(
         )
     span = (until - start).days - 120
     for n in range(referrals):
-        _referral(
-            rng, rows, n, _ext("P", n % partners), start + timedelta(days=rng.randint(0, span))
-        )
+        on = start + timedelta(days=rng.randint(0, span))
+        _referral(rng, rows, n, n % partners, on)
     for kind, kind_rows in rows.items():
         files[filename(kind)] = render_file(kind, sorted(kind_rows, key=lambda r: r["externalId"]))
     return files
@@ -150,9 +148,15 @@ _KINDS = (
 )
 
 
+def _rate(i: int) -> Decimal:
+    """The withholding rate the tax documentation of partner `i` sets (CS-REF-08)."""
+    return Decimal("0.1") if i % 3 == 1 else Decimal(0)
+
+
 def _referral(
-    rng: random.Random, rows: dict[str, list[dict[str, Any]]], n: int, partner: str, on: date
+    rng: random.Random, rows: dict[str, list[dict[str, Any]]], n: int, i: int, on: date
 ) -> None:
+    partner = _ext("P", i)
     r = _ext("R", n)
     fate = rng.random()
     approved = on + timedelta(days=1) if fate < 0.8 else None
@@ -215,16 +219,17 @@ def _referral(
         _corrections(rows, n, signed, fees[0])
     if fate < 0.15:
         gross = sum(fees) * Decimal("0.10")
+        withholding = (gross * _rate(i)).quantize(Decimal("0.01"))
         rows["payouts"].append(
             {
                 "externalId": _ext("Y", n),
                 "qualifiedAgreement": q,
                 "paidOn": received + timedelta(days=10),
                 "gross": gross,
-                "withholdingRate": Decimal(0),
-                "withholding": Decimal(0),
+                "withholdingRate": _rate(i),
+                "withholding": withholding,
                 "setOff": Decimal(0),
-                "net": gross,
+                "net": gross - withholding,
                 "reference": f"PAY-{n}",
             }
         )

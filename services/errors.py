@@ -322,6 +322,7 @@ class ImportErrorCode(enum.StrEnum):
     AGREEMENT_ENDED = "agreement_ended"
     NOTICE_ALREADY_GIVEN = "notice_already_given"
     NOTICE_TOO_LATE = "notice_too_late"
+    TAX_DOCUMENTATION_MISSING = "tax_documentation_missing"
 
 
 def check_version(current: int, expected: int | None, codes: type[enum.StrEnum]) -> None:

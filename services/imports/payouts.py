@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Commission, ExternalId, Payout
+from models import Commission, ExternalId, Payout, TaxDocument
 from rules import ledger
 from rules.money import round_money
 from services.commissions.facts import load_facts, terms_of
@@ -78,15 +79,62 @@ async def record_payouts(session: AsyncSession, plan: Plan, parsed: ParsedFile) 
             )
         ):
             commissions[c.qualified_agreement_id] = c
+    documents = await _tax_documents(session, partners)
+    required = referral_policy(plan.program).tax_documentation_required
     for partner in partners:
         items = by_partner[partner]
         facts = plan.facts.get(partner) or await load_facts(session, plan.program, partner)
         items.sort(key=lambda item: (item[0].values["paidOn"], item[0].external_id))
         for row, q in items:
+            if not _taxed(parsed, row, documents.get(partner, []), required):
+                continue
             state = ledger.ledger_on(facts, terms, row.values["paidOn"])
             _pay(session, plan, parsed, commissions.get(q), state.entries.get(str(q)), row)
     await session.flush()
     return set(by_partner)
+
+
+async def _tax_documents(
+    session: AsyncSession, partners: list[uuid.UUID]
+) -> dict[uuid.UUID, list[tuple[date, Decimal]]]:
+    """The partners' tax documents (recorded or imported now), by partner, oldest first."""
+    found: dict[uuid.UUID, list[tuple[date, Decimal]]] = defaultdict(list)
+    for i in range(0, len(partners), 2000):
+        rows = await session.execute(
+            select(TaxDocument.partner_id, TaxDocument.received_on, TaxDocument.withholding_rate)
+            .where(TaxDocument.partner_id.in_(partners[i : i + 2000]))
+            .order_by(TaxDocument.received_on, TaxDocument.created_at)
+        )
+        for partner, received, rate in rows:
+            found[partner].append((received, Decimal(rate)))
+    return found
+
+
+def _taxed(
+    parsed: ParsedFile, row: Row, documents: list[tuple[date, Decimal]], required: bool
+) -> bool:
+    """Whether a payout agrees with the tax documentation on file on its day, as recordPayout
+    reads it (CS-REF-08): present where the program requires it; its withholding rate."""
+    paid: date = row.values["paidOn"]
+    on_file = [rate for received, rate in documents if received <= paid]
+    if required and not on_file:
+        parsed.error(
+            row,
+            "paidOn",
+            Code.TAX_DOCUMENTATION_MISSING,
+            f"CS-REF-08: no tax documentation on file on {paid} (tax_documents.csv)",
+        )
+        return False
+    rate = on_file[-1] if on_file else Decimal(0)
+    if row.values["withholdingRate"] != rate:
+        parsed.error(
+            row,
+            "withholdingRate",
+            Code.AMOUNTS_DISAGREE,
+            f"the tax documentation on file on {paid} sets a withholding rate of {rate}",
+        )
+        return False
+    return True
 
 
 def _pay(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -68,7 +69,9 @@ async def test_corrections_and_voids_supersede_lines_and_the_ledger_reads_them(
         lines = await session.scalar(select(func.count()).select_from(RevenueLine))
         tax = list(await session.scalars(select(TaxDocument)))
     assert lines == len(_rows(files, "revenue_lines.csv")) + len(corrections)
-    assert sorted(str(t.withholding_rate) for t in tax) == ["0.000000", "0.100000"]
+    rates = sorted(Decimal(r["withholdingRate"]) for r in _rows(files, "tax_documents.csv"))
+    assert sorted(Decimal(t.withholding_rate) for t in tax) == rates
+    assert Decimal("0.1") in rates and len(rates) == 6
 
 
 async def test_bad_correction_and_tax_rows_are_coded_and_later_corrections_chain(
@@ -128,3 +131,39 @@ async def test_bad_correction_and_tax_rows_are_coded_and_later_corrections_chain
             .where(ExternalId.external_id == corrected["externalId"])
         )
     assert chain == 1
+
+
+async def test_payouts_follow_the_tax_documentation_on_file(
+    seeded: None, sessionmaker: async_sessionmaker[AsyncSession], store: BlobStore
+) -> None:
+    """CS-REF-08, as recordPayout reads it: a payout needs the partner's tax documentation on
+    file on its day (the program requires it) and withholds at the rate of the latest one."""
+    files = await _generated(sessionmaker)
+    payouts = _rows(files, "payouts.csv")
+    qualified = {r["externalId"]: r["referral"] for r in _rows(files, "qualified_agreements.csv")}
+    referrals = {r["externalId"]: r["partner"] for r in _rows(files, "referrals.csv")}
+    paid_by = {referrals[qualified[p["qualifiedAgreement"]]] for p in payouts}
+    taxed = [r for r in _rows(files, "tax_documents.csv") if r["partner"] in paid_by]
+    assert len(taxed) >= 2
+    untaxed, other = taxed[0], taxed[1]
+    kept = [
+        line
+        for line in files["tax_documents.csv"].decode().splitlines(keepends=True)
+        if not line.startswith(untaxed["externalId"] + ",")
+    ]
+    # an older document of the second partner does not replace its later one; a newer one
+    # before its payouts sets another rate
+    newer = date.fromisoformat(other["receivedOn"]) + timedelta(days=1)
+    files["tax_documents.csv"] = (
+        "".join(kept).encode()
+        + (f"T8,{other['partner']},2000-01-01,0.5,\nT9,{other['partner']},{newer},0.25,\n").encode()
+    )
+    with pytest.raises(ImportRefusedError) as refused:
+        await _import(sessionmaker, store, files)
+    found = {(e.file, e.column, e.code) for e in refused.value.report.errors}
+    assert found == {
+        ("payouts.csv", "paidOn", Code.TAX_DOCUMENTATION_MISSING),
+        ("payouts.csv", "withholdingRate", Code.AMOUNTS_DISAGREE),
+    }
+    rates = {e.message for e in refused.value.report.errors if e.column == "withholdingRate"}
+    assert all("0.25" in m for m in rates)

@@ -116,7 +116,7 @@ async def test_generated_history_round_trips_and_imports_once(
     # the ledger is derived from the imported facts: 10% of the fees, paid as imported
     assert paid == created["payouts.csv"]
     assert len(commissions) == created["qualified_agreements.csv"]
-    assert created["revenue_corrections.csv"] > 0 and created["tax_documents.csv"] == 2
+    assert created["revenue_corrections.csv"] > 0 and created["tax_documents.csv"] == 6
     corrected = await _corrected(sessionmaker)
     assert 0 < len(corrected) < len(commissions)
     assert all(
