@@ -25,6 +25,7 @@ from schema.commissions.corrections import LedgerMutations
 from schema.commissions.mutations import CommissionMutations, StatementMutations
 from schema.commissions.types import Commission, QualifiedAgreement
 from schema.cost import MAX_COST, QueryCost
+from schema.document_cache import DocumentCache, Documents
 from schema.documents.mutations import TemplateMutations
 from schema.documents.types import Document
 from schema.errors import ErrorCodes
@@ -106,6 +107,8 @@ def build_schema(
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
+    documents = Documents()
+    extensions.append(lambda: DocumentCache(documents))  # last: after the request's checks
     schema = PartnerGraphSchema(
         query=Query,
         mutation=Mutation,
