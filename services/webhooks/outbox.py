@@ -7,12 +7,14 @@ retention period (30 days) whatever the endpoints' state, and can be listed and 
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, event, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from models import OutboxEvent, WebhookDelivery, WebhookEndpoint
 from models.base import utcnow
@@ -32,6 +34,45 @@ EVENT_TYPES = (
     "webhook_endpoint.failing",
     "webhook_endpoint.disabled",
 )
+
+
+ENDPOINTS = "partnergraph.webhook_endpoints"
+"""Session.info key: the endpoints read in this transaction, by partner (None: global only)."""
+
+
+async def _endpoints(session: AsyncSession, partner_id: uuid.UUID | None) -> list[WebhookEndpoint]:
+    """The endpoints an event of `partner_id` may go to, read once per transaction (a use case
+    emitting three events reads them once; issue 14)."""
+    cache: dict[uuid.UUID | None, list[WebhookEndpoint]] = session.info.setdefault(ENDPOINTS, {})
+    found = cache.get(partner_id)
+    if found is None or any(isinstance(o, WebhookEndpoint) for o in session.new):
+        audience: list[ColumnElement[bool]] = [WebhookEndpoint.partner_id.is_(None)]
+        if partner_id is not None:
+            audience.append(WebhookEndpoint.partner_id == partner_id)
+        found = list(await session.scalars(select(WebhookEndpoint).where(or_(*audience))))
+        cache[partner_id] = found
+    return found
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_endpoints(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(ENDPOINTS, None)
+
+
+@event.listens_for(Session, "before_flush")
+def _endpoints_changed(session: Session, *_: Any) -> None:
+    changed = itertools.chain(session.new, session.dirty, session.deleted)
+    if ENDPOINTS in session.info and any(isinstance(o, WebhookEndpoint) for o in changed):
+        session.info.pop(ENDPOINTS)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _endpoints_written(state: ORMExecuteState) -> None:
+    written = state.is_insert or state.is_update or state.is_delete
+    table = getattr(state.statement, "table", None) if written else None
+    if table is not None and table.name == WebhookEndpoint.__tablename__:
+        state.session.info.pop(ENDPOINTS, None)
 
 
 async def emit(
@@ -55,11 +96,7 @@ async def emit(
     )
     session.add(event)
     await session.flush()
-    audience: list[ColumnElement[bool]] = [WebhookEndpoint.partner_id.is_(None)]
-    if partner_id is not None:
-        audience.append(WebhookEndpoint.partner_id == partner_id)
-    endpoints = await session.scalars(select(WebhookEndpoint).where(or_(*audience)))
-    for endpoint in endpoints:
+    for endpoint in await _endpoints(session, partner_id):
         if event_type in endpoint.event_types:
             session.add(
                 WebhookDelivery(
