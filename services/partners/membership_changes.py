@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Membership, Program, Tier, TierChange
@@ -47,16 +48,28 @@ async def change_tier(
         raise UseCaseError.one(
             ["input", "tierId"], Code.TIER_NOT_IN_PROGRAM, "that tier belongs to another program"
         )
-    current = await session.get(Tier, membership.tier_id)
+    program = await session.get(Program, membership.program_id)
+    assert program is not None
+    dated = fact_date(
+        program,
+        actor,
+        effective_on,
+        "effectiveOn",
+        Code,
+        Earlier("the enrolment", membership.joined_on),
+    )
+    when = dated.day
+    history = list(
+        await session.scalars(select(TierChange).where(TierChange.membership_id == membership.id))
+    )
+    # The change moves from the tier held on its own day, whenever it is entered (issue 11).
+    held = _latest([c for c in history if c.effective_on <= when])
+    current = await session.get(Tier, held.to_tier_id if held else membership.tier_id)
     assert current is not None
     if tier_rules.direction(current.rank, target.rank) == "same":
         raise UseCaseError.one(
-            ["input", "tierId"], Code.SAME_TIER, f"the membership is already at {target.name}"
+            ["input", "tierId"], Code.SAME_TIER, f"on {when} the membership is at {target.name}"
         )
-    program = await session.get(Program, membership.program_id)
-    assert program is not None
-    dated = fact_date(program, actor, effective_on, "effectiveOn", Code)
-    when = dated.day
     change = TierChange(
         id=uuid.uuid4(),
         membership_id=membership.id,
@@ -77,7 +90,11 @@ async def change_tier(
         evaluation = await evaluate_membership(session, membership, program, when, evaluation_mode)
         change.basis = as_basis(evaluation, when, evaluation_mode)
     session.add(change)
-    membership.tier_id = target.id
+    # The current tier is that of the latest-dated change: a backfill dated before a later
+    # change is history, it does not replace the tier held since.
+    latest = _latest([*history, change])
+    assert latest is not None
+    membership.tier_id = latest.to_tier_id
     membership.version += 1
     await session.flush()
     await record(
@@ -166,6 +183,11 @@ async def deactivate_membership(
         {"membership_id": str(membership.id), "reason": text},
     )
     return membership
+
+
+def _latest(changes: list[TierChange]) -> TierChange | None:
+    """The change in force last among `changes`: by effective day, then time of entry."""
+    return max(changes, key=lambda c: (c.effective_on, c.changed_at), default=None)
 
 
 def _admin_reason(actor: Actor, reason: str, forbidden: str, required: str) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from models import Agreement, Program
+from models import Agreement, Membership, Program, TierChange
 from tests.conftest import Api
 from tests.helpers.agreements import accept_segment, partner_key
 from tests.helpers.api import CHANGE_TIER, program, program_today_of
@@ -324,8 +324,14 @@ async def test_rollover_proposes_and_applies(api: Api) -> None:
     await _member(api, "Roller", 2, 600_000)
     today = await program_today_of(api, "segment-technology")
     async with api.sessionmaker.begin() as session:
-        # The terms were accepted a year ago, so they were in effect on 1 January.
-        await session.execute(update(Agreement).values(effective_on=date(today.year - 1, 1, 1)))
+        # The terms were accepted, and the partner enrolled, a year ago, so they were in effect
+        # on 1 January (a tier change never precedes the enrolment, issue 11).
+        start = date(today.year - 1, 1, 1)
+        await session.execute(update(Agreement).values(effective_on=start))
+        await session.execute(update(Membership).values(joined_on=start))
+        await session.execute(
+            update(TierChange).where(TierChange.from_tier_id.is_(None)).values(effective_on=start)
+        )
     async with api.sessionmaker.begin() as session:
         segment = await session.scalar(select(Program).where(Program.slug == "segment-technology"))
         assert segment is not None

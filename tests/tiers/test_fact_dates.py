@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import Api
-from tests.helpers.agreements import accept_segment, partner_key
+from tests.helpers.agreements import partner_key
 from tests.helpers.api import CHANGE_TIER, program, program_today_of
 
 pytestmark = pytest.mark.anyio
@@ -114,15 +114,15 @@ async def test_usage_reports_are_dated_facts(api: Api) -> None:
 async def test_a_backdated_tier_change_is_marked_in_the_audit_log(api: Api) -> None:
     """Tier changes (`effectiveOn`): a past date is a backfill (audit mark), a future one is
     refused with DATE_IN_FUTURE."""
-    partner, key = await partner_key(api, displayName="Tiered")
-    await accept_segment(api, key)
+    from tests.agreements.test_fact_dates import segment_agreement
+
     segment = await program(api, "segment-technology")
     today = await program_today_of(api, "segment-technology")
-    membership = (
-        await api.gql(
-            "query($id: ID!) { partner(id: $id) { memberships { id } } }", {"id": partner["id"]}
-        )
-    )["partner"]["memberships"][0]["id"]
+    agreement, _key = await segment_agreement(api, today - timedelta(days=30), "Tiered")
+    owner = """query($id: ID!) { node(id: $id) { ... on Agreement { partner {
+        memberships { id } } } } }"""
+    node = (await api.gql(owner, {"id": agreement["id"]}))["node"]
+    membership = node["partner"]["memberships"][0]["id"]
     silver = next(t for t in segment["tiers"] if t["key"] == "silver")
     change = {"membershipId": membership, "tierId": silver["id"], "reason": "Backfill"}
     future = (today + timedelta(days=1)).isoformat()
@@ -157,3 +157,55 @@ async def test_a_deactivation_takes_effect_on_its_own_day(api: Api) -> None:
     [after] = (await api.gql(memberships, {"id": partner["id"]}))["partner"]["memberships"]
     assert (after["before"], after["on"]) == ("ACTIVE", "DEACTIVATED")
     assert await _marks(api, "deactivateMembership", membership["id"]) == [("2025-06-01", True)]
+
+
+async def test_a_tier_change_entered_late_is_history_not_the_current_tier(api: Api) -> None:
+    """SEG-AGR-02 / SEG-TIER-06 with dates (issue 11): a change to Bronze dated 1 March,
+    entered after one to Silver dated 1 June, moves from the tier held on 1 March and leaves
+    Silver current (it used to become the current tier); the same tier is judged on the
+    change's day, and a change dated before the enrolment is out of order."""
+    from tests.agreements.test_fact_dates import segment_agreement
+
+    agreement, _key = await segment_agreement(api, date(2025, 1, 10), "Late Tiers")
+    move = """mutation($input: ChangeTierInput!) { changeTier(input: $input) {
+        membership { tier { key } } tierChange { fromTier { key } }
+        userErrors { field code message } } }"""
+    segment = await program(api, "segment-technology")
+    owner = """query($id: ID!) { node(id: $id) { ... on Agreement { partner {
+        memberships { id } } } } }"""
+    node = (await api.gql(owner, {"id": agreement["id"]}))["node"]
+    membership = node["partner"]["memberships"][0]["id"]
+    tiers = {t["key"]: t["id"] for t in segment["tiers"]}
+
+    async def change(tier: str, on: str) -> dict[str, Any]:
+        given = {"membershipId": membership, "tierId": tiers[tier], "reason": "Backfill"}
+        answer: dict[str, Any] = (await api.gql(move, {"input": {**given, "effectiveOn": on}}))[
+            "changeTier"
+        ]
+        return answer
+
+    assert (await change("silver", "2025-06-01"))["userErrors"] == []
+    late = await change("bronze", "2025-03-01")
+    assert late["userErrors"] == []
+    assert late["membership"]["tier"]["key"] == "silver"
+    assert late["tierChange"]["fromTier"]["key"] == "registered"
+    same = await change("silver", "2025-07-01")
+    assert [e["code"] for e in same["userErrors"]] == ["SAME_TIER"]
+    early = await change("gold", "2024-12-01")
+    assert early["userErrors"] == [
+        {
+            "field": ["input", "effectiveOn"],
+            "code": "DATE_OUT_OF_ORDER",
+            "message": early["userErrors"][0]["message"],
+        }
+    ]
+    as_of = """query($id: ID!) { node(id: $id) { ... on Membership { tier { key }
+        feb: tierAsOf(date: "2025-02-01") { key } apr: tierAsOf(date: "2025-04-01") { key }
+        jul: tierAsOf(date: "2025-07-01") { key } } } }"""
+    tiers_on = (await api.gql(as_of, {"id": membership}))["node"]
+    assert tiers_on == {
+        "tier": {"key": "silver"},
+        "feb": {"key": "registered"},
+        "apr": {"key": "bronze"},
+        "jul": {"key": "silver"},
+    }
