@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Acceptance
+from models import Acceptance, TemplateVersion
 from models.documents.blobs import BlobStore
 from services.actor import Actor
 from services.agreements.checks import (
@@ -19,6 +21,20 @@ from services.agreements.checks import (
 from services.agreements.signing import announce_in_effect, sign
 from services.agreements.state import state_of
 from services.errors import input_error
+
+
+async def _accepted(
+    session: AsyncSession, agreement_id: uuid.UUID, template: TemplateVersion
+) -> bool:
+    """Whether this template version of the agreement is accepted already."""
+    found = await session.scalar(
+        select(Acceptance.id).where(
+            Acceptance.agreement_id == agreement_id,
+            Acceptance.template_id == template.template_id,
+            Acceptance.template_version == template.version,
+        )
+    )
+    return found is not None
 
 
 async def accept_agreement(
@@ -42,14 +58,7 @@ async def accept_agreement(
     if status in ENDED:
         raise input_error("kind", Code.AGREEMENT_ENDED, f"this {spec.name} has {status.value}")
     template = await current_template(session, program, agreement.kind)
-    accepted = await session.scalar(
-        select(Acceptance.id).where(
-            Acceptance.agreement_id == agreement.id,
-            Acceptance.template_id == template.template_id,
-            Acceptance.template_version == template.version,
-        )
-    )
-    if accepted is not None:
+    if not target.created and await _accepted(session, agreement.id, template):
         raise input_error(
             "kind",
             Code.ALREADY_ACCEPTED,

@@ -103,6 +103,8 @@ class Target:
     program: Program
     spec: AgreementDef
     agreement: Agreement
+    created: bool = False
+    """The agreement row was made by this action (so it has no acceptance yet)."""
 
 
 def bounded(text: str | None, field: str) -> str:
@@ -172,8 +174,8 @@ async def prepare(
         )
     signing = signing_dates(program, actor, request, field)
     await _check_prerequisites(session, program, partner, spec, signing.dated.day)
-    agreement = await _agreement_row(session, partner, program, kind)
-    return Target(partner, program, spec, agreement), signer, signing
+    agreement, created = await _agreement_row(session, partner, program, kind)
+    return Target(partner, program, spec, agreement, created), signer, signing
 
 
 async def load(session: AsyncSession, actor: Actor, agreement_id: uuid.UUID) -> Target:
@@ -232,7 +234,7 @@ async def _check_prerequisites(
 
 async def _agreement_row(
     session: AsyncSession, partner: Partner, program: Program, kind: str
-) -> Agreement:
+) -> tuple[Agreement, bool]:
     row = await session.scalar(
         select(Agreement)
         .where(
@@ -248,4 +250,5 @@ async def _agreement_row(
         )
         session.add(row)
         await session.flush()
-    return row
+        return row, True
+    return row, False

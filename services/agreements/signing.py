@@ -59,6 +59,7 @@ async def sign(
         event=event,
         signer={"name": signer.name, "title": signer.title, "email": signer.email},
     )
+    agreement.version += 1  # written with the document (one UPDATE of the agreement)
     document = await render_document(
         session,
         store,
@@ -86,7 +87,6 @@ async def sign(
         document_sha256=document.sha256,
     )
     session.add(acceptance)
-    agreement.version += 1
     await session.flush()
     audit = await record(
         session,
