@@ -31,6 +31,8 @@ from services.imports.reading import ParsedFile, Row
 
 STATES = "agreement_states"
 """The plan's transient agreements by (partner, kind): stored or planned, with every notice."""
+STORED = "stored_agreements"
+"""The ids of the program's agreements recorded before the import."""
 REASONS = {TERMINATION: ("convenience", "immediate"), BREACH: ("breach",), NON_RENEWAL: ()}
 OPERATIONS = {NON_RENEWAL: "giveNonRenewalNotice", TERMINATION: "terminateAgreement"}
 
@@ -43,9 +45,15 @@ async def agreement_states(session: AsyncSession, plan: Plan) -> dict[Any, Agree
     states: dict[Any, Agreement] = plan.objects.setdefault(STATES, {})
     if states:
         return states
-    stored = await session.scalars(select(Agreement).where(Agreement.program_id == plan.program.id))
+    stored = [
+        _values(a)
+        for a in await session.scalars(
+            select(Agreement).where(Agreement.program_id == plan.program.id)
+        )
+    ]
+    plan.objects[STORED] = {a["id"]: True for a in stored}
     planned = [dict(a) for a in plan.inserts.get(Agreement.__table__, [])]
-    for source in [_values(a) for a in stored] + planned:
+    for source in stored + planned:
         copy = Agreement(
             id=source["id"],
             partner_id=source["partner_id"],
@@ -223,7 +231,7 @@ def _plan_notice(plan: Plan, parsed: ParsedFile, agreement: Agreement, row: Row)
     agreement.notices.append(notice)
     plan.adopt(parsed.kind, row, values["id"])
     plan.add(AgreementNotice.__table__, values)
-    if agreement.id not in {a["id"] for a in plan.inserts.get(Agreement.__table__, [])}:
+    if agreement.id in plan.objects[STORED]:
         plan.updates.append(
             update(Agreement)
             .where(Agreement.id == agreement.id)

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models import AgreementNotice, Program
+from models import Agreement, AgreementNotice, Program
 from models.documents.blobs import BlobStore
 from services.errors import ImportErrorCode as Code
 from services.imports.export import export_history
@@ -88,6 +88,21 @@ async def test_a_second_notice_while_one_is_open_is_refused(
         await _import(sessionmaker, store, again)
     found = {(e.line, e.column, e.code) for e in refused.value.report.errors}
     assert found == {(3, "dispatchedOn", Code.NOTICE_ALREADY_GIVEN)}
+    # alone, the first is recorded on the stored agreement, whose version moves on
+    versions = await _versions(sessionmaker)
+    first = again["agreement_notices.csv"].decode().splitlines(keepends=True)[:2]
+    report = await _import(sessionmaker, store, {"agreement_notices.csv": "".join(first).encode()})
+    assert [f.created for f in report.files] == [1]
+    after = await _versions(sessionmaker)
+    assert sum(after.values()) == sum(versions.values()) + 1
+    async with sessionmaker() as session:
+        notice = await session.scalar(select(AgreementNotice).where(AgreementNotice.sent_on == day))
+    assert notice is not None and (notice.sent_on, notice.given_on) == (day, day)
+
+
+async def _versions(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[object, int]:
+    async with sessionmaker() as session:
+        return {a.id: a.version for a in await session.scalars(select(Agreement))}
 
 
 def _one_signing(files: dict[str, bytes], party: str) -> tuple[dict[str, bytes], date]:
