@@ -156,10 +156,15 @@ class Admission:
             )
         return Ticket(key, request_id, reserve, estimate is not None)
 
-    async def settle(self, ticket: Ticket, response: Response | None) -> None:
-        """Refund down to the actual cost, leave the in-flight count, and add the headers."""
+    async def settle(
+        self, ticket: Ticket, response: Response | None, answer: dict[str, Any] | None = None
+    ) -> None:
+        """Refund down to the actual cost, leave the in-flight count, and add the headers.
+
+        `answer`: the response's body before encoding, when this request executed it (then
+        its fields are counted without decoding the body again)."""
         try:
-            actual = self._actual(ticket, response)
+            actual = self._actual(ticket, response, answer)
             if actual < ticket.reserved:
                 current = await self.store.refund(ticket.key, ticket.reserved - actual)
             elif actual > ticket.reserved:  # cost unknown beforehand (e.g. an upload)
@@ -171,10 +176,16 @@ class Admission:
         if response is not None:
             response.headers.update(rate_headers(current))
 
-    def _actual(self, ticket: Ticket, response: Response | None) -> int:
+    def _actual(
+        self, ticket: Ticket, response: Response | None, answer: dict[str, Any] | None = None
+    ) -> int:
         if response is None or response.headers.get("idempotent-replayed"):
             return 0
-        body, _ = decode_json(bytes(response.body) if hasattr(response, "body") else b"")
+        body: Any
+        if answer is not None and answer.get("data") is not None and response.status_code == 200:
+            body = answer  # what was encoded into the body (a decoded copy counts the same)
+        else:
+            body, _ = decode_json(bytes(response.body) if hasattr(response, "body") else b"")
         if not isinstance(body, dict) or "data" not in body:
             return 0  # refused before it ran
         counted = max(1, count_fields(body["data"]))

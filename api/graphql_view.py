@@ -12,6 +12,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
 from api import idempotency, outage
@@ -36,6 +38,7 @@ from services.actor import Actor
 from services.webhooks.delivery import DeliveryPolicy
 
 BEARER = "bearer "
+ANSWER = "partnergraph.answer"
 
 
 def bearer_token(request: Request) -> str | None:
@@ -167,7 +170,7 @@ class GraphQLView(GraphQL[Context, None]):
                 shaped = outage.promote(self._shape(response, media_type))
             finally:
                 if ticket is not None and self.admission is not None:
-                    await self.admission.settle(ticket, shaped)
+                    await self.admission.settle(ticket, shaped, request.scope.get(ANSWER))
         response = shaped
         response.headers["x-request-id"] = request_id
         return response
@@ -215,6 +218,16 @@ class GraphQLView(GraphQL[Context, None]):
             response = await self._idempotent(request, ctx, root_value, actor.key_id, key)
         assert isinstance(response, Response)
         return response
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        """The answer as strawberry shapes it, kept on the request for the admission's
+        settlement (counting its fields without decoding the encoded body again, issue 14);
+        a request with several results (a batch) keeps none."""
+        answer = await super().process_result(request, result)
+        request.scope[ANSWER] = None if ANSWER in request.scope else answer
+        return answer
 
     @staticmethod
     async def _operation_name(request: Request) -> str | None:
