@@ -1,11 +1,20 @@
-"""Contentsquare Referrer Supplemental Terms Schedule, in our own words (seed 003; CS-REF-*)."""
+"""Contentsquare Referrer Supplemental Terms Schedule, in our own words (seed 003; CS-REF-*).
+
+Version 3 (issue 12): the year commissions accumulate over and its first day, the carry-over
+clause (only when the schedule has one), the commissionable months, the tax documentation
+condition, the liability cap (only when there is one) and the opportunity kinds come from
+program data, so a program reusing this template (alpine: a program year from 1 April, no
+carry-over) is described as its file says."""
 
 from __future__ import annotations
 
 from contract_templates.wording.blocks import PARTIES, SIGNATURES, Block, Table, notices_clause
 
 RATES = Table(
-    headers=("Net Commissionable Revenue referred in the calendar year", "Commission rate"),
+    headers=(
+        "Net Commissionable Revenue referred in the {{ commission.period }}",
+        "Commission rate",
+    ),
     cells=("{{ row.range_text }}", "{{ row.rate_text }}"),
     loop="commission.brackets",
     widths=(11.0, 4.0),
@@ -95,8 +104,9 @@ CS_REFERRER: list[Block] = [
         "A commission is payable only if: the Partner earns "
         "no commission for the same order under another {{ operator.short_name }} program; the "
         "client did not buy through a third party such as a reseller; "
-        "{{ operator.short_name }} has received all fees due from the client; the Partner has "
-        "provided the tax documentation {{ operator.short_name }} needs to pay it; and the "
+        "{{ operator.short_name }} has received all fees due from the client; "
+        "{% if terms.tax_documentation_required %}the Partner has provided the tax "
+        "documentation {{ operator.short_name }} needs to pay it; {% endif %}and the "
         "Referred Client was submitted on or after the Effective Date.",
     ),
     (
@@ -192,8 +202,9 @@ CS_REFERRER: list[Block] = [
         "Either party may end this schedule on "
         "{{ terms.convenience_notice }} written notice, or for a material breach not cured "
         "within {{ terms.cure_period }} after notice of it, as for the Agreement; the "
-        "Agreement's limits of liability (the greater of {{ terms.liability_floor }} and "
-        "{{ terms.liability_basis }}) and its governing law ({{ terms.governing_law }}) and "
+        "Agreement's limits of liability{% if terms.liability_floor %} (the greater of "
+        "{{ terms.liability_floor }} and {{ terms.liability_basis }}){% endif %} and its "
+        "governing law ({{ terms.governing_law }}) and "
         "courts ({{ terms.venue }}) apply.",
     ),
     notices_clause("notices"),
@@ -205,21 +216,36 @@ CS_REFERRER: list[Block] = [
     (
         "p",
         "Rates apply in slices to the Net Commissionable Revenue the Partner has referred "
-        "in a calendar year, amounts in {{ commission.currency }}:",
+        "in a {{ commission.period }} (from {{ commission.year_span }}), amounts in "
+        "{{ commission.currency }}:",
     ),
     ("table", RATES),
     ("p", "Worked example: {{ commission.example }}"),
+    ("p", "{%p if commission.carry_over %}"),
     (
         "p",
-        "Once the Partner's revenue for a calendar year reaches a bracket, that bracket's "
-        "rate applies for the rest of that year and as a minimum throughout the following year; "
-        "it keeps applying in later years while the Partner reaches the bracket again, and "
-        "otherwise falls back on 1 January after a year in which no threshold was reached.",
+        "Rate carry-over: the highest rate the Partner's revenue reaches in a "
+        "{{ commission.period }} applies for the rest of that {{ commission.period }} and, as a "
+        "minimum rate on every slice, throughout the next one. That minimum is kept, and never "
+        "lowered, for as long as each following {{ commission.period }} goes past the first "
+        "bracket; after a {{ commission.period }} that does not, rates start again from the "
+        "first bracket on {{ commission.year_start }}.",
     ),
+    ("p", "{%p else %}"),
     (
         "p",
-        "Commission applies to first-year revenue only, including under multi-year "
-        "contracts; upsells and cross-sells may qualify when the Partner took part in them. "
+        "Each {{ commission.period }} starts again from the first bracket on "
+        "{{ commission.year_start }}: no rate reached in one {{ commission.period }} carries "
+        "over to the next.",
+    ),
+    ("p", "{%p endif %}"),
+    (
+        "p",
+        "Commission applies only to revenue of the first {{ terms.commissionable_months }} "
+        "after a Qualified Agreement is signed, including under multi-year contracts; "
+        "{% if terms.referral_kinds_text %}only these kinds of opportunity qualify: "
+        "{{ terms.referral_kinds_text }}. {% else %}upsells and cross-sells may qualify when "
+        "the Partner took part in them. {% endif %}"
         "{{ operator.short_name }} may change the rates, brackets, commissionable products or "
         "method by written notice (e-mail included) given at least "
         "{{ terms.schedule_change_notice }} before the change applies.",

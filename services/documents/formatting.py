@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_skeleton
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from models import Program
@@ -21,6 +21,10 @@ class Formatter:
 
     locale: str
     timezone: str
+
+    def day_month(self, value: date) -> str:
+        """A day of every year: `1 April` (en_GB), `April 1` (en_US), `1. April` (de_CH)."""
+        return format_skeleton("MMMMd", value, locale=self.locale)
 
     def date(self, value: date | None) -> str:
         """`1 December 2026` (en_GB) or `December 1, 2026` (en_US); empty when absent."""

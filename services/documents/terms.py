@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from models import Program
+from rules.program_year import ProgramYear
 from services.documents.formatting import Formatter
 from services.programs.definition import ProgramDefinition
 from services.programs.sections.agreements import AgreementDef
@@ -116,6 +117,8 @@ def _referral_terms(definition: ProgramDefinition, fmt: Formatter, short: str) -
             "payment_due": "",
             "deductions_text": "nothing",
             "exclusions_text": "nothing",
+            "tax_documentation_required": True,
+            "referral_kinds_text": "",
             "tax_documentation_text": (
                 f"No fee is paid before the Partner has given {short} the tax documentation it "
                 "needs to pay it."
@@ -126,6 +129,8 @@ def _referral_terms(definition: ProgramDefinition, fmt: Formatter, short: str) -
         "payment_due": _days(fmt, rules.payment_due_days_after_receipt),
         "deductions_text": words(list(rules.revenue_deductions) or ["nothing"]),
         "exclusions_text": words(list(rules.revenue_exclusions) or ["nothing"]),
+        "tax_documentation_required": rules.tax_documentation_required,
+        "referral_kinds_text": "",
         "tax_documentation_text": (
             f"No fee is paid before the Partner has given {short} the tax documentation it "
             "needs to pay it."
@@ -143,7 +148,9 @@ def _referral_terms(definition: ProgramDefinition, fmt: Formatter, short: str) -
         }
     if referrals:
         outcome = referrals.undecided_outcome
+        listed = referrals.qualifying_opportunities
         terms |= {
+            "referral_kinds_text": words(list(listed)) if listed else "",
             "decision_window": f"{referrals.decision_window_business_days} Business Days",
             "undecided_text": "rejected" if outcome == "deemed_rejected" else "approved",
             "conflict_window": fmt.months(referrals.conflict_window_months),
@@ -161,7 +168,15 @@ def commission_context(definition: ProgramDefinition, fmt: Formatter) -> dict[st
     """The commission schedule in force (CS-REF-15/17): brackets and a worked example."""
     schedules = definition.commission_schedules
     if not schedules:
-        return {"brackets": [], "version": "", "effective_from": "", "currency": "", "example": ""}
+        return {
+            "brackets": [],
+            "version": "",
+            "effective_from": "",
+            "currency": "",
+            "example": "",
+            "carry_over": False,
+            **_period(definition.accumulation_year, fmt),
+        }
     schedule = max(schedules, key=lambda s: s.effective_from)
     currency = schedule.currency
     rows, lower = [], Decimal(0)
@@ -178,16 +193,33 @@ def commission_context(definition: ProgramDefinition, fmt: Formatter) -> dict[st
         rows.append({"range_text": text, "rate_text": fmt.percent(rate)})
         slices.append((lower, upper, rate))
         lower = upper or lower
+    period = _period(definition.accumulation_year, fmt)
     return {
         "version": schedule.version,
         "effective_from": fmt.date(schedule.effective_from),
         "currency": currency,
         "brackets": rows,
-        "example": _example(slices, currency, fmt),
+        "example": _example(slices, currency, fmt, period["period"]),
+        "carry_over": schedule.rate_carry_over != "none",
+        **period,
     }
 
 
-def _example(slices: list[tuple[Decimal, Decimal | None, Decimal]], currency: str, fmt: Any) -> str:
+def _period(years: ProgramYear, fmt: Formatter) -> dict[str, str]:
+    """The year brackets accumulate over (CS-REF-15/16, issue 12): its name, first day and span,
+    as `program_year.starts_on` and the schedules' `accumulation` say."""
+    first, last = years.bounds(2001)  # any common year: only the month and day are written
+    span = f"{fmt.day_month(first)} to {fmt.day_month(last)}"
+    return {
+        "period": "calendar year" if years.is_calendar else "program year",
+        "year_start": fmt.day_month(first),
+        "year_span": span if years.is_calendar else f"{span} of the following calendar year",
+    }
+
+
+def _example(
+    slices: list[tuple[Decimal, Decimal | None, Decimal]], currency: str, fmt: Any, period: str
+) -> str:
     first_upper = slices[0][1]
     if first_upper is None or len(slices) < 2:
         return "every slice earns the same rate."
@@ -202,5 +234,5 @@ def _example(slices: list[tuple[Decimal, Decimal | None, Decimal]], currency: st
         parts.append(f"{fmt.percent(rate)} of {fmt.money(top - lower, currency)}")
     return (
         f"a first client bringing {fmt.money(ncr, currency)} of Net Commissionable Revenue in "
-        f"a calendar year earns {' plus '.join(parts)}, that is {fmt.money(total, currency)}."
+        f"a {period} earns {' plus '.join(parts)}, that is {fmt.money(total, currency)}."
     )

@@ -29,8 +29,13 @@ NOW = datetime(2026, 11, 30, 23, 3, 12, tzinfo=UTC)  # 1 December in Paris
 PARTNER_NAME = "Lumière {{ 7*7 }} Analytics SARL"
 
 
+THIRD_PROGRAM = ROOT / "tests" / "programs" / "data" / "alpine" / "alpine-distributors.toml"
+
+
 def program(slug: str) -> Program:
-    spec = read_program(ROOT / "programs" / f"{slug}.toml").definition
+    """A shipped program, or the made-up third one (`alpine-distributors`, issue 12)."""
+    path = THIRD_PROGRAM if slug == "alpine-distributors" else ROOT / "programs" / f"{slug}.toml"
+    spec = read_program(path).definition
     return Program(
         id=uuid.uuid4(),
         slug=spec.slug,
@@ -51,8 +56,14 @@ def partner(name: str = PARTNER_NAME) -> Partner:
     )
 
 
-def newest(kind: str, slug: str) -> tuple[TemplateVersion, bytes]:
-    entries = [e for e in read_manifest() if e.kind == kind and e.program in (slug, "*")]
+def newest(kind: str, slug: str, template_id: str | None = None) -> tuple[TemplateVersion, bytes]:
+    """The newest shipped version serving `kind` in the program, or of `template_id` (a shipped
+    template a program file names for another kind)."""
+    entries = [
+        e
+        for e in read_manifest()
+        if (e.id == template_id if template_id else e.kind == kind and e.program in (slug, "*"))
+    ]
     entry = max(entries, key=lambda e: e.version)
     data = (MANIFEST.parent / entry.file).read_bytes()
     row = TemplateVersion(
@@ -71,10 +82,12 @@ def _agreement(prog: Program, kind: str) -> tuple[Agreement, AgreementDef]:
     return row, spec
 
 
-def agreement_document(slug: str, kind: str) -> tuple[bytes, dict[str, Any]]:
+def agreement_document(
+    slug: str, kind: str, template_id: str | None = None
+) -> tuple[bytes, dict[str, Any]]:
     prog, who = program(slug), partner()
     row, spec = _agreement(prog, kind)
-    template, data = newest(kind, slug)
+    template, data = newest(kind, slug, template_id)
     state = State(AgreementStatus.ACTIVE, row.effective_on, 0, None, None, None, None)
     context = agreement_context(
         partner=who,
