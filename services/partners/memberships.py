@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -131,10 +131,25 @@ async def enrol_on_agreement(
         active = membership_agreement_in_effect
         status = MembershipStatus.ACTIVE if active else MembershipStatus.APPLICANT
         await start_membership(session, actor, partner, program, status, today)
-    elif membership_agreement_in_effect and membership.status is MembershipStatus.APPLICANT:
+        return
+    if today < membership.joined_on:
+        await _enrolled_since(session, membership, today)
+    if membership_agreement_in_effect and membership.status is MembershipStatus.APPLICANT:
         membership.status = MembershipStatus.ACTIVE
         membership.status_reason = reason
         membership.version += 1
+
+
+async def _enrolled_since(session: AsyncSession, membership: Membership, day: date) -> None:
+    """A signature dated before the enrolment (a backfilled acceptance or application, issue
+    11) moves the enrolment back to it: the partner has been a member since it signed."""
+    membership.joined_on = day
+    membership.version += 1
+    await session.execute(
+        update(TierChange)
+        .where(TierChange.membership_id == membership.id, TierChange.from_tier_id.is_(None))
+        .values(effective_on=day)
+    )
 
 
 async def _membership_of(

@@ -161,6 +161,9 @@ async def rollover(
             Code.INVALID_DATE,
             f"the {year} program year has not started: apply on or after {on}",
         )
+    # A member enrolled after the year's first day has no tier to roll over on it (a tier
+    # change never precedes the enrolment, issue 11): it starts at its own entry tier.
+    members = [m for m in members if m.joined_on <= on]
     proposals = []
     for index, membership in enumerate(members, start=1):
         evaluation = await evaluate_membership(session, membership, program, on, "annual")

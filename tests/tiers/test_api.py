@@ -332,6 +332,8 @@ async def test_rollover_proposes_and_applies(api: Api) -> None:
         await session.execute(
             update(TierChange).where(TierChange.from_tier_id.is_(None)).values(effective_on=start)
         )
+    # Enrolled this year, after the year's first day: nothing to roll over (issue 11).
+    await _member(api, "Newcomer", 2, 600_000)
     async with api.sessionmaker.begin() as session:
         segment = await session.scalar(select(Program).where(Program.slug == "segment-technology"))
         assert segment is not None
@@ -347,10 +349,13 @@ async def test_rollover_proposes_and_applies(api: Api) -> None:
         applied = await rollover(session, SYSTEM, segment, today.year, apply=True)
         assert applied[0].direction == "up"
     data = await api.gql(
-        "{ partners { edges { node { memberships { tier { key } tierHistory "
+        "{ partners { edges { node { displayName memberships { tier { key } tierHistory "
         "{ reason basis } } } } } }"
     )
-    member = data["partners"]["edges"][0]["node"]["memberships"][0]
+    nodes = {e["node"]["displayName"]: e["node"] for e in data["partners"]["edges"]}
+    member = next(n for name, n in nodes.items() if "Roller" in name)["memberships"][0]
+    newcomer = next(n for name, n in nodes.items() if "Newcomer" in name)["memberships"][0]
+    assert newcomer["tier"]["key"] == "registered"
     assert member["tier"]["key"] == "silver"
     assert (
         member["tierHistory"][-1]["reason"] == f"Program-year {today.year} rollover (SEG-TIER-06)"

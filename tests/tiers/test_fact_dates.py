@@ -209,3 +209,39 @@ async def test_a_tier_change_entered_late_is_history_not_the_current_tier(api: A
         "apr": {"key": "bronze"},
         "jul": {"key": "silver"},
     }
+
+
+async def test_a_backfilled_acceptance_moves_the_enrolment_back(api: Api) -> None:
+    """Issue 11: a partner enrolled today whose program agreement an admin records as accepted
+    on 10 January 2025 has been a member since then: joinedOn, statusAsOf and tierAsOf answer
+    for the days in between (they read null before), so its history can be brought in."""
+    from tests.helpers.agreements import ACCEPT, SIGNER
+    from tests.helpers.api import enroll
+
+    partner, _key = await partner_key(api, displayName="Old Member")
+    segment = await program(api, "segment-technology")
+    assert (await enroll(api, partner["id"], segment["id"]))["userErrors"] == []
+    accepted = await api.gql(
+        ACCEPT,
+        {
+            "input": {
+                "programId": segment["id"],
+                "partnerId": partner["id"],
+                "kind": "segment-program-agreement",
+                "signer": SIGNER,
+                "effectiveDate": "2025-01-10",
+                "acceptedAt": "2025-01-10T17:00:00+00:00",
+            }
+        },
+    )
+    assert accepted["acceptAgreement"]["userErrors"] == []
+    query = """query($id: ID!) { partner(id: $id) { memberships { joinedOn
+        status: statusAsOf(date: "2025-02-01") tier: tierAsOf(date: "2025-02-01") { key }
+        tierHistory { effectiveOn } } } }"""
+    [membership] = (await api.gql(query, {"id": partner["id"]}))["partner"]["memberships"]
+    assert membership == {
+        "joinedOn": "2025-01-10",
+        "status": "ACTIVE",
+        "tier": {"key": "registered"},
+        "tierHistory": [{"effectiveOn": "2025-01-10"}],
+    }
