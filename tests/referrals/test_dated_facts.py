@@ -4,6 +4,7 @@ and every rule applied as of the fact's day (CS-REF-02/04/10, CS-AGR-10)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
@@ -184,3 +185,57 @@ async def test_primacy_follows_the_first_referral_s_dated_facts(api: Api) -> Non
     after = await submit_on(api, fourth_partner, cs["id"], "initech.fr", date(2026, 5, 21))
     assert after["userErrors"] == []
     assert await as_of(api, after["referral"]["id"], date(2026, 5, 21)) == ("SUBMITTED", True)
+
+
+async def test_the_segment_addendum_ends_with_the_program_agreement(api: Api) -> None:
+    """Issue 12 for Segment (SEG-AGR-08, SEG-TIER-10): the Referral Addendum ends no later than
+    the program agreement it supplements. Terminated for convenience by notice given 1 June
+    2025 (60 days), the agreement ends on 31 July; a referral dated 30 July is accepted, one
+    dated 1 August is refused (NO_ELIGIBLE_AGREEMENT), and the addendum reads TERMINATED then."""
+    from tests.agreements.test_fact_dates import segment_agreement
+    from tests.helpers.agreements import ACCEPT, SIGNER
+    from tests.helpers.api import program
+
+    agreement, _key = await segment_agreement(api, date(2025, 1, 10), "Addendum Parent")
+    segment = await program(api, "segment-technology")
+    owner = "query($id: ID!) { node(id: $id) { ... on Agreement { partner { id } } } }"
+    partner = (await api.gql(owner, {"id": agreement["id"]}))["node"]["partner"]
+    addendum = {
+        "programId": segment["id"],
+        "partnerId": partner["id"],
+        "kind": "segment-referral-addendum",
+        "signer": SIGNER,
+        "effectiveDate": "2025-01-10",
+        "acceptedAt": "2025-01-10T17:00:00+00:00",
+    }
+    accepted = (await api.gql(ACCEPT, {"input": addendum}))["acceptAgreement"]
+    assert accepted["userErrors"] == []
+    ended = await api.gql(
+        """mutation($input: TerminateAgreementInput!) { terminateAgreement(input: $input) {
+        agreement { state { endsOn } } userErrors { field code message } } }""",
+        {
+            "input": {
+                "agreementId": agreement["id"],
+                "reason": "CONVENIENCE",
+                "noticeDate": "2025-06-01",
+            }
+        },
+    )
+    assert ended["terminateAgreement"]["userErrors"] == []
+    assert ended["terminateAgreement"]["agreement"]["state"]["endsOn"] == "2025-07-31"
+
+    async def refer(client: str, day: str) -> dict[str, Any]:
+        given = form(client, opportunityKind="net_new_account")
+        data = {"programId": segment["id"], "partnerId": partner["id"], "submittedOn": day}
+        answer: dict[str, Any] = (await api.gql(SUBMIT, {"input": {**data, **given}}))[
+            "submitReferral"
+        ]
+        return answer
+
+    assert (await refer("Before End Inc", "2025-07-30"))["userErrors"] == []
+    after = await refer("After End Inc", "2025-08-01")
+    assert [e["code"] for e in after["userErrors"]] == ["NO_ELIGIBLE_AGREEMENT"]
+    state = """query($id: ID!) { node(id: $id) { ... on Agreement {
+        state(asOf: "2025-08-01") { status } } } }"""
+    addendum_id = accepted["agreement"]["id"]
+    assert (await api.gql(state, {"id": addendum_id}))["node"]["state"]["status"] == "TERMINATED"
