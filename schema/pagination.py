@@ -23,14 +23,27 @@ N = TypeVar("N")
 class PageInfo:
     has_next_page: bool
     has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    _first: strawberry.Private[Callable[[], str] | None]
+    _last: strawberry.Private[Callable[[], str] | None]
+
+    @strawberry.field
+    def start_cursor(self) -> str | None:
+        return None if self._first is None else self._first()
+
+    @strawberry.field
+    def end_cursor(self) -> str | None:
+        return None if self._last is None else self._last()
 
 
 @strawberry.type(description="An item of a connection and its cursor.")
 class Edge(Generic[N]):
     node: N
-    cursor: str
+    _cursor: strawberry.Private[Callable[[], str]]
+
+    @strawberry.field
+    def cursor(self) -> str:
+        # encoded when asked: a list read through `nodes` encodes none (issue 14)
+        return self._cursor()
 
 
 @strawberry.type(description="A page of a list, with cursors to move through it.")
@@ -112,11 +125,16 @@ def build_connection(
     count: Callable[[], Awaitable[int]],
 ) -> Connection[N]:
     """A Connection from a page of rows."""
-    edges = [Edge(node=wrap(row), cursor=encode_cursor(order, key(row))) for row in page.rows]
+
+    def cursor_of(row: Any) -> Callable[[], str]:
+        return lambda: encode_cursor(order, key(row))
+
+    rows = page.rows
+    edges = [Edge(node=wrap(row), _cursor=cursor_of(row)) for row in rows]
     info = PageInfo(
         has_next_page=page.has_next,
         has_previous_page=page.has_previous,
-        start_cursor=edges[0].cursor if edges else None,
-        end_cursor=edges[-1].cursor if edges else None,
+        _first=cursor_of(rows[0]) if rows else None,
+        _last=cursor_of(rows[-1]) if rows else None,
     )
     return Connection(edges=edges, page_info=info, _count=count)
