@@ -1,5 +1,8 @@
 """Contentsquare Membership Agreement, first part: parties, definitions, appointment,
 benefits, licences and joint work (CS-AGR-01..05).
+
+Version 3 (issue 12): a Business Day is defined from the program's `[calendar]` (weekend, extra
+holidays, holiday country and subdivision, CS-AGR-10) instead of Contentsquare's written in.
 """
 
 from __future__ import annotations
@@ -55,8 +58,7 @@ CS_APPOINTMENT: list[Block] = [
     (
         "def",
         "Business Day",
-        "means a day other than a Saturday, a Sunday, 25 December, "
-        "26 December, 1 January or a public or bank holiday in France.",
+        "means {{ terms.business_day_text }}.",
     ),
     (
         "def",

@@ -7,12 +7,16 @@ addendum or schedule), those of the program's membership agreement apply.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
+
+import pycountry
 
 from models import Program
 from rules.program_year import ProgramYear
 from services.documents.formatting import Formatter
+from services.documents.parties import country_name
 from services.programs.definition import ProgramDefinition
 from services.programs.sections.agreements import AgreementDef
 from services.programs.typed import spec_of
@@ -70,6 +74,27 @@ def _notice_methods(program: ProgramDefinition, spec: AgreementDef, fmt: Formatt
     return "A notice is deemed given: " + "; ".join(parts) + "."
 
 
+def _business_day(definition: ProgramDefinition, fmt: Formatter) -> str:
+    """What a Business Day is, from `[calendar]` (CS-AGR-10, issue 12): `a day other than a
+    Saturday, a Sunday, 25 December, ... or a public or bank holiday in France`."""
+    calendar = definition.calendar
+    place = country_name(calendar.holiday_country)
+    if calendar.holiday_subdivision:
+        code = f"{calendar.holiday_country}-{calendar.holiday_subdivision}"
+        region = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
+        place = f"{region.name if region else calendar.holiday_subdivision}, {place}"
+    days = [f"a {day.capitalize()}" for day in calendar.weekend]
+    for item in calendar.extra_holidays:
+        month, day = item.split("-")
+        days.append(fmt.day_month(date(2000, int(month), int(day))))  # a leap year
+    holiday = f"a public or bank holiday in {place}"
+    return (
+        f"a day other than {', '.join(days)} or {holiday}"
+        if days
+        else f"a day other than {holiday}"
+    )
+
+
 def _days(fmt: Formatter, value: int | None) -> str:
     return "" if value is None else fmt.days(int(value))
 
@@ -95,6 +120,7 @@ def terms_context(program: Program, spec: AgreementDef, fmt: Formatter) -> dict[
         "venue_start": venue[:1].upper() + venue[1:],
         "notice_methods": _notice_methods(definition, spec, fmt),
         "membership_name": _membership_spec(definition).name,
+        "business_day_text": _business_day(definition, fmt),
         **_liability(definition, spec, fmt, short),
     }
     caps = definition.usage_caps

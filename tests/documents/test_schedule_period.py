@@ -28,6 +28,11 @@ from tests.helpers.ledger import gql_ok
 
 ALPINE = Path(__file__).parents[1] / "programs" / "data" / "alpine" / "alpine-distributors.toml"
 SCHEDULE = "contentsquare-referrer-schedule"
+MEMBERSHIP = "contentsquare-membership-agreement"
+CS_BUSINESS_DAY = (
+    "“Business Day” means a day other than a Saturday, a Sunday, 25 December, 26 December, "
+    "1 January or a public or bank holiday in France."
+)
 
 CALENDAR = [
     "Net Commissionable Revenue referred in the calendar year",
@@ -105,6 +110,24 @@ def test_shipped_version_two_still_says_calendar_year() -> None:
     assert "falls back on 1 January" in text
 
 
+def test_business_day_follows_the_programs_calendar() -> None:
+    """The membership agreement (version 3) defines a Business Day from `[calendar]`: the same
+    words as version 2 for Contentsquare (FR, 25 and 26 December, 1 January; CS-AGR-10), and
+    the Zürich holidays and extra 31 December for a program reusing the template (issue 12)."""
+    contentsquare, context = agreement_document("contentsquare", MEMBERSHIP)
+    assert context["template"]["version"] >= 3
+    assert CS_BUSINESS_DAY in flat(docx_text(contentsquare))
+    version_two = docx.Document(MANIFEST.parent / "files" / f"{MEMBERSHIP}.v2.docx")
+    assert CS_BUSINESS_DAY in flat("\n".join(p.text for p in version_two.paragraphs))
+    alpine, _ = agreement_document("alpine-distributors", "alpine-membership", MEMBERSHIP)
+    text = flat(docx_text(alpine))
+    assert (
+        "“Business Day” means a day other than a Saturday, a Sunday, 31. Dezember or a public "
+        "or bank holiday in Zürich, Switzerland." in text
+    )
+    assert "holiday in France" not in text and "25 December" not in text
+
+
 async def _document_text(api: Api, key: str, agreement: dict[str, object]) -> str:
     documents = agreement["documents"]
     assert isinstance(documents, list) and documents, agreement
@@ -137,6 +160,9 @@ async def test_issued_schedules_state_their_programs_year(api: Api, store: BlobS
         decided = await gql_ok(
             api, DECIDE, {"input": {"agreementId": agreement["id"], "decision": "APPROVE"}}
         )
+        if kind == MEMBERSHIP:
+            text = flat(await _document_text(api, key, decided["agreement"]))
+            assert CS_BUSINESS_DAY in text
     schedule = decided["agreement"]
     assert schedule["acceptances"][0]["templateVersion"] >= 3
     assert_calendar_year(await _document_text(api, key, schedule))
