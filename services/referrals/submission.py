@@ -200,6 +200,9 @@ async def submit_referral(
         r for r in await referrals_of_client(session, program.id, sorted(keys)) if r is not referral
     ]
     for other in others:
+        # Only referrals submitted by the day count: a backfill is judged as on its day.
+        if other.submitted_on > today:
+            continue
         if other.partner_id == partner.id and referral_status(other, today) in OPEN:
             raise input_error(
                 "clientName", Code.DUPLICATE_REFERRAL, "you already referred this client"

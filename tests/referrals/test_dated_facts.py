@@ -239,3 +239,18 @@ async def test_the_segment_addendum_ends_with_the_program_agreement(api: Api) ->
         state(asOf: "2025-08-01") { status } } } }"""
     addendum_id = accepted["agreement"]["id"]
     assert (await api.gql(state, {"id": addendum_id}))["node"]["state"]["status"] == "TERMINATED"
+
+
+async def test_a_backfilled_referral_is_judged_as_on_its_day(api: Api) -> None:
+    """Issue 11, CS-REF-04: a partner's referral of a client dated 4 May, entered after its own
+    referral of that client dated 11 May, is accepted as it would have been on 4 May (it used to
+    be refused DUPLICATE_REFERRAL because of the later one); the earlier referral then holds
+    the client and the later one reads conflicting from its own day."""
+    partner, _key, cs = await referrer_since(api, "Backfiller", date(2026, 1, 5))
+    later = (await submit_on(api, partner, cs["id"], "Umbrella SA", date(2026, 5, 11)))["referral"]
+    earlier = await submit_on(api, partner, cs["id"], "umbrella.fr", date(2026, 5, 4))
+    assert earlier["userErrors"] == []
+    assert await as_of(api, earlier["referral"]["id"], date(2026, 5, 11)) == ("SUBMITTED", True)
+    assert await as_of(api, later["id"], date(2026, 5, 11)) == ("SUBMITTED", False)
+    again = await submit_on(api, partner, cs["id"], "Umbrella", date(2026, 5, 12))
+    assert [e["code"] for e in again["userErrors"]] == ["DUPLICATE_REFERRAL"]
