@@ -98,6 +98,12 @@ async def test_fact_dates_after_today_or_before_signing_are_refused(api: Api) ->
         {"input": {"qualifiedAgreementId": qa, "receivedOn": "2999-01-01", "amount": "5"}},
     )
     assert payment["recordClientPayment"]["userErrors"][0]["code"] == "DATE_IN_FUTURE"
+    early = await api.gql(
+        PAYMENT,
+        {"input": {"qualifiedAgreementId": qa, "receivedOn": "2026-01-31", "amount": "5"}},
+    )
+    [error] = early["recordClientPayment"]["userErrors"]
+    assert (error["field"], error["code"]) == (["input", "receivedOn"], "DATE_OUT_OF_ORDER")
 
 
 async def test_correct_and_void_revenue_lines(api: Api) -> None:
