@@ -30,7 +30,7 @@ from schema.documents.mutations import TemplateMutations
 from schema.documents.types import Document
 from schema.errors import ErrorCodes
 from schema.imports.mutations import ImportMutations
-from schema.lean import lean_resolvers
+from schema.lean import LeanExecutionContext, lean_resolvers
 from schema.partners.membership_mutations import MembershipMutations
 from schema.partners.mutations import PartnerMutations
 from schema.partners.types import Membership, Partner, TierChange
@@ -130,6 +130,7 @@ def build_schema(
         ],
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALAR_MAP),
+        execution_context_class=LeanExecutionContext,
     )
     lean_resolvers(schema)
     return schema

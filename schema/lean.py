@@ -7,6 +7,12 @@ exception handlers they only cost time (about a thousand calls per dashboard req
 field gets a resolver that calls the function directly, with the same `self` and `Info` as
 strawberry passes; a field without a resolver reads the attribute as strawberry's default
 resolver does. Fields with arguments or extensions keep strawberry's resolver.
+
+`LeanExecutionContext` goes one step further for such attribute fields of a scalar or enum
+type (most fields of a dashboard): it reads and serialises the value itself, without building
+a resolve info and walking graphql-core's completion, and hands anything unusual (an error, a
+null for a non-null field, another execution with middleware) to graphql-core's own path, which
+then answers exactly as before.
 """
 
 from __future__ import annotations
@@ -16,11 +22,27 @@ from collections.abc import Callable
 from typing import Any
 
 import strawberry
-from graphql import GraphQLObjectType
+from graphql import (
+    GraphQLLeafType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    Undefined,
+    is_leaf_type,
+)
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
 Resolve = Callable[..., Any]
+LEAF = "partnergraph_leaf"
+"""The attribute of a lean attribute resolver of a scalar or enum field: (name, type, non-null)."""
+
+
+def _leaf(name: str, type_: GraphQLOutputType) -> tuple[str, GraphQLLeafType, bool] | None:
+    non_null = isinstance(type_, GraphQLNonNull)
+    inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+    return (name, inner, non_null) if is_leaf_type(inner) else None
 
 
 def _basic(name: str) -> Resolve:
@@ -75,6 +97,43 @@ def lean_resolvers(schema: strawberry.Schema) -> int:
                 continue
             resolve = _lean(field, info_class)
             if resolve is not None:
+                if field.base_resolver is None:
+                    setattr(resolve, LEAF, _leaf(field.python_name, graphql_field.type))
                 graphql_field.resolve = resolve
                 changed += 1
     return changed
+
+
+class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    """Strawberry's execution context with a short path for scalar and enum attributes."""
+
+    def execute_field(
+        self,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        field_details_list: Any,
+        path: Any,
+        position_context: Any,
+    ) -> Any:
+        field_def = parent_type.fields.get(field_details_list[0].node.name.value)
+        leaf = getattr(field_def.resolve, LEAF, None) if field_def is not None else None
+        if leaf is not None and _no_middleware(self):
+            name, type_, non_null = leaf
+            value = getattr(source, name, Undefined)
+            if value is None and not non_null:
+                return None
+            if value is not None and value is not Undefined and not isinstance(value, Exception):
+                try:
+                    coerced = type_.coerce_output_value(value)
+                except Exception:
+                    coerced = None
+                if coerced is not None and coerced is not Undefined:
+                    return coerced
+        return super().execute_field(
+            parent_type, source, field_details_list, path, position_context
+        )
+
+
+def _no_middleware(context: LeanExecutionContext) -> bool:
+    manager = context.middleware_manager
+    return manager is None or getattr(manager, "_middleware_resolvers", None) is None
