@@ -39,6 +39,13 @@ class MembershipUserError:
 class EnrollPartnerInput:
     partner_id: strawberry.ID
     program_id: strawberry.ID
+    joined_on: dt.date | None = strawberry.field(
+        default=None,
+        description="Enrolment day (program time zone); default the program's today. Admin keys "
+        "may give a past day (BACKDATING_FORBIDDEN otherwise), never a future one "
+        "(DATE_IN_FUTURE); a past day is backfilled (audit log). A signature dated earlier "
+        "moves the enrolment back to it.",
+    )
 
 
 @strawberry.input(description="Move a membership to another tier of its program.")
@@ -100,7 +107,7 @@ class ChangeTierPayload:
 async def _enroll(session: AsyncSession, actor: Actor, data: EnrollPartnerInput) -> MembershipRow:
     partner = input_id(data.partner_id, "Partner", "partnerId", Code.INVALID_ID)
     program = input_id(data.program_id, "Program", "programId", Code.INVALID_ID)
-    return await memberships.enroll_partner(session, actor, partner, program)
+    return await memberships.enroll_partner(session, actor, partner, program, data.joined_on)
 
 
 async def _change(

@@ -16,6 +16,7 @@ from rules.enums import MembershipStatus
 from services.actor import Actor
 from services.audit.log import record
 from services.errors import MembershipErrorCode, UseCaseError
+from services.fact_dates import FactDate, fact_date
 from services.fact_dates import program_today as program_today  # re-exported
 from services.programs.typed import spec_of
 
@@ -23,9 +24,14 @@ Code = MembershipErrorCode
 
 
 async def enroll_partner(
-    session: AsyncSession, actor: Actor, partner_id: uuid.UUID, program_id: uuid.UUID
+    session: AsyncSession,
+    actor: Actor,
+    partner_id: uuid.UUID,
+    program_id: uuid.UUID,
+    joined_on: date | None = None,
 ) -> Membership:
-    """Start a membership at the program's lowest tier (SEG-TIER-01).
+    """Start a membership at the program's lowest tier (SEG-TIER-01), on its own day
+    (`joined_on`: default the program's today; admin keys may give a past day, issue 11).
 
     The status it starts in is program data (`membership.entry_status`): both seed programs
     start as applicants until the agreement takes effect (SEG-AGR-01, CS-AGR-01).
@@ -52,7 +58,8 @@ async def enroll_partner(
     if await _membership_of(session, partner, program) is not None:
         raise _already_enrolled(program.slug)
     status = rules.entry_status
-    return await start_membership(session, actor, partner, program, status, program_today(program))
+    dated = fact_date(program, actor, joined_on, "joinedOn", Code)
+    return await start_membership(session, actor, partner, program, status, dated.day, dated)
 
 
 async def start_membership(
@@ -62,8 +69,10 @@ async def start_membership(
     program: Program,
     status: MembershipStatus,
     today: date,
+    dated: FactDate | None = None,
 ) -> Membership:
-    """Create a membership at the entry tier, opening its tier history (SEG-TIER-01)."""
+    """Create a membership at the entry tier, opening its tier history (SEG-TIER-01); `dated`
+    marks a backfilled enrolment in the audit log."""
     tiers = list(await session.scalars(select(Tier).where(Tier.program_id == program.id)))
     entry = tier_rules.entry_tier(tiers)
     membership = Membership(
@@ -106,6 +115,7 @@ async def start_membership(
             "tier": [None, entry.key],
             "status": [None, status.value],
         },
+        dated=dated,
     )
     return membership
 

@@ -245,3 +245,28 @@ async def test_a_backfilled_acceptance_moves_the_enrolment_back(api: Api) -> Non
         "tier": {"key": "registered"},
         "tierHistory": [{"effectiveOn": "2025-01-10"}],
     }
+
+
+async def test_an_enrolment_is_a_dated_fact(api: Api) -> None:
+    """Issue 11, SEG-TIER-01: enrollPartner takes joinedOn; an admin backfills an enrolment
+    (marked in the audit log, the tier history opening on that day), a partner key enrols on
+    the program's today only, and the future is refused naming the field."""
+    partner, key = await partner_key(api, displayName="Old Enrolment")
+    segment = await program(api, "segment-technology")
+    query = """mutation($input: EnrollPartnerInput!) { enrollPartner(input: $input) {
+        membership { id joinedOn tierHistory { effectiveOn } } userErrors { field code } } }"""
+    given = {"partnerId": partner["id"], "programId": segment["id"]}
+    for day, code, as_key in (
+        ("2025-02-01", "BACKDATING_FORBIDDEN", key),
+        ("2999-01-01", "DATE_IN_FUTURE", None),
+    ):
+        refused = await api.gql(query, {"input": {**given, "joinedOn": day}}, key=as_key)
+        errors = refused["enrollPartner"]["userErrors"]
+        assert errors == [{"field": ["input", "joinedOn"], "code": code}], day
+    done = (await api.gql(query, {"input": {**given, "joinedOn": "2025-02-01"}}))["enrollPartner"]
+    membership = done["membership"]
+    assert (membership["joinedOn"], membership["tierHistory"]) == (
+        "2025-02-01",
+        [{"effectiveOn": "2025-02-01"}],
+    )
+    assert await _marks(api, "enrollPartner", membership["id"]) == [("2025-02-01", True)]
