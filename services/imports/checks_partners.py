@@ -29,7 +29,7 @@ from services.agreements.state import agreement_spec
 from services.documents.templates import ANY_PROGRAM
 from services.errors import ImportErrorCode as Code
 from services.imports.export import ATTACHED
-from services.imports.plan import Plan
+from services.imports.plan import Plan, differs
 from services.imports.reading import ParsedFile, Row
 from services.programs.typed import spec_of
 
@@ -110,7 +110,7 @@ async def check_memberships(
     for partner, group in by_partner.items():
         group.sort(key=lambda r: (r.values["effectiveOn"], r.external_id))
         first = group[0].values
-        if any(_differ(r, first, parsed, ("status", "joinedOn")) for r in group):
+        if any(differs(r, first, parsed, ("status", "joinedOn")) for r in group):
             continue
         membership = uuid.uuid4()
         plan.add(
@@ -144,21 +144,6 @@ async def check_memberships(
                 },
             )
             before = tiers[row.values["tier"]]
-
-
-def _differ(
-    row: Row, first: dict[str, object], parsed: ParsedFile, columns: tuple[str, ...]
-) -> bool:
-    for column in columns:
-        if row.values[column] != first[column]:
-            parsed.error(
-                row,
-                column,
-                Code.INCONSISTENT,
-                f"{column} differs from another row of the same record ({first[column]})",
-            )
-            return True
-    return False
 
 
 def join_values(values: object) -> str:
@@ -212,7 +197,7 @@ async def check_agreements(
             groups[(partner, v["kind"])].append(row)
     for (partner, kind), group in groups.items():
         first = group[0].values
-        if any(_differ(r, first, parsed, ("appliedOn", "effectiveOn")) for r in group):
+        if any(differs(r, first, parsed, ("appliedOn", "effectiveOn")) for r in group):
             continue
         found = existing.get((partner, kind))
         if found is not None and (found.applied_on, found.effective_on) != (
@@ -239,12 +224,19 @@ async def check_agreements(
                     "effective_on": first["effectiveOn"],
                 },
             )
-            target = ("Agreement", agreement)
-            plan.mark("agreements", group[0], "appliedOn", "applyToProgram", target, partner)
+            _mark_application(plan, group[0], agreement, partner)
         for row in group:
             _plan_acceptance(
                 plan, row, partner, agreement, templates[(kind, row.values["templateVersion"])]
             )
+
+
+def _mark_application(plan: Plan, row: Row, agreement: uuid.UUID, partner: uuid.UUID) -> None:
+    """The backfill marks of an application and its approval on the Effective Date."""
+    if row.values["appliedOn"] is not None:
+        target = ("Agreement", agreement)
+        plan.mark("agreements", row, "appliedOn", "applyToProgram", target, partner)
+        plan.mark("agreements", row, "effectiveOn", "decideApplication", target, partner)
 
 
 def _plan_acceptance(

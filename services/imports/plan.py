@@ -185,3 +185,19 @@ def local_midnight(plan: Plan, day: object) -> datetime:
     """The start of a day in the program's time zone (the time a dated fact is stamped with)."""
     assert hasattr(day, "isoformat")
     return datetime.combine(day, time(0), ZoneInfo(plan.program.timezone))  # type: ignore[arg-type]
+
+
+def differs(
+    row: Row, first: dict[str, object], parsed: ParsedFile, columns: tuple[str, ...]
+) -> bool:
+    """Whether a row disagrees with the first row of its record on a column (INCONSISTENT)."""
+    for column in columns:
+        if row.values[column] != first[column]:
+            parsed.error(
+                row,
+                column,
+                Code.INCONSISTENT,
+                f"{column} differs from another row of the same record ({first[column]})",
+            )
+            return True
+    return False

@@ -63,8 +63,11 @@ def _expected(files: dict[str, bytes], zone: str) -> Counter[tuple[str, str, str
                     facts[(name, column, value)] += 1
         if name in ONCE:
             column, keys = ONCE[name]
-            shared = {tuple(row[k] for k in keys): row[column] for row in rows}
-            facts.update((name, column, day) for day in shared.values() if day)
+            shared = {tuple(row[k] for k in keys): row for row in rows}
+            facts.update((name, column, r[column]) for r in shared.values() if r[column])
+            if name == "agreements.csv":  # an application approved on the Effective Date
+                approved = [r["effectiveOn"] for r in shared.values() if r["appliedOn"]]
+                facts.update((name, "effectiveOn", day) for day in approved)
     return facts
 
 
@@ -103,6 +106,7 @@ async def test_every_imported_fact_has_its_backfill_mark_once(
     operations = Counter(m.operation for m in marks)
     assert operations["submitReferral"] == 40
     assert {"changeTier", "acceptAgreement", "recordRevenue", "recordPayout"} <= set(operations)
+    assert operations["decideApplication"] == operations["applyToProgram"] == 6
     assert all(m.backfilled and m.actor_role == "admin" and m.partner_id for m in marks)
     assert len({m.occurred_at for m in marks}) == 1
     # a referral's marks name the row it came from and the referral
