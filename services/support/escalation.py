@@ -20,7 +20,7 @@ from services.audit.log import record
 from services.errors import UseCaseError, input_error
 from services.support.incidents import changeable_incident
 from services.support.policy import LONG_MAX, Code, clean_text, policy, window_of
-from services.support.times import fact_time
+from services.support.times import dated, fact_time
 from services.webhooks.outbox import emit
 
 
@@ -49,7 +49,7 @@ async def respond(
     """Record the program's response to an incident (SUP-05); admins only."""
     if not actor.is_admin:
         raise input_error("incidentId", Code.FORBIDDEN, "responses are recorded by admin keys")
-    incident, _program, _events = await changeable_incident(
+    incident, program, _events = await changeable_incident(
         session, actor, incident_id, expected_version
     )
     when = fact_time(actor, at, incident, "respondedAt")
@@ -72,6 +72,7 @@ async def respond(
         "Incident",
         incident.id,
         {"responded_at": [None, when.isoformat()]},
+        dated=dated(program, when),
     )
     return incident
 
@@ -126,6 +127,7 @@ async def escalate(
         "Incident",
         incident.id,
         {"escalation": [None, name], "at": [None, when.isoformat()]},
+        dated=dated(program, when),
     )
     await emit(
         session,

@@ -17,7 +17,7 @@ from services.audit.log import record
 from services.errors import check_version, input_error
 from services.support.policy import LONG_MAX, Code, clean_text, policy, scope
 from services.support.profiles import contacts, profile_of
-from services.support.times import closed_time, reported_at
+from services.support.times import closed_time, dated, reported_at
 
 ATTACHMENT_MAX = 10 * 1024 * 1024
 
@@ -105,6 +105,7 @@ async def open_incident(
             "classification": [None, incident.classification],
             "reported_at": [None, reported.isoformat()],
         },
+        dated=dated(program, reported),
     )
     return incident
 
@@ -190,6 +191,7 @@ async def close_incident(
             "close_reason": [None, incident.close_reason],
             "exclusion_reason": [None, exclusion_reason],
         },
+        dated=dated(program, incident.closed_at),
     )
     return incident
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from models import Incident, IncidentEvent
+from models import Incident, IncidentEvent, Program
 from models.base import utcnow
 from services.actor import Actor
 from services.errors import input_error
+from services.fact_dates import FactDate, program_today
 from services.support.policy import Code
 
 
@@ -24,6 +25,12 @@ def _checked(actor: Actor, at: datetime, field: str, now: datetime) -> datetime:
             field, Code.BACKDATING_FORBIDDEN, f"only admin keys may give {field} in the past"
         )
     return at
+
+
+def dated(program: Program, at: datetime) -> FactDate:
+    """The audit mark of an incident fact happening at `at`: its day in the program's time
+    zone, backfilled when that day is before the program's today (issue 11)."""
+    return FactDate(program_today(program, at), program_today(program))
 
 
 def reported_at(actor: Actor, given: datetime | None, started_at: datetime) -> datetime:

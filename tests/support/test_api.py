@@ -318,4 +318,16 @@ async def test_incident_facts_carry_their_own_times(api: Api) -> None:
         },
     )
     assert closed["closeIncident"]["userErrors"] == []
+    # Each fact entered late is marked in the audit log with the day it carries (issue 11).
+    events = await api.gql(
+        """query($f: AuditFilterInput) { auditEvents(filter: $f, first: 10) {
+        edges { node { operation factDate backfilled } } } }""",
+        {"f": {"object": incident["id"]}},
+    )
+    marks = {
+        e["node"]["operation"]: (e["node"]["factDate"], e["node"]["backfilled"])
+        for e in events["auditEvents"]["edges"]
+    }
+    assert marks["openIncident"] == (friday.date().isoformat(), True)
+    assert marks["escalateIncident"][1] is True and marks["closeIncident"][1] is True
     assert closed["closeIncident"]["incident"]["status"] == "CLOSED"
