@@ -18,7 +18,9 @@ from schema.context import Info
 from schema.errors import CodedError
 from schema.ids import expect_id
 from schema.listing import OrderDirection, connection
+from schema.lookahead import CONNECTION_NODES
 from schema.pagination import Connection, check_slice, page_request
+from schema.partners.read_ahead import read_ahead
 from schema.partners.types import MembershipStatusEnum, Partner
 
 SEARCH_MAX = 200
@@ -117,7 +119,7 @@ class PartnerQueries:
         name, columns = _partner_order(order)
         order_name = f"{name}:{order.direction.value}"
         request = page_request(page_args, order_name, 2, lambda raw: _parse_partner_key(name, raw))
-        return await connection(
+        page = await connection(
             info,
             partners_query(_partner_query(info, filter)),
             columns,
@@ -127,6 +129,8 @@ class PartnerQueries:
             Partner.from_row,
             descending=order.direction is OrderDirection.DESC,
         )
+        await read_ahead(info, [edge.node.row for edge in page.edges], CONNECTION_NODES)
+        return page
 
 
 @strawberry.type

@@ -211,8 +211,21 @@ class Partner(Node):
     def capacities(self) -> list[str]:
         return list(self.row.capacities)
 
-    @strawberry.field(description="Agreements with programs, oldest first.")
-    async def agreements(self, info: Info) -> list[Agreement]:
+    @strawberry.field(
+        description="Agreements with programs, oldest first.", graphql_type=list[Agreement]
+    )
+    def agreements(self, info: Info) -> list[Agreement] | Awaitable[list[Agreement]]:
+        loaders = info.context.loaders
+        found = Loaders.loaded(loaders.agreements_of_partner, self.row.id)
+        if found is None or (
+            found.result()
+            and loaders.loaded_program(found.result()[0].program_id) is None
+            and selects(info, ("status",))
+        ):
+            return self._agreements_later(info)
+        return [Agreement.from_row(r) for r in found.result()]
+
+    async def _agreements_later(self, info: Info) -> list[Agreement]:
         rows = await info.context.loaders.agreements_of_partner.load(self.row.id)
         if rows and selects(info, ("status",)):
             await info.context.loaders.all_programs()  # `status` then answers without awaiting
@@ -289,7 +302,15 @@ class Partner(Node):
     ) -> Connection[Commission]:
         return await partner_commissions(info, self.row.id, first, after, Commission.from_row)
 
-    @strawberry.field(description="Memberships in programs, oldest first.")
-    async def memberships(self, info: Info) -> list[Membership]:
+    @strawberry.field(
+        description="Memberships in programs, oldest first.", graphql_type=list[Membership]
+    )
+    def memberships(self, info: Info) -> list[Membership] | Awaitable[list[Membership]]:
+        found = Loaders.loaded(info.context.loaders.memberships_of_partner, self.row.id)
+        if found is None:
+            return self._memberships_later(info)
+        return [Membership.from_row(r) for r in found.result()]
+
+    async def _memberships_later(self, info: Info) -> list[Membership]:
         rows = await info.context.loaders.memberships_of_partner.load(self.row.id)
         return [Membership.from_row(r) for r in rows]
