@@ -323,6 +323,7 @@ class ImportErrorCode(enum.StrEnum):
     NOTICE_ALREADY_GIVEN = "notice_already_given"
     NOTICE_TOO_LATE = "notice_too_late"
     TAX_DOCUMENTATION_MISSING = "tax_documentation_missing"
+    RENDER_FAILED = "render_failed"
 
 
 def check_version(current: int, expected: int | None, codes: type[enum.StrEnum]) -> None:

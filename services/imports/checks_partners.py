@@ -285,5 +285,5 @@ def _plan_acceptance(
             },
         )
     else:
-        plan.to_render.append((values, template, partner, agreement))
+        plan.to_render.append((row, values, template, partner, agreement))
     plan.add(Acceptance.__table__, values)

@@ -15,7 +15,10 @@ from services.agreements.state import agreement_spec, state_of
 from services.documents.context import agreement_context
 from services.documents.filenames import document_filename
 from services.documents.rendering import render_document
+from services.errors import ImportErrorCode as Code
+from services.errors import UseCaseError
 from services.imports.plan import Plan
+from services.imports.reading import RowError
 from services.partners.memberships import program_today
 
 GENERATED = "importGenerated"
@@ -25,7 +28,7 @@ GENERATED = "importGenerated"
 async def render_generated(session: AsyncSession, store: BlobStore, plan: Plan) -> None:
     """Render each planned acceptance's document and tie it to the acceptance row."""
     program = plan.program
-    for values, template, partner_id, agreement_id in plan.to_render:
+    for row, values, template, partner_id, agreement_id in plan.to_render:
         partner = await session.get(Partner, partner_id)
         agreement = await session.get(Agreement, agreement_id)
         assert partner is not None and agreement is not None
@@ -47,16 +50,26 @@ async def render_generated(session: AsyncSession, store: BlobStore, plan: Plan) 
                 "email": values["signer_email"],
             },
         )
-        document = await render_document(
-            session,
-            store,
-            template=template,
-            context=context,
-            partner_id=partner.id,
-            agreement_id=agreement.id,
-            event=GENERATED,
-            filename=partial(_name, spec.kind, partner.legal_name, template.version, accepted_on),
-        )
+        try:
+            document = await render_document(
+                session,
+                store,
+                template=template,
+                context=context,
+                partner_id=partner.id,
+                agreement_id=agreement.id,
+                event=GENERATED,
+                filename=partial(
+                    _name, spec.kind, partner.legal_name, template.version, accepted_on
+                ),
+            )
+        except UseCaseError as failed:
+            # A template version that cannot render an acceptance: a bad row, not a crash.
+            message = f"version {template.version} cannot be rendered: {failed.errors[0].message}"
+            plan.late_errors.append(
+                RowError("agreements.csv", row.line, "templateVersion", Code.RENDER_FAILED, message)
+            )
+            continue
         values["document_id"] = document.id
         values["document_sha256"] = document.sha256
 

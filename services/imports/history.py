@@ -187,6 +187,10 @@ async def import_history(
     nested = await session.begin_nested()
     staged = StagedBlobs(store)
     await _write(session, staged, plan, progress)
+    if plan.late_errors:
+        await nested.rollback()
+        report.errors += plan.late_errors
+        raise ImportRefusedError(report)
     if "payouts" in parsed:
         paid = await record_payouts(session, plan, parsed["payouts"])
         if parsed["payouts"].errors:

@@ -16,7 +16,7 @@ from models import ExternalId, Program
 from services.errors import ImportErrorCode as Code
 from services.imports.columns import FILES, filename
 from services.imports.marks import Mark
-from services.imports.reading import ParsedFile, Row, canonical
+from services.imports.reading import ParsedFile, Row, RowError, canonical
 
 Attachments = Callable[[str], bytes | None]
 """The bytes of a file named by an agreements row's documentFile (None: no such file)."""
@@ -44,7 +44,10 @@ class Plan:
     objects: dict[str, dict[uuid.UUID, Any]] = field(default_factory=dict)
     unchanged: dict[str, int] = field(default_factory=dict)
     blobs: list[bytes] = field(default_factory=list)
-    to_render: list[tuple[dict[str, Any], Any, uuid.UUID, uuid.UUID]] = field(default_factory=list)
+    to_render: list[tuple[Row, dict[str, Any], Any, uuid.UUID, uuid.UUID]] = field(
+        default_factory=list
+    )
+    late_errors: list[RowError] = field(default_factory=list)
     ledger_partners: set[uuid.UUID] = field(default_factory=set)
     payouts: list[tuple[Row, uuid.UUID]] = field(default_factory=list)
     facts: dict[uuid.UUID, Any] = field(default_factory=dict)

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models import AgreementNotice, Program, TemplateVersion
+from models import AgreementNotice, Partner, Program, TemplateVersion
 from models.documents.blobs import BlobStore
 from services.actor import SYSTEM
 from services.errors import ImportErrorCode as Code
@@ -109,3 +109,34 @@ async def test_non_renewal_notices_by_the_deadline_once_and_too_late_after(
         on_time,
     )
     assert on_time <= deadline
+
+
+async def test_a_template_version_that_cannot_render_is_a_bad_row(
+    seeded: None, sessionmaker: async_sessionmaker[AsyncSession], store: BlobStore
+) -> None:
+    """An acceptance to generate from a template version whose variables the acceptance cannot
+    fill (the first shipped version) is reported as a bad row (RENDER_FAILED), nothing written."""
+    files, _ = await _history(sessionmaker)
+    async with sessionmaker() as session:
+        first = await session.scalar(
+            select(func.min(TemplateVersion.version)).where(TemplateVersion.kind == KIND)
+        )
+        latest = await session.scalar(
+            select(func.max(TemplateVersion.version)).where(TemplateVersion.kind == KIND)
+        )
+    assert first is not None and latest is not None and first < latest
+    lines = files["agreements.csv"].splitlines(keepends=True)
+    lines[2] = lines[2].replace(f",{latest},", f",{first},")
+    files["agreements.csv"] = "".join(lines)
+    with pytest.raises(ImportRefusedError) as refused:
+        await _import(sessionmaker, store, files)
+    (error,) = refused.value.report.errors
+    assert (error.file, error.line, error.column, error.code) == (
+        "agreements.csv",
+        3,
+        "templateVersion",
+        Code.RENDER_FAILED,
+    )
+    async with sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(AgreementNotice)) == 0
+        assert await session.scalar(select(func.count()).select_from(Partner)) == 0
