@@ -39,12 +39,21 @@ class Bracket:
 
 @dataclass(frozen=True)
 class Schedule:
-    """A commission schedule version; `carry_over` switches CS-REF-16 on."""
+    """A commission schedule version; `carry_over` switches CS-REF-16 on. `rate_rule` and
+    `carry_over_rule` are the rule ids its lines cite, as the program's file gives them (none:
+    the lines cite no rule)."""
 
     version: str
     currency: str
     brackets: tuple[Bracket, ...]
     carry_over: bool = True
+    rate_rule: str = ""
+    carry_over_rule: str = ""
+
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        """The rule ids this schedule's lines cite, without repeats."""
+        return tuple(dict.fromkeys(r for r in (self.rate_rule, self.carry_over_rule) if r))
 
 
 @dataclass(frozen=True)
@@ -93,14 +102,14 @@ def commission_lines(
         if high <= low:
             continue
         if floor_rate is not None and floor_rate > rate:
-            applied, rule = floor_rate, "CS-REF-16"
+            applied, rule = floor_rate, schedule.carry_over_rule or schedule.rate_rule
             reason = (
                 f"rate carried over from last year ({percent(floor_rate)} instead of "
                 f"{percent(rate)})"
             )
         else:
             span = f"up to {upper:,}" if upper is not None else f"over {lower:,}"
-            applied, rule = rate, "CS-REF-15"
+            applied, rule = rate, schedule.rate_rule
             reason = f"cumulative NCR this year in the bracket {span}"
         base = high - low
         lines.append(

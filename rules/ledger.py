@@ -23,6 +23,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from rules import commissions as engine
+from rules.citations import cited_in
 from rules.ncr import RevenueItem, billed_total, net_commissionable_revenue
 
 ZERO = Decimal(0)
@@ -304,6 +305,8 @@ def _adjustments(
     final = amounts(known, terms).get(payout.qualified)
     if (final.amount if final else ZERO) == previous:
         return before, out  # later facts change nothing: no need to attribute
+    target = next((q for q in known.qualified if q.key == payout.qualified), None)
+    cites = cited_in(target.schedule.rule_ids) if target is not None else ""
     in_base = {q.key for q in base.qualified} | {r.key for r in base.revenue}
     later: list[QualifiedFact | RevenueFact] = [
         *(q for q in known.qualified if q.key not in in_base),
@@ -325,7 +328,7 @@ def _adjustments(
                     fact.key,
                     now - previous,
                     f"{_describe(fact)} changes the paid commission from {previous:,.2f} "
-                    f"to {now:,.2f} (CS-REF-15/16)",
+                    f"to {now:,.2f}{cites}",
                     "qualified_agreement" if isinstance(fact, QualifiedFact) else "revenue_line",
                 )
             )

@@ -56,19 +56,29 @@ class ReferralPolicy:
 
 
 def _schedules(spec: ProgramDefinition) -> tuple[ScheduleVersion, ...]:
-    return tuple(
-        ScheduleVersion(
-            item.effective_from,
-            Schedule(
-                item.version,
-                item.currency,
-                tuple(Bracket(b.up_to, b.rate) for b in item.brackets),
-                carry_over=item.rate_carry_over != "none",
-            ),
-            tuple(item.rule_ids),
+    out = []
+    for item in spec.commission_schedules:
+        carry_over = item.rate_carry_over != "none"
+        # The section's rule ids, in order: bracket lines cite the first, carried-rate lines
+        # the second (CS-REF-15, CS-REF-16 for Contentsquare); a file with none cites none.
+        ids = list(item.rule_ids)
+        rate_rule = ids[0] if ids else ""
+        carried_rule = ids[1] if carry_over and len(ids) > 1 else rate_rule
+        out.append(
+            ScheduleVersion(
+                item.effective_from,
+                Schedule(
+                    item.version,
+                    item.currency,
+                    tuple(Bracket(b.up_to, b.rate) for b in item.brackets),
+                    carry_over=carry_over,
+                    rate_rule=rate_rule,
+                    carry_over_rule=carried_rule,
+                ),
+                tuple(item.rule_ids),
+            )
         )
-        for item in spec.commission_schedules
-    )
+    return tuple(out)
 
 
 def calendar_of(spec: ProgramDefinition) -> BusinessCalendar:
@@ -136,6 +146,7 @@ def _policy(spec: ProgramDefinition, currency: str) -> ReferralPolicy | None:
             fees.currency,
             (Bracket(None, fees.rate),),
             carry_over=False,
+            rate_rule=fees.rule_ids[0] if fees.rule_ids else "",
         ),
         tuple(fees.rule_ids),
     )

@@ -19,6 +19,8 @@ CS = Schedule(
     "2023-08",
     "USD",
     (Bracket(D(300000), D("0.10")), Bracket(D(600000), D("0.15")), Bracket(None, D("0.20"))),
+    rate_rule="CS-REF-15",
+    carry_over_rule="CS-REF-16",
 )
 TERMS = Terms(12, frozenset({"discount"}), frozenset(), frozenset({"vat"}), 30, lambda _y: True)
 T0 = datetime(2026, 1, 1, tzinfo=UTC)

@@ -48,6 +48,8 @@ class CommissionSchedule(Strict):
     )
     rate_carry_over: Literal["none", "reached_rate_holds_next_year_while_exceeded"]
     brackets: list[CommissionBracket] = Field(min_length=1)
+    # Cited by the ledger's lines, in order: bracket lines cite the first id, carried-rate lines
+    # the second (Contentsquare: CS-REF-15, CS-REF-16); none given, the lines cite none.
     rule_ids: list[RuleId] = []
 
     _currency = field_validator("currency")(check_currency)
@@ -118,6 +120,7 @@ class ReferralFees(Strict):
     meeting_deadline_days: Days | None = None
     qualification_months_after_termination: Months = 0
     qualification_tail_when_terminated_for_cause: bool = False
+    # The first id is cited by the fee's ledger lines (Segment: SEG-TIER-11).
     rule_ids: list[RuleId] = []
 
     _currency = field_validator("currency")(check_currency)

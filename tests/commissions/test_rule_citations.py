@@ -1,0 +1,70 @@
+"""Commission lines cite the rule ids of their program's own schedule section, through GraphQL
+(issue 12): Contentsquare's lines keep CS-REF-15, Segment's referral fee lines cite its
+`referral_fees` ids (SEG-TIER-11) and the made-up third program its own (ALP-COM-01), where
+all three used to say CS-REF-15."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from models.documents.blobs import BlobStore
+from tests.conftest import Api
+from tests.helpers.agreements import accept_segment, partner_key
+from tests.helpers.api import program
+from tests.helpers.ledger import QUALIFY, add_fee, gql_ok, ledger, qualified_with_fee
+from tests.helpers.referrals import DECIDE_REFERRAL, referrer, submit
+from tests.programs.test_third_program_year import _distributor, _signed
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_contentsquare_lines_cite_cs_ref_15(api: Api) -> None:
+    """CS-REF-15: 100,000 earns 10% on a line citing CS-REF-15, as before."""
+    partner, _key, contentsquare = await referrer(api, "Cited CS", since=date(2025, 1, 2))
+    await qualified_with_fee(api, partner, contentsquare, "Acme", date(2025, 3, 3), "100000")
+    (entry,) = (await ledger(api, partner, contentsquare, date(2025, 3, 31)))["entries"]
+    assert [(x["rate"], x["ruleId"]) for x in entry["lines"]] == [("0.10", "CS-REF-15")]
+
+
+async def test_segment_referral_fee_lines_cite_seg_tier_11(api: Api) -> None:
+    """SEG-TIER-11: a 10% referral fee on 50,000 (5,000) cites SEG-TIER-11, the first id of
+    Segment's `referral_fees` section, not Contentsquare's CS-REF-15."""
+    partner, key = await partner_key(api)
+    await accept_segment(api, key)
+    await accept_segment(api, key, kind="segment-referral-addendum")
+    segment = await program(api, "segment-technology")
+    submitted = await submit(
+        api, key, segment["id"], "Wayne Enterprises", opportunityKind="net_new_account"
+    )
+    assert submitted["userErrors"] == [], submitted
+    today = submitted["referral"]["submittedOn"]
+    decision = {"referralId": submitted["referral"]["id"], "decision": "APPROVE"}
+    await gql_ok(api, DECIDE_REFERRAL, {"input": decision})
+    qualified = await gql_ok(
+        api,
+        QUALIFY,
+        {
+            "input": {
+                "referralId": submitted["referral"]["id"],
+                "signedOn": today,
+                "products": ["X"],
+            }
+        },
+    )
+    await add_fee(api, qualified["qualifiedAgreement"]["id"], "50000", date.fromisoformat(today))
+    (entry,) = (await ledger(api, partner, segment))["entries"]
+    assert entry["amount"] == {"amount": "5000.00"}
+    assert [x["ruleId"] for x in entry["lines"]] == ["SEG-TIER-11"]
+
+
+async def test_the_third_program_s_lines_cite_its_own_ids(api: Api, store: BlobStore) -> None:
+    """The third program's schedule gives `rule_ids = ["ALP-COM-01"]`: 80,000 CHF at 5%
+    (4,000) cites ALP-COM-01, no seed's id."""
+    since = date(2025, 5, 1)
+    partner, _key, alpine = await _distributor(api, store, "Cited Alpine", since)
+    await _signed(api, partner, alpine, "Matterhorn AG", since + timedelta(days=40))
+    (entry,) = (await ledger(api, partner, alpine, since + timedelta(days=60)))["entries"]
+    assert entry["amount"] == {"amount": "4000.00"}
+    assert [x["ruleId"] for x in entry["lines"]] == ["ALP-COM-01"]
