@@ -216,6 +216,10 @@ class MdfRequest:
     claim_proof: str | None
     reimbursed: Money | None
     version: int = strawberry.field(description="Increases with every change.")
+    requested_at: dt.datetime = strawberry.field(
+        description="When the request was made: the moment it was entered, or the start of its "
+        "requestedOn day in the program's time zone when an admin backdated it (issue 11)."
+    )
 
     @classmethod
     def from_row(cls, row: MdfRow) -> MdfRequest:
@@ -230,6 +234,7 @@ class MdfRequest:
             decision_reason=row.decision_reason,
             claim_proof=row.claim_proof,
             version=row.version,
+            requested_at=row.requested_at,
             reimbursed=Money.of(Decimal(row.reimbursed_amount), row.currency)
             if row.reimbursed_amount is not None
             else None,

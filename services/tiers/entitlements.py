@@ -29,7 +29,7 @@ from services.partners.memberships import program_today
 from services.programs.typed import spec_of
 from services.scope import partner_and_program
 from services.tiers.certification import certification_on
-from services.tiers.evaluation import IN_EFFECT
+from services.tiers.evaluation import IN_EFFECT, tier_held_on
 
 Code = GovernanceErrorCode
 
@@ -115,14 +115,17 @@ async def invite(
 async def entitlements(
     session: AsyncSession, membership: Membership, program: Program, on: date
 ) -> set[str]:
-    """Benefit keys the membership gives on a day (SEG-TIER-03, SEG-AGR-10)."""
+    """Benefit keys the membership gives on a day (SEG-TIER-03, SEG-AGR-10): from the tier it
+    held that day (issue 11: a tier change dated later changes nothing); none before the
+    enrolment."""
     from models import Agreement
 
-    if membership.status in ENDED_STATUSES:
+    if membership.status in ENDED_STATUSES or on < membership.joined_on:
         return set()
+    tier_id = await tier_held_on(session, membership, on)
     grants = [
         BenefitGrant(b.key, b.invite_only, b.requires_active_agreement)
-        for b in await session.scalars(select(Benefit).where(Benefit.tier_id == membership.tier_id))
+        for b in await session.scalars(select(Benefit).where(Benefit.tier_id == tier_id))
     ]
     agreements = await session.scalars(
         select(Agreement).where(
@@ -135,7 +138,7 @@ async def entitlements(
         for i in await session.scalars(
             select(Invitation).where(
                 Invitation.partner_id == membership.partner_id,
-                Invitation.tier_id == membership.tier_id,
+                Invitation.tier_id == tier_id,
                 Invitation.invited_on <= on,
                 or_(Invitation.expires_on.is_(None), Invitation.expires_on >= on),
             )
@@ -157,15 +160,17 @@ async def entitlements(
 
 
 async def require_benefit(
-    session: AsyncSession, partner: Partner, program: Program, benefit: str
+    session: AsyncSession, partner: Partner, program: Program, benefit: str, on: date | None = None
 ) -> None:
+    """Refuse (`NOT_ENTITLED`) unless the partner's tier gives `benefit` on `on` (default the
+    program's today)."""
     membership = await session.scalar(
         select(Membership).where(
             Membership.partner_id == partner.id, Membership.program_id == program.id
         )
     )
     if membership is None or benefit not in await entitlements(
-        session, membership, program, program_today(program)
+        session, membership, program, on or program_today(program)
     ):
         raise input_error(
             "programId",

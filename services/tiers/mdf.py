@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -19,6 +20,7 @@ from models.base import utcnow
 from services.actor import Actor
 from services.audit.log import record
 from services.errors import GovernanceErrorCode, check_version, input_error
+from services.fact_dates import FactDate, fact_date, program_today
 from services.programs.typed import spec_of
 from services.tiers.entitlements import positive_amount, require_admin, require_benefit, scope
 
@@ -33,6 +35,12 @@ class MdfInput:
     amount: Decimal | str
     starts_on: date
     ends_on: date
+    requested_on: date | None = None
+
+
+def _start_of(program: Program, day: date) -> datetime:
+    """The first moment of `day` in the program's time zone, in UTC."""
+    return datetime.combine(day, time(0), ZoneInfo(program.timezone)).astimezone(UTC)
 
 
 async def request_mdf(
@@ -44,13 +52,16 @@ async def request_mdf(
     request: MdfInput,
 ) -> MdfRequest:
     """File an MDF request; only partners whose tier gives MDF may (SEG-TIER-08). It counts
-    against the budget of the program year its activity starts in (`program_year.starts_on`)."""
+    against the budget of the program year its activity starts in (`program_year.starts_on`).
+    The request is dated `requested_on` (default the program's today; admin keys may backdate,
+    marked in the audit log) and the tier's entitlement is read as of that day (issue 11)."""
     partner, program = await scope(session, actor, partner_id, program_id)
     spec = spec_of(program)
     funds = spec.marketing_funds
     if funds is None:
         raise input_error("programId", Code.NOT_ENTITLED, f"{program.slug} offers no MDF")
-    await require_benefit(session, partner, program, funds.benefit)
+    dated = fact_date(program, actor, request.requested_on, "requestedOn", Code)
+    await require_benefit(session, partner, program, funds.benefit, dated.day)
     activity = request.activity.strip()
     if not activity or len(activity) > 2000:
         raise input_error(
@@ -69,7 +80,7 @@ async def request_mdf(
         starts_on=request.starts_on,
         ends_on=request.ends_on,
         status="requested",
-        requested_at=utcnow(),
+        requested_at=utcnow() if not dated.backfilled else _start_of(program, dated.day),
         version=1,
     )
     session.add(row)
@@ -81,6 +92,7 @@ async def request_mdf(
         "MdfRequest",
         row.id,
         {"amount": [None, str(row.amount)], "status": [None, "requested"]},
+        dated=dated,
     )
     return row
 
@@ -121,20 +133,21 @@ def _previous_step(row: MdfRequest, action: str) -> datetime | None:
     return row.decided_at if action == "claim" else row.claimed_at
 
 
-def step_time(actor: Actor, given: datetime | None, row: MdfRequest, action: str) -> datetime:
-    """When an MDF step happened (issue 11): now, or a past time an admin key gives; never in
-    the future (`DATE_IN_FUTURE`) nor before the step it follows (`DATE_OUT_OF_ORDER`)."""
+def step_time(
+    program: Program, actor: Actor, given: datetime | None, row: MdfRequest, action: str
+) -> tuple[datetime, FactDate]:
+    """When an MDF step happened and its day in the program's time zone (issue 11): now, or a
+    past time an admin key gives; never after now nor on a day after the program's today
+    (`DATE_IN_FUTURE`), a partner key never on a past day (`BACKDATING_FORBIDDEN`), never
+    before the step it follows (`DATE_OUT_OF_ORDER`), each naming `at`."""
     now = utcnow()
     if given is None:
-        return now
+        return now, FactDate(program_today(program, now), program_today(program, now))
     if given.tzinfo is None:
         raise input_error("at", Code.INVALID_DATE, "at needs a UTC offset")
     if given > now:
-        raise input_error("at", Code.DATE_IN_FUTURE, "at cannot be in the future")
-    if not actor.is_admin:
-        raise input_error(
-            "at", Code.BACKDATING_FORBIDDEN, "only admin keys may date an MDF step in the past"
-        )
+        raise input_error("at", Code.DATE_IN_FUTURE, f"at ({given.isoformat()}) is after now")
+    dated = fact_date(program, actor, program_today(program, given), "at", Code, now=now)
     previous = _previous_step(row, action)
     if previous is not None and given < previous:
         raise input_error(
@@ -142,7 +155,28 @@ def step_time(actor: Actor, given: datetime | None, row: MdfRequest, action: str
             Code.DATE_OUT_OF_ORDER,
             f"at cannot be before {PREVIOUS[action]} ({previous.isoformat()})",
         )
-    return given
+    return given, dated
+
+
+async def committed_on(
+    session: AsyncSession, program_id: uuid.UUID, year: int, at: datetime
+) -> tuple[Decimal, Decimal]:
+    """The program year's approved MDF total as of `at` (approvals dated up to it) and the
+    total of approvals dated after it (SEG-TIER-08, issue 11)."""
+    rows = await session.execute(
+        select(MdfRequest.decided_at, MdfRequest.amount).where(
+            MdfRequest.program_id == program_id,
+            MdfRequest.program_year == year,
+            MdfRequest.status.in_(("approved", "claimed", "reimbursed")),
+        )
+    )
+    by_then, later = Decimal(0), Decimal(0)
+    for decided_at, amount in rows:
+        if decided_at is None or decided_at <= at:
+            by_then += Decimal(amount)
+        else:
+            later += Decimal(amount)
+    return by_then, later
 
 
 async def advance_mdf(
@@ -172,7 +206,7 @@ async def advance_mdf(
         )
     program = await session.get(Program, row.program_id)
     assert program is not None
-    now = step_time(actor, at, row, action)
+    now, dated = step_time(program, actor, at, row, action)
     if action == "approve":
         spec = spec_of(program)
         marketing = spec.marketing_funds
@@ -180,23 +214,17 @@ async def advance_mdf(
         funds = marketing.budget_per_program_year
         budget = funds.amount
         await _lock_budget(session, program.id, row.program_year)
-        committed = Decimal(
-            await session.scalar(
-                select(func.coalesce(func.sum(MdfRequest.amount), 0)).where(
-                    MdfRequest.program_id == program.id,
-                    MdfRequest.program_year == row.program_year,
-                    MdfRequest.status.in_(("approved", "claimed", "reimbursed")),
-                )
-            )
-            or 0
-        )
-        if committed + Decimal(row.amount) > budget:
+        # As of the approval's own day; approvals dated after it count too: on their days this
+        # one is committed, so a backfilled approval never takes a later day over the budget.
+        by_then, later = await committed_on(session, program.id, row.program_year, now)
+        total = by_then + later + Decimal(row.amount)
+        if total > budget:
             raise input_error(
                 "requestId",
                 Code.BUDGET_EXCEEDED,
-                f"approving would commit {committed + Decimal(row.amount):,.2f} of the "
+                f"approving on {dated.day} would commit {total:,.2f} of the "
                 f"{spec.program_year.years.name(row.program_year)} budget of {budget:,.2f} "
-                f"{funds.currency}",
+                f"{funds.currency} ({by_then:,.2f} approved by then, {later:,.2f} on later days)",
             )
     if action == "reject" and not reason.strip():
         raise input_error("reason", Code.REQUIRED, "a rejection needs a reason")
@@ -221,5 +249,6 @@ async def advance_mdf(
         "MdfRequest",
         row.id,
         {"status": [old, target], "at": [None, now.isoformat()]},
+        dated=dated,
     )
     return row

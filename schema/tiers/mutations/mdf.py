@@ -26,6 +26,13 @@ class RequestMdfInput:
     starts_on: dt.date
     ends_on: dt.date
     partner_id: strawberry.ID | None = None
+    requested_on: dt.date | None = strawberry.field(
+        default=None,
+        description="The day the request was made; default the program's today. Admin keys may "
+        "give a past day (marked backfilled in the audit log; BACKDATING_FORBIDDEN for partner "
+        "keys), never one after the program's today (DATE_IN_FUTURE). The tier's MDF "
+        "entitlement is read as of that day.",
+    )
 
 
 @strawberry.enum(description="A step of an MDF request.")
@@ -49,8 +56,10 @@ class AdvanceMdfInput:
     at: dt.datetime | None = strawberry.field(
         default=None,
         description="When the step happened (with an offset); default now. Admin keys may give "
-        "a past time (BACKDATING_FORBIDDEN otherwise), never a future one (DATE_IN_FUTURE), "
-        "never before the step it follows (DATE_OUT_OF_ORDER).",
+        "a past time (BACKDATING_FORBIDDEN for a partner key on a day before the program's "
+        "today), never a future one (DATE_IN_FUTURE), never before the step it follows "
+        "(DATE_OUT_OF_ORDER). A step on a past day is marked backfilled in the audit log with "
+        "its day; an approval is counted against the budget as of its own time.",
     )
     expected_version: int | None = strawberry.field(
         default=None, description="Refuse with STALE_VERSION unless the object is at this version."
@@ -69,7 +78,9 @@ async def _request(session: AsyncSession, actor: Actor, data: RequestMdfInput) -
         actor,
         partner_id=governance_id(data.partner_id, "Partner", "partnerId"),
         program_id=governance_id(data.program_id, "Program", "programId"),
-        request=mdf.MdfInput(data.activity, data.amount, data.starts_on, data.ends_on),
+        request=mdf.MdfInput(
+            data.activity, data.amount, data.starts_on, data.ends_on, data.requested_on
+        ),
     )
 
 
