@@ -24,6 +24,7 @@ from models import (
 from models.base import utcnow
 from models.referrals.queries import referrals_of_client
 from rules.agreement_terms import AgreementStatus
+from rules.citations import cited_in
 from rules.client_identity import client_keys
 from rules.global_ids import global_id
 from rules.opportunity_kinds import KindProblem, kind_message, kind_problem, normalised_kind
@@ -52,11 +53,12 @@ async def _eligible_agreement(
 ) -> Agreement:
     spec = agreement_spec(program, policy.requires_agreement)
     assert spec is not None
+    # Refusals cite the required agreement's own rule ids from the program file (issue 12).
     if spec.capacity and spec.capacity not in partner.capacities:
         raise input_error(
             "partnerId",
             Code.CAPACITY_REQUIRED,
-            f"referrals need the partner to act as {spec.capacity} (CS-AGR-02)",
+            f"referrals need the partner to act as {spec.capacity}{cited_in(spec.rule_ids)}",
         )
     # The agreement and the one it supplements must be in effect (issue 12).
     agreement = await agreement_in_force(
@@ -66,8 +68,8 @@ async def _eligible_agreement(
         raise input_error(
             "programId",
             Code.NO_ELIGIBLE_AGREEMENT,
-            f"referrals need {spec.name} and the agreement it supplements in effect "
-            "(CS-REF-09, SEG-TIER-10)",
+            f"referrals need {spec.name} and the agreement it supplements in effect"
+            f"{cited_in(spec.rule_ids)}",
         )
     return agreement
 
