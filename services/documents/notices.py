@@ -103,7 +103,7 @@ def notice_context(
         "sender_name": sender["legal_name"],
         "sender_address": sender["address"],
         "addressee_name": addressee["legal_name"],
-        "addressee_address": addressee["address"],
+        "addressee_address": addressee["notice_address"],
         "method_text": method,
         "sent_date": fmt.date(facts.sent_on),
         "given_date": given,

@@ -34,6 +34,11 @@ def operator_context(program: Program) -> dict[str, Any]:
         "address": address,
         "country_name": country,
         "registration": operator.registration,
+        # Where notices to the operator go: its address and, when the file gives one, its
+        # notice e-mail (`operator.notice_email`).
+        "notice_address": (
+            f"{address}; e-mail {operator.notice_email}" if operator.notice_email else address
+        ),
         "signatory_name": operator.signatory.name,
         "signatory_title": operator.signatory.title,
     }
@@ -50,4 +55,5 @@ def partner_context(partner: Partner) -> dict[str, Any]:
         "display_name": partner.display_name,
         "country_name": country,
         "address": address,
+        "notice_address": address,
     }

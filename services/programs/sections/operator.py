@@ -49,7 +49,12 @@ class Operator(Strict):
     address_lines: list[str] = Field(min_length=1, max_length=6)
     country: str
     registration: str = Field(default="", max_length=200)
-    notice_email: str = Field(default="", max_length=254)
+    notice_email: str = Field(
+        default="",
+        max_length=254,
+        pattern=r"^([^@\s]+@[^@\s]+\.[^@\s]+)?$",
+        description="printed with the operator's address where a notice is addressed to it",
+    )
     signatory: Signatory
 
     _country = field_validator("country")(check_country)
