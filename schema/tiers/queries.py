@@ -55,7 +55,11 @@ class TierQueries:
         description="Active members of the review tier with no engagement in a review period "
         "of the program's `review_every_months`: `2026-P2` is the second period of program "
         "year 2026, and with 3-month periods `2026-Q3` is the third quarter; periods tile the "
-        "program year from its first day (Program.programYear; admin keys; SEG-TIER-07)."
+        "program year from its first day (Program.programYear; admin keys; SEG-TIER-07). "
+        "Members are read as of the period's last day (today while it runs): the tier held and "
+        "the status then; engagement by each fact's own date (a referral's submittedOn, "
+        "evidence's occurredOn, a partner-key change's day), so backfilled facts count in "
+        "their own period."
     )
     async def unengaged_memberships(
         self, info: Info, program: strawberry.ID, quarter: str

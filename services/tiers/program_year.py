@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -23,11 +23,12 @@ from models import (
 from rules.enums import MembershipStatus
 from rules.program_year import CALENDAR_YEAR, ProgramYear
 from services.actor import Actor
+from services.agreements.membership_state import membership_status_on
 from services.errors import GovernanceErrorCode, input_error
 from services.partners.membership_changes import change_tier
 from services.partners.memberships import program_today
 from services.programs.typed import spec_of
-from services.tiers.evaluation import evaluate_membership
+from services.tiers.evaluation import evaluate_membership, tier_held_on
 
 Code = GovernanceErrorCode
 
@@ -58,10 +59,15 @@ def review_period_bounds(
 async def unengaged_memberships(
     session: AsyncSession, program: Program, quarter: str
 ) -> list[Membership]:
-    """Active members of the review tier with no engagement in the quarter (SEG-TIER-07).
+    """Members of the review tier with no engagement in the quarter (SEG-TIER-07), read from
+    the facts' own dates (issue 11): a fact entered late gives the review of its day.
 
-    Engagement is any recorded activity of the partner in the quarter: a referral submitted,
-    evidence recorded, or any change made with the partner's own API key (audit log).
+    The members are those active and holding the review tier on the period's last day (today
+    while it runs), read from the tier history's effective dates and the membership's status
+    as of that day. Engagement is
+    any activity of the partner dated in the period: a referral submitted (`submittedOn`),
+    evidence (`occurredOn`, else the day it was recorded), or any change made with the
+    partner's own API key (its audit event's fact date, else the time it was written).
     """
     spec = spec_of(program)
     settings = spec.tier_evaluation
@@ -78,22 +84,25 @@ async def unengaged_memberships(
         select(Tier).where(Tier.program_id == program.id, Tier.key == review)
     )
     assert tier is not None
-    members = list(
-        await session.scalars(
-            select(Membership).where(
-                Membership.program_id == program.id,
-                Membership.tier_id == tier.id,
-                Membership.status == MembershipStatus.ACTIVE,
-            )
-        )
+    on = min(end, program_today(program))  # a running period: as of today
+    candidates = await session.scalars(
+        select(Membership)
+        .where(Membership.program_id == program.id, Membership.joined_on <= on)
+        .order_by(Membership.joined_on, Membership.id)
     )
+    members = [
+        m
+        for m in candidates
+        if await tier_held_on(session, m, on) == tier.id
+        and await membership_status_on(session, program, m, on) is MembershipStatus.ACTIVE
+    ]
     engaged: set[uuid.UUID] = set()
     engaged |= set(
         await session.scalars(
             select(Referral.partner_id).where(
                 Referral.program_id == program.id,
-                Referral.submitted_at >= since,
-                Referral.submitted_at < until,
+                Referral.submitted_on >= start,
+                Referral.submitted_on <= end,
             )
         )
     )
@@ -101,8 +110,14 @@ async def unengaged_memberships(
         await session.scalars(
             select(Evidence.partner_id).where(
                 Evidence.program_id == program.id,
-                Evidence.created_at >= since,
-                Evidence.created_at < until,
+                or_(
+                    and_(Evidence.occurred_on >= start, Evidence.occurred_on <= end),
+                    and_(
+                        Evidence.occurred_on.is_(None),
+                        Evidence.created_at >= since,
+                        Evidence.created_at < until,
+                    ),
+                ),
             )
         )
     )
@@ -111,8 +126,14 @@ async def unengaged_memberships(
         for p in await session.scalars(
             select(AuditEvent.actor_partner_id).where(
                 AuditEvent.actor_role == "partner",
-                AuditEvent.occurred_at >= since,
-                AuditEvent.occurred_at < until,
+                or_(
+                    and_(AuditEvent.fact_date >= start, AuditEvent.fact_date <= end),
+                    and_(
+                        AuditEvent.fact_date.is_(None),
+                        AuditEvent.occurred_at >= since,
+                        AuditEvent.occurred_at < until,
+                    ),
+                ),
             )
         )
         if p is not None
