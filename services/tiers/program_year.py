@@ -64,10 +64,10 @@ async def unengaged_memberships(
 
     The members are those active and holding the review tier on the period's last day (today
     while it runs), read from the tier history's effective dates and the membership's status
-    as of that day. Engagement is
-    any activity of the partner dated in the period: a referral submitted (`submittedOn`),
-    evidence (`occurredOn`, else the day it was recorded), or any change made with the
-    partner's own API key (its audit event's fact date, else the time it was written).
+    as of that day. Engagement is any activity of the partner dated in the period: a referral
+    submitted (`submittedOn`), evidence (`occurredOn`, else the day it was recorded), or any
+    change made with the partner's own API key (its audit event's fact date, else the time it
+    was written).
     """
     spec = spec_of(program)
     settings = spec.tier_evaluation
@@ -85,17 +85,6 @@ async def unengaged_memberships(
     )
     assert tier is not None
     on = min(end, program_today(program))  # a running period: as of today
-    candidates = await session.scalars(
-        select(Membership)
-        .where(Membership.program_id == program.id, Membership.joined_on <= on)
-        .order_by(Membership.joined_on, Membership.id)
-    )
-    members = [
-        m
-        for m in candidates
-        if await tier_held_on(session, m, on) == tier.id
-        and await membership_status_on(session, program, m, on) is MembershipStatus.ACTIVE
-    ]
     engaged: set[uuid.UUID] = set()
     engaged |= set(
         await session.scalars(
@@ -138,7 +127,19 @@ async def unengaged_memberships(
         )
         if p is not None
     }
-    return [m for m in members if m.partner_id not in engaged]
+    candidates = await session.scalars(
+        select(Membership)
+        .where(Membership.program_id == program.id, Membership.joined_on <= on)
+        .order_by(Membership.joined_on, Membership.id)
+    )
+    # The engaged are left out first: the tier and status as of the day are read per member.
+    return [
+        m
+        for m in candidates
+        if m.partner_id not in engaged
+        and await tier_held_on(session, m, on) == tier.id
+        and await membership_status_on(session, program, m, on) is MembershipStatus.ACTIVE
+    ]
 
 
 @dataclass(frozen=True)
