@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from rules.citations import cited_in
 from rules.dates import add_months
 
 FEE = "invoiced_fee"
@@ -45,6 +46,17 @@ class NcrLine:
     reason: str
 
 
+@dataclass(frozen=True)
+class NcrCitations:
+    """The rule ids an NCR line's reason cites, as the program's file gives them: the window
+    (and counted fees), taxes, exclusions and deductions. None given: no rule is cited."""
+
+    window: tuple[str, ...] = ()
+    taxes: tuple[str, ...] = ()
+    exclusions: tuple[str, ...] = ()
+    deductions: tuple[str, ...] = ()
+
+
 def known_kinds(
     deductions: Iterable[str], exclusions: Iterable[str], taxes: Iterable[str] = ()
 ) -> frozenset[str]:
@@ -59,22 +71,25 @@ def net_commissionable_revenue(
     deductions: frozenset[str],
     exclusions: frozenset[str],
     taxes: frozenset[str] = frozenset(),
+    cites: NcrCitations = NcrCitations(),
 ) -> tuple[Decimal, list[NcrLine]]:
-    """NCR and a line per revenue item saying how it counted."""
+    """NCR and a line per revenue item saying how it counted, citing `cites`."""
     end = add_months(signed_on, months)
     lines = []
     for item in sorted(items, key=lambda i: (i.occurred_on, i.kind)):
+        kind = item.kind.replace("_", " ")
         if not signed_on <= item.occurred_on < end:
-            counted, reason = ZERO, f"outside the first {months} months from signing (CS-REF-12)"
+            counted = ZERO
+            reason = f"outside the first {months} months from signing{cited_in(cites.window)}"
         elif item.kind in taxes:
             counted = ZERO
-            reason = f"{item.kind.replace('_', ' ')} is tax on top of the net fee (CS-REF-13)"
+            reason = f"{kind} is tax on top of the net fee{cited_in(cites.taxes)}"
         elif item.kind in exclusions:
-            counted, reason = ZERO, f"{item.kind.replace('_', ' ')} is excluded (CS-REF-13)"
+            counted, reason = ZERO, f"{kind} is excluded{cited_in(cites.exclusions)}"
         elif item.kind in deductions:
-            counted, reason = -item.amount, f"{item.kind.replace('_', ' ')} deducted (CS-REF-13)"
+            counted, reason = -item.amount, f"{kind} deducted{cited_in(cites.deductions)}"
         else:
-            counted, reason = item.amount, "recurring fee received (CS-REF-12)"
+            counted, reason = item.amount, f"recurring fee received{cited_in(cites.window)}"
         lines.append(NcrLine(item.kind, item.occurred_on, item.amount, counted, reason))
     return max(sum((line.counted for line in lines), ZERO), ZERO), lines
 

@@ -21,7 +21,7 @@ from schema.common import Money, Node, present, program_today_of
 from schema.context import Info
 from schema.ids import encode_id
 from services.commissions.ledger import blocked_reason, commission_status
-from services.referrals.policy import policy_of
+from services.referrals.policy import ncr_citations, policy_of
 
 
 @strawberry.enum(description="Where a commission stands.")
@@ -282,6 +282,7 @@ class QualifiedAgreement(Node):
             policy.deductions,
             policy.exclusions,
             policy.taxes,
+            ncr_citations(policy),
         )
         return [
             NcrLine(

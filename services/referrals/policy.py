@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
 from models import Program
 from rules.business_days import BusinessCalendar
 from rules.commissions import Bracket, Schedule
+from rules.ncr import NcrCitations
 from rules.program_year import CALENDAR_YEAR, ProgramYear
 from services.programs.definition import ProgramDefinition
 from services.programs.typed import spec_of
@@ -48,6 +50,13 @@ class ReferralPolicy:
     opportunity_kinds: tuple[str, ...] | None = None
     # The years brackets accumulate over (CS-REF-15/16): calendar or program years (issue 12).
     accumulation_year: ProgramYear = CALENDAR_YEAR
+    # The rule ids each figure of the program file's section comes from (`cites`, issue 12).
+    cites: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def rules_of(self, *figures: str) -> tuple[str, ...]:
+        """The rule ids the program's file gives for these figures, in order, no repeats."""
+        ids = (rule for figure in figures for rule in self.cites.get(figure, ()))
+        return tuple(dict.fromkeys(ids))
 
     def schedule_on(self, day: date) -> ScheduleVersion | None:
         """The schedule version in force on `day` (CS-REF-17)."""
@@ -134,6 +143,7 @@ def _policy(spec: ProgramDefinition, currency: str) -> ReferralPolicy | None:
             calendar=calendar,
             opportunity_kinds=_kinds(rules.qualifying_opportunities),
             accumulation_year=spec.accumulation_year,
+            cites={k: tuple(v) for k, v in rules.cites.items()},
         )
     fees = spec.referral_fees
     if fees is None:
@@ -173,6 +183,17 @@ def _policy(spec: ProgramDefinition, currency: str) -> ReferralPolicy | None:
         schedules=(schedule,),
         calendar=calendar,
         opportunity_kinds=_kinds(fees.qualifying_opportunities),
+        cites={k: tuple(v) for k, v in fees.cites.items()},
+    )
+
+
+def ncr_citations(policy: ReferralPolicy) -> NcrCitations:
+    """The rule ids NCR explanations cite, from the program file's `cites` (issue 12)."""
+    return NcrCitations(
+        window=policy.rules_of("commissionable_months_from_signing"),
+        taxes=policy.rules_of("revenue_taxes"),
+        exclusions=policy.rules_of("revenue_exclusions"),
+        deductions=policy.rules_of("revenue_deductions"),
     )
 
 

@@ -18,14 +18,34 @@ from tests.helpers.referrals import DECIDE_REFERRAL, referrer, submit
 from tests.programs.test_third_program_year import _distributor, _signed
 
 pytestmark = pytest.mark.anyio
+NCR = """query($id: ID!) { node(id: $id) { ... on QualifiedAgreement {
+  ncrLines { kind reason } } } }"""
+LINES = """mutation($input: RecordRevenueInput!) { recordRevenue(input: $input) {
+  qualifiedAgreement { id } userErrors { field code message } } }"""
+
+
+async def _ncr_reasons(api: Api, qa: str, day: date, kinds: dict[str, str]) -> dict[str, str]:
+    """Record a line of each kind on `day`, then each kind's NCR reason."""
+    lines = [{"kind": k, "amount": a, "occurredOn": day.isoformat()} for k, a in kinds.items()]
+    await gql_ok(api, LINES, {"input": {"qualifiedAgreementId": qa, "lines": lines}})
+    data = await api.gql(NCR, {"id": qa})
+    return {line["kind"]: line["reason"] for line in data["node"]["ncrLines"]}
 
 
 async def test_contentsquare_lines_cite_cs_ref_15(api: Api) -> None:
     """CS-REF-15: 100,000 earns 10% on a line citing CS-REF-15, as before."""
     partner, _key, contentsquare = await referrer(api, "Cited CS", since=date(2025, 1, 2))
-    await qualified_with_fee(api, partner, contentsquare, "Acme", date(2025, 3, 3), "100000")
+    qa, _ = await qualified_with_fee(
+        api, partner, contentsquare, "Acme", date(2025, 3, 3), "100000"
+    )
     (entry,) = (await ledger(api, partner, contentsquare, date(2025, 3, 31)))["entries"]
     assert [(x["rate"], x["ruleId"]) for x in entry["lines"]] == [("0.10", "CS-REF-15")]
+    reasons = await _ncr_reasons(api, qa, date(2025, 3, 4), {"vat": "100", "support": "50"})
+    assert reasons == {
+        "invoiced_fee": "recurring fee received (CS-REF-12)",
+        "vat": "vat is tax on top of the net fee (CS-REF-13)",
+        "support": "support is excluded (CS-REF-13)",
+    }
 
 
 async def test_segment_referral_fee_lines_cite_seg_tier_11(api: Api) -> None:
@@ -53,10 +73,17 @@ async def test_segment_referral_fee_lines_cite_seg_tier_11(api: Api) -> None:
             }
         },
     )
-    await add_fee(api, qualified["qualifiedAgreement"]["id"], "50000", date.fromisoformat(today))
+    qa = qualified["qualifiedAgreement"]["id"]
+    await add_fee(api, qa, "50000", date.fromisoformat(today))
     (entry,) = (await ledger(api, partner, segment))["entries"]
     assert entry["amount"] == {"amount": "5000.00"}
     assert [x["ruleId"] for x in entry["lines"]] == ["SEG-TIER-11"]
+    # Segment's fee revenue terms are documented defaults: their reasons cite no rule.
+    reasons = await _ncr_reasons(api, qa, date.fromisoformat(today), {"vat": "100"})
+    assert reasons == {
+        "invoiced_fee": "recurring fee received",
+        "vat": "vat is tax on top of the net fee",
+    }
 
 
 async def test_the_third_program_s_lines_cite_its_own_ids(api: Api, store: BlobStore) -> None:
@@ -64,7 +91,15 @@ async def test_the_third_program_s_lines_cite_its_own_ids(api: Api, store: BlobS
     (4,000) cites ALP-COM-01, no seed's id."""
     since = date(2025, 5, 1)
     partner, _key, alpine = await _distributor(api, store, "Cited Alpine", since)
-    await _signed(api, partner, alpine, "Matterhorn AG", since + timedelta(days=40))
+    qa = await _signed(api, partner, alpine, "Matterhorn AG", since + timedelta(days=40))
     (entry,) = (await ledger(api, partner, alpine, since + timedelta(days=60)))["entries"]
     assert entry["amount"] == {"amount": "4000.00"}
     assert [x["ruleId"] for x in entry["lines"]] == ["ALP-COM-01"]
+    # Its file cites no rule for its revenue terms: no seed's CS-REF-12/13 either.
+    day = since + timedelta(days=41)
+    reasons = await _ncr_reasons(api, qa, day, {"mwst": "100", "training": "50"})
+    assert reasons == {
+        "invoiced_fee": "recurring fee received",
+        "mwst": "mwst is tax on top of the net fee",
+        "training": "training is excluded",
+    }

@@ -22,6 +22,20 @@ from services.programs.sections.fields import (
 )
 
 
+def check_cites(model: type[Strict], cites: dict[str, list[str]]) -> dict[str, list[str]]:
+    """`cites` names fields of its own section: each figure's rule ids (issue 12)."""
+    unknown = sorted(set(cites) - set(model.model_fields) - {"rule_ids", "cites"})
+    if unknown:
+        raise ValueError(f"cites names no field of this section: {', '.join(unknown)}")
+    return cites
+
+
+CITES_DESCRIPTION = (
+    "the rule ids each field's figure comes from, cited by the messages and explanations that "
+    "apply it (issue 12); a field not listed is cited by no rule id"
+)
+
+
 def unique_kinds(kinds: list[str] | None) -> list[str] | None:
     """A list of opportunity kinds with no kind twice."""
     if kinds is not None and len(set(kinds)) != len(kinds):
@@ -91,8 +105,14 @@ class ReferralRules(Strict):
         "(SEG-TIER-11 reading, issue 12)",
     )
     rule_ids: list[RuleId] = []
+    cites: dict[str, list[RuleId]] = Field(default={}, description=CITES_DESCRIPTION)
 
     _kinds = field_validator("qualifying_opportunities")(unique_kinds)
+
+    @field_validator("cites")
+    @classmethod
+    def _cites(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        return check_cites(cls, value)
 
 
 class ReferralFees(Strict):
@@ -122,6 +142,12 @@ class ReferralFees(Strict):
     qualification_tail_when_terminated_for_cause: bool = False
     # The first id is cited by the fee's ledger lines (Segment: SEG-TIER-11).
     rule_ids: list[RuleId] = []
+    cites: dict[str, list[RuleId]] = Field(default={}, description=CITES_DESCRIPTION)
 
     _currency = field_validator("currency")(check_currency)
     _kinds = field_validator("qualifying_opportunities")(unique_kinds)
+
+    @field_validator("cites")
+    @classmethod
+    def _cites(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        return check_cites(cls, value)

@@ -1,0 +1,29 @@
+"""`cites` names fields of its own section (issue 12): a misspelt figure is refused at load."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.programs.files import read_program
+from services.programs.sections.referrals import ReferralFees
+from tests.conftest import SEED_PROGRAMS
+
+SEGMENT = next(p for p in SEED_PROGRAMS if p.stem == "segment-technology")
+
+
+def test_segment_fee_figures_cite_seg_tier_11() -> None:
+    """SEG-TIER-11: the fee's kinds and closing period cite it; its revenue terms nothing."""
+    fees = read_program(SEGMENT).definition.referral_fees
+    assert fees is not None
+    assert fees.cites == {
+        "qualifying_opportunities": ["SEG-TIER-11"],
+        "close_within_days": ["SEG-TIER-11"],
+    }
+
+
+def test_cites_naming_no_field_is_refused() -> None:
+    fees = read_program(SEGMENT).definition.referral_fees
+    assert fees is not None
+    data = {**fees.model_dump(), "cites": {"close_within_dayz": ["SEG-TIER-11"]}}
+    with pytest.raises(ValueError, match="cites names no field of this section: close_within_dayz"):
+        ReferralFees.model_validate(data)
