@@ -23,3 +23,9 @@ def cited_in(ids: Iterable[str]) -> str:
     """` (CS-REF-15/16)` to end a sentence with, or nothing when no rule is given."""
     text = cite(ids)
     return f" ({text})" if text else ""
+
+
+def citing(ids: Iterable[str], text: str) -> str:
+    """`CS-REF-07: text`, or the text alone when no rule is given."""
+    rules = cite(ids)
+    return f"{rules}: {text}" if rules else text

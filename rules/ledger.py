@@ -36,6 +36,7 @@ class QualifiedFact:
     recorded_at: datetime
     schedule: engine.Schedule
     excluded: str | None = None
+    excluded_rule: str = ""  # the rule id an exclusion's line cites (the program's own)
 
 
 @dataclass(frozen=True)
@@ -216,7 +217,7 @@ def amounts(facts: Facts, terms: Terms) -> dict[str, Entry]:
         if q.excluded:
             lines = [
                 engine.Line(
-                    ZERO, ZERO, ZERO, ZERO, ZERO, q.excluded[:9], q.schedule.version, q.excluded
+                    ZERO, ZERO, ZERO, ZERO, ZERO, q.excluded_rule, q.schedule.version, q.excluded
                 )
             ]
         out[q.key] = Entry(

@@ -162,7 +162,7 @@ class Commission(Node):
         policy = policy_of(program)
         required = policy is None or policy.tax_documentation_required
         on_file = any(d.received_on <= today for d in documents) or not required
-        return blocked_reason(self.row, today, on_file)
+        return blocked_reason(self.row, today, on_file, policy)
 
     @strawberry.field(description="The payout, once paid.")
     async def payout(self, info: Info) -> Payout | None:

@@ -23,7 +23,7 @@ from models import (
     RevenueLine,
 )
 from rules import ledger
-from services.commissions.earnings import exclusion_reason
+from services.commissions.earnings import excluded_fact
 from services.referrals.policy import ReferralPolicy, referral_policy
 
 
@@ -102,7 +102,7 @@ async def load_facts(
         assert version is not None
         qualified.append(
             ledger.QualifiedFact(
-                str(q.id), q.signed_on, q.created_at, version.schedule, exclusion_reason(q)
+                str(q.id), q.signed_on, q.created_at, version.schedule, *excluded_fact(q, policy)
             )
         )
     revenue = tuple(

@@ -19,10 +19,11 @@ from models import Commission, Program
 from models.base import utcnow
 from rules import commissions as engine
 from rules import ledger
+from rules.citations import citing
 from rules.money import round_money
 from services.commissions.facts import ledger_of, lock_ledger
 from services.partners.memberships import program_today
-from services.referrals.policy import referral_policy
+from services.referrals.policy import ReferralPolicy, referral_policy
 
 
 def line_json(line: engine.Line, currency: str) -> dict[str, Any]:
@@ -97,15 +98,20 @@ def commission_status(commission: Commission, on: date) -> str:
     return "pending"
 
 
-def blocked_reason(commission: Commission, on: date, tax_on_file: bool) -> str | None:
-    """Why the commission cannot be paid yet, if it cannot."""
+def blocked_reason(
+    commission: Commission, on: date, tax_on_file: bool, policy: ReferralPolicy | None
+) -> str | None:
+    """Why the commission cannot be paid yet, if it cannot, citing the program's own rule ids
+    (CS-REF-07/08 for Contentsquare, issue 12)."""
     if commission.paid_on is not None and commission.paid_on <= on:
         return None
     if commission.amount <= 0:
         reasons = [str(line["reason"]) for line in commission.lines] or ["no revenue yet"]
         return "nothing to pay: " + "; ".join(reasons)
     if commission.payable_on is None or commission.payable_on > on:
-        return "CS-REF-07: the program has not received the client's full payment"
+        paid = policy.rules_of("paid_in_full") if policy else ()
+        return citing(paid, "the program has not received the client's full payment")
     if not tax_on_file:
-        return "CS-REF-08: the partner's tax documentation is not on file"
+        documents = policy.rules_of("tax_documentation_required") if policy else ()
+        return citing(documents, "the partner's tax documentation is not on file")
     return None

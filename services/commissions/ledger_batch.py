@@ -26,7 +26,7 @@ from models import (
 )
 from models.base import utcnow
 from rules import ledger
-from services.commissions.earnings import exclusion_reason
+from services.commissions.earnings import excluded_fact
 from services.commissions.facts import payment_fact, revenue_fact, terms_of
 from services.commissions.ledger import line_json
 from services.partners.memberships import program_today
@@ -72,7 +72,11 @@ async def load_facts_many(
             assert version is not None
             facts[partner]["qualified"].append(
                 ledger.QualifiedFact(
-                    str(q.id), q.signed_on, q.created_at, version.schedule, exclusion_reason(q)
+                    str(q.id),
+                    q.signed_on,
+                    q.created_at,
+                    version.schedule,
+                    *excluded_fact(q, policy),
                 )
             )
         for r, partner in await session.execute(

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Commission, Payout, PayoutAdjustment, Program
 from rules import ledger
+from rules.citations import citing
 from rules.global_ids import global_id
 from rules.money import round_money
 from services.actor import Actor
@@ -24,26 +25,28 @@ from services.commissions.tax import tax_document_on
 from services.errors import ReferralErrorCode, input_error
 from services.fact_dates import given_date
 from services.referrals.access import require_admin
-from services.referrals.policy import referral_policy
+from services.referrals.policy import ReferralPolicy, referral_policy
 from services.webhooks.outbox import emit
 
 Code = ReferralErrorCode
 
 
-def _blocked(entry: ledger.Entry, tax_on_file: bool) -> tuple[Code, str] | None:
-    """Why the commission cannot be paid on the payout's date, if it cannot."""
+def _blocked(
+    entry: ledger.Entry, tax_on_file: bool, policy: ReferralPolicy
+) -> tuple[Code, str] | None:
+    """Why the commission cannot be paid on the payout's date, if it cannot, citing the
+    program's own rule ids (CS-REF-07/08 for Contentsquare, issue 12)."""
     if entry.amount <= 0:
         reasons = [line.reason for line in entry.lines] or ["no revenue yet"]
         return Code.NOTHING_TO_PAY, "nothing to pay: " + "; ".join(reasons)
     if entry.payable_on is None:
-        return (
-            Code.PAYMENT_NOT_RECEIVED,
-            "CS-REF-07: on that day the program had not received the client's full payment",
-        )
+        why = "on that day the program had not received the client's full payment"
+        return Code.PAYMENT_NOT_RECEIVED, citing(policy.rules_of("paid_in_full"), why)
     if not tax_on_file:
+        why = "the partner's tax documentation is not on file"
         return (
             Code.TAX_DOCUMENTATION_MISSING,
-            "CS-REF-08: the partner's tax documentation is not on file",
+            citing(policy.rules_of("tax_documentation_required"), why),
         )
     return None
 
@@ -94,8 +97,8 @@ async def record_payout(
         )
     tax = await tax_document_on(session, commission.partner_id, paid_on)
     # CS-REF-08 / SEG-AGR-06: documentation gates payment only where the program requires it.
-    required = referral_policy(program).tax_documentation_required
-    reason = _blocked(entry, tax is not None or not required)
+    policy = referral_policy(program)
+    reason = _blocked(entry, tax is not None or not policy.tax_documentation_required, policy)
     if reason is not None:
         # Payable by today but not on paidOn: the date is out of order, not the commission.
         ready = commission.payable_on

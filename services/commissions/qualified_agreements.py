@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Agreement, Program, QualifiedAgreement, Referral
 from models.base import utcnow
 from rules.agreement_terms import TerminationReason
+from rules.citations import cited_in
 from rules.qualification import Ending, QualificationTerms, last_signing_day
 from rules.referral_state import ReferralStatus
 from services.actor import Actor
@@ -30,6 +31,12 @@ from services.referrals.primacy import is_primary_on
 from services.referrals.state import referral_status
 
 Code = ReferralErrorCode
+# The figures that bound the signing day; a late signing cites their rule ids (issue 12).
+WINDOW = (
+    "qualification_months_after_submission",
+    "qualification_months_after_termination",
+    "close_within_days",
+)
 
 
 def _ending(program: Program, agreement: Agreement, on: date) -> Ending | None:
@@ -119,7 +126,8 @@ async def record_qualified_agreement(
         raise input_error(
             "referralId",
             Code.NOT_PRIMARY,
-            f"on {signed_on} another partner's referral held this client (CS-REF-04)",
+            f"on {signed_on} another partner's referral held this client"
+            f"{cited_in(policy.rules_of('conflict_window_months'))}",
         )
     if referral.qualified_on is not None:
         raise input_error("referralId", Code.ALREADY_QUALIFIED, "a qualified agreement is recorded")
@@ -128,14 +136,16 @@ async def record_qualified_agreement(
         raise input_error(
             "referralId",
             Code.NOT_LIVE,
-            f"on {signed_on} the referral was {status.value}, not a live opportunity (CS-REF-10)",
+            f"on {signed_on} the referral was {status.value}, not a live opportunity"
+            f"{cited_in(policy.rules_of('meeting_deadline_days'))}",
         )
     limit = await _qualification_limit(session, program, referral, policy)
     if signed_on > limit:
         raise input_error(
             "signedOn",
             Code.OUTSIDE_QUALIFICATION_WINDOW,
-            f"a qualified agreement had to be signed by {limit} (CS-REF-11)",
+            f"a qualified agreement had to be signed by {limit}"
+            f"{cited_in(policy.rules_of(*WINDOW))}",
         )
     if policy.schedule_on(signed_on) is None:
         raise input_error("signedOn", Code.INVALID_DATE, "no commission schedule was in force then")

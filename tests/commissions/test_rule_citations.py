@@ -18,6 +18,7 @@ from tests.helpers.referrals import DECIDE_REFERRAL, referrer, submit
 from tests.programs.test_third_program_year import _distributor, _signed
 
 pytestmark = pytest.mark.anyio
+BLOCKED = """query($id: ID!) { node(id: $id) { ... on Commission { blockedReason } } }"""
 NCR = """query($id: ID!) { node(id: $id) { ... on QualifiedAgreement {
   ncrLines { kind reason } } } }"""
 LINES = """mutation($input: RecordRevenueInput!) { recordRevenue(input: $input) {
@@ -35,11 +36,15 @@ async def _ncr_reasons(api: Api, qa: str, day: date, kinds: dict[str, str]) -> d
 async def test_contentsquare_lines_cite_cs_ref_15(api: Api) -> None:
     """CS-REF-15: 100,000 earns 10% on a line citing CS-REF-15, as before."""
     partner, _key, contentsquare = await referrer(api, "Cited CS", since=date(2025, 1, 2))
-    qa, _ = await qualified_with_fee(
+    qa, commission = await qualified_with_fee(
         api, partner, contentsquare, "Acme", date(2025, 3, 3), "100000"
     )
     (entry,) = (await ledger(api, partner, contentsquare, date(2025, 3, 31)))["entries"]
     assert [(x["rate"], x["ruleId"]) for x in entry["lines"]] == [("0.10", "CS-REF-15")]
+    blocked = await api.gql(BLOCKED, {"id": commission})
+    assert blocked["node"]["blockedReason"] == (
+        "CS-REF-07: the program has not received the client's full payment"
+    )
     reasons = await _ncr_reasons(api, qa, date(2025, 3, 4), {"vat": "100", "support": "50"})
     assert reasons == {
         "invoiced_fee": "recurring fee received (CS-REF-12)",
@@ -60,6 +65,19 @@ async def test_segment_referral_fee_lines_cite_seg_tier_11(api: Api) -> None:
     )
     assert submitted["userErrors"] == [], submitted
     today = submitted["referral"]["submittedOn"]
+    early = await api.gql(
+        QUALIFY,
+        {
+            "input": {
+                "referralId": submitted["referral"]["id"],
+                "signedOn": today,
+                "products": ["X"],
+            }
+        },
+    )
+    (error,) = early["recordQualifiedAgreement"]["userErrors"]
+    # Not approved yet: Segment's file cites no rule for liveness (it used to cite CS-REF-10).
+    assert error["message"].endswith("not a live opportunity"), error
     decision = {"referralId": submitted["referral"]["id"], "decision": "APPROVE"}
     await gql_ok(api, DECIDE_REFERRAL, {"input": decision})
     qualified = await gql_ok(
@@ -78,6 +96,10 @@ async def test_segment_referral_fee_lines_cite_seg_tier_11(api: Api) -> None:
     (entry,) = (await ledger(api, partner, segment))["entries"]
     assert entry["amount"] == {"amount": "5000.00"}
     assert [x["ruleId"] for x in entry["lines"]] == ["SEG-TIER-11"]
+    blocked = await api.gql(BLOCKED, {"id": qualified["qualifiedAgreement"]["commission"]["id"]})
+    assert (
+        blocked["node"]["blockedReason"] == "the program has not received the client's full payment"
+    )
     # Segment's fee revenue terms are documented defaults: their reasons cite no rule.
     reasons = await _ncr_reasons(api, qa, date.fromisoformat(today), {"vat": "100"})
     assert reasons == {

@@ -21,10 +21,14 @@ from services.programs.sections.fields import (
     check_currency,
 )
 
+# What `cites` may name besides the section's fields: conditions no figure stands for.
+TOPICS = frozenset({"paid_in_full", "through_reseller", "paid_under_other_program"})
+
 
 def check_cites(model: type[Strict], cites: dict[str, list[str]]) -> dict[str, list[str]]:
-    """`cites` names fields of its own section: each figure's rule ids (issue 12)."""
-    unknown = sorted(set(cites) - set(model.model_fields) - {"rule_ids", "cites"})
+    """`cites` names fields of its own section (or one of `TOPICS`): each figure's rule ids
+    (issue 12)."""
+    unknown = sorted(set(cites) - set(model.model_fields) - {"rule_ids", "cites"} - TOPICS)
     if unknown:
         raise ValueError(f"cites names no field of this section: {', '.join(unknown)}")
     return cites
