@@ -197,6 +197,21 @@ class GraphQLView(GraphQL[Context, None]):
             user_agent=request.headers.get("user-agent"),
             delivery_policy=self.delivery_policy,
         )
+        try:
+            return await self._respond(request, ctx, actor, root_value, persisted, media_type)
+        finally:
+            await ctx.settle_background()
+
+    async def _respond(
+        self,
+        request: Request,
+        ctx: Context,
+        actor: Actor,
+        root_value: Any,
+        persisted: Persisted | None,
+        media_type: str,
+    ) -> Response:
+        session = ctx.session
         key = request.headers.get("idempotency-key")
         if (
             persisted is not None

@@ -27,6 +27,23 @@ class DownloadLinks(Protocol):
     def path(self, document_id: uuid.UUID, global_id: str) -> str: ...
 
 
+class RequestEndedError(RuntimeError):
+    """A read started after the request's answer was sent; its session is closing."""
+
+
+class SessionLock(asyncio.Lock):
+    """The lock every use of the request's session holds; once the answer is built it is
+    closed, and a late holder gets RequestEndedError instead of the session."""
+
+    closed = False
+
+    async def __aenter__(self) -> None:
+        await super().__aenter__()
+        if self.closed:
+            self.release()
+            raise RequestEndedError("the request has ended")
+
+
 @dataclass
 class Context:
     """What every resolver gets as `info.context`."""
@@ -40,11 +57,24 @@ class Context:
     delivery_policy: DeliveryPolicy = field(default_factory=DeliveryPolicy)
     client_ip: str | None = None
     user_agent: str | None = None
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    lock: SessionLock = field(default_factory=SessionLock)
     loaders: Loaders = field(init=False)
+    background: set[asyncio.Future[Any]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.session, self.lock)
+
+    async def settle_background(self) -> None:
+        """Wait for resolvers still running after the answer was built (graphql-core settles a
+        failed field's siblings in the background), then close the session to them: a batch
+        load dispatched later fails instead of using a session that is being closed."""
+        while self.background:
+            pending = list(self.background)
+            self.background.difference_update(pending)
+            await asyncio.gather(*pending, return_exceptions=True)
+        if not self.lock.closed:
+            async with self.lock:
+                self.lock.closed = True
 
     async def _attempt(self, use_case: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
         async with self.sessionmaker() as session:

@@ -18,7 +18,7 @@ then answers exactly as before.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import strawberry
@@ -106,6 +106,14 @@ def lean_resolvers(schema: strawberry.Schema) -> int:
 
 class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
     """Strawberry's execution context with a short path for scalar and enum attributes."""
+
+    def settle_in_background(self, awaitables: list[Awaitable[Any]]) -> None:
+        """graphql-core's background settling, also handed to the request's context, which
+        waits for it before the request's session closes."""
+        super().settle_in_background(awaitables)
+        background = getattr(self.context_value, "background", None)
+        if isinstance(background, set):
+            background.update(self.background_futures)
 
     def execute_field(
         self,

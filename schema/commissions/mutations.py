@@ -192,7 +192,9 @@ async def _statement(
         session,
         actor,
         store,
-        partner_id=_id(data.partner_id, "Partner", "partnerId") if data.partner_id else None,
+        partner_id=_id(data.partner_id, "Partner", "partnerId")
+        if data.partner_id is not None
+        else None,
         program_id=_id(data.program_id, "Program", "programId"),
         year=data.year,
     )

@@ -181,7 +181,9 @@ async def _submit(session: AsyncSession, actor: Actor, data: SubmitReferralInput
     return await submission.submit_referral(
         session,
         actor,
-        partner_id=_id(data.partner_id, "Partner", "partnerId") if data.partner_id else None,
+        partner_id=_id(data.partner_id, "Partner", "partnerId")
+        if data.partner_id is not None
+        else None,
         program_id=_id(data.program_id, "Program", "programId"),
         form=forms.ReferralForm(
             client_name=data.client_name,

@@ -331,3 +331,13 @@ async def test_incident_facts_carry_their_own_times(api: Api) -> None:
     assert marks["openIncident"] == (friday.date().isoformat(), True)
     assert marks["escalateIncident"][1] is True and marks["closeIncident"][1] is True
     assert closed["closeIncident"]["incident"]["status"] == "CLOSED"
+
+
+async def test_an_empty_incident_id_is_a_coded_error(api: Api) -> None:
+    """The schema fuzz (issue 13) sent `incidentId: ""`: it was taken for "no id" and the
+    lookup failed with an internal error; an empty id is a malformed one."""
+    data = await api.gql(ESCALATE, {"input": {"incidentId": ""}})
+    assert data["escalateIncident"]["incident"] is None
+    assert [(e["field"], e["code"]) for e in data["escalateIncident"]["userErrors"]] == [
+        (["input", "incidentId"], "INVALID_ID")
+    ]

@@ -24,4 +24,4 @@ class SupportUserError:
 
 def support_id(value: str | None, type_name: str, field: str) -> Any:
     """The database id of an optional input ID; INVALID_ID when malformed."""
-    return input_id(value, type_name, field, Code.INVALID_ID) if value else None
+    return input_id(value, type_name, field, Code.INVALID_ID) if value is not None else None
