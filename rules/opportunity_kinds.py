@@ -13,6 +13,8 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 
+from rules.citations import cited_in
+
 
 class KindProblem(enum.Enum):
     """Why a referral's opportunity kind is refused."""
@@ -37,14 +39,18 @@ def kind_problem(kind: str | None, accepted: Sequence[str] | None) -> KindProble
     return None if kind in accepted else KindProblem.NOT_QUALIFYING
 
 
-def kind_message(problem: KindProblem, kind: str | None, accepted: Sequence[str] | None) -> str:
-    """The explanation of a refused kind, naming the accepted kinds."""
+def kind_message(
+    problem: KindProblem,
+    kind: str | None,
+    accepted: Sequence[str] | None,
+    rule_ids: Sequence[str] = (),
+) -> str:
+    """The explanation of a refused kind, naming the accepted kinds and citing `rule_ids`
+    (the program's own, e.g. SEG-TIER-11 for Segment; none given, none cited)."""
     listed = ", ".join(accepted or ())
+    cites = cited_in(rule_ids)
     if problem is KindProblem.NOT_CLASSIFIED:
         return "the program lists no opportunity kinds: leave opportunityKind empty"
     if problem is KindProblem.MISSING:
-        return f"opportunityKind is required: the program pays only for {listed} (SEG-TIER-11)"
-    return (
-        f"{kind!r} is not a qualifying opportunity: the program pays only for {listed} "
-        "(SEG-TIER-11)"
-    )
+        return f"opportunityKind is required: the program pays only for {listed}{cites}"
+    return f"{kind!r} is not a qualifying opportunity: the program pays only for {listed}{cites}"

@@ -124,7 +124,12 @@ def _referral_values(
     # SEG-TIER-11: a kind given must be one the program lists; history may leave it empty.
     problem = kind_problem(v["opportunityKind"], policy.opportunity_kinds)
     if problem not in (None, KindProblem.MISSING):
-        message = kind_message(problem, v["opportunityKind"], policy.opportunity_kinds)
+        message = kind_message(
+            problem,
+            v["opportunityKind"],
+            policy.opportunity_kinds,
+            policy.rules_of("qualifying_opportunities"),
+        )
         parsed.error(row, "opportunityKind", Code.OPPORTUNITY_KIND_NOT_QUALIFYING, message)
         ok = False
     keys = client_keys(v["clientName"], v["clientWebsite"])

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Program, Referral
 from models.base import utcnow
+from rules.citations import cited_in
 from rules.global_ids import global_id
 from rules.referral_state import ReferralStatus
 from services.actor import Actor
@@ -18,6 +19,7 @@ from services.audit.log import record
 from services.errors import ReferralErrorCode, check_version, input_error
 from services.fact_dates import Earlier, FactDate, fact_date
 from services.referrals.access import load_referral, require_admin
+from services.referrals.policy import referral_policy
 from services.referrals.state import referral_status
 from services.webhooks.outbox import emit
 
@@ -69,7 +71,8 @@ async def decide_referral(
         raise input_error(
             "referralId",
             Code.DECISION_WINDOW_CLOSED,
-            f"undecided by {referral.decision_deadline}: deemed rejected (CS-REF-02)",
+            f"undecided by {referral.decision_deadline}: deemed rejected"
+            f"{cited_in(referral_policy(program).rules_of('decision_window_business_days'))}",
         )
     if status is not ReferralStatus.SUBMITTED:
         raise input_error("referralId", Code.ALREADY_DECIDED, f"the referral is {status.value}")
@@ -128,7 +131,8 @@ async def record_meeting(
             "arrangedOn",
             Code.MEETING_TOO_LATE,
             f"a meeting arranged after {referral.meeting_deadline} does not keep the "
-            "opportunity live (CS-REF-10)",
+            "opportunity live"
+            f"{cited_in(referral_policy(program).rules_of('meeting_deadline_days'))}",
         )
     referral.meeting_on = day
     referral.version += 1

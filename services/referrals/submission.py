@@ -75,7 +75,11 @@ async def _eligible_agreement(
 
 
 async def _check_not_active_opportunity(
-    session: AsyncSession, program: Program, keys: frozenset[str], today: date
+    session: AsyncSession,
+    program: Program,
+    keys: frozenset[str],
+    today: date,
+    policy: ReferralPolicy,
 ) -> None:
     found = await session.scalar(
         select(ActiveOpportunity.client_name)
@@ -91,7 +95,8 @@ async def _check_not_active_opportunity(
         raise input_error(
             "clientName",
             Code.ACTIVE_OPPORTUNITY,
-            "this client is already an active opportunity of the program (CS-REF-03)",
+            "this client is already an active opportunity of the program"
+            f"{cited_in(policy.rules_of('active_opportunity'))}",
         )
 
 
@@ -130,7 +135,14 @@ def _opportunity_kind(policy: ReferralPolicy, given: str | None) -> str | None:
         missing = problem is KindProblem.MISSING
         code = Code.REQUIRED if missing else Code.OPPORTUNITY_KIND_NOT_QUALIFYING
         raise input_error(
-            "opportunityKind", code, kind_message(problem, kind, policy.opportunity_kinds)
+            "opportunityKind",
+            code,
+            kind_message(
+                problem,
+                kind,
+                policy.opportunity_kinds,
+                policy.rules_of("qualifying_opportunities"),
+            ),
         )
     return kind
 
@@ -166,7 +178,7 @@ async def submit_referral(
     dated = fact_date(program, actor, submitted_on, "submittedOn", Code, now=now)
     today = dated.day
     await _eligible_agreement(session, program, partner, policy, today)
-    await _check_not_active_opportunity(session, program, keys, today)
+    await _check_not_active_opportunity(session, program, keys, today, policy)
     window = policy.decision_window_business_days
     referral = Referral(
         id=uuid.uuid4(),

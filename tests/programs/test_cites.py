@@ -27,3 +27,20 @@ def test_cites_naming_no_field_is_refused() -> None:
     data = {**fees.model_dump(), "cites": {"close_within_dayz": ["SEG-TIER-11"]}}
     with pytest.raises(ValueError, match="cites names no field of this section: close_within_dayz"):
         ReferralFees.model_validate(data)
+
+
+def test_segment_s_closing_period_cites_seg_tier_11() -> None:
+    """A late signing in Segment cites SEG-TIER-11 (the period the program sets), in
+    Contentsquare CS-REF-11, in the third program nothing."""
+    from services.commissions.qualified_agreements import WINDOW
+    from services.referrals.policy import policy_of
+    from tests.helpers.documents import program
+
+    def ids(slug: str) -> tuple[str, ...]:
+        policy = policy_of(program(slug))
+        assert policy is not None
+        return policy.rules_of(*WINDOW)
+
+    assert ids("segment-technology") == ("SEG-TIER-11",)
+    assert ids("contentsquare") == ("CS-REF-11",)
+    assert ids("alpine-distributors") == ()

@@ -60,3 +60,26 @@ async def test_capacity_refusals_cite_the_program_s_own_ids(api: Api, store: Blo
         "CAPACITY_REQUIRED",
         "referrals need the partner to act as distributor (ALP-AGR-02)",
     )
+
+
+async def test_opportunity_kind_refusals_cite_the_program_s_own_ids(
+    api: Api, store: BlobStore
+) -> None:
+    """SEG-TIER-11 for Segment's kinds; the third program's file cites no rule for its kinds,
+    so its refusal cites none (it used to cite SEG-TIER-11)."""
+    from tests.helpers.agreements import accept_segment, partner_key
+    from tests.helpers.referrals import submit
+
+    await load_program_files(api.sessionmaker, [ALPINE], store)
+    _partner, key = await partner_key(api)
+    await accept_segment(api, key)
+    await accept_segment(api, key, kind="segment-referral-addendum")
+    segment = await program(api, "segment-technology")
+    refused = await submit(api, key, segment["id"], "Wayne", opportunityKind="renewal")
+    (error,) = refused["userErrors"]
+    assert error["message"].endswith("net_new_account, upsell_new_product (SEG-TIER-11)")
+    code, message = await _refusal(
+        api, "alpine-distributors", ["distributor"], opportunityKind="renewal"
+    )
+    assert code == "OPPORTUNITY_KIND_NOT_QUALIFYING"
+    assert message.endswith("the program pays only for new_customer, cross_sell")

@@ -22,7 +22,9 @@ from services.programs.sections.fields import (
 )
 
 # What `cites` may name besides the section's fields: conditions no figure stands for.
-TOPICS = frozenset({"paid_in_full", "through_reseller", "paid_under_other_program"})
+TOPICS = frozenset(
+    {"paid_in_full", "through_reseller", "paid_under_other_program", "active_opportunity"}
+)
 
 
 def check_cites(model: type[Strict], cites: dict[str, list[str]]) -> dict[str, list[str]]:
