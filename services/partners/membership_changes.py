@@ -16,7 +16,7 @@ from rules.global_ids import global_id
 from services.actor import Actor
 from services.audit.log import record
 from services.errors import MembershipErrorCode, UseCaseError, check_version
-from services.fact_dates import Earlier, fact_date
+from services.fact_dates import Earlier, FactDate, fact_date
 from services.partners.notifications import notify
 from services.webhooks.outbox import emit
 
@@ -48,16 +48,7 @@ async def change_tier(
         raise UseCaseError.one(
             ["input", "tierId"], Code.TIER_NOT_IN_PROGRAM, "that tier belongs to another program"
         )
-    program = await session.get(Program, membership.program_id)
-    assert program is not None
-    dated = fact_date(
-        program,
-        actor,
-        effective_on,
-        "effectiveOn",
-        Code,
-        Earlier("the enrolment", membership.joined_on),
-    )
+    program, dated = await _dated_change(session, actor, membership, effective_on)
     when = dated.day
     history = list(
         await session.scalars(select(TierChange).where(TierChange.membership_id == membership.id))
@@ -151,16 +142,7 @@ async def deactivate_membership(
     membership = await _open_membership(
         session, membership_id, expected_version, "the membership is already {}"
     )
-    program = await session.get(Program, membership.program_id)
-    assert program is not None
-    dated = fact_date(
-        program,
-        actor,
-        effective_on,
-        "effectiveOn",
-        Code,
-        Earlier("the enrolment", membership.joined_on),
-    )
+    _, dated = await _dated_change(session, actor, membership, effective_on)
     old = membership.status
     membership.status = MembershipStatus.DEACTIVATED
     membership.status_reason = text
@@ -202,6 +184,24 @@ def _admin_reason(actor: Actor, reason: str, forbidden: str, required: str) -> s
             ["input", "reason"], Code.TOO_LONG, f"reason is limited to {REASON_MAX} characters"
         )
     return text
+
+
+async def _dated_change(
+    session: AsyncSession, actor: Actor, membership: Membership, effective_on: date | None
+) -> tuple[Program, FactDate]:
+    """The membership's program and the change's day (default the program's today): never
+    after that today, nor before the enrolment."""
+    program = await session.get(Program, membership.program_id)
+    assert program is not None
+    dated = fact_date(
+        program,
+        actor,
+        effective_on,
+        "effectiveOn",
+        Code,
+        Earlier("the enrolment", membership.joined_on),
+    )
+    return program, dated
 
 
 async def _open_membership(
