@@ -18,9 +18,10 @@ from models import (
     Referral,
     RevenueLine,
 )
+from rules.citations import cited_in
 from rules.ncr import known_kinds
 from rules.referral_state import ReferralStatus
-from services.commissions.qualified_agreements import depended_kinds, limit_from
+from services.commissions.qualified_agreements import WINDOW, depended_kinds, limit_from
 from services.errors import ImportErrorCode as Code
 from services.imports import primacy
 from services.imports.checks_evidence import check_amount
@@ -111,18 +112,20 @@ def _qualification_problem(
         return (
             "referral",
             Code.NOT_PRIMARY,
-            f"on {signed} another partner's referral held this client (CS-REF-04)",
+            f"on {signed} another partner's referral held this client"
+            f"{cited_in(policy.rules_of('conflict_window_months'))}",
         )
     if referral["qualified_on"] is not None:
         return "referral", Code.ALREADY_QUALIFIED, "a qualified agreement is recorded"
     status = status_as_of(referral, signed)
     if status is not ReferralStatus.APPROVED:
-        return "signedOn", Code.NOT_LIVE, f"on {signed} the referral was {status.value} (CS-REF-10)"
+        cites = cited_in(policy.rules_of("meeting_deadline_days"))
+        return "signedOn", Code.NOT_LIVE, f"on {signed} the referral was {status.value}{cites}"
     if signed > limit:  # the window and post-termination tail (rules/qualification.py)
         return (
             "signedOn",
             Code.OUTSIDE_QUALIFICATION_WINDOW,
-            f"had to be signed by {limit} (CS-REF-11)",
+            f"had to be signed by {limit}{cited_in(policy.rules_of(*WINDOW))}",
         )
     if policy.schedule_on(signed) is None:
         return "signedOn", Code.INVALID_DATE, "no commission schedule was in force then"

@@ -20,6 +20,7 @@ from models import (
     Referral,
     ReferralKey,
 )
+from rules.citations import cited_in
 from rules.client_identity import client_keys
 from rules.opportunity_kinds import KindProblem, kind_message, kind_problem
 from rules.referral_state import ReferralFacts, ReferralStatus, status_on
@@ -158,7 +159,8 @@ def _referral_values(
             row,
             "approvedOn",
             Code.OUT_OF_ORDER,
-            f"undecided by {decision}: deemed rejected (CS-REF-02)",
+            f"undecided by {decision}: deemed rejected"
+            f"{cited_in(policy.rules_of('decision_window_business_days'))}",
         )
         ok = False
     if meeting is not None and v["meetingOn"] and v["meetingOn"] > meeting:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Commission, ExternalId, Payout, TaxDocument
 from rules import ledger
+from rules.citations import citing
 from rules.money import round_money
 from services.commissions.facts import load_facts, terms_of
 from services.commissions.ledger import line_json
@@ -81,12 +82,13 @@ async def record_payouts(session: AsyncSession, plan: Plan, parsed: ParsedFile) 
             commissions[c.qualified_agreement_id] = c
     documents = await _tax_documents(session, partners)
     required = referral_policy(plan.program).tax_documentation_required
+    tax_rules = referral_policy(plan.program).rules_of("tax_documentation_required")
     for partner in partners:
         items = by_partner[partner]
         facts = plan.facts.get(partner) or await load_facts(session, plan.program, partner)
         items.sort(key=lambda item: (item[0].values["paidOn"], item[0].external_id))
         for row, q in items:
-            if not _taxed(parsed, row, documents.get(partner, []), required):
+            if not _taxed(parsed, row, documents.get(partner, []), required, tax_rules):
                 continue
             state = ledger.ledger_on(facts, terms, row.values["paidOn"])
             _pay(session, plan, parsed, commissions.get(q), state.entries.get(str(q)), row)
@@ -111,7 +113,11 @@ async def _tax_documents(
 
 
 def _taxed(
-    parsed: ParsedFile, row: Row, documents: list[tuple[date, Decimal]], required: bool
+    parsed: ParsedFile,
+    row: Row,
+    documents: list[tuple[date, Decimal]],
+    required: bool,
+    cites: tuple[str, ...] = (),
 ) -> bool:
     """Whether a payout agrees with the tax documentation on file on its day, as recordPayout
     reads it (CS-REF-08): present where the program requires it; its withholding rate."""
@@ -122,7 +128,7 @@ def _taxed(
             row,
             "paidOn",
             Code.TAX_DOCUMENTATION_MISSING,
-            f"CS-REF-08: no tax documentation on file on {paid} (tax_documents.csv)",
+            citing(cites, f"no tax documentation on file on {paid} (tax_documents.csv)"),
         )
         return False
     rate = on_file[-1] if on_file else Decimal(0)
@@ -154,7 +160,10 @@ def _pay(
             row,
             "paidOn",
             Code.NOT_PAYABLE,
-            "CS-REF-07: on that day the program had not received the client's full payment",
+            citing(
+                referral_policy(plan.program).rules_of("paid_in_full"),
+                "on that day the program had not received the client's full payment",
+            ),
         )
         return
     gross = Decimal(v["gross"])
