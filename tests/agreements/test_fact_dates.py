@@ -17,7 +17,7 @@ from rules.agreement_terms import Facts, Notice, state_on
 from services.agreements.lapses import issue_lapsed_breach_notices
 from services.agreements.state import agreement_spec, terms_of
 from tests.conftest import Api
-from tests.helpers.agreements import ACCEPT, APPLY, DECIDE, SIGNER, partner_key
+from tests.helpers.agreements import ACCEPT, APPLY, DECIDE, SIGNER, partner_key, segment_agreement
 from tests.helpers.api import program, program_today_of
 
 pytestmark = pytest.mark.anyio
@@ -32,29 +32,6 @@ CURE = """mutation($input: RecordCureInput!) { recordCure(input: $input) {
   agreement { id curedOn state { status endsOn } } userErrors { field code message } } }"""
 STATE = """query($id: ID!, $on: Date) { node(id: $id) { ... on Agreement {
   state(asOf: $on) { status endsOn renewalCount } documents { kind event } } } }"""
-
-
-async def segment_agreement(api: Api, effective: date, name: str) -> tuple[dict[str, Any], str]:
-    """A Segment program agreement an admin records as accepted on `effective`."""
-    partner, key = await partner_key(api, displayName=name, legalName=f"{name} Inc.")
-    segment = await program(api, "segment-technology")
-    data = await api.gql(
-        ACCEPT,
-        {
-            "input": {
-                "programId": segment["id"],
-                "partnerId": partner["id"],
-                "kind": "segment-program-agreement",
-                "signer": SIGNER,
-                "effectiveDate": effective.isoformat(),
-                "acceptedAt": f"{effective.isoformat()}T17:00:00+00:00",
-            }
-        },
-    )
-    payload = data["acceptAgreement"]
-    assert payload["userErrors"] == [], payload
-    assert payload["agreement"]["effectiveDate"] == effective.isoformat()
-    return payload["agreement"], key
 
 
 async def state(api: Api, agreement_id: str, on: date | None = None) -> dict[str, Any]:

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.agreements.test_fact_dates import segment_agreement
 from tests.conftest import Api
+from tests.helpers.agreements import segment_agreement
 from tests.helpers.api import program_today_of
 
 pytestmark = pytest.mark.anyio

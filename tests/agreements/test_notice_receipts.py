@@ -15,9 +15,8 @@ from sqlalchemy import select
 from models import OutboxEvent
 from rules.dates import add_months
 from rules.global_ids import global_id
-from tests.agreements.test_fact_dates import segment_agreement
 from tests.conftest import Api
-from tests.helpers.agreements import docx_text, partner_key
+from tests.helpers.agreements import docx_text, partner_key, segment_agreement
 from tests.helpers.api import program_today_of
 
 pytestmark = pytest.mark.anyio

@@ -20,8 +20,9 @@ from models.documents.blobs import BlobStore
 from schema.ids import decode_id
 from services.webhooks.outbox import emit
 from services.webhooks.policy import DeliveryPolicy
-from tests.agreements.test_fact_dates import TERMINATE, segment_agreement, state
+from tests.agreements.test_fact_dates import TERMINATE, state
 from tests.conftest import ROOT, Api
+from tests.helpers.agreements import segment_agreement
 from tests.helpers.api import program_today_of
 
 pytestmark = pytest.mark.anyio

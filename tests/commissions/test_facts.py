@@ -262,25 +262,12 @@ async def test_seg_agr_11_cap_on_a_segment_agreement_through_graphql(api: Api) -
     """SEG-AGR-11 end to end on Segment's own program: referral fees (10% of NCR) recorded
     through GraphQL are the basis once payable; the cap of the program agreement is
     US$10,000 before, and the fee of 15,000.00 (NCR 150,000) from the client's full payment."""
-    from tests.agreements.test_fact_dates import segment_agreement
-    from tests.helpers.agreements import ACCEPT, SIGNER
-    from tests.helpers.api import program
+    from tests.helpers.agreements import segment_with_addendum
     from tests.helpers.referrals import DECIDE_REFERRAL, SUBMIT, form
 
-    agreement, _key = await segment_agreement(api, date(2025, 1, 10), "Capped Segment")
-    segment = await program(api, "segment-technology")
-    owner = """query($id: ID!) { node(id: $id) { ... on Agreement { partner { id } } } }"""
-    partner = (await api.gql(owner, {"id": agreement["id"]}))["node"]["partner"]
-    addendum = {
-        "programId": segment["id"],
-        "partnerId": partner["id"],
-        "kind": "segment-referral-addendum",
-        "signer": SIGNER,
-        "effectiveDate": "2025-01-10",
-        "acceptedAt": "2025-01-10T17:00:00+00:00",
-    }
-    accepted = (await api.gql(ACCEPT, {"input": addendum}))["acceptAgreement"]
-    assert accepted["userErrors"] == []
+    agreement, _addendum, partner, segment = await segment_with_addendum(
+        api, date(2025, 1, 10), "Capped Segment"
+    )
     submitted = await gql_ok(
         api,
         SUBMIT,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 from typing import Any
 
 import docx
@@ -61,3 +62,48 @@ async def accept_segment(
     )
     payload: dict[str, Any] = data["acceptAgreement"]
     return payload
+
+
+async def segment_agreement(api: Api, effective: date, name: str) -> tuple[dict[str, Any], str]:
+    """A Segment program agreement an admin records as accepted on `effective`."""
+    partner, key = await partner_key(api, displayName=name, legalName=f"{name} Inc.")
+    segment = await program(api, "segment-technology")
+    data = await api.gql(
+        ACCEPT,
+        {
+            "input": {
+                "programId": segment["id"],
+                "partnerId": partner["id"],
+                "kind": "segment-program-agreement",
+                "signer": SIGNER,
+                "effectiveDate": effective.isoformat(),
+                "acceptedAt": f"{effective.isoformat()}T17:00:00+00:00",
+            }
+        },
+    )
+    payload = data["acceptAgreement"]
+    assert payload["userErrors"] == [], payload
+    assert payload["agreement"]["effectiveDate"] == effective.isoformat()
+    return payload["agreement"], key
+
+
+async def segment_with_addendum(
+    api: Api, effective: date, name: str
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """A Segment program agreement and its Referral Addendum, both accepted on `effective`:
+    the agreement, the addendum, their partner and the program."""
+    agreement, _key = await segment_agreement(api, effective, name)
+    segment = await program(api, "segment-technology")
+    owner = "query($id: ID!) { node(id: $id) { ... on Agreement { partner { id } } } }"
+    partner: dict[str, Any] = (await api.gql(owner, {"id": agreement["id"]}))["node"]["partner"]
+    addendum = {
+        "programId": segment["id"],
+        "partnerId": partner["id"],
+        "kind": "segment-referral-addendum",
+        "signer": SIGNER,
+        "effectiveDate": effective.isoformat(),
+        "acceptedAt": f"{effective.isoformat()}T17:00:00+00:00",
+    }
+    accepted = (await api.gql(ACCEPT, {"input": addendum}))["acceptAgreement"]
+    assert accepted["userErrors"] == [], accepted
+    return agreement, accepted["agreement"], partner, segment

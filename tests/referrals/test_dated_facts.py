@@ -192,24 +192,11 @@ async def test_the_segment_addendum_ends_with_the_program_agreement(api: Api) ->
     the program agreement it supplements. Terminated for convenience by notice given 1 June
     2025 (60 days), the agreement ends on 31 July; a referral dated 30 July is accepted, one
     dated 1 August is refused (NO_ELIGIBLE_AGREEMENT), and the addendum reads TERMINATED then."""
-    from tests.agreements.test_fact_dates import segment_agreement
-    from tests.helpers.agreements import ACCEPT, SIGNER
-    from tests.helpers.api import program
+    from tests.helpers.agreements import segment_with_addendum
 
-    agreement, _key = await segment_agreement(api, date(2025, 1, 10), "Addendum Parent")
-    segment = await program(api, "segment-technology")
-    owner = "query($id: ID!) { node(id: $id) { ... on Agreement { partner { id } } } }"
-    partner = (await api.gql(owner, {"id": agreement["id"]}))["node"]["partner"]
-    addendum = {
-        "programId": segment["id"],
-        "partnerId": partner["id"],
-        "kind": "segment-referral-addendum",
-        "signer": SIGNER,
-        "effectiveDate": "2025-01-10",
-        "acceptedAt": "2025-01-10T17:00:00+00:00",
-    }
-    accepted = (await api.gql(ACCEPT, {"input": addendum}))["acceptAgreement"]
-    assert accepted["userErrors"] == []
+    agreement, addendum, partner, segment = await segment_with_addendum(
+        api, date(2025, 1, 10), "Addendum Parent"
+    )
     ended = await api.gql(
         """mutation($input: TerminateAgreementInput!) { terminateAgreement(input: $input) {
         agreement { state { endsOn } } userErrors { field code message } } }""",
@@ -237,7 +224,7 @@ async def test_the_segment_addendum_ends_with_the_program_agreement(api: Api) ->
     assert [e["code"] for e in after["userErrors"]] == ["NO_ELIGIBLE_AGREEMENT"]
     state = """query($id: ID!) { node(id: $id) { ... on Agreement {
         state(asOf: "2025-08-01") { status } } } }"""
-    addendum_id = accepted["agreement"]["id"]
+    addendum_id = addendum["id"]
     assert (await api.gql(state, {"id": addendum_id}))["node"]["state"]["status"] == "TERMINATED"
 
 

@@ -27,7 +27,7 @@ DEACTIVATE = """mutation($input: DeactivateMembershipInput!) {
 async def _member(api: Api, name: str, since: date) -> tuple[str, str]:
     """A Segment member at Registered since `since`, with the Referral Addendum, both accepted
     by an admin key (backdated: not the partner's own engagement)."""
-    from tests.agreements.test_fact_dates import segment_agreement
+    from tests.helpers.agreements import segment_agreement
 
     agreement, _key = await segment_agreement(api, since, name)
     node = (await api.gql(OWNER, {"id": agreement["id"]}))["node"]["partner"]

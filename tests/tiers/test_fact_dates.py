@@ -114,7 +114,7 @@ async def test_usage_reports_are_dated_facts(api: Api) -> None:
 async def test_a_backdated_tier_change_is_marked_in_the_audit_log(api: Api) -> None:
     """Tier changes (`effectiveOn`): a past date is a backfill (audit mark), a future one is
     refused with DATE_IN_FUTURE."""
-    from tests.agreements.test_fact_dates import segment_agreement
+    from tests.helpers.agreements import segment_agreement
 
     segment = await program(api, "segment-technology")
     today = await program_today_of(api, "segment-technology")
@@ -164,7 +164,7 @@ async def test_a_tier_change_entered_late_is_history_not_the_current_tier(api: A
     entered after one to Silver dated 1 June, moves from the tier held on 1 March and leaves
     Silver current (it used to become the current tier); the same tier is judged on the
     change's day, and a change dated before the enrolment is out of order."""
-    from tests.agreements.test_fact_dates import segment_agreement
+    from tests.helpers.agreements import segment_agreement
 
     agreement, _key = await segment_agreement(api, date(2025, 1, 10), "Late Tiers")
     move = """mutation($input: ChangeTierInput!) { changeTier(input: $input) {

@@ -40,7 +40,7 @@ async def test_mdf_steps_are_dated_facts(api: Api) -> None:
     nothing is dated after today (DATE_IN_FUTURE), naming requestedOn or at; a step before the
     one it follows is DATE_OUT_OF_ORDER; backfilled requests and steps carry their day in the
     audit log; a backdated approval counts the approvals of later days too."""
-    from tests.agreements.test_fact_dates import segment_agreement
+    from tests.helpers.agreements import segment_agreement
 
     segment = await program(api, "segment-technology")
     today = await program_today_of(api, "segment-technology")

@@ -170,7 +170,7 @@ async def test_invitations_and_competing_notices_are_dated_facts(api: Api) -> No
     partner_management benefit from 1 March, not before; an expiry before the invitation is out
     of order. A notice given on 1 March for a promotion starting 10 March was in advance even
     when entered after the promotion started; a partner key cannot backdate one."""
-    from tests.agreements.test_fact_dates import segment_agreement
+    from tests.helpers.agreements import segment_agreement
     from tests.helpers.api import CHANGE_TIER
 
     agreement, key = await segment_agreement(api, date(2025, 1, 10), "Invitee")
