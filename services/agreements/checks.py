@@ -16,13 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Agreement, Partner, Program, TemplateVersion
 from models.base import utcnow
 from rules.agreement_terms import AgreementStatus
+from rules.citations import cited_in
 from services.actor import Actor
 from services.agreements.state import agreement_spec, state_of
 from services.documents import templates
 from services.errors import AgreementErrorCode, input_error
 from services.fact_dates import Earlier, FactDate, fact_date
 from services.programs.sections.agreements import AgreementDef
-from services.programs.typed import membership_kinds
+from services.programs.typed import membership_kinds, spec_of
 from services.scope import partner_and_program
 
 Code = AgreementErrorCode
@@ -220,7 +221,8 @@ async def _check_prerequisites(
         raise input_error(
             "kind",
             Code.CAPACITY_REQUIRED,
-            f"{spec.name} needs the partner to act as {capacity} (CS-AGR-02)",
+            f"{spec.name} needs the partner to act as {capacity}"
+            f"{cited_in(spec_of(program).membership.cites.get('capacities', []))}",
         )
     if spec.role != "membership" and not await _membership_agreement_active(
         session, program, partner, today

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Membership, Partner, Program, Tier, TierChange
 from models.base import utcnow
 from rules import tiers as tier_rules
+from rules.citations import cited_in
 from rules.enums import MembershipStatus
 from services.actor import Actor
 from services.audit.log import record
@@ -53,7 +54,8 @@ async def enroll_partner(
             ["input", "partnerId"],
             Code.CAPACITY_NOT_OFFERED,
             f"{program.slug} takes partners acting as {', '.join(sorted(offered))}; "
-            "add one of these capacities to the partner first (CS-AGR-02)",
+            "add one of these capacities to the partner first"
+            f"{cited_in(rules.cites.get('capacities', []))}",
         )
     if await _membership_of(session, partner, program) is not None:
         raise _already_enrolled(program.slug)

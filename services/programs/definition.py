@@ -26,7 +26,13 @@ from services.programs.sections.fields import (
     check_timezone,
 )
 from services.programs.sections.operator import Operator, check_locale
-from services.programs.sections.referrals import CommissionSchedule, ReferralFees, ReferralRules
+from services.programs.sections.referrals import (
+    CITES_DESCRIPTION,
+    CommissionSchedule,
+    ReferralFees,
+    ReferralRules,
+    check_cites,
+)
 from services.programs.sections.support import SupportPolicy
 from services.programs.sections.tiers import (
     BenefitDef,
@@ -98,6 +104,12 @@ class MembershipRules(Strict):
     )
     level_label: str = "tier"
     rule_ids: list[RuleId] = []
+    cites: dict[str, list[RuleId]] = Field(default={}, description=CITES_DESCRIPTION)
+
+    @field_validator("cites")
+    @classmethod
+    def _cites(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        return check_cites(cls, value)
 
 
 class DocumentedDefault(Strict):

@@ -36,6 +36,7 @@ from services.agreements.supplements import agreement_in_force
 from services.audit.log import record
 from services.errors import ReferralErrorCode, input_error
 from services.fact_dates import fact_date
+from services.programs.typed import spec_of
 from services.referrals.forms import ReferralForm, check_form
 from services.referrals.policy import ReferralPolicy, policy_of
 from services.referrals.primacy import client_referral, primacy_policy
@@ -58,7 +59,8 @@ async def _eligible_agreement(
         raise input_error(
             "partnerId",
             Code.CAPACITY_REQUIRED,
-            f"referrals need the partner to act as {spec.capacity}{cited_in(spec.rule_ids)}",
+            f"referrals need the partner to act as {spec.capacity}"
+            f"{cited_in(spec_of(program).membership.cites.get('capacities', []))}",
         )
     # The agreement and the one it supplements must be in effect (issue 12).
     agreement = await agreement_in_force(

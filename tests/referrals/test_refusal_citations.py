@@ -47,18 +47,19 @@ async def test_no_agreement_refusals_cite_the_program_s_own_ids(api: Api, store:
 
 
 async def test_capacity_refusals_cite_the_program_s_own_ids(api: Api, store: BlobStore) -> None:
-    """CS-AGR-02 for Contentsquare's referrer capacity; ALP-AGR-02 for the third program's
-    distributor capacity, where both used to cite CS-AGR-02."""
+    """CS-AGR-02 for Contentsquare's referrer capacity (its membership section cites it); the
+    third program's file cites no rule for capacities, so its refusal cites none (both used to
+    cite CS-AGR-02)."""
     await load_program_files(api.sessionmaker, [ALPINE], store)
     code, message = await _refusal(api, "contentsquare", [])
     assert (code, message) == (
         "CAPACITY_REQUIRED",
-        "referrals need the partner to act as referrer (CS-REF-09, CS-AGR-02, CS-REF-11)",
+        "referrals need the partner to act as referrer (CS-AGR-02)",
     )
     code, message = await _refusal(api, "alpine-distributors", [], opportunityKind="new_customer")
     assert (code, message) == (
         "CAPACITY_REQUIRED",
-        "referrals need the partner to act as distributor (ALP-AGR-02)",
+        "referrals need the partner to act as distributor",
     )
 
 
@@ -83,3 +84,19 @@ async def test_opportunity_kind_refusals_cite_the_program_s_own_ids(
     )
     assert code == "OPPORTUNITY_KIND_NOT_QUALIFYING"
     assert message.endswith("the program pays only for new_customer, cross_sell")
+
+
+async def test_enrolment_capacity_refusals_cite_the_program_s_own_ids(
+    api: Api, store: BlobStore
+) -> None:
+    """CS-AGR-02 when Contentsquare refuses a partner in none of its capacities; nothing for
+    the third program, whose file cites no rule for capacities (it used to cite CS-AGR-02)."""
+    from tests.helpers.api import enroll
+
+    await load_program_files(api.sessionmaker, [ALPINE], store)
+    partner = await create_partner(api, capacities=[])
+    for slug, ending in (("contentsquare", "first (CS-AGR-02)"), ("alpine-distributors", "first")):
+        payload = await enroll(api, partner["id"], (await program(api, slug))["id"])
+        (error,) = payload["userErrors"]
+        assert error["code"] == "CAPACITY_NOT_OFFERED"
+        assert error["message"].endswith(f"add one of these capacities to the partner {ending}")
