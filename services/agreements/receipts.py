@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Agreement, AgreementNotice
 from models.agreements.notices import BREACH, NON_RENEWAL
 from models.documents.blobs import BlobStore
+from rules.citations import cited_in
 from services.actor import Actor
 from services.agreements.checks import Code, load
 from services.agreements.lapses import issue_lapsed_breach_notices
@@ -26,6 +27,7 @@ from services.agreements.termination import announce
 from services.audit.log import record
 from services.errors import check_version, input_error
 from services.fact_dates import Earlier, fact_date
+from services.programs.sections.agreements import AgreementDef
 
 
 async def record_notice_receipt(
@@ -59,7 +61,7 @@ async def record_notice_receipt(
             "noticeId",
             Code.NOT_GIVEN_ON_RECEIPT,
             f"the notice was {how}: it is given on its dispatch day or a set number of days "
-            "after it, not on receipt (SEG-AGR-13)",
+            f"after it, not on receipt{cited_in(rule.rule_ids if rule else _delivery_ids(spec))}",
         )
     dated = fact_date(
         program,
@@ -94,3 +96,8 @@ async def record_notice_receipt(
         if notice.kind == BREACH:
             await issue_lapsed_breach_notices(session, store, program, dated.entered_on, agreement)
     return agreement
+
+
+def _delivery_ids(spec: AgreementDef) -> list[str]:
+    """The rule ids of the agreement's notice delivery rules, as its program file gives them."""
+    return [i for r in spec.notice_delivery for i in r.rule_ids]

@@ -19,6 +19,7 @@ from models import (
     Tier,
 )
 from rules.benefits import BenefitGrant, entitled_benefits
+from rules.citations import cited_in
 from rules.enums import ENDED_STATUSES
 from services.actor import Actor
 from services.agreements.state import state_of
@@ -159,6 +160,12 @@ async def entitlements(
     return granted
 
 
+def _benefit_rules(program: Program, benefit: str) -> list[str]:
+    """The rule ids the program's file gives the benefit (SEG-TIER-03/08 for Segment's MDF)."""
+    found = next((b for b in spec_of(program).benefits if b.key == benefit), None)
+    return list(found.rule_ids) if found else []
+
+
 async def require_benefit(
     session: AsyncSession, partner: Partner, program: Program, benefit: str, on: date | None = None
 ) -> None:
@@ -175,5 +182,6 @@ async def require_benefit(
         raise input_error(
             "programId",
             Code.NOT_ENTITLED,
-            f"the partner's tier does not give {benefit.replace('_', ' ')} (SEG-TIER-03/08)",
+            f"the partner's tier does not give {benefit.replace('_', ' ')}"
+            f"{cited_in(_benefit_rules(program, benefit))}",
         )

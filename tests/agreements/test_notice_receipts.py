@@ -254,6 +254,8 @@ async def test_receipt_error_codes(api: Api) -> None:
         refused = await _receipt(api, last["id"], today)
         [error] = refused["userErrors"]
         assert (error["code"], error["field"]) == ("NOT_GIVEN_ON_RECEIPT", ["input", "noticeId"])
+        # Cites the delivery rule's ids from Segment's file (issue 12).
+        assert error["message"].endswith("not on receipt (SEG-AGR-13)"), error
         if method:  # SEG-AGR-13: next-day courier, given the day after dispatch
             assert last["givenOn"] == (sent + timedelta(days=1)).isoformat()
             couriered, _ = await segment_agreement(api, today - timedelta(days=100), "Plain")

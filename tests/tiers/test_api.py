@@ -165,6 +165,8 @@ async def test_silver_evaluation_applied_and_mdf_for_gold_only(api: Api) -> None
     }
     refused = await api.gql(MDF, {"input": {**request, "amount": "10000"}}, key=key)
     assert refused["requestMdf"]["userErrors"][0]["code"] == "NOT_ENTITLED"
+    # The benefit's own rule ids from Segment's file (issue 12).
+    assert refused["requestMdf"]["userErrors"][0]["message"].endswith("(SEG-TIER-03/08)")
 
     gold_partner, gold_key, _, gold_membership = await _member(
         api, "Goldmine", 3, 1_200_000, gold_extras=True
