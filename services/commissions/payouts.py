@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Commission, Payout, PayoutAdjustment, Program
 from rules import ledger
-from rules.citations import citing
+from rules.citations import cited_in, citing
 from rules.global_ids import global_id
 from rules.money import round_money
 from services.actor import Actor
@@ -120,7 +120,8 @@ async def record_payout(
     if offset > due - withholding:
         raise input_error("setOff", Code.SET_OFF_TOO_LARGE, "the set-off exceeds what is due")
     if offset > 0 and not set_off_reason.strip():
-        raise input_error("setOffReason", Code.REQUIRED, "say what the set-off is for (CS-AGR-11)")
+        cites = cited_in(referral_policy(program).rules_of("set_off"))
+        raise input_error("setOffReason", Code.REQUIRED, f"say what the set-off is for{cites}")
     payout = Payout(
         id=uuid.uuid4(),
         commission_id=commission.id,

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Incident, IncidentAttachment, IncidentEvent, Program
 from models.documents.blobs import BlobStore
+from rules.citations import cited_in
 from services.actor import Actor
 from services.audit.log import record
 from services.errors import check_version, input_error
@@ -67,15 +68,19 @@ async def open_incident(
     logs = clean_text("logs", report.logs, LONG_MAX, required=False)
     reported = reported_at(actor, report.reported_at, report.started_at)
     profile = await profile_of(session, partner, program)
+    cites = policy(program).cites
     if not profile.window_key:
         raise input_error(
-            "programId", Code.NO_SUPPORT_HOURS, "choose a support-hours window first (SUP-01)"
+            "programId",
+            Code.NO_SUPPORT_HOURS,
+            f"choose a support-hours window first{cited_in(cites.get('windows', []))}",
         )
     if not await contacts(session, partner.id, program.id):
         raise input_error(
             "programId",
             Code.NO_SUPPORT_CONTACT,
-            "add at least one contact to the support list first (SUP-02)",
+            "add at least one contact to the support list first"
+            f"{cited_in(cites.get('contacts', []))}",
         )
     reference = clean_text("reference", report.reference or "", 64, required=False) or None
     incident = Incident(

@@ -44,3 +44,21 @@ def test_segment_s_closing_period_cites_seg_tier_11() -> None:
     assert ids("segment-technology") == ("SEG-TIER-11",)
     assert ids("contentsquare") == ("CS-REF-11",)
     assert ids("alpine-distributors") == ()
+
+
+def test_set_off_and_support_messages_cite_their_own_program() -> None:
+    """CS-AGR-11 (set-off) is Contentsquare's: Segment's and the third program's payouts cite
+    none; Segment's support refusals cite SUP-01 and SUP-02 from its support section."""
+    from services.referrals.policy import policy_of
+    from tests.helpers.documents import program
+
+    def set_off(slug: str) -> tuple[str, ...]:
+        policy = policy_of(program(slug))
+        assert policy is not None
+        return policy.rules_of("set_off")
+
+    assert set_off("contentsquare") == ("CS-AGR-11",)
+    assert set_off("segment-technology") == set_off("alpine-distributors") == ()
+    support = read_program(SEGMENT).definition.support
+    assert support is not None
+    assert support.cites == {"windows": ["SUP-01"], "contacts": ["SUP-02"]}

@@ -23,7 +23,14 @@ from services.programs.sections.fields import (
 
 # What `cites` may name besides the section's fields: conditions no figure stands for.
 TOPICS = frozenset(
-    {"paid_in_full", "through_reseller", "paid_under_other_program", "active_opportunity"}
+    {
+        "paid_in_full",
+        "through_reseller",
+        "paid_under_other_program",
+        "active_opportunity",
+        "set_off",
+        "contacts",
+    }
 )
 
 

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from services.programs.sections.fields import Key, RuleId, Strict, Weekday, check_timezone
+from services.programs.sections.referrals import CITES_DESCRIPTION, check_cites
 
 
 class SupportWindow(Strict):
@@ -50,3 +51,9 @@ class SupportPolicy(Strict):
     escalation_levels: list[Key] = Field(min_length=1)
     exclusion_reasons: list[Key] = Field(min_length=1)
     rule_ids: list[RuleId] = []
+    cites: dict[str, list[RuleId]] = Field(default={}, description=CITES_DESCRIPTION)
+
+    @field_validator("cites")
+    @classmethod
+    def _cites(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        return check_cites(cls, value)
