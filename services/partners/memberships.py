@@ -99,7 +99,8 @@ async def start_membership(
             membership_id=membership.id,
             from_tier_id=None,
             to_tier_id=entry.id,
-            reason="Enrolled at the program's entry tier (SEG-TIER-01)",
+            reason="Enrolled at the program's entry tier"
+            f"{cited_in(spec_of(program).membership.cites.get('entry_tier', []))}",
             effective_on=today,
             changed_at=utcnow(),
             actor_key_id=actor.key_id,

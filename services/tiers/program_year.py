@@ -20,6 +20,7 @@ from models import (
     Referral,
     Tier,
 )
+from rules.citations import cited_in
 from rules.enums import MembershipStatus
 from rules.program_year import CALENDAR_YEAR, ProgramYear
 from services.actor import Actor
@@ -195,6 +196,10 @@ async def rollover(
         if progress:
             progress(index, len(members))
     if apply:
+        evaluation_rules = spec_of(program).tier_evaluation
+        rollover_cites = cited_in(
+            evaluation_rules.cites.get("rollover", []) if evaluation_rules else []
+        )
         for item in proposals:
             if item.direction != "same":
                 await change_tier(
@@ -202,7 +207,7 @@ async def rollover(
                     actor,
                     item.membership.id,
                     tiers[item.proposed].id,
-                    f"Program-year {year} rollover (SEG-TIER-06)",
+                    f"Program-year {year} rollover{rollover_cites}",
                     on,
                     evaluation_mode="annual",
                 )

@@ -30,6 +30,8 @@ TOPICS = frozenset(
         "active_opportunity",
         "set_off",
         "contacts",
+        "entry_tier",
+        "rollover",
     }
 )
 

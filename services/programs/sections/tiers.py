@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from rules.enums import Measure, RequirementKind
 from services.programs.sections.fields import (
@@ -19,6 +19,7 @@ from services.programs.sections.fields import (
     Strict,
     check_currency,
 )
+from services.programs.sections.referrals import CITES_DESCRIPTION, check_cites
 
 
 class TierDef(Strict):
@@ -96,6 +97,12 @@ class TierEvaluation(Strict):
     review_tier: Key | None = None
     review_every_months: Months | None = None
     rule_ids: list[RuleId] = []
+    cites: dict[str, list[RuleId]] = Field(default={}, description=CITES_DESCRIPTION)
+
+    @field_validator("cites")
+    @classmethod
+    def _cites(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        return check_cites(cls, value)
 
     @model_validator(mode="after")
     def _periods_tile_the_year(self) -> TierEvaluation:
