@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 import pycountry
 from pydantic import Field, field_validator, model_validator
 
+from rules.citations import cite
 from rules.enums import MembershipStatus
 from rules.program_year import CALENDAR_YEAR, ProgramYear
 from services.programs.sections.agreements import AgreementDef
@@ -166,7 +167,11 @@ class ProgramDefinition(Strict):
         for i, req in enumerate(self.requirements):
             _known_tiers(f"requirements[{i}].tiers", list(req.tiers), known)
         if self.tiers[0].invite_only:
-            raise ValueError("tiers[0]: the entry tier cannot be invite-only (SEG-TIER-01)")
+            entry_rules = cite(self.membership.cites.get("entry_tier", []))
+            raise ValueError(
+                "tiers[0]: the entry tier cannot be invite-only"
+                + (f" ({entry_rules})" if entry_rules else "")
+            )
         kinds = {a.kind for a in self.agreements}
         _unique("membership.capacities", self.membership.capacities)
         capacities = set(self.membership.capacities)
@@ -192,9 +197,13 @@ class ProgramDefinition(Strict):
             minimum = timedelta(days=self.referrals.schedule_change_min_notice_days)
             for i, item in enumerate(self.commission_schedules):
                 if item.notice_given_on and item.effective_from < item.notice_given_on + minimum:
+                    notice_rules = cite(
+                        self.referrals.cites.get("schedule_change_min_notice_days", [])
+                    )
                     raise ValueError(
                         f"commission_schedules[{i}]: takes effect less than "
-                        f"{minimum.days} days after its notice (CS-REF-17)"
+                        f"{minimum.days} days after its notice"
+                        + (f" ({notice_rules})" if notice_rules else "")
                     )
         benefit_keys = {b.key for b in self.benefits}
         if self.marketing_funds is not None and self.marketing_funds.benefit not in benefit_keys:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from services.programs.files import read_program
@@ -62,3 +64,23 @@ def test_set_off_and_support_messages_cite_their_own_program() -> None:
     support = read_program(SEGMENT).definition.support
     assert support is not None
     assert support.cites == {"windows": ["SUP-01"], "contacts": ["SUP-02"]}
+
+
+def _problems(path: Path, old: str, new: str) -> list[str]:
+    from services.programs.files import ProgramFileError, parse_program
+
+    text = path.read_text()
+    assert old in text
+    with pytest.raises(ProgramFileError) as caught:
+        parse_program(Path("broken.toml"), text.replace(old, new, 1))
+    return [str(p) for p in caught.value.problems]
+
+
+def test_load_refusals_cite_the_file_s_own_ids() -> None:
+    """An invite-only entry tier cites SEG-TIER-01 in Segment's file and nothing in
+    Contentsquare's (it used to cite SEG-TIER-01 in every file)."""
+    contentsquare = next(p for p in SEED_PROGRAMS if p.stem == "contentsquare")
+    segment = _problems(SEGMENT, 'key = "registered"\n', 'key = "registered"\ninvite_only = true\n')
+    assert any(p.endswith("the entry tier cannot be invite-only (SEG-TIER-01)") for p in segment)
+    cs = _problems(contentsquare, 'key = "member"\n', 'key = "member"\ninvite_only = true\n')
+    assert any(p.endswith("the entry tier cannot be invite-only") for p in cs), cs
