@@ -13,7 +13,16 @@ from models.documents.blobs import BlobStore
 from tests.conftest import Api
 from tests.helpers.agreements import accept_segment, partner_key
 from tests.helpers.api import program
-from tests.helpers.ledger import QUALIFY, add_fee, gql_ok, ledger, qualified_with_fee
+from tests.helpers.ledger import (
+    PAYMENT,
+    PAYOUT,
+    QUALIFY,
+    TAX,
+    add_fee,
+    gql_ok,
+    ledger,
+    qualified_with_fee,
+)
 from tests.helpers.referrals import DECIDE_REFERRAL, referrer, submit
 from tests.programs.test_third_program_year import _distributor, _signed
 
@@ -100,6 +109,21 @@ async def test_segment_referral_fee_lines_cite_seg_tier_11(api: Api) -> None:
     assert (
         blocked["node"]["blockedReason"] == "the program has not received the client's full payment"
     )
+    # Paid, then a later fee line changes it: the adjustment cites SEG-TIER-11, not CS-REF-15/16.
+    commission = qualified["qualifiedAgreement"]["commission"]["id"]
+    await gql_ok(
+        api,
+        PAYMENT,
+        {"input": {"qualifiedAgreementId": qa, "receivedOn": today, "amount": "50000"}},
+    )
+    documents = {"partnerId": partner["id"], "receivedOn": today, "withholdingRate": "0"}
+    await gql_ok(api, TAX, {"input": documents})
+    await gql_ok(api, PAYOUT, {"input": {"commissionId": commission, "paidOn": today}})
+    await add_fee(api, qa, "10000", date.fromisoformat(today))
+    (entry,) = (await ledger(api, partner, segment))["entries"]
+    (adjustment,) = entry["adjustments"]
+    assert adjustment["amount"] == {"amount": "1000.00"}
+    assert adjustment["reason"].endswith("from 5,000.00 to 6,000.00 (SEG-TIER-11)")
     # Segment's fee revenue terms are documented defaults: their reasons cite no rule.
     reasons = await _ncr_reasons(api, qa, date.fromisoformat(today), {"vat": "100"})
     assert reasons == {
@@ -117,6 +141,21 @@ async def test_the_third_program_s_lines_cite_its_own_ids(api: Api, store: BlobS
     (entry,) = (await ledger(api, partner, alpine, since + timedelta(days=60)))["entries"]
     assert entry["amount"] == {"amount": "4000.00"}
     assert [x["ruleId"] for x in entry["lines"]] == ["ALP-COM-01"]
+    # Paid, then a later fee line: the adjustment cites ALP-COM-01 (no tax documents needed).
+    day = (since + timedelta(days=40)).isoformat()
+    payment = {"qualifiedAgreementId": qa, "receivedOn": day, "amount": "80000"}
+    await gql_ok(api, PAYMENT, {"input": payment})
+    node = await api.gql(
+        """query($id: ID!) { node(id: $id) { ... on QualifiedAgreement {
+        commission { id } } } }""",
+        {"id": qa},
+    )
+    commission = node["node"]["commission"]["id"]
+    await gql_ok(api, PAYOUT, {"input": {"commissionId": commission, "paidOn": day}})
+    await add_fee(api, qa, "20000", since + timedelta(days=40))
+    (entry,) = (await ledger(api, partner, alpine, since + timedelta(days=60)))["entries"]
+    (adjustment,) = entry["adjustments"]
+    assert adjustment["reason"].endswith("from 4,000.00 to 5,000.00 (ALP-COM-01)")
     # Its file cites no rule for its revenue terms: no seed's CS-REF-12/13 either.
     day = since + timedelta(days=41)
     reasons = await _ncr_reasons(api, qa, day, {"mwst": "100", "training": "50"})
