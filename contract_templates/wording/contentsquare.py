@@ -109,8 +109,9 @@ CS_MEMBERSHIP: list[Block] = [
         "ip-owner",
         "",
         "{{ operator.short_name }}, its Affiliates and licensors own all "
-        "Intellectual Property Rights in the CS Service and the Documentation and in everything "
-        "derived from them, including machine-learning output of the CS Service.",
+        "Intellectual Property Rights in the {{ operator.service_name }} and the "
+        "Documentation and in everything "
+        "derived from them, including machine-learning output of the {{ operator.service_name }}.",
     ),
     ("h", "indemnity", "Indemnification"),
     (
@@ -152,7 +153,8 @@ CS_MEMBERSHIP: list[Block] = [
         "",
         "APART FROM WHAT THIS AGREEMENT EXPRESSLY SAYS, "
         "{{ operator.short_name | upper }} GIVES NO WARRANTY, EXPRESS, IMPLIED OR STATUTORY, ABOUT "
-        "THE PARTNER PROGRAM, THE CS SERVICE OR THE DOCUMENTATION, INCLUDING AS TO QUALITY, "
+        "THE PARTNER PROGRAM, THE {{ operator.service_name | upper }} OR THE DOCUMENTATION, "
+        "INCLUDING AS TO QUALITY, "
         "PERFORMANCE, MERCHANTABILITY OR FITNESS FOR PURPOSE, DOES NOT WARRANT THAT THEY WILL BE "
         "ERROR-FREE OR UNINTERRUPTED, AND MAKES NO PROMISE ABOUT THE REVENUE THE PARTNER WILL "
         "EARN.",

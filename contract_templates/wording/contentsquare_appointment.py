@@ -3,6 +3,8 @@ benefits, licences and joint work (CS-AGR-01..05).
 
 Version 3 (issue 12): a Business Day is defined from the program's `[calendar]` (weekend, extra
 holidays, holiday country and subdivision, CS-AGR-10) instead of Contentsquare's written in.
+Version 4 (issue 12): the service partners refer to is `operator.service_name` (Contentsquare:
+"CS Service"), so a program reusing the template never names Contentsquare's product.
 """
 
 from __future__ import annotations
@@ -81,7 +83,7 @@ CS_APPOINTMENT: list[Block] = [
     ),
     (
         "def",
-        "CS Service",
+        "{{ operator.service_name }}",
         "means the products and services {{ operator.short_name }} or its "
         "Affiliates provide under an order form, including their scripts and SDKs and any "
         "third-party technology embedded in them, but not separate third-party services.",
@@ -100,7 +102,8 @@ CS_APPOINTMENT: list[Block] = [
     (
         "def",
         "Integration",
-        "means an integration of CS Service functionality into the Partner's products.",
+        "means an integration of {{ operator.service_name }} functionality into the "
+        "Partner's products.",
     ),
     (
         "def",
@@ -202,7 +205,8 @@ CS_APPOINTMENT: list[Block] = [
         "account-use",
         "",
         "{{ operator.short_name }} may give the Partner an account on the "
-        "CS Service, which the Partner uses only for training and testing Integrations and "
+        "{{ operator.service_name }}, which the Partner uses only for training and testing "
+        "Integrations and "
         "under {{ operator.short_name }}'s terms of use. {{ operator.short_name }} may end that "
         "access at any time.",
     ),

@@ -4,7 +4,8 @@ Version 3 (issue 12): the year commissions accumulate over and its first day, th
 clause (only when the schedule has one), the commissionable months, the tax documentation
 condition, the liability cap (only when there is one) and the opportunity kinds come from
 program data, so a program reusing this template (alpine: a program year from 1 April, no
-carry-over) is described as its file says."""
+carry-over) is described as its file says. Version 4 (issue 12): the service clients are referred
+to is `operator.service_name` (Contentsquare: "CS Service"), not Contentsquare's written in."""
 
 from __future__ import annotations
 
@@ -42,7 +43,8 @@ CS_REFERRER: list[Block] = [
         "li",
         "(B)",
         "The Partner acts as a referrer and wishes to introduce to "
-        "{{ operator.short_name }} businesses it has qualified as interested in the CS Service "
+        "{{ operator.short_name }} businesses it has qualified as interested in the "
+        "{{ operator.service_name }} "
         "(“Potential Clients”). This schedule takes effect on the day "
         "{{ operator.short_name }} accepts the Partner's application (the “Effective Date”).",
     ),
@@ -154,7 +156,8 @@ CS_REFERRER: list[Block] = [
         "qualified",
         "Qualified Agreement",
         "When, as a direct result of the Partner's "
-        "efforts, {{ operator.short_name }} signs an agreement for the CS Service with an "
+        "efforts, {{ operator.short_name }} signs an agreement for the "
+        "{{ operator.service_name }} with an "
         "Approved Potential Client in a live Partner Opportunity before the earlier of "
         "{{ terms.qualification_after_submission }} after the RAF and "
         "{{ terms.qualification_after_end }} after this schedule or the Agreement ends (no such "

@@ -30,6 +30,9 @@ def operator_context(program: Program) -> dict[str, Any]:
     return {
         "legal_name": operator.legal_name,
         "short_name": operator.short_name,
+        # The product partners refer clients to (`operator.service_name`, issue 12): a program
+        # reusing a shipped template never names another operator's product.
+        "service_name": operator.service_name or f"{operator.short_name} services",
         "description_suffix": f", {description}" if description else "",
         "address": address,
         "country_name": country,

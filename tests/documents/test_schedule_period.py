@@ -62,6 +62,30 @@ PROGRAM_YEAR = [
 ]
 
 
+CS_SERVICE = [
+    "businesses it has qualified as interested in the CS Service (“Potential Clients”)",
+    "signs an agreement for the CS Service with an Approved Potential Client",
+]
+ALPINE_SERVICE = [
+    "businesses it has qualified as interested in the Alpine Platform (“Potential Clients”)",
+    "signs an agreement for the Alpine Platform with an Approved Potential Client",
+]
+
+
+def assert_names_service(text: str, expected: list[str], other: str) -> None:
+    """The schedule names the program's own service (`operator.service_name`), never `other`."""
+    text = flat(text)
+    for sentence in expected:
+        assert sentence in text, sentence
+    assert other not in text
+
+
+def template_text(template_id: str, version: int) -> list[str]:
+    document = docx.Document(MANIFEST.parent / "files" / f"{template_id}.v{version}.docx")
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    return [p.text for p in document.paragraphs] + cells
+
+
 def flat(text: str) -> str:
     return " ".join(text.split())
 
@@ -128,6 +152,40 @@ def test_business_day_follows_the_programs_calendar() -> None:
     assert "holiday in France" not in text and "25 December" not in text
 
 
+@pytest.mark.parametrize("template_id", [SCHEDULE, MEMBERSHIP])
+def test_version_four_reads_as_version_three_for_contentsquare(template_id: str) -> None:
+    """Version 4 prints `operator.service_name` where version 3 wrote "CS Service" and nothing
+    else changes: with Contentsquare's "CS Service" its documents read word for word as before
+    (issue 12)."""
+    three, four = template_text(template_id, 3), template_text(template_id, 4)
+    assert any("operator.service_name" in line for line in four)
+    named = [
+        line.replace("{{ operator.service_name | upper }}", "CS SERVICE").replace(
+            "{{ operator.service_name }}", "CS Service"
+        )
+        for line in four
+    ]
+    assert named == three
+
+
+def test_reused_templates_name_the_programs_own_service() -> None:
+    """The third program reuses Contentsquare's schedule and membership templates: both name
+    its `service_name` ("Alpine Platform"), never Contentsquare's "CS Service" (issue 12)."""
+    for kind, template_id in (
+        ("alpine-distributor-schedule", SCHEDULE),
+        ("alpine-membership", MEMBERSHIP),
+    ):
+        alpine, context = agreement_document("alpine-distributors", kind, template_id)
+        assert context["template"]["version"] >= 4
+        text = flat(docx_text(alpine))
+        assert "Alpine Platform" in text, kind
+        assert "CS Service" not in text and "CS SERVICE" not in text, kind
+    membership, _ = agreement_document("alpine-distributors", "alpine-membership", MEMBERSHIP)
+    assert "THE PARTNER PROGRAM, THE ALPINE PLATFORM OR THE DOCUMENTATION" in docx_text(membership)
+    contentsquare, _ = agreement_document("contentsquare", SCHEDULE)
+    assert_names_service(docx_text(contentsquare), CS_SERVICE, "Alpine Platform")
+
+
 async def _document_text(api: Api, key: str, agreement: dict[str, object]) -> str:
     documents = agreement["documents"]
     assert isinstance(documents, list) and documents, agreement
@@ -143,7 +201,8 @@ async def test_issued_schedules_state_their_programs_year(api: Api, store: BlobS
     """Through GraphQL on each database: a Contentsquare referrer's schedule (applied for and
     approved) says calendar year and carry-over; an alpine distributor's (click-accepted, the
     shipped template published for its kind by `programs load`) says its program year from
-    1 April and that nothing carries over (issue 12)."""
+    1 April and that nothing carries over (issue 12); each names its own service: "CS Service"
+    for Contentsquare, the file's "Alpine Platform" for alpine (`operator.service_name`)."""
     partner = await create_partner(
         api, legalName="Lumen Referrals SAS", country="FR", capacities=["REFERRER"]
     )
@@ -165,7 +224,9 @@ async def test_issued_schedules_state_their_programs_year(api: Api, store: BlobS
             assert CS_BUSINESS_DAY in text
     schedule = decided["agreement"]
     assert schedule["acceptances"][0]["templateVersion"] >= 3
-    assert_calendar_year(await _document_text(api, key, schedule))
+    text = await _document_text(api, key, schedule)
+    assert_calendar_year(text)
+    assert_names_service(text, CS_SERVICE, "Alpine")
 
     await load_program_files(api.sessionmaker, [ALPINE], store)
     distributor = await create_partner(
@@ -183,4 +244,6 @@ async def test_issued_schedules_state_their_programs_year(api: Api, store: BlobS
     assert schedule["acceptances"][0]["templateId"] == (
         "alpine-distributors-alpine-distributor-schedule"
     )
-    assert_program_year(await _document_text(api, key, schedule))
+    text = await _document_text(api, key, schedule)
+    assert_program_year(text)
+    assert_names_service(text, ALPINE_SERVICE, "CS Service")

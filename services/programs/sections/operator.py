@@ -56,6 +56,14 @@ class Operator(Strict):
         description="printed with the operator's address where a notice is addressed to it",
     )
     signatory: Signatory
+    service_name: str = Field(
+        default="",
+        max_length=60,
+        description=(
+            "the product or service partners refer clients to, as documents name it "
+            "(Contentsquare: 'CS Service'); empty: documents say '<short_name> services'"
+        ),
+    )
 
     _country = field_validator("country")(check_country)
 
