@@ -226,6 +226,7 @@ def _referral(
                 "qualifiedAgreement": q,
                 "paidOn": received + timedelta(days=10),
                 "gross": gross,
+                "adjustments": Decimal(0),
                 "withholdingRate": _rate(i),
                 "withholding": withholding,
                 "setOff": Decimal(0),

@@ -11,16 +11,16 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Commission, Payout, PayoutAdjustment, Program
+from models import Commission, Payout, Program
 from rules import ledger
 from rules.citations import cited_in, citing
 from rules.global_ids import global_id
-from rules.money import round_money
 from services.actor import Actor
 from services.audit.log import record
 from services.commissions.amounts import checked_amount
 from services.commissions.facts import ledger_of, lock_ledger
 from services.commissions.ledger import line_json, recompute
+from services.commissions.settlement import adjustment_rows, settlement
 from services.commissions.tax import tax_document_on
 from services.errors import ReferralErrorCode, input_error
 from services.fact_dates import given_date
@@ -109,13 +109,8 @@ async def record_payout(
         raise input_error("commissionId", reason[0], reason[1])
     rate = Decimal(tax.withholding_rate) if tax is not None else Decimal(0)
     gross = entry.amount
-    settled = [a for a in state.outstanding if a.qualified != entry.qualified]
-    carried = sum((a.amount for a in settled), Decimal(0))
-    if gross + carried < 0:
-        # A negative adjustment larger than this commission waits for a later payout.
-        settled, carried = [], Decimal(0)
-    due = gross + carried
-    withholding = round_money(due * rate, commission.currency)
+    figures = settlement(state, entry, rate, commission.currency)
+    due, carried, withholding = figures.due, figures.carried, figures.withholding
     offset = checked_amount(set_off, "setOff", allow_zero=True)
     if offset > due - withholding:
         raise input_error("setOff", Code.SET_OFF_TOO_LARGE, "the set-off exceeds what is due")
@@ -138,19 +133,8 @@ async def record_payout(
     )
     session.add(payout)
     await session.flush()
-    adjusted = await _commission_ids(session, [a.qualified for a in settled])
-    for part in settled:
-        session.add(
-            PayoutAdjustment(
-                id=uuid.uuid4(),
-                payout_id=payout.id,
-                commission_id=adjusted[part.qualified],
-                cause_kind=part.cause_kind,
-                cause_id=part.cause,
-                amount=part.amount,
-                reason=part.reason[:1000],
-            )
-        )
+    adjusted = await _commission_ids(session, [a.qualified for a in figures.settled])
+    session.add_all(adjustment_rows(payout.id, figures.settled, adjusted))
     commission.paid_on = paid_on
     commission.amount = gross
     commission.ncr = entry.ncr

@@ -125,6 +125,7 @@ FILES: dict[str, tuple[Column, ...]] = {
         _ref("qualifiedAgreement", "qualified_agreements"),
         _c("paidOn", Type.DATE, required=True),
         _c("gross", Type.DECIMAL, required=True),
+        _c("adjustments", Type.DECIMAL, optional_header=True),
         _c("withholdingRate", Type.DECIMAL, required=True),
         _c("withholding", Type.DECIMAL, required=True),
         _c("setOff", Type.DECIMAL, required=True),

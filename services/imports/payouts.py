@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -12,11 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Commission, ExternalId, Payout, TaxDocument
+from models.base import utcnow
 from rules import ledger
 from rules.citations import citing
 from rules.money import round_money
 from services.commissions.facts import load_facts, terms_of
 from services.commissions.ledger import line_json
+from services.commissions.settlement import adjustment_rows, settled_facts, settlement
 from services.errors import ImportErrorCode as Code
 from services.imports.checks_commissions import qualified_of
 from services.imports.checks_evidence import check_amount
@@ -29,7 +32,8 @@ async def check_payouts(
     session: AsyncSession, plan: Plan, parsed: ParsedFile, rows: list[Row]
 ) -> None:
     """What a payout row says on its own: dated between the signing and today, its amounts
-    consistent (withholding = gross x rate, net = gross - withholding - setOff)."""
+    consistent (due = gross + adjustments, withholding = due x rate, net = due - withholding -
+    setOff)."""
     for row in rows:
         v = row.values
         q = plan.ref(parsed, row, "qualifiedAgreement", "qualified_agreements")
@@ -40,14 +44,21 @@ async def check_payouts(
         if not ok or q is None:
             continue
         currency = plan.program.currency
-        if v["withholding"] != round_money(v["gross"] * v["withholdingRate"], currency):
+        due = v["gross"] + _adjustments(row)
+        if v["withholding"] != round_money(due * v["withholdingRate"], currency):
             parsed.error(
-                row, "withholding", Code.AMOUNTS_DISAGREE, "withholding is not gross x rate"
+                row,
+                "withholding",
+                Code.AMOUNTS_DISAGREE,
+                "withholding is not (gross + adjustments) x rate",
             )
             continue
-        if v["net"] != v["gross"] - v["withholding"] - v["setOff"]:
+        if v["net"] != due - v["withholding"] - v["setOff"]:
             parsed.error(
-                row, "net", Code.AMOUNTS_DISAGREE, "net is not gross - withholding - setOff"
+                row,
+                "net",
+                Code.AMOUNTS_DISAGREE,
+                "net is not gross + adjustments - withholding - setOff",
             )
             continue
         if v["setOff"] > 0 and not v["setOffReason"]:
@@ -61,9 +72,17 @@ async def check_payouts(
         plan.payouts.append((row, q))
 
 
+def _adjustments(row: Row) -> Decimal:
+    """The adjustments a payout row says it carries (none when the column is absent or empty)."""
+    value = row.values.get("adjustments")
+    return Decimal(0) if value is None else Decimal(value)
+
+
 async def record_payouts(session: AsyncSession, plan: Plan, parsed: ParsedFile) -> set[uuid.UUID]:
     """Pay each commission on its date, once the ledger holds the imported facts: payable then
-    (the client paid in full) and the gross equal to the ledger's amount on that day.
+    (the client paid in full), the gross equal to the ledger's amount on that day and the
+    adjustments the ones `recordPayout` would settle then (issue 11), each payout then read back
+    into the partner's facts so the next one sees it.
 
     Returns the partners paid."""
     by_partner: dict[uuid.UUID, list[tuple[Row, uuid.UUID]]] = defaultdict(list)
@@ -80,6 +99,7 @@ async def record_payouts(session: AsyncSession, plan: Plan, parsed: ParsedFile) 
             )
         ):
             commissions[c.qualified_agreement_id] = c
+    ids = {str(q): c.id for q, c in commissions.items()}
     documents = await _tax_documents(session, partners)
     required = referral_policy(plan.program).tax_documentation_required
     tax_rules = referral_policy(plan.program).rules_of("tax_documentation_required")
@@ -91,7 +111,11 @@ async def record_payouts(session: AsyncSession, plan: Plan, parsed: ParsedFile) 
             if not _taxed(parsed, row, documents.get(partner, []), required, tax_rules):
                 continue
             state = ledger.ledger_on(facts, terms, row.values["paidOn"])
-            _pay(session, plan, parsed, commissions.get(q), state.entries.get(str(q)), row)
+            paid = _pay(session, plan, parsed, commissions.get(q), state, str(q), row)
+            if paid is not None:
+                fact, settled = paid
+                session.add_all(adjustment_rows(uuid.UUID(fact.key), settled, ids))
+                facts = replace(facts, payouts=(*facts.payouts, fact))
     await session.flush()
     return set(by_partner)
 
@@ -148,13 +172,17 @@ def _pay(
     plan: Plan,
     parsed: ParsedFile,
     commission: Commission | None,
-    entry: ledger.Entry | None,
+    state: ledger.Ledger,
+    qualified: str,
     row: Row,
-) -> None:
+) -> tuple[ledger.PayoutFact, list[ledger.Adjustment]] | None:
+    """Record one payout as `recordPayout` would on its date; the payout as the ledger reads it
+    and the adjustments it settles, or None (the row's error reported)."""
     v = row.values
+    entry = state.entries.get(qualified)
     if commission is not None and commission.paid_on is not None:
         parsed.error(row, "qualifiedAgreement", Code.ALREADY_PAID, f"paid on {commission.paid_on}")
-        return
+        return None
     if commission is None or entry is None or entry.payable_on is None:
         parsed.error(
             row,
@@ -165,7 +193,7 @@ def _pay(
                 "on that day the program had not received the client's full payment",
             ),
         )
-        return
+        return None
     gross = Decimal(v["gross"])
     if gross != entry.amount:
         parsed.error(
@@ -174,20 +202,31 @@ def _pay(
             Code.AMOUNTS_DISAGREE,
             f"the commission from the imported facts was {entry.amount} on {v['paidOn']}",
         )
-        return
+        return None
+    figures = settlement(state, entry, Decimal(v["withholdingRate"]), commission.currency)
+    if _adjustments(row) != figures.carried:
+        parsed.error(
+            row,
+            "adjustments",
+            Code.AMOUNTS_DISAGREE,
+            f"the adjustments carried to this payout on {v['paidOn']} were {figures.carried}",
+        )
+        return None
+    recorded = utcnow()
     payout = Payout(
         id=uuid.uuid4(),
         commission_id=commission.id,
         paid_on=v["paidOn"],
         currency=commission.currency,
         gross=gross,
-        adjustments=Decimal(0),
+        adjustments=figures.carried,
         withholding=v["withholding"],
         withholding_rate=v["withholdingRate"],
         set_off=v["setOff"],
         set_off_reason=v["setOffReason"],
         net=v["net"],
         reference=v["reference"] or "",
+        created_at=recorded,
     )
     session.add(payout)
     target = ("Commission", commission.id)
@@ -204,3 +243,6 @@ def _pay(
             entity_id=payout.id,
         )
     )
+    settled = settled_facts(figures.settled)
+    fact = ledger.PayoutFact(str(payout.id), qualified, v["paidOn"], gross, recorded, settled)
+    return fact, figures.settled
