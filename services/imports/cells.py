@@ -48,13 +48,15 @@ class Column:
     ref: str | None = None
     optional_header: bool = False
     """The header may leave the column out (a column added later): its cells are then empty."""
+    default: Any = None
+    """The value of an empty (or left out) cell."""
 
     def read(self, text: str) -> Any:
-        """The typed value of a cell (None when empty), or BadValueError."""
+        """The typed value of a cell (`default` when empty), or BadValueError."""
         if text == "":
             if self.required:
                 raise BadValueError(Code.REQUIRED, f"{self.name} is required")
-            return None
+            return self.default
         return _READERS[self.type](self, text)
 
     def show(self, value: Any) -> str:

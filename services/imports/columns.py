@@ -3,6 +3,7 @@ the cells' types and spelling are `services/imports/cells.py`."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from services.imports.cells import BadValueError, Column, Type
@@ -125,7 +126,7 @@ FILES: dict[str, tuple[Column, ...]] = {
         _ref("qualifiedAgreement", "qualified_agreements"),
         _c("paidOn", Type.DATE, required=True),
         _c("gross", Type.DECIMAL, required=True),
-        _c("adjustments", Type.DECIMAL, optional_header=True),
+        _c("adjustments", Type.DECIMAL, optional_header=True, default=Decimal(0)),
         _c("withholdingRate", Type.DECIMAL, required=True),
         _c("withholding", Type.DECIMAL, required=True),
         _c("setOff", Type.DECIMAL, required=True),

@@ -112,7 +112,7 @@ def parse_file(kind: str, data: bytes) -> ParsedFile:
         except csv.Error as exc:
             parsed.errors.append(RowError(parsed.name, line + 1, "", Code.MALFORMED_CSV, str(exc)))
             break
-        row = Row(line + 1, dict.fromkeys(absent))
+        row = Row(line + 1, {name: columns[name].default for name in absent})
         line = reader.line_num
         if not cells:
             continue

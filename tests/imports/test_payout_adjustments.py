@@ -126,3 +126,20 @@ async def test_an_imported_payout_ignoring_the_adjustment_is_refused(
     assert await _counts(sessionmaker) == before
     async with sessionmaker() as session:
         assert await session.scalar(select(func.count()).select_from(ExternalId)) == 0
+
+
+async def test_payouts_without_the_adjustments_column_read_as_none_carried(
+    seeded: None, sessionmaker: async_sessionmaker[AsyncSession], store: BlobStore
+) -> None:
+    """Issue 11: `adjustments` may be left out of payouts.csv (a file written before the
+    column); it reads as 0, so importing such files again is still a no-op."""
+    files = await _generated(sessionmaker)
+    await _import(sessionmaker, store, files)
+    rows = _rows(files, "payouts.csv")
+    for row in rows:
+        assert row.pop("adjustments") == "0.00"
+    before = await _counts(sessionmaker)
+    report = await _import(sessionmaker, store, {**files, "payouts.csv": _csv(rows)})
+    assert await _counts(sessionmaker) == before
+    (payouts,) = [f for f in report.files if f.file == "payouts.csv"]
+    assert (payouts.created, payouts.unchanged) == (0, len(rows))
