@@ -324,6 +324,7 @@ class ImportErrorCode(enum.StrEnum):
     NOTICE_TOO_LATE = "notice_too_late"
     TAX_DOCUMENTATION_MISSING = "tax_documentation_missing"
     RENDER_FAILED = "render_failed"
+    SET_OFF_TOO_LARGE = "set_off_too_large"
 
 
 def check_version(current: int, expected: int | None, codes: type[enum.StrEnum]) -> None:

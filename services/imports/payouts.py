@@ -33,7 +33,7 @@ async def check_payouts(
 ) -> None:
     """What a payout row says on its own: dated between the signing and today, its amounts
     consistent (due = gross + adjustments, withholding = due x rate, net = due - withholding -
-    setOff)."""
+    setOff, the set-off no more than due - withholding, as recordPayout refuses it)."""
     for row in rows:
         v = row.values
         q = plan.ref(parsed, row, "qualifiedAgreement", "qualified_agreements")
@@ -51,6 +51,11 @@ async def check_payouts(
                 "withholding",
                 Code.AMOUNTS_DISAGREE,
                 "withholding is not (gross + adjustments) x rate",
+            )
+            continue
+        if v["setOff"] > due - v["withholding"]:
+            parsed.error(
+                row, "setOff", Code.SET_OFF_TOO_LARGE, "the set-off exceeds what is due"
             )
             continue
         if v["net"] != due - v["withholding"] - v["setOff"]:

@@ -143,3 +143,20 @@ async def test_payouts_without_the_adjustments_column_read_as_none_carried(
     assert await _counts(sessionmaker) == before
     (payouts,) = [f for f in report.files if f.file == "payouts.csv"]
     assert (payouts.created, payouts.unchanged) == (0, len(rows))
+
+
+async def test_a_set_off_larger_than_what_is_due_is_refused(
+    seeded: None, sessionmaker: async_sessionmaker[AsyncSession], store: BlobStore
+) -> None:
+    """As recordPayout refuses it (SET_OFF_TOO_LARGE): a payout row whose set-off exceeds
+    gross + adjustments - withholding, its net negative but consistent, is a bad row."""
+    files = await _generated(sessionmaker)
+    rows = _rows(files, "payouts.csv")
+    row = rows[0]
+    due = Decimal(row["gross"]) + Decimal(row["adjustments"] or "0")
+    offset = due - Decimal(row["withholding"]) + Decimal("0.01")
+    row.update(setOff=f"{offset:.2f}", setOffReason="unpaid invoice", net="-0.01")
+    with pytest.raises(ImportRefusedError) as refused:
+        await _import(sessionmaker, store, {**files, "payouts.csv": _csv(rows)})
+    found = [(e.file, e.line, e.column, e.code) for e in refused.value.report.errors]
+    assert found == [("payouts.csv", 2, "setOff", Code.SET_OFF_TOO_LARGE)]
