@@ -54,9 +54,7 @@ async def check_payouts(
             )
             continue
         if v["setOff"] > due - v["withholding"]:
-            parsed.error(
-                row, "setOff", Code.SET_OFF_TOO_LARGE, "the set-off exceeds what is due"
-            )
+            parsed.error(row, "setOff", Code.SET_OFF_TOO_LARGE, "the set-off exceeds what is due")
             continue
         if v["net"] != due - v["withholding"] - v["setOff"]:
             parsed.error(
