@@ -117,6 +117,18 @@ def test_wrong_type_and_missing_key() -> None:
             'annual_window = "prior_fiscal_year"',
             "tier_evaluation.annual_window: ",
         ),
+        # A line kind both a tax and a deduction: NCR would keep it out as tax while the
+        # paid-in-full total subtracted it as a credit (issue 12, CS-REF-13/14).
+        (
+            'revenue_taxes = ["sales_tax", "vat", "other_government_charge"]',
+            'revenue_taxes = ["sales_tax", "vat", "discount"]',
+            "referral_fees: revenue_taxes lists discount, already in revenue_deductions",
+        ),
+        (
+            'revenue_taxes = ["sales_tax", "vat", "other_government_charge"]',
+            'revenue_taxes = ["sales_tax", "invoiced_fee"]',
+            "referral_fees: revenue_taxes lists invoiced_fee, already the fee kind",
+        ),
     ],
 )
 def test_invalid_values_are_named(old: str, new: str, expected: str) -> None:

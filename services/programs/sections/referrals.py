@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from rules.ncr import FEE
 from services.programs.sections.fields import (
     Amount,
     Days,
@@ -56,6 +57,21 @@ def unique_kinds(kinds: list[str] | None) -> list[str] | None:
     if kinds is not None and len(set(kinds)) != len(kinds):
         raise ValueError("qualifying_opportunities lists a kind twice")
     return kinds
+
+
+def disjoint_line_kinds(deductions: list[str], exclusions: list[str], taxes: list[str]) -> None:
+    """A revenue line kind is a deduction, an exclusion or a tax, never two of them nor the
+    fee itself: NCR and the paid-in-full total must read a line the same way (CS-REF-13/14)."""
+    seen: dict[str, str] = {FEE: "the fee kind"}
+    for field, kinds in (
+        ("revenue_deductions", deductions),
+        ("revenue_exclusions", exclusions),
+        ("revenue_taxes", taxes),
+    ):
+        for kind in kinds:
+            if kind in seen:
+                raise ValueError(f"{field} lists {kind}, already {seen[kind]}")
+            seen[kind] = f"in {field}"
 
 
 class CommissionBracket(Strict):
@@ -129,6 +145,11 @@ class ReferralRules(Strict):
     def _cites(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         return check_cites(cls, value)
 
+    @model_validator(mode="after")
+    def _line_kinds(self) -> ReferralRules:
+        disjoint_line_kinds(self.revenue_deductions, self.revenue_exclusions, self.revenue_taxes)
+        return self
+
 
 class ReferralFees(Strict):
     """Referral fees outside a commission schedule (SEG-TIER-10, SEG-TIER-11, SEG-AGR-06)."""
@@ -166,3 +187,8 @@ class ReferralFees(Strict):
     @classmethod
     def _cites(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         return check_cites(cls, value)
+
+    @model_validator(mode="after")
+    def _line_kinds(self) -> ReferralFees:
+        disjoint_line_kinds(self.revenue_deductions, self.revenue_exclusions, self.revenue_taxes)
+        return self
