@@ -64,7 +64,11 @@ class Plan:
         found = self.resolve(kind, value)
         if found is None:
             parsed.error(
-                row, column, Code.UNKNOWN_REFERENCE, f"no {kind} row has externalId {value!r}"
+                row,
+                column,
+                Code.UNKNOWN_REFERENCE,
+                f"no {kind} row with externalId {value!r} is imported, now or before "
+                "(a row of this import that is refused counts as absent)",
             )
         return found
 

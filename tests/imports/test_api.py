@@ -72,6 +72,10 @@ async def test_import_program_history_through_graphql(api: Api) -> None:
         "message": "bare CR line endings: save the file with LF or CRLF line endings",
     }
     assert {e["code"] for e in payload["report"]["rowErrors"][1:]} == {"UNKNOWN_REFERENCE"}
+    # a dependant names the refused row as not imported, not as missing from the files
+    assert all(
+        "is refused counts as absent" in e["message"] for e in payload["report"]["rowErrors"][1:]
+    )
     dry = (await api.gql(IMPORT, _input(program, files, dryRun=True)))["importProgramHistory"]
     assert dry["userErrors"] == [] and dry["report"]["dryRun"] is True
     async with api.sessionmaker() as session:
