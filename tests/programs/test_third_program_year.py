@@ -28,7 +28,7 @@ from services.referrals import submission
 from services.tiers.program_year import rollover
 from tests.conftest import Api
 from tests.helpers.agreements import ACCEPT, SIGNER, docx_text
-from tests.helpers.api import create_partner, enroll, program
+from tests.helpers.api import CHANGE_TIER, PROGRAM_TIERS, create_partner, enroll, program
 from tests.helpers.ledger import QUALIFY, add_fee, gql_ok, ledger
 from tests.helpers.referrals import DECIDE_REFERRAL, MEETING, SUBMIT, form, referrer
 
@@ -246,12 +246,12 @@ CURRENT = (
 )
 
 
-async def test_review_quarters_tile_the_program_year(api: Api, store: BlobStore) -> None:
-    """SEG-TIER-07 read per program year: quarters of the third program start in April, July,
-    October and January, so the quarter holding today is named by its program year (from
-    `Program.programYear`). Evidence recorded now is engagement in that quarter; the calendar
-    quarter's name (e.g. `2026-Q4` in December 2026) names the next program-year quarter,
-    where nobody has engaged yet."""
+async def test_review_periods_tile_the_program_year(api: Api, store: BlobStore) -> None:
+    """SEG-TIER-07 read per program year and per the file's `review_every_months = 4` (Segment
+    reviews quarters, Contentsquare yearly): the periods of the third program start in April,
+    August and December, so the period holding today is named `<program year>-P<n>`. Evidence
+    recorded now is engagement in that period and not in the year's first one; a quarter's
+    name means nothing to four-month periods and is refused."""
     busy, _key, alpine = await _distributor(api, store, "Busy", date(2025, 1, 6))
     await _distributor(api, store, "Quiet", date(2025, 1, 6))
     await gql_ok(
@@ -270,16 +270,47 @@ async def test_review_quarters_tile_the_program_year(api: Api, store: BlobStore)
     shown = (await api.gql(CURRENT, {"slug": SLUG}))["program"]
     today = date.fromisoformat(shown["today"])
     first = date.fromisoformat(shown["programYear"]["firstDay"])
-    quarter = ((today.year - first.year) * 12 + today.month - first.month) // 3 + 1
-    own = f"{shown['programYear']['year']}-Q{quarter}"
-    calendar = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+    period = ((today.year - first.year) * 12 + today.month - first.month) // 4 + 1
+    year = shown["programYear"]["year"]
+    other = 1 if period != 1 else 2
 
-    async def unengaged(period: str) -> set[str]:
-        data = await api.gql(UNENGAGED, {"g": alpine["id"], "q": period})
+    async def unengaged(name: str) -> set[str]:
+        data = await api.gql(UNENGAGED, {"g": alpine["id"], "q": name})
         return {m["partner"]["displayName"] for m in data["unengagedMemberships"]}
 
-    assert await unengaged(own) == {"Quiet"}
-    assert await unengaged(calendar) == {"Quiet", "Busy"}
+    assert await unengaged(f"{year}-P{period}") == {"Quiet"}
+    assert await unengaged(f"{year}-P{other}") == {"Quiet", "Busy"}
+    refused = await api.post(UNENGAGED, {"g": alpine["id"], "q": f"{year}-Q1"})
+    assert "4-month review period looks like 2026-P1 .. 2026-P3" in refused.text
+
+
+MEMBERSHIPS = """query($id: ID!) { node(id: $id) { ... on Partner { memberships { id } } } }"""
+DIRECTION = """query($p: ID!, $g: ID!, $d: Date) { tierEvaluation(partner: $p, program: $g,
+  asOf: $d, mode: ANNUAL) { qualifiedTierKey direction windowStart windowEnd } }"""
+
+
+async def test_a_distributor_keeps_a_level_it_no_longer_meets(api: Api, store: BlobStore) -> None:
+    """CS-AGR-03 switch set otherwise than both seeds (`requires_current_tier_requirements =
+    false`): made Gold by an admin on 1 May 2025 with no influenced revenue, the partner is
+    evaluated on 31 March 2026 (window 1 April 2024 to 31 March 2025, nothing closed) and keeps
+    Gold (direction same), where Segment and Contentsquare would propose Registered (down)."""
+    partner, _key, alpine = await _distributor(api, store, "Matterhorn", date(2024, 1, 8))
+    memberships = await api.gql(MEMBERSHIPS, {"id": partner["id"]})
+    membership = memberships["node"]["memberships"][0]["id"]
+    tiers = (await api.gql(PROGRAM_TIERS, {"slug": SLUG}))["program"]["tiers"]
+    gold = next(t["id"] for t in tiers if t["key"] == "gold")
+    change = {
+        "membershipId": membership,
+        "tierId": gold,
+        "reason": "Strategic distributor",
+        "effectiveOn": "2025-05-01",
+    }
+    changed = await api.gql(CHANGE_TIER, {"input": change})
+    assert changed["changeTier"]["userErrors"] == []
+    data = await api.gql(DIRECTION, {"p": partner["id"], "g": alpine["id"], "d": "2026-03-31"})
+    result = data["tierEvaluation"]
+    assert (result["windowStart"], result["windowEnd"]) == ("2024-04-01", "2025-03-31")
+    assert (result["qualifiedTierKey"], result["direction"]) == ("gold", "same")
 
 
 PROGRAM_DAY = """query($slug: String!, $d: Date!) { program(slug: $slug) {
