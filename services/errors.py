@@ -74,6 +74,15 @@ def input_error(field: str, code: enum.StrEnum, message: str) -> UseCaseError:
     return UseCaseError.one(["input", field], code, message)
 
 
+def limited(text: str, field: str, limit: int, too_long: enum.StrEnum) -> str:
+    """`text` without surrounding blanks; refused (`too_long`, naming `field`) beyond `limit`
+    characters rather than cut, so nothing a caller sent is silently lost."""
+    value = text.strip()
+    if len(value) > limit:
+        raise input_error(field, too_long, f"{field} is limited to {limit} characters")
+    return value
+
+
 class TemplateErrorCode(enum.StrEnum):
     """Why a contract template was refused."""
 

@@ -16,7 +16,7 @@ from services.commissions.facts import lock_ledger
 from services.commissions.ledger import recompute
 from services.commissions.qualified_agreements import load_qualified
 from services.commissions.revenue import RevenueInput, checked_line
-from services.errors import ReferralErrorCode, input_error
+from services.errors import ReferralErrorCode, input_error, limited
 from services.fact_dates import Earlier, fact_date, program_today
 from services.referrals.access import require_admin
 from services.referrals.policy import referral_policy
@@ -52,6 +52,7 @@ async def supersede_revenue_line(
         )
     if not reason.strip():
         raise input_error("reason", Code.REQUIRED, "say why the line is corrected or voided")
+    reason = limited(reason, "reason", 500, Code.TOO_LONG)
     today = program_today(program)
     superseded_from = line.effective_on or line.occurred_on
     dated = fact_date(
@@ -68,7 +69,8 @@ async def supersede_revenue_line(
         kind, amount, occurred_on, text = line.kind, line.amount, line.occurred_on, ""
     else:
         kind, amount = checked_line(correction, "correction", policy, qualified, today)
-        occurred_on, text = correction.occurred_on, correction.description
+        occurred_on = correction.occurred_on
+        text = limited(correction.description, "correction.description", 500, Code.TOO_LONG)
     new = RevenueLine(
         id=uuid.uuid4(),
         qualified_agreement_id=qualified.id,
@@ -76,7 +78,7 @@ async def supersede_revenue_line(
         amount=amount,
         currency=line.currency,
         occurred_on=occurred_on,
-        description=(text.strip() or reason.strip())[:500],
+        description=text or reason,
         supersedes_id=line.id,
         voided=correction is None,
         effective_on=starts,
@@ -94,7 +96,7 @@ async def supersede_revenue_line(
             "revenue_line": [str(line.id), str(new.id)],
             "amount": [str(line.amount), None if correction is None else str(amount)],
             "effective_on": [None, starts.isoformat()],
-            "reason": [None, reason.strip()[:500]],
+            "reason": [None, reason],
         },
         dated=dated,
     )

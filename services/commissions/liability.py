@@ -18,7 +18,7 @@ from services.actor import Actor
 from services.audit.log import record
 from services.commissions.amounts import checked_amount
 from services.commissions.facts import ledger_of
-from services.errors import ReferralErrorCode, input_error
+from services.errors import ReferralErrorCode, input_error, limited
 from services.fact_dates import given_date
 from services.programs.sections.agreements import AgreementDef
 from services.referrals.access import require_admin
@@ -63,7 +63,7 @@ async def record_partner_payment(
         paid_on=paid_on,
         amount=value,
         currency=program.currency,
-        reference=reference.strip()[:100],
+        reference=limited(reference, "reference", 100, Code.TOO_LONG),
     )
     session.add(payment)
     await session.flush()

@@ -19,7 +19,7 @@ from services.commissions.amounts import checked_amount
 from services.commissions.facts import lock_ledger
 from services.commissions.ledger import recompute
 from services.commissions.qualified_agreements import load_qualified
-from services.errors import ReferralErrorCode
+from services.errors import ReferralErrorCode, limited
 from services.fact_dates import Earlier, given_date
 from services.referrals.access import require_admin
 from services.referrals.policy import referral_policy
@@ -63,7 +63,7 @@ async def record_client_payment(
         received_on=received_on,
         amount=value,
         currency=policy.currency,
-        reference=reference.strip()[:100],
+        reference=limited(reference, "reference", 100, Code.TOO_LONG),
     )
     session.add(payment)
     await session.flush()

@@ -22,7 +22,7 @@ from services.commissions.facts import ledger_of, lock_ledger
 from services.commissions.ledger import line_json, recompute
 from services.commissions.settlement import adjustment_rows, settlement
 from services.commissions.tax import tax_document_on
-from services.errors import ReferralErrorCode, input_error
+from services.errors import ReferralErrorCode, input_error, limited
 from services.fact_dates import given_date
 from services.referrals.access import require_admin
 from services.referrals.policy import ReferralPolicy, referral_policy
@@ -129,7 +129,7 @@ async def record_payout(
         set_off=offset,
         set_off_reason=set_off_reason.strip() or None,
         net=due - withholding - offset,
-        reference=reference.strip()[:100],
+        reference=limited(reference, "reference", 100, Code.TOO_LONG),
     )
     session.add(payout)
     await session.flush()

@@ -22,7 +22,7 @@ from services.agreements.state import state_of
 from services.audit.log import record
 from services.commissions.facts import lock_ledger
 from services.commissions.ledger import recompute
-from services.errors import ReferralErrorCode, input_error
+from services.errors import ReferralErrorCode, input_error, limited
 from services.fact_dates import Earlier, given_date
 from services.programs.typed import membership_kinds
 from services.referrals.access import load_referral, require_admin
@@ -152,14 +152,18 @@ async def record_qualified_agreement(
     cleaned = [p.strip() for p in products if p.strip()]
     if not cleaned:
         raise input_error("products", Code.REQUIRED, "name at least one product")
+    if len(cleaned) > 50:
+        raise input_error("products", Code.TOO_LONG, "products are limited to 50")
+    for i, name in enumerate(cleaned):
+        limited(name, f"products.{i}", 100, Code.TOO_LONG)
     qualified = QualifiedAgreement(
         id=uuid.uuid4(),
         referral_id=referral.id,
         signed_on=signed_on,
-        products=[p[:100] for p in cleaned][:50],
+        products=cleaned,
         through_reseller=through_reseller,
         paid_under_other_program=paid_under_other_program,
-        order_reference=order_reference.strip()[:100],
+        order_reference=limited(order_reference, "orderReference", 100, Code.TOO_LONG),
         created_at=utcnow(),
     )
     session.add(qualified)

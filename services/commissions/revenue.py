@@ -17,7 +17,7 @@ from services.commissions.amounts import checked_amount
 from services.commissions.facts import lock_ledger
 from services.commissions.ledger import recompute
 from services.commissions.qualified_agreements import load_qualified
-from services.errors import ReferralErrorCode, input_error
+from services.errors import ReferralErrorCode, input_error, limited
 from services.fact_dates import (
     Earlier,
     FactDate,
@@ -93,7 +93,7 @@ async def record_revenue(
                 amount=amount,
                 currency=policy.currency,
                 occurred_on=line.occurred_on,
-                description=line.description.strip()[:500],
+                description=limited(line.description, f"lines.{i}.description", 500, Code.TOO_LONG),
             )
         )
     await session.flush()

@@ -14,7 +14,7 @@ from models.base import utcnow
 from services.actor import Actor
 from services.audit.log import record
 from services.commissions.amounts import checked_amount
-from services.errors import ReferralErrorCode, input_error
+from services.errors import ReferralErrorCode, input_error, limited
 from services.fact_dates import FactDate, check_not_future, program_today
 from services.referrals.access import require_admin
 
@@ -47,7 +47,7 @@ async def record_tax_documentation(
         partner_id=partner.id,
         received_on=received_on,
         withholding_rate=rate,
-        reference=reference.strip()[:100],
+        reference=limited(reference, "reference", 100, Code.TOO_LONG),
     )
     session.add(document)
     await session.flush()

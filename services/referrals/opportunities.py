@@ -56,6 +56,10 @@ def _check(
                 "the client name has nothing to identify it by",
             )
         )
+    if len(item.note.strip()) > 1000:
+        errors.append(
+            FieldError((*where, "note"), Code.TOO_LONG, "note is limited to 1000 characters")
+        )
     start = item.active_from or today
     if item.active_until is not None and item.active_until < start:
         errors.append(
@@ -68,7 +72,7 @@ def _check(
         (item.client_website or "").strip() or None,
         start,
         item.active_until,
-        item.note.strip()[:1000],
+        item.note.strip(),
     )
     return cleaned, keys, errors
 

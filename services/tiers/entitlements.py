@@ -24,7 +24,7 @@ from rules.enums import ENDED_STATUSES
 from services.actor import Actor
 from services.agreements.state import state_of
 from services.audit.log import record
-from services.errors import GovernanceErrorCode, input_error
+from services.errors import GovernanceErrorCode, input_error, limited
 from services.fact_dates import Earlier, check_order, fact_date
 from services.partners.memberships import program_today
 from services.programs.typed import spec_of
@@ -97,7 +97,7 @@ async def invite(
         benefit_key=benefit_key,
         invited_on=dated.day,
         expires_on=expires_on,
-        note=note.strip()[:1000],
+        note=limited(note, "note", 1000, Code.TOO_LONG),
     )
     session.add(row)
     await session.flush()

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Evidence, Program
 from services.actor import Actor
 from services.audit.log import record
-from services.errors import FieldError, GovernanceErrorCode, UseCaseError, input_error
+from services.errors import FieldError, GovernanceErrorCode, UseCaseError, input_error, limited
 from services.fact_dates import FactDate, fact_date
 from services.scope import partner_and_program
 
@@ -132,8 +132,8 @@ def check(
         kind=item.kind,
         title=title,
         url=url,
-        customer=(item.customer or "").strip()[:200] or None,
-        reference=(item.reference or "").strip()[:100] or None,
+        customer=limited(item.customer or "", "customer", 200, Code.TOO_LONG) or None,
+        reference=limited(item.reference or "", "reference", 100, Code.TOO_LONG) or None,
         amount=amount,
         currency=currency if amount is not None else None,
         occurred_on=occurred_on,

@@ -19,7 +19,7 @@ from models import (
 from models.base import utcnow
 from services.actor import Actor
 from services.audit.log import record
-from services.errors import GovernanceErrorCode, check_version, input_error
+from services.errors import GovernanceErrorCode, check_version, input_error, limited
 from services.fact_dates import FactDate, fact_date, program_today
 from services.programs.typed import spec_of
 from services.tiers.entitlements import positive_amount, require_admin, require_benefit, scope
@@ -231,7 +231,7 @@ async def advance_mdf(
     if action == "claim":
         if not proof.strip():
             raise input_error("proof", Code.REQUIRED, "a claim needs proof of the activity")
-        row.claim_proof, row.claimed_at = proof.strip()[:5000], now
+        row.claim_proof, row.claimed_at = limited(proof, "proof", 5000, Code.TOO_LONG), now
     elif action == "reimburse":
         paid = positive_amount(amount if amount is not None else row.amount, "amount")
         if paid > Decimal(row.amount):

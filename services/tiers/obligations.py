@@ -17,7 +17,7 @@ from models import (
 from models.base import utcnow
 from services.actor import Actor
 from services.audit.log import record
-from services.errors import GovernanceErrorCode, input_error
+from services.errors import GovernanceErrorCode, input_error, limited
 from services.fact_dates import fact_date
 from services.partners.notifications import notify
 from services.programs.typed import spec_of
@@ -183,7 +183,7 @@ async def record_competing_notice(
         product=name,
         notified_on=today,
         promotion_starts_on=promotion_starts_on,
-        note=note.strip()[:2000],
+        note=limited(note, "note", 2000, Code.TOO_LONG),
     )
     session.add(row)
     await session.flush()
