@@ -5,7 +5,7 @@ commission schedules and referral fees (CS-REF-*, SEG-TIER-10, SEG-TIER-11, SEG-
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Literal, Self
 
 from pydantic import Field, field_validator, model_validator
 
@@ -110,7 +110,30 @@ class CommissionSchedule(Strict):
         return self
 
 
-class ReferralRules(Strict):
+class RevenueLineRules(Strict):
+    """How revenue lines count towards net commissionable revenue (CS-REF-12..14), and the
+    rule ids a section's explanations cite; shared by a commission and a referral-fee program.
+    A line kind is in at most one of the three lists (NCR and the paid-in-full check agree)."""
+
+    revenue_deductions: list[Key] = []
+    revenue_exclusions: list[Key] = []
+    revenue_taxes: list[Key] = []
+    # A fee program's ledger lines cite the first id (Segment: SEG-TIER-11).
+    rule_ids: list[RuleId] = []
+    cites: dict[str, list[RuleId]] = Field(default={}, description=CITES_DESCRIPTION)
+
+    @field_validator("cites")
+    @classmethod
+    def _cites(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        return check_cites(cls, value)
+
+    @model_validator(mode="after")
+    def _line_kinds(self) -> Self:
+        disjoint_line_kinds(self.revenue_deductions, self.revenue_exclusions, self.revenue_taxes)
+        return self
+
+
+class ReferralRules(RevenueLineRules):
     """The referral workflow's figures (CS-REF-01..18)."""
 
     requires_agreement: Key
@@ -126,32 +149,17 @@ class ReferralRules(Strict):
     payment_due_days_after_receipt: Days
     tax_documentation_required: bool = True
     schedule_change_min_notice_days: Days
-    revenue_deductions: list[Key] = []
-    revenue_exclusions: list[Key] = []
-    revenue_taxes: list[Key] = []
     qualifying_opportunities: list[Key] | None = Field(
         default=None,
         min_length=1,
         description="the opportunity kinds a referral may be of; absent: no kind is recorded "
         "(SEG-TIER-11 reading, issue 12)",
     )
-    rule_ids: list[RuleId] = []
-    cites: dict[str, list[RuleId]] = Field(default={}, description=CITES_DESCRIPTION)
 
     _kinds = field_validator("qualifying_opportunities")(unique_kinds)
 
-    @field_validator("cites")
-    @classmethod
-    def _cites(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        return check_cites(cls, value)
 
-    @model_validator(mode="after")
-    def _line_kinds(self) -> ReferralRules:
-        disjoint_line_kinds(self.revenue_deductions, self.revenue_exclusions, self.revenue_taxes)
-        return self
-
-
-class ReferralFees(Strict):
+class ReferralFees(RevenueLineRules):
     """Referral fees outside a commission schedule (SEG-TIER-10, SEG-TIER-11, SEG-AGR-06)."""
 
     requires_agreement: Key
@@ -164,9 +172,6 @@ class ReferralFees(Strict):
     commissionable_months_from_signing: Months
     payment_due_days_after_receipt: Days
     tax_documentation_required: bool = True
-    revenue_deductions: list[Key] = []
-    revenue_exclusions: list[Key] = []
-    revenue_taxes: list[Key] = []
     # The referral workflow of a fee program, when its file gives one; the defaults are the
     # Segment addendum's silence: no decision window, no conflict window, no meeting, no tail.
     decision_window_business_days: Days | None = None
@@ -176,19 +181,6 @@ class ReferralFees(Strict):
     meeting_deadline_days: Days | None = None
     qualification_months_after_termination: Months = 0
     qualification_tail_when_terminated_for_cause: bool = False
-    # The first id is cited by the fee's ledger lines (Segment: SEG-TIER-11).
-    rule_ids: list[RuleId] = []
-    cites: dict[str, list[RuleId]] = Field(default={}, description=CITES_DESCRIPTION)
 
     _currency = field_validator("currency")(check_currency)
     _kinds = field_validator("qualifying_opportunities")(unique_kinds)
-
-    @field_validator("cites")
-    @classmethod
-    def _cites(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        return check_cites(cls, value)
-
-    @model_validator(mode="after")
-    def _line_kinds(self) -> ReferralFees:
-        disjoint_line_kinds(self.revenue_deductions, self.revenue_exclusions, self.revenue_taxes)
-        return self
