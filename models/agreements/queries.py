@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from models import Acceptance, Agreement
-from models.batch import grouped
+from models.batch import among, grouped
 
 
 async def agreements_of_partners(
@@ -22,7 +22,7 @@ async def agreements_of_partners(
     stmt = (
         select(Agreement)
         .options(joinedload(Agreement.notices))
-        .where(Agreement.partner_id.in_(list(set(ids))))
+        .where(among(session, Agreement.partner_id, ids))
         .order_by(Agreement.created_at, Agreement.id)
     )
     groups: dict[uuid.UUID, list[Agreement]] = defaultdict(list)

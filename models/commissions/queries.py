@@ -11,7 +11,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import ClientPayment, Commission, Payout, QualifiedAgreement, RevenueLine, TaxDocument
-from models.batch import grouped, one_each
+from models.batch import among, grouped, one_each
 from models.paging import NestedPage, Page, nested_counts, nested_pages
 
 
@@ -100,7 +100,7 @@ async def commission_of_referrals(
     stmt = (
         select(Commission, QualifiedAgreement.referral_id)
         .join(QualifiedAgreement, QualifiedAgreement.id == Commission.qualified_agreement_id)
-        .where(QualifiedAgreement.referral_id.in_(list(set(ids))))
+        .where(among(session, QualifiedAgreement.referral_id, ids))
     )
     rows = {referral_id: row for row, referral_id in await session.execute(stmt)}
     return [rows.get(i) for i in ids]

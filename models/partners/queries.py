@@ -10,7 +10,7 @@ from sqlalchemy import Select, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Membership, Partner, Tier, TierChange
-from models.batch import grouped
+from models.batch import among, grouped
 from rules.enums import MembershipStatus
 
 
@@ -77,7 +77,7 @@ async def memberships_and_tiers_of_partners(
     stmt = (
         select(Membership, Tier)
         .join(Tier, Tier.id == Membership.tier_id)
-        .where(Membership.partner_id.in_(list(set(ids))))
+        .where(among(session, Membership.partner_id, ids))
         .order_by(Membership.joined_on, Membership.id)
     )
     for membership, tier in await session.execute(stmt):
