@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select, true, union_all
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Select,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute, aliased
+
+from models.records import Columns, read_records
 
 T = TypeVar("T")
 OrderColumn = ColumnElement[Any] | QueryableAttribute[Any]
@@ -83,7 +96,7 @@ async def count(session: AsyncSession, query: Select[T]) -> int:
 
 async def fetch_pages(
     session: AsyncSession,
-    model: type[T],
+    entity: type[T] | Columns[T],
     query: Select[Any],
     parent: QueryableAttribute[Any],
     parents: Sequence[Any],
@@ -91,21 +104,35 @@ async def fetch_pages(
     request: PageRequest,
     *,
     descending: bool = False,
+    reuse: Hashable | None = None,
 ) -> dict[Any, Page[T]]:
-    """The first page of `query` (rows of `model`) under each parent, in ONE statement.
+    """The first page of `query` under each parent, in ONE statement: rows of a model, or
+    plain records when `entity` is `Columns` (then only its columns are selected).
 
     A UNION ALL of one LIMITed, index-ordered SELECT per parent (no window over every row of
     every parent), so the statement count stays one whatever the page size or parent count.
-    Forward pages only (`first`/`after`).
+    Forward pages only (`first`/`after`). `reuse`: a key naming `query` (its builder and
+    filter); the PostgreSQL statement of a first page is then built once and reused.
     """
     size = request.first or 0
     keys = list(dict.fromkeys(parents))
     if not keys or size <= 0:
         return {k: Page([], has_next=False, has_previous=request.after is not None) for k in keys}
-    ordering = [c.desc() if descending else c.asc() for c in order]
+    stmt: Select[Any]
+    params: dict[str, Any] = {}
     if session.get_bind().dialect.name == "postgresql":
-        stmt = _lateral_pages(model, query, parent, keys, order, request, size, descending)
+        params[PAGE_PARENTS] = keys
+        shape = (entity, parent.key, tuple(c.key for c in order), size, descending)
+        if reuse is None or request.after is not None:
+            stmt = _lateral_pages(entity, query, parent, order, request, size, descending)
+        else:
+            stmt = _reused(
+                (reuse, *shape),
+                lambda: _lateral_pages(entity, query, parent, order, request, size, descending),
+            )
     else:
+        query = _narrow(entity, query, [parent, *order])
+        ordering = [c.desc() if descending else c.asc() for c in order]
         branches = []
         for key in keys:
             branch = query.where(parent == key)
@@ -115,9 +142,14 @@ async def fetch_pages(
                 )
             branches.append(select(branch.order_by(*ordering).limit(size + 1).subquery()))
         union = union_all(*branches).subquery() if len(branches) > 1 else branches[0].subquery()
-        stmt = select(aliased(model, union))
+        stmt = _select_entity(entity, union)
+    read: Sequence[T]
+    if isinstance(entity, Columns):
+        read = await read_records(session, entity, stmt, params)
+    else:
+        read = (await session.scalars(stmt, params)).all()
     rows: dict[Any, list[T]] = {k: [] for k in keys}
-    for row in await session.scalars(stmt):
+    for row in read:
         rows[getattr(row, parent.key)].append(row)
     pages = {}
     for key, found in rows.items():
@@ -128,31 +160,68 @@ async def fetch_pages(
     return pages
 
 
+PAGE_PARENTS = "page_parents"
+"""The bound parameter of the parents' array in the PostgreSQL pages statement."""
+
+_REUSED: dict[Hashable, Select[Any]] = {}
+_REUSED_MAX = 256
+
+
+def _reused(key: Hashable, build: Callable[[], Select[Any]]) -> Select[Any]:
+    """The statement kept under `key`, built on first use (the oldest goes past the bound).
+    A statement is immutable; reusing one also reuses its memoised cache key."""
+    stmt = _REUSED.get(key)
+    if stmt is None:
+        if len(_REUSED) >= _REUSED_MAX:
+            del _REUSED[next(iter(_REUSED))]
+        stmt = _REUSED[key] = build()
+    return stmt
+
+
+def _narrow(
+    entity: type[Any] | Columns[Any], query: Select[Any], needed: Sequence[QueryableAttribute[Any]]
+) -> Select[Any]:
+    """`query` as it is for a model; for `Columns`, selecting only its columns (which must
+    include the attributes the pages are grouped and sorted by)."""
+    if isinstance(entity, Columns):
+        entity.require(needed)
+        return entity.narrow(query)
+    return query
+
+
+def _select_entity(entity: type[Any] | Columns[Any], rows: FromClause) -> Select[Any]:
+    """SELECT the model's entity over `rows` (a subquery of its table), or, for `Columns`,
+    the subquery's columns as they are (`Columns.narrow` selected them in record order)."""
+    if isinstance(entity, Columns):
+        return select(*rows.c)
+    return select(aliased(entity, rows))
+
+
 def _lateral_pages(
-    model: type[T],
+    entity: type[Any] | Columns[Any],
     query: Select[Any],
     parent: QueryableAttribute[Any],
-    keys: list[Any],
     order: Sequence[QueryableAttribute[Any]],
     request: PageRequest,
     size: int,
     descending: bool,
 ) -> Select[Any]:
     """PostgreSQL: the same pages as the UNION ALL, as one LIMITed index-ordered SELECT per
-    parent through a LATERAL join over the array of parents: a statement of the same short
-    text at any parent count (the UNION's text grew with every parent, and building, hashing,
-    sending and parsing it cost more CPU than reading the rows; issue 14)."""
+    parent through a LATERAL join over the array of parents (bound as `PAGE_PARENTS`): a
+    statement of the same short text at any parent count (the UNION's text grew with every
+    parent, and building, hashing, sending and parsing it cost more CPU than reading the rows;
+    issue 14)."""
     parents = (
-        func.unnest(bindparam("page_parents", keys, type_=ARRAY(parent.expression.type)))
+        func.unnest(bindparam(PAGE_PARENTS, type_=ARRAY(parent.expression.type)))
         .table_valued("id")
         .render_derived(name="parents")
     )
-    branch = query.where(parent == parents.c.id)
+    branch = _narrow(entity, query, [parent, *order]).where(parent == parents.c.id)
     if request.after is not None:
         branch = branch.where(_beyond(order, request.after, forward=True, descending=descending))
     ordering = [c.desc() if descending else c.asc() for c in order]
     page = branch.order_by(*ordering).limit(size + 1).lateral("page")
-    return select(aliased(model, page)).select_from(parents).join(page, true())
+    return _select_entity(entity, page).select_from(parents).join(page, true())
 
 
 async def count_by(
@@ -180,13 +249,14 @@ class NestedPage:
 
 async def nested_pages(
     session: AsyncSession,
-    model: type[T],
+    entity: type[T] | Columns[T],
     keys: Sequence[tuple[Any, NestedPage]],
     query_of: Callable[[Any], Select[Any]],
     parent: QueryableAttribute[Any],
     order: Sequence[QueryableAttribute[Any]],
 ) -> list[Page[T]]:
-    """A page per (parent, page) key: one statement per distinct page request."""
+    """A page per (parent, page) key: one statement per distinct page request (rows of a
+    model, or plain records of `Columns`)."""
     by_spec: dict[NestedPage, list[Any]] = {}
     for key, spec in keys:
         by_spec.setdefault(spec, []).append(key)
@@ -195,13 +265,14 @@ async def nested_pages(
         request = PageRequest(first=spec.first, after=spec.after)
         pages = await fetch_pages(
             session,
-            model,
+            entity,
             query_of(spec.where),
             parent,
             parents,
             order,
             request,
             descending=spec.descending,
+            reuse=(query_of, spec.where),
         )
         found.update({(p, spec): page for p, page in pages.items()})
     return [found[k] for k in keys]

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import ClientPayment, Commission, Payout, QualifiedAgreement, RevenueLine, TaxDocument
 from models.batch import among, grouped, one_each
+from models.commissions.records import COMMISSION_COLUMNS, CommissionRecord
 from models.paging import NestedPage, Page, nested_counts, nested_pages
 
 
@@ -95,12 +96,14 @@ async def commission_counts(
 
 async def commission_of_referrals(
     session: AsyncSession, ids: Sequence[uuid.UUID]
-) -> list[Commission | None]:
-    """Each referral's commission, if any, through its qualified agreement (one statement)."""
+) -> list[CommissionRecord | None]:
+    """Each referral's commission, if any, through its qualified agreement (one statement),
+    as plain records (a dashboard reads one per referral: no ORM objects, issue 14)."""
     stmt = (
-        select(Commission, QualifiedAgreement.referral_id)
+        select(*COMMISSION_COLUMNS.attributes, QualifiedAgreement.referral_id)
         .join(QualifiedAgreement, QualifiedAgreement.id == Commission.qualified_agreement_id)
         .where(among(session, QualifiedAgreement.referral_id, ids))
     )
-    rows = {referral_id: row for row, referral_id in await session.execute(stmt)}
+    make = COMMISSION_COLUMNS.make
+    rows = {row[-1]: make(row[:-1]) for row in await session.execute(stmt)}
     return [rows.get(i) for i in ids]

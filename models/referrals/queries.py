@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import ActiveOpportunity, QualifiedAgreement, Referral, ReferralKey
 from models.batch import one_each
 from models.paging import NestedPage, Page, nested_counts, nested_pages
+from models.referrals.records import REFERRAL_COLUMNS, ReferralRecord
 from models.referrals.stages import statuses_predicate
 
 
@@ -108,10 +109,13 @@ async def list_opportunities(
 
 async def referral_pages(
     session: AsyncSession, keys: Sequence[tuple[uuid.UUID, NestedPage]]
-) -> list[Page[Referral]]:
-    """A page of referrals per (partner, page) key (`NestedPage.where`: a ReferralFilter)."""
+) -> list[Page[ReferralRecord]]:
+    """A page of referrals per (partner, page) key (`NestedPage.where`: a ReferralFilter), as
+    plain records (a dashboard reads hundreds: no ORM objects, issue 14)."""
     order = [Referral.submitted_at, Referral.id]
-    return await nested_pages(session, Referral, keys, referrals_query, Referral.partner_id, order)
+    return await nested_pages(
+        session, REFERRAL_COLUMNS, keys, referrals_query, Referral.partner_id, order
+    )
 
 
 async def referral_counts(

@@ -12,10 +12,10 @@ from decimal import Decimal
 import strawberry
 
 from models import ClientPayment as ClientPaymentRow
-from models import Commission as CommissionRow
 from models import Payout as PayoutRow
 from models import QualifiedAgreement as QualifiedRow
 from models import RevenueLine as RevenueRow
+from models.commissions.records import AnyCommission
 from rules.ncr import RevenueItem, net_commissionable_revenue
 from schema.common import Money, Node, present, program_today_of
 from schema.context import Info
@@ -94,7 +94,7 @@ class Payout:
 
 @strawberry.type(description="The commission on a qualified agreement, explained line by line.")
 class Commission(Node):
-    row: strawberry.Private[CommissionRow]
+    row: strawberry.Private[AnyCommission]
     year: int = strawberry.field(
         description="The year the NCR accumulates in: the calendar year of signing, or its "
         "program year (named by the calendar year it starts in) when the program's brackets "
@@ -103,7 +103,7 @@ class Commission(Node):
     schedule_version: str = strawberry.field(description="Version in force when earned.")
 
     @classmethod
-    def from_row(cls, row: CommissionRow) -> Commission:
+    def from_row(cls, row: AnyCommission) -> Commission:
         return cls(
             id=strawberry.ID(encode_id("Commission", row.id)),
             row=row,

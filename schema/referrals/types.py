@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import strawberry
 
-from models import Referral as ReferralRow
+from models.referrals.records import AnyReferral
 from rules.referral_state import ReferralStatus
 from schema.commissions.types import Commission, QualifiedAgreement
 from schema.common import Node, present, program_today_of
@@ -35,7 +35,7 @@ ReferralStatusEnum = strawberry.enum(
 
 @strawberry.type(description="A referral application form and what became of it (CS-REF-*).")
 class Referral(Node):
-    row: strawberry.Private[ReferralRow]
+    row: strawberry.Private[AnyReferral]
     client_name: str
     client_website: str | None
     client_keys: list[str] = strawberry.field(
@@ -70,7 +70,7 @@ class Referral(Node):
     version: int
 
     @classmethod
-    def from_row(cls, row: ReferralRow) -> Referral:
+    def from_row(cls, row: AnyReferral) -> Referral:
         return cls(
             id=strawberry.ID(encode_id("Referral", row.id)),
             row=row,
@@ -198,7 +198,7 @@ class Referral(Node):
         return None if row is None else Commission.from_row(row)
 
 
-async def read_ahead(info: Info, rows: Sequence[ReferralRow], at: Sequence[Path]) -> None:
+async def read_ahead(info: Info, rows: Sequence[AnyReferral], at: Sequence[Path]) -> None:
     """Load, in this round of batches, what the selected fields of these referrals need (the
     programs for statuses, the commissions), so those fields answer without awaiting."""
     if not rows:

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Commission, Program
 from models.base import utcnow
+from models.commissions.records import AnyCommission
 from rules import commissions as engine
 from rules import ledger
 from rules.citations import citing
@@ -89,7 +90,7 @@ async def recompute(
     return state
 
 
-def commission_status(commission: Commission, on: date) -> str:
+def commission_status(commission: AnyCommission, on: date) -> str:
     """PAID, PAYABLE or PENDING on a date."""
     if commission.paid_on is not None and commission.paid_on <= on:
         return "paid"
@@ -99,7 +100,7 @@ def commission_status(commission: Commission, on: date) -> str:
 
 
 def blocked_reason(
-    commission: Commission, on: date, tax_on_file: bool, policy: ReferralPolicy | None
+    commission: AnyCommission, on: date, tax_on_file: bool, policy: ReferralPolicy | None
 ) -> str | None:
     """Why the commission cannot be paid yet, if it cannot, citing the program's own rule ids
     (CS-REF-07/08 for Contentsquare, issue 12)."""

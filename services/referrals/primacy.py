@@ -9,14 +9,15 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Program, Referral
+from models import Program
 from models.referrals.queries import referrals_of_client
+from models.referrals.records import AnyReferral
 from rules.primacy import ClientReferral, PrimacyPolicy, holders_on
 from services.referrals.policy import policy_of
 from services.referrals.state import facts_of
 
 
-def client_referral(row: Referral) -> ClientReferral:
+def client_referral(row: AnyReferral) -> ClientReferral:
     """What the primacy rule reads of a stored referral."""
     return ClientReferral(
         id=row.id,
@@ -38,12 +39,14 @@ def primacy_policy(program: Program) -> PrimacyPolicy:
 
 
 async def conflicts_on(
-    session: AsyncSession, program: Program, referral: Referral, on: date
+    session: AsyncSession, program: Program, referral: AnyReferral, on: date
 ) -> uuid.UUID | None:
     """The referral that holds `referral`'s client against it at the end of `on`, or None
     when `referral` is primary then (a referral not yet submitted on `on` is never primary:
     the caller asks only from its submission day)."""
-    rows = await referrals_of_client(session, program.id, referral.client_keys)
+    rows: list[AnyReferral] = list(
+        await referrals_of_client(session, program.id, referral.client_keys)
+    )
     if all(r.id != referral.id for r in rows):
         rows.append(referral)
     holders = holders_on([client_referral(r) for r in rows], on, primacy_policy(program))
@@ -51,7 +54,7 @@ async def conflicts_on(
 
 
 async def is_primary_on(
-    session: AsyncSession, program: Program, referral: Referral, on: date
+    session: AsyncSession, program: Program, referral: AnyReferral, on: date
 ) -> bool:
     """Whether `referral` holds its client at the end of `on` (CS-REF-04)."""
     if on < referral.submitted_on:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from models import Referral
+from models.referrals.records import AnyReferral
 from rules.referral_state import ReferralFacts, ReferralStatus, status_on
 
 
-def facts_of(referral: Referral) -> ReferralFacts:
+def facts_of(referral: AnyReferral) -> ReferralFacts:
     """The stored facts the status rule reads."""
     return ReferralFacts(
         submitted_on=referral.submitted_on,
@@ -23,6 +23,6 @@ def facts_of(referral: Referral) -> ReferralFacts:
     )
 
 
-def referral_status(referral: Referral, on: date) -> ReferralStatus:
+def referral_status(referral: AnyReferral, on: date) -> ReferralStatus:
     """The referral's status at the end of `on` (program time zone)."""
     return status_on(facts_of(referral), on, referral.undecided_outcome)

@@ -1,0 +1,55 @@
+"""Plain records: the columns a read needs as named tuples, without building ORM objects.
+
+A hot read path (the dashboard's nested lists, issue 14) selects a model's columns through
+`Columns` and gets tuples named like the model's attributes: no identity map, no instance
+state, no instrumented attribute on every read. A record declares only the attributes its
+readers use, with the model's types (tests/test_records.py compares them), so type checking
+proves that no reader needs a column the record does not carry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Columns(Generic[R]):
+    """Which attributes of `model` to read, and the record each result row makes: for a
+    NamedTuple `Record`, `Columns(Model, Record._fields, Record._make)`."""
+
+    model: type[Any]
+    names: tuple[str, ...]
+    make: Callable[[Iterable[Any]], R]
+
+    @property
+    def attributes(self) -> list[QueryableAttribute[Any]]:
+        """The model's attributes, in the record's field order."""
+        return [getattr(self.model, name) for name in self.names]
+
+    def narrow(self, query: Select[Any]) -> Select[Any]:
+        """`query` selecting only these columns (same FROM, WHERE and ORDER BY)."""
+        return query.with_only_columns(*self.attributes)
+
+    def require(self, attributes: Sequence[QueryableAttribute[Any]]) -> None:
+        """Fail early when a caller groups or sorts by an attribute the record lacks."""
+        missing = [a.key for a in attributes if a.key not in self.names]
+        assert not missing, f"{self.model.__name__} record lacks {missing}"
+
+
+async def read_records(
+    session: AsyncSession,
+    shape: Columns[R],
+    stmt: Select[Any],
+    params: Mapping[str, Any] | None = None,
+) -> list[R]:
+    """The records of a statement selecting `shape`'s columns in order."""
+    make = shape.make
+    return [make(row) for row in await session.execute(stmt, params)]

@@ -1,0 +1,63 @@
+"""Plain records (models/records.py) carry their model's columns with the model's types, and
+read the same values as the ORM objects of the same rows."""
+
+from __future__ import annotations
+
+import typing
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from benchmarks import dataset
+from models import Commission, Partner, Referral
+from models.commissions.queries import commission_of_referrals
+from models.commissions.records import COMMISSION_COLUMNS
+from models.paging import NestedPage
+from models.records import Columns
+from models.referrals.queries import ReferralFilter, referral_pages
+from models.referrals.records import REFERRAL_COLUMNS
+
+pytestmark = pytest.mark.anyio
+SHAPES: list[Columns[Any]] = [REFERRAL_COLUMNS, COMMISSION_COLUMNS]
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=lambda s: s.model.__name__)
+def test_a_record_declares_its_models_columns_with_their_types(shape: Columns[Any]) -> None:
+    model_hints = typing.get_type_hints(shape.model)
+    record_hints = typing.get_type_hints(shape.make.__self__)  # type: ignore[attr-defined]
+    assert tuple(record_hints) == shape.names
+    for name in shape.names:
+        (mapped,) = typing.get_args(model_hints[name])
+        assert record_hints[name] == mapped, name
+
+
+def _same(record: Any, row: Any, names: tuple[str, ...]) -> None:
+    for name in names:
+        assert getattr(record, name) == getattr(row, name), name
+        assert type(getattr(record, name)) is type(getattr(row, name)), name
+
+
+async def test_records_read_what_orm_objects_read(
+    sessionmaker: async_sessionmaker[AsyncSession], seeded: None, database_url: str
+) -> None:
+    """The dashboard's referral pages and commissions, record by record against the ORM."""
+    dataset.load(database_url, partners=4, referrals=60)
+    async with sessionmaker() as session:
+        partners = list(await session.scalars(select(Partner.id)))
+        spec = NestedPage(first=6, where=ReferralFilter())
+        pages = await referral_pages(session, [(p, spec) for p in partners])
+        records = [r for page in pages for r in page.rows]
+        commissions = await commission_of_referrals(session, [r.id for r in records])
+    assert len(records) == 4 * 6 and any(commissions)
+    async with sessionmaker() as session:
+        for record, commission in zip(records, commissions, strict=True):
+            row = await session.get(Referral, record.id)
+            _same(record, row, REFERRAL_COLUMNS.names)
+            if commission is not None:
+                _same(
+                    commission,
+                    await session.get(Commission, commission.id),
+                    COMMISSION_COLUMNS.names,
+                )
