@@ -123,12 +123,18 @@ class Loaders:
             self._programs = asyncio.ensure_future(self.read(all_programs))
         return await asyncio.shield(self._programs)
 
+    def prime_program(self, program: Program) -> None:
+        """A program this request has already read (a mutation's own, as it committed it)."""
+        self.program.prime(program.id, program)
+
     def loaded_program(self, program_id: uuid.UUID) -> Program | None:
-        """The program, without awaiting, once this request has read the programs; else None."""
+        """The program, without awaiting, once this request has read the programs (or primed
+        this one); else None."""
         if self._program_map is None:
             future = self._programs
             if future is None or not future.done() or future.cancelled() or future.exception():
-                return None
+                primed = self.loaded(self.program, program_id)
+                return None if primed is None else primed.result()
             self._program_map = {p.id: p for p in future.result()}
         return self._program_map.get(program_id)
 

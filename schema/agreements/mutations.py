@@ -9,7 +9,6 @@ import uuid
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Acceptance as AcceptanceRow
 from models import Agreement as AgreementRow
 from models.documents.blobs import BlobStore
 from schema.agreements.types import Acceptance, Agreement
@@ -17,7 +16,7 @@ from schema.context import Info
 from schema.payloads import attempt, input_id, user_errors
 from services.actor import Actor
 from services.agreements import acceptance, applications, notices
-from services.agreements.checks import Client, SignatureRequest, Signer
+from services.agreements.checks import Client, SignatureRequest, Signed, Signer
 from services.errors import AgreementErrorCode, FieldError
 
 Code = AgreementErrorCode
@@ -168,7 +167,7 @@ async def _accept(
     store: BlobStore,
     data: AcceptAgreementInput,
     client: Client,
-) -> AcceptanceRow:
+) -> Signed:
     return await acceptance.accept_agreement(session, actor, store, _request(data), client)
 
 
@@ -178,7 +177,7 @@ async def _apply(
     store: BlobStore,
     data: ApplyToProgramInput,
     client: Client,
-) -> AcceptanceRow:
+) -> Signed:
     return await applications.apply_to_program(session, actor, store, _request(data), client)
 
 
@@ -212,15 +211,23 @@ async def _notice(
     )
 
 
-async def _acceptance_payload(
-    info: Info, row: AcceptanceRow | None, errors: list[FieldError]
+def _acceptance_payload(
+    info: Info, signed: Signed | None, errors: list[FieldError]
 ) -> AcceptancePayload:
-    agreement = None
-    if row is not None:
-        agreement = await info.context.loaders.agreement.load(row.agreement_id)
+    """The signature's answer from the rows its use case committed (no second read); the
+    request's loaders get them too, for the fields nested under them."""
+    if signed is None:
+        return AcceptancePayload(
+            agreement=None,
+            acceptance=None,
+            user_errors=user_errors(errors, AgreementUserError),
+        )
+    loaders = info.context.loaders
+    loaders.agreement.prime(signed.agreement.id, signed.agreement)
+    loaders.prime_program(signed.program)
     return AcceptancePayload(
-        agreement=Agreement.from_row(agreement) if agreement else None,
-        acceptance=Acceptance.from_row(row) if row else None,
+        agreement=Agreement.from_row(signed.agreement),
+        acceptance=Acceptance.from_row(signed.acceptance),
         user_errors=user_errors(errors, AgreementUserError),
     )
 
@@ -240,8 +247,8 @@ class AgreementMutations:
     )
     async def accept_agreement(self, info: Info, input: AcceptAgreementInput) -> AcceptancePayload:
         client = Client(info.context.client_ip, info.context.user_agent)
-        row, errors = await attempt(info, _accept, info.context.store, input, client)
-        return await _acceptance_payload(info, row, errors)
+        signed, errors = await attempt(info, _accept, info.context.store, input, client)
+        return _acceptance_payload(info, signed, errors)
 
     @strawberry.mutation(
         description="Apply to a program; it takes effect when an admin "
@@ -249,8 +256,8 @@ class AgreementMutations:
     )
     async def apply_to_program(self, info: Info, input: ApplyToProgramInput) -> AcceptancePayload:
         client = Client(info.context.client_ip, info.context.user_agent)
-        row, errors = await attempt(info, _apply, info.context.store, input, client)
-        return await _acceptance_payload(info, row, errors)
+        signed, errors = await attempt(info, _apply, info.context.store, input, client)
+        return _acceptance_payload(info, signed, errors)
 
     @strawberry.mutation(description="Approve or reject an application (admin keys only).")
     async def decide_application(

@@ -15,6 +15,7 @@ from services.agreements.checks import (
     Client,
     Code,
     SignatureRequest,
+    Signed,
     current_template,
     prepare,
 )
@@ -43,7 +44,7 @@ async def accept_agreement(
     store: BlobStore,
     request: SignatureRequest,
     client: Client,
-) -> Acceptance:
+) -> Signed:
     """Click-accept an agreement; effective at acceptance (SEG-AGR-01).
 
     Accepting a newer template version of an agreement already in effect records a fresh
@@ -57,7 +58,8 @@ async def accept_agreement(
     status = state_of(program, agreement, today).status
     if status in ENDED:
         raise input_error("kind", Code.AGREEMENT_ENDED, f"this {spec.name} has {status.value}")
-    template = await current_template(session, program, agreement.kind)
+    with session.no_autoflush:  # a new agreement is written once, by the signature
+        template = await current_template(session, program, agreement.kind)
     if not target.created and await _accepted(session, agreement.id, template):
         raise input_error(
             "kind",
@@ -85,4 +87,4 @@ async def accept_agreement(
         signing=signing,
     )
     await announce_in_effect(session, target, {"templateVersion": acceptance.template_version})
-    return acceptance
+    return Signed(acceptance, agreement, program)

@@ -16,6 +16,7 @@ from services.agreements.checks import (
     Client,
     Code,
     SignatureRequest,
+    Signed,
     Signer,
     Signing,
     bounded,
@@ -34,7 +35,7 @@ async def apply_to_program(
     store: BlobStore,
     request: SignatureRequest,
     client: Client,
-) -> Acceptance:
+) -> Signed:
     """Apply by accepting online; nothing takes effect until an admin approves (CS-AGR-01)."""
     target, signer, signing = await prepare(
         session, actor, request, "apply_then_approve", "appliedOn"
@@ -45,7 +46,7 @@ async def apply_to_program(
     if agreement.rejected_on is not None:
         agreement.rejected_on = agreement.decided_at = agreement.decision_reason = None
     agreement.applied_on = signing.dated.day
-    return await sign(
+    acceptance = await sign(
         session,
         actor,
         store,
@@ -56,6 +57,7 @@ async def apply_to_program(
         in_effect=False,
         signing=signing,
     )
+    return Signed(acceptance, agreement, target.program)
 
 
 async def decide_application(

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Agreement, Partner, Program, TemplateVersion
+from models import Acceptance, Agreement, Partner, Program, TemplateVersion
 from models.base import utcnow
 from rules.agreement_terms import AgreementStatus
 from rules.citations import cited_in
@@ -106,6 +106,16 @@ class Target:
     agreement: Agreement
     created: bool = False
     """The agreement row was made by this action (so it has no acceptance yet)."""
+
+
+@dataclass(frozen=True)
+class Signed:
+    """A recorded signature: the acceptance, and the agreement and program as committed (the
+    answer shows them without reading them again)."""
+
+    acceptance: Acceptance
+    agreement: Agreement
+    program: Program
 
 
 def bounded(text: str | None, field: str) -> str:
@@ -250,7 +260,6 @@ async def _agreement_row(
         row = Agreement(
             id=uuid.uuid4(), partner_id=partner.id, program_id=program.id, kind=kind, version=1
         )
-        session.add(row)
-        await session.flush()
+        session.add(row)  # written by the signature, with its facts (one INSERT)
         return row, True
     return row, False

@@ -44,7 +44,9 @@ async def sign(
     """
     partner, program = target.partner, target.program
     spec, agreement = target.spec, target.agreement
-    template = template or await current_template(session, program, spec.kind)
+    if template is None:
+        with session.no_autoflush:  # a new agreement is written once, below
+            template = await current_template(session, program, spec.kind)
     now = utcnow()
     dated = signing.dated if signing is not None else None
     today = dated.day if dated is not None else program_today(program, now)
@@ -59,7 +61,8 @@ async def sign(
         event=event,
         signer={"name": signer.name, "title": signer.title, "email": signer.email},
     )
-    agreement.version += 1  # written with the document (one UPDATE of the agreement)
+    agreement.version += 1
+    await session.flush()  # the agreement: one INSERT (new) or UPDATE, before its document
     document = await render_document(
         session,
         store,
