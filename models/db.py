@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import select
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -77,11 +79,24 @@ def _prepare(engine: Engine) -> None:
 
 def _pool_options(url: str | URL) -> dict[str, Any]:
     """Pooled connections are checked before use (a restarted or failed-over database is
-    reconnected to without a restart); PostgreSQL connects give up after 5 seconds."""
-    options: dict[str, Any] = {"pool_pre_ping": True}
+    reconnected to without a restart; PostgreSQL's are checked by `_check_idle`, without a
+    round trip); PostgreSQL connects give up after 5 seconds."""
     if make_url(url).get_backend_name() == "postgresql":
-        options["connect_args"] = {"connect_timeout": 5}
-    return options
+        return {"connect_args": {"connect_timeout": 5}}
+    return {"pool_pre_ping": True}
+
+
+def _check_idle(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """A pooled PostgreSQL connection is usable unless the server has closed or written to it
+    while it sat idle (a restart, failover or `pg_terminate_backend` sends its FATAL message
+    and closes the socket): the pool then replaces it. Checked on the socket, instead of
+    the round trip of a pre-ping on every checkout (issue 14)."""
+    connection = dbapi_connection.driver_connection
+    if connection.closed or connection.broken:
+        raise DisconnectionError("the database connection is closed")
+    readable, _, _ = select.select([connection.fileno()], [], [], 0)
+    if readable:
+        raise DisconnectionError("the database closed or wrote to an idle connection")
 
 
 def make_async_engine(url: str | URL, *, echo: bool = False) -> AsyncEngine:
@@ -89,6 +104,8 @@ def make_async_engine(url: str | URL, *, echo: bool = False) -> AsyncEngine:
     ensure_sqlite_folder(url)
     engine = create_async_engine(async_url(url), echo=echo, **_pool_options(url))
     _prepare(engine.sync_engine)
+    if engine.dialect.name == "postgresql":
+        event.listen(engine.sync_engine, "checkout", _check_idle)
     return engine
 
 

@@ -39,6 +39,10 @@ class Authenticator:
             except TokenRejectedError as exc:
                 raise AuthenticationError(str(exc)) from exc
             return await _token_actor(session, user)
+        if not session.in_transaction() and session.get_bind().dialect.name == "postgresql":
+            # One statement: read it in autocommit, without BEGIN and ROLLBACK round trips
+            # (the connection's isolation is restored when it returns to the pool; issue 14).
+            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         actor = await authenticate(session, token)
         if actor is None:
             raise AuthenticationError(UNKNOWN_KEY)
