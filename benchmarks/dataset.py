@@ -3,10 +3,13 @@
 `python -m benchmarks.dataset --url URL --partners 50 --referrals 1000000` loads a migrated
 database with the seed programs and prints how long it took (COPY on PostgreSQL, with the
 secondary indexes of the referral tables built after the rows when loading over 100,000
-referrals; batched INSERTs on SQLite). Referrals are submitted over the three years before
-now (the newest still within their windows), spread over every stage, each with its client
-key; qualified and closed ones carry a qualified agreement and a commission. Facts are never
-dated after today.
+referrals; batched INSERTs on SQLite). Referrals arrive at the same recent rate whatever the
+size (`--recent-per-day`, 15 a day over the last 30 days, at most half of a small set), so the
+open ones of the last two weeks are still within their decision window at any size; the rest
+are spread over the three years before that (a small set is a small program's recent history,
+a large one a long history at the same recent pace). Every stage is drawn at random, each
+referral with its client key; qualified and closed ones carry a qualified agreement and a
+commission. Facts are never dated after today.
 """
 
 from __future__ import annotations
@@ -44,6 +47,12 @@ from models.programs.tables import Tier
 BATCH = 20_000
 CHUNK = 100_000
 SPAN = timedelta(days=3 * 365)
+"""How far back the older referrals go, before the RECENT period."""
+RECENT = timedelta(days=30)
+"""The recent period, longer than the 14-day decision window: open referrals of its first
+half are deemed rejected, of its second half still submitted."""
+RECENT_PER_DAY = 15
+"""Referrals a day over the RECENT period, at every size (at most half of the set)."""
 STAGES = ("open", "approved", "not_viable", "rejected", "qualified", "closed")
 
 
@@ -104,18 +113,32 @@ class _Ids:
         return uuid.UUID(int=(next(self.serial) << 80) | self.rng.getrandbits(80), version=4)
 
 
+def recent_count(count: int, per_day: int = RECENT_PER_DAY) -> int:
+    """How many of `count` referrals are submitted within the RECENT period."""
+    return min(count // 2, per_day * RECENT.days)
+
+
+def _submitted_at(rng: random.Random, i: int, count: int, recent: int, now: datetime) -> datetime:
+    """When the `i`th of `count` referrals (oldest first) was submitted: the last `recent`
+    evenly over the RECENT period before `now`, the others over the SPAN before that."""
+    older = count - recent
+    if i >= older:
+        return now - RECENT * ((count - i - rng.random()) / recent)
+    return now - RECENT - SPAN * ((older - i - rng.random()) / older)
+
+
 def _referral(
     rng: random.Random,
     new_id: _Ids,
     i: int,
     count: int,
+    recent: int,
     program_id: uuid.UUID,
     partner_id: uuid.UUID,
     now: datetime,
 ) -> dict[str, Any]:
-    """The `i`th of `count` referrals, submitted over the SPAN before `now`, oldest first, so
-    the newest are still within their decision and meeting windows at any size."""
-    submitted_at = now - SPAN * ((count - i - rng.random()) / count)
+    """The `i`th of `count` referrals, oldest first, the last `recent` of them recent."""
+    submitted_at = _submitted_at(rng, i, count, recent, now)
     on, today = submitted_at.date(), now.date()
     stage = rng.choice(STAGES)
     row: dict[str, Any] = {
@@ -180,11 +203,18 @@ BULK_TABLES = ("referrals", "referral_keys", "qualified_agreements", "commission
 
 
 def load(
-    url: str, partners: int, referrals: int, agreements: int = 3, seed: int = 1
+    url: str,
+    partners: int,
+    referrals: int,
+    agreements: int = 3,
+    seed: int = 1,
+    recent_per_day: int = RECENT_PER_DAY,
 ) -> dict[str, float]:
     """Add `partners` partners (a membership and `agreements` agreements each) and `referrals`
-    referrals spread over them, in the first program of the database; return the seconds each
-    phase took (rows, indexes, vacuum and analyze)."""
+    referrals spread over them (`recent_per_day` a day over the RECENT period), in the first
+    program of the database; return the seconds each phase took (rows, indexes, vacuum and
+    analyze)."""
+    recent = recent_count(referrals, recent_per_day)
     rng = random.Random(seed)  # noqa: S311 (benchmark data, not secrets)
     new_id = _Ids()
     engine = make_sync_engine(url)
@@ -244,7 +274,9 @@ def load(
         )
         for start in range(0, referrals, CHUNK):
             rows = [
-                _referral(rng, new_id, i, referrals, program, people[i % partners]["id"], now)
+                _referral(
+                    rng, new_id, i, referrals, recent, program, people[i % partners]["id"], now
+                )
                 for i in range(start, min(referrals, start + CHUNK))
             ]
             _referral_rows(conn, program, rows, new_id)
@@ -304,12 +336,13 @@ def _referral_rows(
     )
 
 
-def summary(referrals: int, phases: dict[str, float]) -> str:
+def summary(referrals: int, phases: dict[str, float], per_day: int = RECENT_PER_DAY) -> str:
     """One line: how long the generator took, in total and per phase."""
     detail = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in phases.items())
+    recent = recent_count(referrals, per_day)
     return (
-        f"generator: {referrals:,} referrals in {sum(phases.values()):.1f} s ({detail}; "
-        f"load average {os.getloadavg()[0]:.2f})"
+        f"generator: {referrals:,} referrals ({recent:,} in the last {RECENT.days} days) in "
+        f"{sum(phases.values()):.1f} s ({detail}; load average {os.getloadavg()[0]:.2f})"
     )
 
 
@@ -319,8 +352,10 @@ def main() -> int:
     parser.add_argument("--url", required=True, help="a migrated database with the programs")
     parser.add_argument("--partners", type=int, default=50)
     parser.add_argument("--referrals", type=int, default=250)
+    parser.add_argument("--recent-per-day", type=int, default=RECENT_PER_DAY)
     args = parser.parse_args()
-    print(summary(args.referrals, load(args.url, args.partners, args.referrals)))
+    phases = load(args.url, args.partners, args.referrals, recent_per_day=args.recent_per_day)
+    print(summary(args.referrals, phases, args.recent_per_day))
     return 0
 
 
