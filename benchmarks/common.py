@@ -70,23 +70,27 @@ async def client(url: str) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
         await engine.dispose()
 
 
+async def timed_ms(
+    http: httpx.AsyncClient, key: str, query: str, variables: dict[str, Any]
+) -> float:
+    """Milliseconds of one POST of a query; errors raise."""
+    headers = {"Authorization": f"Bearer {key}"}
+    body = {"query": query, "variables": variables}
+    started = time.perf_counter()
+    response = await http.post("/graphql", json=body, headers=headers)
+    elapsed = (time.perf_counter() - started) * 1000
+    payload = response.json()
+    if response.status_code != 200 or payload.get("errors"):
+        raise RuntimeError(response.text[:500])
+    return elapsed
+
+
 async def p50_ms(
     http: httpx.AsyncClient, key: str, query: str, variables: dict[str, Any], runs: int
 ) -> float:
     """Median milliseconds of `runs` POSTs of a query (after one warm-up); errors raise."""
-    headers = {"Authorization": f"Bearer {key}"}
-    body = {"query": query, "variables": variables}
-    times = []
-    for i in range(runs + 1):
-        started = time.perf_counter()
-        response = await http.post("/graphql", json=body, headers=headers)
-        elapsed = (time.perf_counter() - started) * 1000
-        payload = response.json()
-        if response.status_code != 200 or payload.get("errors"):
-            raise RuntimeError(response.text[:500])
-        if i:
-            times.append(elapsed)
-    return statistics.median(times)
+    times = [await timed_ms(http, key, query, variables) for _ in range(runs + 1)]
+    return statistics.median(times[1:])
 
 
 def load_average() -> str:
