@@ -177,6 +177,15 @@ class Loaders:
         return DataLoader(load_fn=load)
 
     @staticmethod
+    async def load_ahead(loader: DataLoader[K, V], keys: Sequence[K]) -> None:
+        """Load `keys` in this round of batches, for `loaded` to answer from, without
+        gathering their results (`load_many` wraps and gathers a future per key; a page's
+        keys settle together, so awaiting the first pending one is usually all it takes)."""
+        for future in [loader.load(key) for key in keys]:
+            if not (isinstance(future, asyncio.Future) and future.done()):
+                await future
+
+    @staticmethod
     def loaded(loader: DataLoader[K, V], key: K) -> asyncio.Future[V] | None:
         """The loader's settled answer for `key`, if it already has one (read `.result()`
         without awaiting: a resolver can then answer synchronously); else None."""

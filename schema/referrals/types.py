@@ -207,4 +207,4 @@ async def read_ahead(info: Info, rows: Sequence[AnyReferral], at: Sequence[Path]
     if selects(info, *under(at, ("status",), ("commission", "status"))):
         await loaders.all_programs()
     if selects(info, *under(at, ("commission",))):
-        await loaders.commission_of_referral.load_many([r.id for r in rows])
+        await Loaders.load_ahead(loaders.commission_of_referral, [r.id for r in rows])
