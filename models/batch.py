@@ -20,16 +20,29 @@ M = TypeVar("M", bound=IdMixin)
 B = TypeVar("B", bound=Base)
 
 
-def among(
-    session: AsyncSession, column: QueryableAttribute[Any], keys: Sequence[Any]
-) -> ColumnElement[bool]:
-    """`column IN keys`, as `column = ANY(array)` on PostgreSQL: one bound array whatever the
-    count, so the statement's text stays the same (hundreds of expanded parameters cost more
-    CPU to render and convert than the rows they find; issue 14); an IN list elsewhere."""
-    values = list(set(keys))
-    if session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(None, values, type_=ARRAY(column.expression.type)))
-    return column.in_(values)
+KEYS = "batch_keys"
+"""The bound parameter of a batch read's keys (`keyed`, `keys_of`)."""
+
+
+def keyed(column: QueryableAttribute[Any], dialect: str) -> ColumnElement[bool]:
+    """`column` among the keys bound at execution (`keys_of`): `column = ANY(array)` on
+    PostgreSQL, one bound array whatever the count, an expanding IN list elsewhere. The
+    statement then holds no keys, so it is built once per dialect and reused (hundreds of
+    expanded parameters, and building and hashing the statement on every batch, cost more CPU
+    than the rows they find; issue 14)."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(KEYS, type_=ARRAY(column.expression.type)))
+    return column.in_(bindparam(KEYS, expanding=True))
+
+
+def keys_of(keys: Sequence[Any]) -> dict[str, list[Any]]:
+    """The execution parameters of a `keyed` statement for `keys` (each once)."""
+    return {KEYS: list(set(keys))}
+
+
+def dialect_of(session: AsyncSession) -> str:
+    """The name of the session's database dialect (postgresql, sqlite)."""
+    return session.get_bind().dialect.name
 
 
 async def by_ids(session: AsyncSession, model: type[M], ids: Sequence[uuid.UUID]) -> list[M | None]:

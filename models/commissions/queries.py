@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from functools import cache
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import ClientPayment, Commission, Payout, QualifiedAgreement, RevenueLine, TaxDocument
-from models.batch import among, grouped, one_each
+from models.batch import dialect_of, grouped, keyed, keys_of, one_each
 from models.commissions.records import COMMISSION_COLUMNS, CommissionRecord
 from models.paging import NestedPage, Page, nested_counts, nested_pages
 
@@ -94,16 +96,21 @@ async def commission_counts(
     return await nested_counts(session, keys, commissions_query, Commission.partner_id)
 
 
+@cache
+def _commission_of_referrals(dialect: str) -> Select[Any]:
+    return (
+        select(*COMMISSION_COLUMNS.attributes, QualifiedAgreement.referral_id)
+        .join(QualifiedAgreement, QualifiedAgreement.id == Commission.qualified_agreement_id)
+        .where(keyed(QualifiedAgreement.referral_id, dialect))
+    )
+
+
 async def commission_of_referrals(
     session: AsyncSession, ids: Sequence[uuid.UUID]
 ) -> list[CommissionRecord | None]:
     """Each referral's commission, if any, through its qualified agreement (one statement),
     as plain records (a dashboard reads one per referral: no ORM objects, issue 14)."""
-    stmt = (
-        select(*COMMISSION_COLUMNS.attributes, QualifiedAgreement.referral_id)
-        .join(QualifiedAgreement, QualifiedAgreement.id == Commission.qualified_agreement_id)
-        .where(among(session, QualifiedAgreement.referral_id, ids))
-    )
+    stmt = _commission_of_referrals(dialect_of(session))
     make = COMMISSION_COLUMNS.make
-    rows = {row[-1]: make(row[:-1]) for row in await session.execute(stmt)}
+    rows = {row[-1]: make(row[:-1]) for row in await session.execute(stmt, keys_of(ids))}
     return [rows.get(i) for i in ids]

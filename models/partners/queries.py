@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Membership, Partner, Tier, TierChange
-from models.batch import among, grouped
+from models.batch import dialect_of, grouped, keyed, keys_of
 from rules.enums import MembershipStatus
 
 
@@ -69,17 +70,22 @@ def partners_query(where: PartnerFilter) -> Select[Partner]:
     return stmt
 
 
+@cache
+def _memberships_and_tiers(dialect: str) -> Select[Membership, Tier]:
+    return (
+        select(Membership, Tier)
+        .join(Tier, Tier.id == Membership.tier_id)
+        .where(keyed(Membership.partner_id, dialect))
+        .order_by(Membership.joined_on, Membership.id)
+    )
+
+
 async def memberships_and_tiers_of_partners(
     session: AsyncSession, ids: Sequence[uuid.UUID]
 ) -> list[list[tuple[Membership, Tier]]]:
     """Each partner's memberships with their current tier, oldest first (one statement)."""
     groups: dict[uuid.UUID, list[tuple[Membership, Tier]]] = {}
-    stmt = (
-        select(Membership, Tier)
-        .join(Tier, Tier.id == Membership.tier_id)
-        .where(among(session, Membership.partner_id, ids))
-        .order_by(Membership.joined_on, Membership.id)
-    )
-    for membership, tier in await session.execute(stmt):
+    stmt = _memberships_and_tiers(dialect_of(session))
+    for membership, tier in await session.execute(stmt, keys_of(ids)):
         groups.setdefault(membership.partner_id, []).append((membership, tier))
     return [groups.get(i, []) for i in ids]
