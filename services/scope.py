@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import uuid
 
+from sqlalchemy import select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Partner, Program
@@ -29,6 +30,15 @@ async def partner_and_program(
         raise UseCaseError.one(
             ["input", "partnerId"], codes["REQUIRED"], "an admin key must name the partner"
         )
+    both = (
+        await session.execute(
+            select(Partner, Program)
+            .join(Program, true())
+            .where(Partner.id == partner_id, Program.id == program_id)
+        )
+    ).first()
+    if both is not None and actor.may_see_partner(both[0].id):
+        return both[0], both[1]  # one statement; else each alone, to say which is missing
     partner = await session.get(Partner, partner_id)
     if partner is None or not actor.may_see_partner(partner.id):
         raise UseCaseError.one(

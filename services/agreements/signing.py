@@ -63,6 +63,30 @@ async def sign(
     )
     agreement.version += 1
     await session.flush()  # the agreement: one INSERT (new) or UPDATE, before its document
+
+    async def audit(sha256: str) -> uuid.UUID:
+        """The signature's audit event, written before the document that names it."""
+        recorded = await record(
+            session,
+            actor,
+            event,
+            "Agreement",
+            agreement.id,
+            {
+                "kind": [None, spec.kind],
+                "signer": [None, signer.email],
+                "template": [None, f"{template.template_id} v{template.version}"],
+                "document_sha256": [None, sha256],
+                "effective_on": [
+                    None,
+                    agreement.effective_on.isoformat() if agreement.effective_on else None,
+                ],
+            },
+            dated=dated,
+        )
+        await session.flush()
+        return recorded.id
+
     document = await render_document(
         session,
         store,
@@ -74,6 +98,7 @@ async def sign(
         filename=lambda document_id: document_filename(
             spec.kind, partner.legal_name, document_id, f"v{template.version}", today.isoformat()
         ),
+        audit=audit,
     )
     acceptance = Acceptance(
         id=uuid.uuid4(),
@@ -91,25 +116,6 @@ async def sign(
     )
     session.add(acceptance)
     await session.flush()
-    audit = await record(
-        session,
-        actor,
-        event,
-        "Agreement",
-        agreement.id,
-        {
-            "kind": [None, spec.kind],
-            "signer": [None, signer.email],
-            "template": [None, f"{template.template_id} v{template.version}"],
-            "document_sha256": [None, document.sha256],
-            "effective_on": [
-                None,
-                agreement.effective_on.isoformat() if agreement.effective_on else None,
-            ],
-        },
-        dated=dated,
-    )
-    document.audit_event_id = audit.id
     await enrol_on_agreement(
         session,
         actor,

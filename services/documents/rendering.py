@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -58,11 +58,13 @@ async def render_document(
     agreement_id: uuid.UUID | None,
     event: str,
     error_code: enum.StrEnum = AgreementErrorCode.RENDER_FAILED,
+    audit: Callable[[str], Awaitable[uuid.UUID]] | None = None,
 ) -> Document:
     """Render, store by SHA-256 and record a document; the caller ties it to its event.
 
     The document id is chosen first so that the footer can print it; `filename` may be a
-    function of that id (unique names).
+    function of that id (unique names). `audit`, given the document's SHA-256, writes the
+    audit event the document belongs to before it (the document is inserted naming it).
     """
     document_id = uuid.uuid4()
     context = {**context, "document": {**context.get("document", {}), "id": str(document_id)}}
@@ -75,6 +77,7 @@ async def render_document(
             f"{template.template_id} v{template.version}: {exc}",
         ) from exc
     digest = await _put(session, store, rendered)
+    audit_event_id = None if audit is None else await audit(digest)
     document = Document(
         id=document_id,
         kind=template.kind,
@@ -87,6 +90,7 @@ async def render_document(
         template_id=template.template_id,
         template_version=template.version,
         event=event,
+        audit_event_id=audit_event_id,
         created_at=utcnow(),
     )
     session.add(document)
