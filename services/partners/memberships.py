@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -72,10 +72,12 @@ async def start_membership(
     status: MembershipStatus,
     today: date,
     dated: FactDate | None = None,
+    tiers: list[Tier] | None = None,
 ) -> Membership:
     """Create a membership at the entry tier, opening its tier history (SEG-TIER-01); `dated`
-    marks a backfilled enrolment in the audit log."""
-    tiers = list(await session.scalars(select(Tier).where(Tier.program_id == program.id)))
+    marks a backfilled enrolment in the audit log; `tiers`: the program's, when read already."""
+    if tiers is None:
+        tiers = list(await session.scalars(select(Tier).where(Tier.program_id == program.id)))
     entry = tier_rules.entry_tier(tiers)
     membership = Membership(
         id=uuid.uuid4(),
@@ -139,11 +141,11 @@ async def enrol_on_agreement(
     membership agreement now in effect, an applicant otherwise. Such an agreement taking effect
     later makes an applicant active; `reason` says which.
     """
-    membership = await _membership_of(session, partner, program)
+    membership, tiers = await _membership_or_tiers(session, partner, program)
     if membership is None:
         active = membership_agreement_in_effect
         status = MembershipStatus.ACTIVE if active else MembershipStatus.APPLICANT
-        await start_membership(session, actor, partner, program, status, today)
+        await start_membership(session, actor, partner, program, status, today, tiers=tiers)
         return
     if today < membership.joined_on:
         await _enrolled_since(session, membership, today)
@@ -163,6 +165,26 @@ async def _enrolled_since(session: AsyncSession, membership: Membership, day: da
         .where(TierChange.membership_id == membership.id, TierChange.from_tier_id.is_(None))
         .values(effective_on=day)
     )
+
+
+async def _membership_or_tiers(
+    session: AsyncSession, partner: Partner, program: Program
+) -> tuple[Membership | None, list[Tier]]:
+    """The partner's membership of the program and the program's tiers (to enrol it at the
+    entry tier when it has none), in one statement."""
+    rows = (
+        await session.execute(
+            select(Tier, Membership)
+            .outerjoin(
+                Membership,
+                and_(Membership.program_id == Tier.program_id, Membership.partner_id == partner.id),
+            )
+            .where(Tier.program_id == program.id)
+        )
+    ).all()
+    if not rows:  # a program without tiers: the membership alone
+        return await _membership_of(session, partner, program), []
+    return rows[0][1], [tier for tier, _ in rows]
 
 
 async def _membership_of(
