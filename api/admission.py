@@ -57,15 +57,18 @@ def request_params(request: Request, body: bytes) -> dict[str, Any] | None:
 
 
 def count_fields(data: Any) -> int:
-    """Fields in an answer's `data` (each object's keys, all the way down)."""
-    total, stack = 0, [data]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            total += len(item)
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
+    """Fields in an answer's `data` (each object's keys, all the way down; the depth is the
+    query's, at most the depth limit)."""
+    if isinstance(data, dict):
+        total = len(data)
+        values = data.values()
+    elif isinstance(data, list):
+        total, values = 0, data
+    else:
+        return 0
+    for value in values:
+        if isinstance(value, dict | list):
+            total += count_fields(value)
     return total
 
 

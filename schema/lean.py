@@ -32,11 +32,12 @@ from graphql import (
 )
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.arguments import convert_arguments
 from strawberry.types.field import StrawberryField
 
+from schema.fast_path import LEAF, FastPath
+
 Resolve = Callable[..., Any]
-LEAF = "partnergraph_leaf"
-"""The attribute of a lean attribute resolver of a scalar or enum field: (name, type, non-null)."""
 
 
 def _leaf(name: str, type_: GraphQLOutputType) -> tuple[str, GraphQLLeafType, bool] | None:
@@ -52,20 +53,25 @@ def _basic(name: str) -> Resolve:
     return resolve
 
 
-def _lean(field: StrawberryField, info_class: type[Any]) -> Resolve | None:
+def _lean(field: StrawberryField, schema: strawberry.Schema) -> Resolve | None:
     """A direct resolver for `field`, or None when strawberry's wrapping has work to do."""
-    if field.extensions or field.arguments or field.is_subscription:
+    if field.extensions or field.is_subscription:
         return None
     resolver = field.base_resolver
     if resolver is None:
-        return _basic(field.python_name) if field.default_resolver is getattr else None
+        if field.arguments or field.default_resolver is not getattr:
+            return None
+        return _basic(field.python_name)
     if resolver.parent_parameter is not None or resolver.root_parameter is not None:
         return None
     function = resolver.wrapped_func
     if not inspect.isfunction(function):
         return None  # a static or class method: leave the binding to strawberry
     takes_self = resolver.self_parameter is not None
+    info_class = schema.config.info_class
     info = resolver.info_parameter
+    if field.arguments:
+        return _with_arguments(field, schema, function, takes_self)
     if info is None:
         if takes_self:
             return lambda source, _info: function(source)
@@ -81,12 +87,37 @@ def _lean(field: StrawberryField, info_class: type[Any]) -> Resolve | None:
     return resolve
 
 
+def _with_arguments(
+    field: StrawberryField, schema: strawberry.Schema, function: Resolve, takes_self: bool
+) -> Resolve:
+    """A field with arguments: they are converted as strawberry converts them (its
+    `get_arguments` without extensions), then the function is called directly."""
+    info_class = schema.config.info_class
+    config = schema.config
+    registry = schema.schema_converter.scalar_registry
+    info = field.base_resolver.info_parameter if field.base_resolver else None
+    name = info.name if info is not None else None
+    arguments = field.arguments
+
+    def resolve(source: Any, raw: Any, **kwargs: Any) -> Any:
+        wrapped = info_class(_raw_info=raw, _field=field)
+        converted = convert_arguments(
+            kwargs, arguments, scalar_registry=registry, config=config, info=wrapped
+        )
+        if name is not None:
+            converted[name] = wrapped
+        if takes_self:
+            return function(source, **converted)
+        return function(**converted)
+
+    return resolve
+
+
 def lean_resolvers(schema: strawberry.Schema) -> int:
     """Give every eligible object field its lean resolver; how many fields got one."""
     converter = schema.schema_converter
     if getattr(converter, "_exception_handler_specs", ()):
         return 0  # exception handlers wrap resolvers: keep strawberry's
-    info_class = schema.config.info_class
     changed = 0
     for graphql_type in schema._schema.type_map.values():
         if not isinstance(graphql_type, GraphQLObjectType):
@@ -95,7 +126,7 @@ def lean_resolvers(schema: strawberry.Schema) -> int:
             field = (graphql_field.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
             if not isinstance(field, StrawberryField):
                 continue
-            resolve = _lean(field, info_class)
+            resolve = _lean(field, schema)
             if resolve is not None:
                 if field.base_resolver is None:
                     setattr(resolve, LEAF, _leaf(field.python_name, graphql_field.type))
@@ -105,7 +136,11 @@ def lean_resolvers(schema: strawberry.Schema) -> int:
 
 
 class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
-    """Strawberry's execution context with a short path for scalar and enum attributes."""
+    """Strawberry's execution context with a short path for scalar and enum attributes, and
+    queries run through `schema.fast_path.FastPath`."""
+
+    fast_path = True
+    """Whether queries try the fast path first (tests compare both ways)."""
 
     def settle_in_background(self, awaitables: list[Awaitable[Any]]) -> None:
         """graphql-core's background settling, also handed to the request's context, which
@@ -114,6 +149,47 @@ class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
         background = getattr(self.context_value, "background", None)
         if isinstance(background, set):
             background.update(self.background_futures)
+
+    def execute_root_grouped_field_set(
+        self,
+        root_type: GraphQLObjectType,
+        root_value: Any,
+        grouped_field_set: Any,
+        serially: bool,
+        position_context: Any,
+    ) -> Any:
+        """A query's root fields through `FastPath`; graphql-core's own execution for the rest,
+        and again for a query the fast path gives up on (`schema/fast_path.py`)."""
+        if (
+            serially
+            or position_context is not None
+            or not self.fast_path
+            or not _no_middleware(self)
+        ):
+            return super().execute_root_grouped_field_set(
+                root_type, root_value, grouped_field_set, serially, position_context
+            )
+
+        def slow() -> Any:
+            return super(LeanExecutionContext, self).execute_root_grouped_field_set(
+                root_type, root_value, grouped_field_set, serially, position_context
+            )
+
+        try:
+            result = FastPath(self).fields(root_type, root_value, None, grouped_field_set)
+        except Exception:
+            return slow()
+        if not self.is_awaitable(result):
+            return result
+
+        async def settle() -> Any:
+            try:
+                return await result
+            except Exception:
+                again = slow()
+                return (await again) if self.is_awaitable(again) else again
+
+        return settle()
 
     def execute_field(
         self,

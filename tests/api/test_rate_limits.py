@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from api.admission import count_fields
 from api.rate_stores import LeasedStore, MemoryStore, RedisStore
 from api.ratelimit import RateLimit, gcra
 from tests.conftest import Api
@@ -150,3 +151,15 @@ async def test_memory_and_redis_stores_hold_the_budget(sessionmaker: Any) -> Non
     finally:
         await redis.client.delete(f"{redis.prefix}tat:k", f"{redis.prefix}run:k")
         await redis.close()
+
+
+def test_the_actual_cost_counts_every_field_of_the_answer() -> None:
+    """Each object's keys, all the way down through lists and nulls."""
+    data = {
+        "partners": {"nodes": [{"id": "1", "tags": ["a"], "tier": {"name": "x"}}, {"id": "2"}]},
+        "empty": [],
+        "none": None,
+    }
+    assert count_fields(data) == 3 + 1 + 3 + 1 + 1
+    assert count_fields([{"a": [[{"b": 1}]]}]) == 2
+    assert count_fields(None) == 0

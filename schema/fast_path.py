@@ -1,0 +1,294 @@
+"""The fast path of a query (issue 14): the same answer as graphql-core's execution, with less
+work per field, or none at all.
+
+graphql-core spends most of an uncached dashboard's time on its own machinery: per field it
+looks the field up, builds a path and a resolve info, coerces arguments, then walks the value's
+type through `complete_value` with an error handler at every level. Within one request the
+fields of a selection never change, so `FastPath` plans each selection set once per type: the
+field definitions, their resolvers, their arguments (coerced once: the variables are fixed),
+and for scalar and enum attributes the attribute to read. It then runs the plan over every
+object of that selection, building a resolve info only for fields with a resolver.
+
+It answers only what it answers exactly as graphql-core would. Whatever else happens (a field
+error, a null for a non-null field, a value of the wrong type, an abstract type it cannot
+place, `@defer`, introspection) raises `FallbackError`: `LeanExecutionContext` then waits for the
+work under way and runs the whole operation again through graphql-core, whose answer (errors,
+paths, partial data) is the one returned. Only queries take it: their resolvers read, so a
+second run sees the same data, mostly from the request's loaders.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Awaitable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from graphql import (
+    GraphQLAbstractType,
+    GraphQLBoolean,
+    GraphQLField,
+    GraphQLID,
+    GraphQLLeafType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
+    GraphQLString,
+    Undefined,
+)
+from graphql.execution.collect_fields import FieldDetails
+from graphql.execution.values import get_argument_values
+from graphql.pyutils import Path
+
+if TYPE_CHECKING:
+    from schema.lean import LeanExecutionContext
+
+Fields = Mapping[str, list[FieldDetails]]
+ResolveInfo = GraphQLResolveInfo[Any]
+LEAF = "partnergraph_leaf"
+"""The attribute of a lean attribute resolver of a scalar or enum field: (name, type, non-null)."""
+
+
+class FallbackError(Exception):
+    """This operation needs graphql-core's own execution."""
+
+
+PASSTHROUGH: dict[GraphQLLeafType, type] = {
+    GraphQLString: str,
+    GraphQLID: str,
+    GraphQLBoolean: bool,
+}
+"""Scalars whose output coercion returns a value of exactly this Python type unchanged."""
+
+
+class FieldPlan(NamedTuple):
+    """One response key of a selection set on one object type."""
+
+    name: str
+    leaf: tuple[str, GraphQLLeafType, bool] | None
+    same: type | None  # a leaf's values of this type are answered as they are
+    field: GraphQLField | None  # None: __typename
+    details: list[FieldDetails]
+    args: dict[str, Any]
+
+
+class FastPath:
+    """Executes one query operation's selections; see the module's docstring."""
+
+    def __init__(self, context: LeanExecutionContext) -> None:
+        self.context = context
+        self.is_awaitable = context.is_awaitable
+        self.plans: dict[tuple[str, int], list[FieldPlan]] = {}
+
+    def plan(self, parent_type: GraphQLObjectType, fields: Fields) -> list[FieldPlan]:
+        """The plan of a grouped field set on `parent_type`, made once per request."""
+        key = (parent_type.name, id(fields))
+        found = self.plans.get(key)
+        if found is not None:
+            return found
+        context = self.context
+        plans = []
+        for name, details in fields.items():
+            first = details[0]
+            if first.fragment_variable_values is not None:
+                raise FallbackError
+            node = first.node
+            field_name = node.name.value
+            if field_name == "__typename":
+                plans.append(FieldPlan(name, None, None, None, details, {}))
+                continue
+            field = parent_type.fields.get(field_name)
+            if field is None:
+                raise FallbackError  # introspection
+            leaf = getattr(field.resolve, LEAF, None)
+            args = (
+                get_argument_values(field, node, context.variable_values)
+                if field.args or node.arguments
+                else {}
+            )
+            same = PASSTHROUGH.get(leaf[1]) if leaf is not None else None
+            plans.append(FieldPlan(name, leaf, same, field, details, args))
+        self.plans[key] = plans
+        return plans
+
+    def fields(
+        self, parent_type: GraphQLObjectType, source: Any, path: Path | None, fields: Fields
+    ) -> Any:
+        """The response map of `fields` on `source` (or an awaitable of it)."""
+        results: dict[str, Any] = {}
+        waiting: list[str] = []
+        try:
+            for plan in self.plan(parent_type, fields):
+                name = plan.name
+                leaf = plan.leaf
+                if leaf is not None:
+                    value = getattr(source, leaf[0], Undefined)
+                    if type(value) is plan.same:
+                        results[name] = value
+                        continue
+                    if value is None:
+                        if leaf[2]:
+                            raise FallbackError
+                        results[name] = None
+                        continue
+                    if value is Undefined or isinstance(value, Exception):
+                        raise FallbackError
+                    coerced = leaf[1].coerce_output_value(value)
+                    if coerced is None or coerced is Undefined:
+                        raise FallbackError
+                    results[name] = coerced
+                    continue
+                field = plan.field
+                if field is None:
+                    results[name] = parent_type.name
+                    continue
+                field_path = Path(path, name, parent_type.name)
+                info = self.context.build_resolve_info(
+                    field, [d.node for d in plan.details], parent_type, field_path
+                )
+                resolve = field.resolve or self.context.field_resolver
+                value = resolve(source, info, **plan.args)
+                completed = self.complete(field.type, plan, info, field_path, value)
+                results[name] = completed
+                if self.is_awaitable(completed):
+                    waiting.append(name)
+        except BaseException:
+            _discard(results[name] for name in waiting)
+            raise
+        if not waiting:
+            return results
+        return self._settle_fields(results, waiting)
+
+    async def _settle_fields(self, results: dict[str, Any], waiting: list[str]) -> dict[str, Any]:
+        values = await _settle([results[name] for name in waiting])
+        results.update(zip(waiting, values, strict=True))
+        return results
+
+    def complete(
+        self,
+        type_: GraphQLOutputType,
+        plan: FieldPlan,
+        info: ResolveInfo,
+        path: Path,
+        value: Any,
+    ) -> Any:
+        """`value` completed for `type_` as graphql-core's `complete_value` would."""
+        if self.is_awaitable(value):
+            return self._complete_later(type_, plan, info, path, value)
+        if isinstance(value, Exception):
+            raise FallbackError
+        if isinstance(type_, GraphQLNonNull):
+            if value is None or value is Undefined:
+                raise FallbackError
+            type_ = type_.of_type
+        elif value is None or value is Undefined:
+            return None
+        if isinstance(type_, GraphQLList):
+            return self._list(type_.of_type, plan, info, path, value)
+        if isinstance(type_, GraphQLObjectType):
+            return self._object(type_, plan, info, path, value)
+        if isinstance(type_, GraphQLAbstractType):
+            return self._object(self._runtime_type(type_, info, value), plan, info, path, value)
+        coerced = type_.coerce_output_value(value)
+        if coerced is None or coerced is Undefined:
+            raise FallbackError
+        return coerced
+
+    async def _complete_later(
+        self,
+        type_: GraphQLOutputType,
+        plan: FieldPlan,
+        info: ResolveInfo,
+        path: Path,
+        value: Awaitable[Any],
+    ) -> Any:
+        completed = self.complete(type_, plan, info, path, await value)
+        return (await completed) if self.is_awaitable(completed) else completed
+
+    def _list(
+        self,
+        item_type: GraphQLOutputType,
+        plan: FieldPlan,
+        info: ResolveInfo,
+        path: Path,
+        value: Any,
+    ) -> Any:
+        if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+            raise FallbackError
+        items: list[Any] = []
+        waiting: list[int] = []
+        try:
+            for index, item in enumerate(value):
+                completed = self.complete(item_type, plan, info, Path(path, index, None), item)
+                if self.is_awaitable(completed):
+                    waiting.append(index)
+                items.append(completed)
+        except BaseException:
+            _discard(items[index] for index in waiting)
+            raise
+        if not waiting:
+            return items
+        return self._settle_list(items, waiting)
+
+    async def _settle_list(self, items: list[Any], waiting: list[int]) -> list[Any]:
+        for index, value in zip(waiting, await _settle([items[i] for i in waiting]), strict=True):
+            items[index] = value
+        return items
+
+    def _object(
+        self,
+        type_: GraphQLObjectType,
+        plan: FieldPlan,
+        info: ResolveInfo,
+        path: Path,
+        value: Any,
+    ) -> Any:
+        if type_.is_type_of is not None and type_.is_type_of(value, info) is not True:
+            raise FallbackError  # False, or an awaitable: graphql-core's own path
+        fields, deferred, _forbidden = self.context.collect_subfields(type_, plan.details)
+        if deferred:
+            raise FallbackError
+        return self.fields(type_, value, path, fields)
+
+    def _runtime_type(
+        self, type_: GraphQLAbstractType, info: ResolveInfo, value: Any
+    ) -> GraphQLObjectType:
+        resolve_type = type_.resolve_type or self.context.type_resolver
+        name = resolve_type(value, info, type_)
+        if not isinstance(name, str):
+            raise FallbackError
+        runtime = self.context.schema.get_type(name)
+        if not isinstance(runtime, GraphQLObjectType) or not self.context.schema.is_sub_type(
+            type_, runtime
+        ):
+            raise FallbackError
+        return runtime
+
+
+async def _settle(awaitables: list[Any]) -> list[Any]:
+    """Every awaitable's value; when one fails, the others still run to their end first, so
+    nothing of this request is left running while graphql-core starts again."""
+    if len(awaitables) == 1:
+        return [await awaitables[0]]
+    values = await asyncio.gather(*awaitables, return_exceptions=True)
+    for value in values:
+        if isinstance(value, BaseException):
+            raise value
+    return values
+
+
+def _discard(awaitables: Iterable[Any]) -> None:
+    """Close coroutines made but never started (a sibling failed before they were awaited),
+    with the awaitables they were handed, so none is left never awaited."""
+    for awaitable in awaitables:
+        if isinstance(awaitable, dict):
+            _discard(awaitable.values())
+        elif isinstance(awaitable, list):
+            _discard(awaitable)
+        elif asyncio.iscoroutine(awaitable) and (
+            inspect.getcoroutinestate(awaitable) == inspect.CORO_CREATED
+        ):
+            _discard(awaitable.cr_frame.f_locals.values())  # type: ignore[attr-defined]
+            awaitable.close()
