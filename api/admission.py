@@ -10,6 +10,7 @@ estimate (every field costs 1, as in the estimate, with real page sizes).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -59,6 +60,7 @@ def request_params(request: Request, body: bytes) -> dict[str, Any] | None:
 def count_fields(data: Any) -> int:
     """Fields in an answer's `data` (each object's keys, all the way down; the depth is the
     query's, at most the depth limit)."""
+    values: Iterable[Any]
     if isinstance(data, dict):
         total = len(data)
         values = data.values()

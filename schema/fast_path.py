@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Awaitable, Iterable, Mapping
+from types import CoroutineType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from graphql import (
@@ -152,7 +153,7 @@ class FastPath:
                 value = resolve(source, info, **plan.args)
                 completed = self.complete(field.type, plan, info, field_path, value)
                 results[name] = completed
-                if self.is_awaitable(completed):
+                if type(completed) is CoroutineType:
                     waiting.append(name)
         except BaseException:
             _discard(results[name] for name in waiting)
@@ -174,7 +175,8 @@ class FastPath:
         path: Path,
         value: Any,
     ) -> Any:
-        """`value` completed for `type_` as graphql-core's `complete_value` would."""
+        """`value` completed for `type_` as graphql-core's `complete_value` would; a
+        coroutine when it waits for something (nothing else this returns is awaitable)."""
         if self.is_awaitable(value):
             return self._complete_later(type_, plan, info, path, value)
         if isinstance(value, Exception):
@@ -205,7 +207,7 @@ class FastPath:
         value: Awaitable[Any],
     ) -> Any:
         completed = self.complete(type_, plan, info, path, await value)
-        return (await completed) if self.is_awaitable(completed) else completed
+        return (await completed) if type(completed) is CoroutineType else completed
 
     def _list(
         self,
@@ -222,7 +224,7 @@ class FastPath:
         try:
             for index, item in enumerate(value):
                 completed = self.complete(item_type, plan, info, Path(path, index, None), item)
-                if self.is_awaitable(completed):
+                if type(completed) is CoroutineType:
                     waiting.append(index)
                 items.append(completed)
         except BaseException:
