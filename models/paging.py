@@ -62,24 +62,30 @@ def _beyond(
 
 async def fetch_page(
     session: AsyncSession,
-    query: Select[T],
+    query: Select[Any],
     order: Sequence[OrderColumn],
     request: PageRequest,
     *,
     descending: bool = False,
+    entity: Columns[T] | None = None,
 ) -> Page[T]:
-    """Read one page of `query` ordered by `order` (the last column must be unique)."""
+    """Read one page of `query` ordered by `order` (the last column must be unique): its
+    rows, or plain records of `entity`'s columns."""
     forward = request.last is None
     size = request.first if forward else request.last
     assert size is not None
-    stmt = query
+    stmt = query if entity is None else entity.narrow(query)
     if request.after is not None:
         stmt = stmt.where(_beyond(order, request.after, forward=True, descending=descending))
     if request.before is not None:
         stmt = stmt.where(_beyond(order, request.before, forward=False, descending=descending))
     ascending = forward != descending
     stmt = stmt.order_by(*[c.asc() if ascending else c.desc() for c in order]).limit(size + 1)
-    rows = list((await session.scalars(stmt)).all())
+    rows: list[T]
+    if entity is None:
+        rows = list((await session.scalars(stmt)).all())
+    else:
+        rows = await read_records(session, entity, stmt)
     more = len(rows) > size
     rows = rows[:size]
     if forward:

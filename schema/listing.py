@@ -12,7 +12,8 @@ import strawberry
 from sqlalchemy import Select
 from sqlalchemy.orm import QueryableAttribute
 
-from models.paging import OrderColumn, PageRequest, count, fetch_page
+from models.paging import OrderColumn, Page, PageRequest, count, fetch_page
+from models.records import Columns
 from schema.context import Info
 from schema.errors import CodedError
 from schema.pagination import Connection, Slice, build_connection, page_request
@@ -36,10 +37,12 @@ async def connection(
     wrap: Callable[[Any], N],
     *,
     descending: bool = False,
+    entity: Columns[Any] | None = None,
 ) -> Connection[N]:
-    """One page of `query` ordered by `columns` (the last one unique), as a Connection."""
-    page = await info.context.loaders.read(
-        lambda s: fetch_page(s, query, columns, request, descending=descending)
+    """One page of `query` ordered by `columns` (the last one unique), as a Connection; its
+    rows read as plain records of `entity`'s columns when given."""
+    page: Page[Any] = await info.context.loaders.read(
+        lambda s: fetch_page(s, query, columns, request, descending=descending, entity=entity)
     )
     return build_connection(
         page, order, key, wrap, lambda: info.context.loaders.read(lambda s: count(s, query))

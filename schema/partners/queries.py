@@ -14,6 +14,7 @@ from models import Partner as PartnerRow
 from models.paging import OrderColumn
 from models.partners.queries import PartnerFilter as PartnerQuery
 from models.partners.queries import partners_query
+from models.partners.records import PARTNER_COLUMNS, AnyPartner
 from schema.context import Info
 from schema.errors import CodedError
 from schema.ids import expect_id
@@ -64,7 +65,7 @@ def _partner_order(order: PartnerOrder) -> tuple[str, list[OrderColumn]]:
     return "display_name", [func.lower(PartnerRow.display_name), PartnerRow.id]
 
 
-def _partner_key(order_name: str, row: PartnerRow) -> tuple[Any, ...]:
+def _partner_key(order_name: str, row: AnyPartner) -> tuple[Any, ...]:
     if order_name == "created_at":
         return (row.created_at.isoformat(), str(row.id))
     return (row.display_name.lower(), str(row.id))
@@ -128,6 +129,7 @@ class PartnerQueries:
             lambda row: _partner_key(name, row),
             Partner.from_row,
             descending=order.direction is OrderDirection.DESC,
+            entity=PARTNER_COLUMNS,
         )
         await read_ahead(info, [edge.node.row for edge in page.edges], CONNECTION_NODES)
         return page

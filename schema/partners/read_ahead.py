@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from models import Partner as PartnerRow
+from models.partners.records import AnyPartner
 from schema.context import Info
 from schema.lookahead import Path, selects, under
 
 
-async def read_ahead(info: Info, rows: Sequence[PartnerRow], at: Sequence[Path]) -> None:
+async def read_ahead(info: Info, rows: Sequence[AnyPartner], at: Sequence[Path]) -> None:
     """Memberships (with their tiers), agreements, and the programs for agreement statuses:
     the statements the fields would run anyway, run before them."""
     if not rows:

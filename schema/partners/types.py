@@ -9,8 +9,8 @@ import strawberry
 from strawberry.scalars import JSON
 
 from models import Membership as MembershipRow
-from models import Partner as PartnerRow
 from models import TierChange as TierChangeRow
+from models.partners.records import AnyPartner
 from models.tiers.queries import evidence_of, notifications_of
 from rules.enums import MembershipStatus
 from rules.referral_state import ReferralStatus
@@ -179,7 +179,7 @@ class Membership(Node):
 
 @strawberry.type(description="An organisation taking part in partner programs.")
 class Partner(Node):
-    row: strawberry.Private[PartnerRow]
+    row: strawberry.Private[AnyPartner]
     legal_name: str
     display_name: str
     country: str = strawberry.field(description="ISO 3166-1 alpha-2 country code.")
@@ -190,7 +190,7 @@ class Partner(Node):
     updated_at: dt.datetime
 
     @classmethod
-    def from_row(cls, row: PartnerRow) -> Partner:
+    def from_row(cls, row: AnyPartner) -> Partner:
         return cls(
             id=strawberry.ID(encode_id("Partner", row.id)),
             row=row,

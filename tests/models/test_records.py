@@ -7,20 +7,21 @@ import typing
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from benchmarks import dataset
 from models import Commission, Partner, Referral
 from models.commissions.queries import commission_of_referrals
 from models.commissions.records import COMMISSION_COLUMNS
-from models.paging import NestedPage
+from models.paging import NestedPage, PageRequest, fetch_page
+from models.partners.queries import PartnerFilter, partners_query
+from models.partners.records import PARTNER_COLUMNS
 from models.records import Columns
 from models.referrals.queries import ReferralFilter, referral_pages
 from models.referrals.records import REFERRAL_COLUMNS
 
 pytestmark = pytest.mark.anyio
-SHAPES: list[Columns[Any]] = [REFERRAL_COLUMNS, COMMISSION_COLUMNS]
+SHAPES: list[Columns[Any]] = [REFERRAL_COLUMNS, COMMISSION_COLUMNS, PARTNER_COLUMNS]
 
 
 @pytest.mark.parametrize("shape", SHAPES, ids=lambda s: s.model.__name__)
@@ -42,16 +43,26 @@ def _same(record: Any, row: Any, names: tuple[str, ...]) -> None:
 async def test_records_read_what_orm_objects_read(
     sessionmaker: async_sessionmaker[AsyncSession], seeded: None, database_url: str
 ) -> None:
-    """The dashboard's referral pages and commissions, record by record against the ORM."""
+    """The dashboard's partners, referral pages and commissions, record by record against
+    the ORM."""
     dataset.load(database_url, partners=4, referrals=60)
     async with sessionmaker() as session:
-        partners = list(await session.scalars(select(Partner.id)))
+        page = await fetch_page(
+            session,
+            partners_query(PartnerFilter()),
+            [Partner.display_name, Partner.id],
+            PageRequest(first=10),
+            entity=PARTNER_COLUMNS,
+        )
+        partners = [p.id for p in page.rows]
         spec = NestedPage(first=6, where=ReferralFilter())
         pages = await referral_pages(session, [(p, spec) for p in partners])
         records = [r for page in pages for r in page.rows]
         commissions = await commission_of_referrals(session, [r.id for r in records])
     assert len(records) == 4 * 6 and any(commissions)
     async with sessionmaker() as session:
+        for partner in page.rows:
+            _same(partner, await session.get(Partner, partner.id), PARTNER_COLUMNS.names)
         for record, commission in zip(records, commissions, strict=True):
             row = await session.get(Referral, record.id)
             _same(record, row, REFERRAL_COLUMNS.names)
