@@ -10,29 +10,37 @@ proves that no reader needs a column the record does not carry.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select
+from sqlalchemy import ColumnElement, Select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
 R = TypeVar("R")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Columns(Generic[R]):
     """Which attributes of `model` to read, and the record each result row makes: for a
-    NamedTuple `Record`, `Columns(Model, Record._fields, Record._make)`."""
+    NamedTuple `Record`, `Columns(Model, Record._fields, Record._make)`. `computed` reads a
+    field that is not an attribute from an SQL expression (e.g. a JSON column as its text, for
+    the record to parse only when asked)."""
 
     model: type[Any]
     names: tuple[str, ...]
     make: Callable[[Iterable[Any]], R]
+    computed: Mapping[str, Callable[[], ColumnElement[Any]]] = field(default_factory=dict)
 
     @property
-    def attributes(self) -> list[QueryableAttribute[Any]]:
-        """The model's attributes, in the record's field order."""
-        return [getattr(self.model, name) for name in self.names]
+    def attributes(self) -> list[QueryableAttribute[Any] | ColumnElement[Any]]:
+        """The model's attributes (or computed expressions), in the record's field order."""
+        return [
+            self.computed[name]().label(name)
+            if name in self.computed
+            else getattr(self.model, name)
+            for name in self.names
+        ]
 
     def narrow(self, query: Select[Any]) -> Select[Any]:
         """`query` selecting only these columns (same FROM, WHERE and ORDER BY)."""

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date, datetime
 from typing import NamedTuple
+
+from sqlalchemy import Text, cast
 
 from models.records import Columns
 from models.referrals.tables import Referral
@@ -12,14 +15,14 @@ from models.referrals.tables import Referral
 
 class ReferralRecord(NamedTuple):
     """The columns of a referral its API type, status and primacy read (not its bookkeeping:
-    timestamps, stage, stored primacy)."""
+    timestamps, stage, stored primacy); the client keys as their JSON text."""
 
     id: uuid.UUID
     program_id: uuid.UUID
     partner_id: uuid.UUID
     client_name: str
     client_website: str | None
-    client_keys: list[str]
+    client_keys_json: str
     contact_name: str
     contact_role: str
     contact_email: str
@@ -42,9 +45,20 @@ class ReferralRecord(NamedTuple):
     close_reason: str | None
     version: int
 
+    @property
+    def client_keys(self) -> list[str]:
+        """The client keys, parsed when asked (a dashboard never asks)."""
+        keys: list[str] = json.loads(self.client_keys_json)
+        return keys
+
 
 AnyReferral = Referral | ReferralRecord
 """A referral as read: an ORM object, or a plain record of a list."""
 
-REFERRAL_COLUMNS = Columns(Referral, ReferralRecord._fields, ReferralRecord._make)
+REFERRAL_COLUMNS = Columns(
+    Referral,
+    ReferralRecord._fields,
+    ReferralRecord._make,
+    {"client_keys_json": lambda: cast(Referral.client_keys, Text)},
+)
 """The referral columns of a record."""

@@ -33,13 +33,18 @@ ReferralStatusEnum = strawberry.enum(
 )
 
 
+def _client_keys(self: Referral) -> list[str]:
+    """Read from the row when asked: a list's records parse their JSON only then."""
+    return list(self.row.client_keys)
+
+
 @strawberry.type(description="A referral application form and what became of it (CS-REF-*).")
 class Referral(Node):
     row: strawberry.Private[AnyReferral]
     client_name: str
     client_website: str | None
     client_keys: list[str] = strawberry.field(
-        description="Normalised client identity keys (CS-REF-04)."
+        description="Normalised client identity keys (CS-REF-04).", resolver=_client_keys
     )
     contact_name: str
     contact_role: str
@@ -76,7 +81,6 @@ class Referral(Node):
             row=row,
             client_name=row.client_name,
             client_website=row.client_website,
-            client_keys=list(row.client_keys),
             contact_name=row.contact_name,
             contact_role=row.contact_role,
             contact_email=row.contact_email,

@@ -18,7 +18,7 @@ from models.partners.queries import PartnerFilter, partners_query
 from models.partners.records import PARTNER_COLUMNS
 from models.records import Columns
 from models.referrals.queries import ReferralFilter, referral_pages
-from models.referrals.records import REFERRAL_COLUMNS
+from models.referrals.records import REFERRAL_COLUMNS, ReferralRecord
 
 pytestmark = pytest.mark.anyio
 SHAPES: list[Columns[Any]] = [REFERRAL_COLUMNS, COMMISSION_COLUMNS, PARTNER_COLUMNS]
@@ -30,11 +30,22 @@ def test_a_record_declares_its_models_columns_with_their_types(shape: Columns[An
     record_hints = typing.get_type_hints(shape.make.__self__)  # type: ignore[attr-defined]
     assert tuple(record_hints) == shape.names
     for name in shape.names:
+        if name in shape.computed:
+            continue
         (mapped,) = typing.get_args(model_hints[name])
         assert record_hints[name] == mapped, name
 
 
-def _same(record: Any, row: Any, names: tuple[str, ...]) -> None:
+def test_a_referral_record_reads_its_client_keys_from_their_json() -> None:
+    assert REFERRAL_COLUMNS.computed.keys() == {"client_keys_json"}
+    hints = typing.get_type_hints(ReferralRecord.client_keys.fget)
+    assert hints["return"] == typing.get_args(typing.get_type_hints(Referral)["client_keys"])[0]
+
+
+def _same(record: Any, row: Any, shape: Columns[Any]) -> None:
+    names = [n for n in shape.names if n not in shape.computed]
+    if shape is REFERRAL_COLUMNS:
+        names.append("client_keys")
     for name in names:
         assert getattr(record, name) == getattr(row, name), name
         assert type(getattr(record, name)) is type(getattr(row, name)), name
@@ -62,13 +73,13 @@ async def test_records_read_what_orm_objects_read(
     assert len(records) == 4 * 6 and any(commissions)
     async with sessionmaker() as session:
         for partner in page.rows:
-            _same(partner, await session.get(Partner, partner.id), PARTNER_COLUMNS.names)
+            _same(partner, await session.get(Partner, partner.id), PARTNER_COLUMNS)
         for record, commission in zip(records, commissions, strict=True):
             row = await session.get(Referral, record.id)
-            _same(record, row, REFERRAL_COLUMNS.names)
+            _same(record, row, REFERRAL_COLUMNS)
             if commission is not None:
                 _same(
                     commission,
                     await session.get(Commission, commission.id),
-                    COMMISSION_COLUMNS.names,
+                    COMMISSION_COLUMNS,
                 )
