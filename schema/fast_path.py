@@ -158,14 +158,7 @@ class FastPath:
         except BaseException:
             _discard(results[name] for name in waiting)
             raise
-        if not waiting:
-            return results
-        return self._settle_fields(results, waiting)
-
-    async def _settle_fields(self, results: dict[str, Any], waiting: list[str]) -> dict[str, Any]:
-        values = await _settle([results[name] for name in waiting])
-        results.update(zip(waiting, values, strict=True))
-        return results
+        return _filled(results, waiting)
 
     def complete(
         self,
@@ -230,14 +223,7 @@ class FastPath:
         except BaseException:
             _discard(items[index] for index in waiting)
             raise
-        if not waiting:
-            return items
-        return self._settle_list(items, waiting)
-
-    async def _settle_list(self, items: list[Any], waiting: list[int]) -> list[Any]:
-        for index, value in zip(waiting, await _settle([items[i] for i in waiting]), strict=True):
-            items[index] = value
-        return items
+        return _filled(items, waiting)
 
     def _object(
         self,
@@ -267,6 +253,21 @@ class FastPath:
         ):
             raise FallbackError
         return runtime
+
+
+def _filled(container: Any, waiting: list[Any]) -> Any:
+    """A response map or list, or, when some of its places (`waiting`) hold awaitables, a
+    coroutine that fills them with their values and returns it."""
+    if not waiting:
+        return container
+    return _fill(container, waiting)
+
+
+async def _fill(container: Any, waiting: list[Any]) -> Any:
+    values = await _settle([container[place] for place in waiting])
+    for place, value in zip(waiting, values, strict=True):
+        container[place] = value
+    return container
 
 
 async def _settle(awaitables: list[Any]) -> list[Any]:
