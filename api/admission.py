@@ -23,6 +23,12 @@ from api.negotiation import decode_json
 from api.ratelimit import RateLimit, RateStore, Standing
 from schema.cost import operation_cost
 
+ANSWER = "partnergraph.answer"
+"""Request scope key: the executed answer before encoding (None for a batch)."""
+ANSWER_FIELDS = "partnergraph.answer_fields"
+"""Request scope key: the fields of an answer served from the response cache, counted when
+it was stored, so a cache hit is charged without decoding its body again."""
+
 
 @dataclass
 class Ticket:
@@ -162,14 +168,19 @@ class Admission:
         return Ticket(key, request_id, reserve, estimate is not None)
 
     async def settle(
-        self, ticket: Ticket, response: Response | None, answer: dict[str, Any] | None = None
+        self,
+        ticket: Ticket,
+        response: Response | None,
+        answer: dict[str, Any] | None = None,
+        fields: int | None = None,
     ) -> None:
         """Refund down to the actual cost, leave the in-flight count, and add the headers.
 
         `answer`: the response's body before encoding, when this request executed it (then
-        its fields are counted without decoding the body again)."""
+        its fields are counted without decoding the body again); `fields`: the fields of an
+        answer served from the response cache, counted when it was stored."""
         try:
-            actual = self._actual(ticket, response, answer)
+            actual = self._actual(ticket, response, answer, fields)
             if actual < ticket.reserved:
                 current = await self.store.refund(ticket.key, ticket.reserved - actual)
             elif actual > ticket.reserved:  # cost unknown beforehand (e.g. an upload)
@@ -182,10 +193,16 @@ class Admission:
             response.headers.update(rate_headers(current))
 
     def _actual(
-        self, ticket: Ticket, response: Response | None, answer: dict[str, Any] | None = None
+        self,
+        ticket: Ticket,
+        response: Response | None,
+        answer: dict[str, Any] | None = None,
+        fields: int | None = None,
     ) -> int:
         if response is None or response.headers.get("idempotent-replayed"):
             return 0
+        if fields is not None and ticket.estimated and response.status_code == 200:
+            return min(ticket.reserved, max(1, fields))
         body: Any
         if answer is not None and answer.get("data") is not None and response.status_code == 200:
             body = answer  # what was encoded into the body (a decoded copy counts the same)

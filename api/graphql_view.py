@@ -17,7 +17,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
 from api import idempotency, outage
-from api.admission import Admission
+from api.admission import ANSWER, ANSWER_FIELDS, Admission
 from api.auth.identify import AuthenticationError, Authenticator
 from api.download_links import DownloadLinks
 from api.graphiql import graphiql_page
@@ -38,7 +38,6 @@ from services.actor import Actor
 from services.webhooks.delivery import DeliveryPolicy
 
 BEARER = "bearer "
-ANSWER = "partnergraph.answer"
 
 
 def bearer_token(request: Request) -> str | None:
@@ -170,7 +169,12 @@ class GraphQLView(GraphQL[Context, None]):
                 shaped = outage.promote(self._shape(response, media_type))
             finally:
                 if ticket is not None and self.admission is not None:
-                    await self.admission.settle(ticket, shaped, request.scope.get(ANSWER))
+                    await self.admission.settle(
+                        ticket,
+                        shaped,
+                        request.scope.get(ANSWER),
+                        request.scope.get(ANSWER_FIELDS),
+                    )
         response = shaped
         response.headers["x-request-id"] = request_id
         return response

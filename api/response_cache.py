@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
+from api.admission import ANSWER, ANSWER_FIELDS, count_fields
 from api.persisted_queries import Persisted
 from models import Program
 from models.versions import READ_TABLES, read_versions
@@ -41,6 +42,7 @@ class Entry:
     body: bytes
     status: int
     media_type: str
+    fields: int  # the answer's fields, as the admission counts them
 
 
 class ResponseCache:
@@ -88,6 +90,7 @@ class ResponseCache:
         if entry is not None and all(versions.get(t, 0) == v for t, v in entry.versions):
             self._entries.move_to_end(key)
             self.hits += 1
+            request.scope[ANSWER_FIELDS] = entry.fields
             return Response(
                 entry.body,
                 status_code=entry.status,
@@ -102,12 +105,23 @@ class ResponseCache:
         finally:
             session.sync_session.info.pop(READ_TABLES, None)
         body = bytes(getattr(response, "body", b""))
-        if response.status_code == 200 and read and "*" not in read and b'"errors"' not in body:
+        answer = request.scope.get(ANSWER)
+        data = answer.get("data") if isinstance(answer, dict) else None
+        if (
+            response.status_code == 200
+            and read
+            and "*" not in read
+            and b'"errors"' not in body
+            and data is not None
+        ):
+            fields = count_fields(data)
+            request.scope[ANSWER_FIELDS] = fields
             self._entries[key] = Entry(
                 tuple((t, versions.get(t, 0)) for t in sorted(read)),
                 body,
                 response.status_code,
                 response.media_type or response.headers.get("content-type", "application/json"),
+                fields,
             )
             while len(self._entries) > self.capacity:
                 self._entries.popitem(last=False)

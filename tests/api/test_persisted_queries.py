@@ -11,6 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import update
 
+import api.admission as admission
 import services.fact_dates as fact_dates
 from models import Partner
 from models.base import utcnow
@@ -123,3 +124,30 @@ async def test_answers_are_scoped_to_the_caller_and_the_day(
     tomorrow = utcnow() + timedelta(days=1)
     monkeypatch.setattr(fact_dates, "utcnow", lambda: tomorrow)
     assert (await apq(api, PARTNERS)).headers["x-cache"] == "miss"
+
+
+@pytest.mark.parametrize(
+    "api_settings", [{"PARTNERGRAPH_RATE_LIMIT_POINTS": 400}], indirect=True, ids=["400-points"]
+)
+async def test_a_cache_hit_is_charged_its_fields_without_decoding_its_answer(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fields of a stored answer are counted once, when it is stored (issue 14: a hit
+    decoded its whole body again to count them)."""
+    await create_partner(api, displayName="Acme")
+    await create_partner(api, displayName="Beta")
+    miss = await apq(api, PARTNERS)
+    assert miss.headers["x-cache"] == "miss"
+    decoded: list[bytes] = []
+    original = admission.decode_json
+
+    def decode_json(raw: bytes) -> Any:
+        decoded.append(raw)
+        return original(raw)
+
+    monkeypatch.setattr(admission, "decode_json", decode_json)
+    hit = await apq(api, PARTNERS)
+    assert hit.headers["x-cache"] == "hit"
+    assert hit.content not in decoded
+    charged = int(miss.headers["x-ratelimit-remaining"]) - int(hit.headers["x-ratelimit-remaining"])
+    assert charged == 2 + 2 * 3  # partners, nodes, and three fields of each partner
