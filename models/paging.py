@@ -68,19 +68,30 @@ async def fetch_page(
     *,
     descending: bool = False,
     entity: Columns[T] | None = None,
+    reuse: Hashable | None = None,
 ) -> Page[T]:
     """Read one page of `query` ordered by `order` (the last column must be unique): its
-    rows, or plain records of `entity`'s columns."""
+    rows, or plain records of `entity`'s columns. `reuse`: a key naming `query` and `order`
+    (the filter and the order's name); the statement of a first or last page is then built
+    once and reused."""
     forward = request.last is None
     size = request.first if forward else request.last
     assert size is not None
-    stmt = query if entity is None else entity.narrow(query)
-    if request.after is not None:
-        stmt = stmt.where(_beyond(order, request.after, forward=True, descending=descending))
-    if request.before is not None:
-        stmt = stmt.where(_beyond(order, request.before, forward=False, descending=descending))
-    ascending = forward != descending
-    stmt = stmt.order_by(*[c.asc() if ascending else c.desc() for c in order]).limit(size + 1)
+
+    def build() -> Select[Any]:
+        stmt = query if entity is None else entity.narrow(query)
+        if request.after is not None:
+            stmt = stmt.where(_beyond(order, request.after, forward=True, descending=descending))
+        if request.before is not None:
+            stmt = stmt.where(_beyond(order, request.before, forward=False, descending=descending))
+        ascending = forward != descending
+        return stmt.order_by(*[c.asc() if ascending else c.desc() for c in order]).limit(size + 1)
+
+    cursor = request.after is not None or request.before is not None
+    if reuse is None or cursor:
+        stmt = build()
+    else:
+        stmt = _reused(("page", reuse, entity, forward, size, descending), build)
     rows: list[T]
     if entity is None:
         rows = list((await session.scalars(stmt)).all())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -38,11 +38,15 @@ async def connection(
     *,
     descending: bool = False,
     entity: Columns[Any] | None = None,
+    reuse: Hashable | None = None,
 ) -> Connection[N]:
     """One page of `query` ordered by `columns` (the last one unique), as a Connection; its
-    rows read as plain records of `entity`'s columns when given."""
+    rows read as plain records of `entity`'s columns when given; `reuse` names the query and
+    order for the page's statement to be reused (`fetch_page`)."""
     page: Page[Any] = await info.context.loaders.read(
-        lambda s: fetch_page(s, query, columns, request, descending=descending, entity=entity)
+        lambda s: fetch_page(
+            s, query, columns, request, descending=descending, entity=entity, reuse=reuse
+        )
     )
     return build_connection(
         page, order, key, wrap, lambda: info.context.loaders.read(lambda s: count(s, query))

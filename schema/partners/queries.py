@@ -120,9 +120,10 @@ class PartnerQueries:
         name, columns = _partner_order(order)
         order_name = f"{name}:{order.direction.value}"
         request = page_request(page_args, order_name, 2, lambda raw: _parse_partner_key(name, raw))
+        where = _partner_query(info, filter)
         page = await connection(
             info,
-            partners_query(_partner_query(info, filter)),
+            partners_query(where),
             columns,
             request,
             order_name,
@@ -130,6 +131,7 @@ class PartnerQueries:
             Partner.from_row,
             descending=order.direction is OrderDirection.DESC,
             entity=PARTNER_COLUMNS,
+            reuse=(partners_query, where, order_name),
         )
         await read_ahead(info, [edge.node.row for edge in page.edges], CONNECTION_NODES)
         return page
