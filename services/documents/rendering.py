@@ -93,8 +93,7 @@ async def render_document(
         audit_event_id=audit_event_id,
         created_at=utcnow(),
     )
-    session.add(document)
-    await session.flush()
+    session.add(document)  # flushed with its event, by emit (one pass)
     await emit(
         session,
         "document.generated",
