@@ -94,8 +94,9 @@ def _check_idle(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
     connection = dbapi_connection.driver_connection
     if connection.closed or connection.broken:
         raise DisconnectionError("the database connection is closed")
-    readable, _, _ = select.select([connection.fileno()], [], [], 0)
-    if readable:
+    poller = select.poll()  # not select(): descriptors above 1023 are fine
+    poller.register(connection.fileno(), select.POLLIN)
+    if poller.poll(0):  # readable, hung up or in error
         raise DisconnectionError("the database closed or wrote to an idle connection")
 
 
