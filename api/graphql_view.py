@@ -31,6 +31,7 @@ from api.negotiation import (
     params_problem,
 )
 from api.persisted_queries import Persisted, PersistedQueries
+from api.request_telemetry import report_answer
 from api.response_cache import ResponseCache
 from models.documents.blobs import BlobStore
 from schema.context import Context
@@ -246,6 +247,7 @@ class GraphQLView(GraphQL[Context, None]):
         a request with several results (a batch) keeps none."""
         answer = await super().process_result(request, result)
         request.scope[ANSWER] = None if ANSWER in request.scope else answer
+        report_answer(request.scope, dict(answer))
         return answer
 
     @staticmethod

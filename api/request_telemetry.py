@@ -43,6 +43,24 @@ class _Exchange:
     status: int = 0
     started: bool = False
     json_answer: bool = False
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+SUMMARY = "partnergraph.answer_summary"
+"""Request scope key: where the GraphQL view leaves its answer's errors and extensions, so the
+request's log line and metrics need not decode the encoded body again (issue 14)."""
+
+
+def report_answer(scope: Scope, answer: dict[str, Any] | None) -> None:
+    """Leave an answer's errors and extensions for the request's telemetry; a request with
+    several answers (a batch) leaves none, and its body is read instead."""
+    summary = scope.get(SUMMARY)
+    if not isinstance(summary, dict):
+        return
+    if "answer" in summary or answer is None:
+        summary["answer"] = None
+        return
+    summary["answer"] = {"errors": answer.get("errors"), "extensions": answer.get("extensions")}
 
 
 def operation_name(scope: Scope, body: bytes) -> str:
@@ -114,6 +132,7 @@ class RequestTelemetry:
         request_id = _ensure_request_id(scope)
         REQUEST_ID.set(request_id)
         exchange = _Exchange()
+        scope[SUMMARY] = exchange.summary  # shared by copies of the scope made downstream
         started = time.perf_counter()
 
         async def receiving() -> Message:
@@ -156,10 +175,12 @@ class RequestTelemetry:
     def _record(self, scope: Scope, exchange: _Exchange, request_id: str, seconds: float) -> None:
         route = _route(scope)
         operation = operation_name(scope, bytes(exchange.request_body))
-        try:
-            answer = json.loads(exchange.response_body) if exchange.response_body else None
-        except ValueError:
-            answer = None
+        answer = exchange.summary.get("answer")
+        if answer is None:
+            try:
+                answer = json.loads(exchange.response_body) if exchange.response_body else None
+            except ValueError:
+                answer = None
         result, cost = outcome(exchange.status, answer)
         label = _operation_label(operation, result)
         metrics.REQUESTS.labels(route, label, result).inc()

@@ -26,6 +26,7 @@ from starlette.responses import Response
 
 from api.admission import ANSWER, ANSWER_FIELDS, count_fields
 from api.persisted_queries import Persisted
+from api.request_telemetry import report_answer
 from models import Program
 from models.versions import READ_TABLES, read_versions
 from services.actor import Actor
@@ -43,6 +44,7 @@ class Entry:
     status: int
     media_type: str
     fields: int  # the answer's fields, as the admission counts them
+    extensions: Any  # the answer's extensions (its cost), for the request's telemetry
 
 
 class ResponseCache:
@@ -91,6 +93,7 @@ class ResponseCache:
             self._entries.move_to_end(key)
             self.hits += 1
             request.scope[ANSWER_FIELDS] = entry.fields
+            report_answer(request.scope, {"extensions": entry.extensions})
             return Response(
                 entry.body,
                 status_code=entry.status,
@@ -122,6 +125,7 @@ class ResponseCache:
                 response.status_code,
                 response.media_type or response.headers.get("content-type", "application/json"),
                 fields,
+                answer.get("extensions") if isinstance(answer, dict) else None,
             )
             while len(self._entries) > self.capacity:
                 self._entries.popitem(last=False)

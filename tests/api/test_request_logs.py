@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import logging
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
+from api import request_telemetry
 from api.log_config import configure_logging
 from api.settings import Settings
 from tests.conftest import Api
 
 pytestmark = pytest.mark.anyio
+
+BAD_NODE = '{ node(id: "x") { id } }'
+JSON = "application/json"
 
 
 @pytest.fixture
@@ -99,3 +105,40 @@ def test_text_logs_are_the_development_default() -> None:
     assert not Settings().json_logs
     assert Settings(PARTNERGRAPH_ENV="production", PARTNERGRAPH_SECRET_KEY="k").json_logs
     assert Settings(PARTNERGRAPH_LOG_FORMAT="json").json_logs
+
+
+async def test_the_log_line_reads_the_answer_without_decoding_its_body(
+    api: Api, log_stream: io.StringIO, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The view leaves its answer's errors and cost for the log line (issue 14: every
+    response body was decoded again), a cache hit too; the outcome and cost are the same."""
+    decoded: list[bytes] = []
+
+    def loads(raw: bytes | bytearray | str) -> Any:
+        decoded.append(bytes(raw) if not isinstance(raw, str) else raw.encode())
+        return json.loads(raw)
+
+    monkeypatch.setattr(request_telemetry, "json", SimpleNamespace(loads=loads))
+    query = "query Names { partners(first: 5) { nodes { id } } }"
+    sha = hashlib.sha256(query.encode()).hexdigest()
+    apq = {"persistedQuery": {"version": 1, "sha256Hash": sha}}
+    extensions = {"extensions": apq}
+    headers = {"Authorization": f"Bearer {api.admin_key}"}
+    get = {"params": {"extensions": json.dumps(apq)}, "headers": {**headers, "Accept": JSON}}
+    answers = [
+        await api.client.post("/graphql", json={"query": query}, headers=headers),
+        await api.client.post("/graphql", json={"query": BAD_NODE}, headers=headers),
+        await api.client.post(
+            "/graphql", json={"query": query, "extensions": apq}, headers=headers
+        ),
+        await api.client.post("/graphql", json=extensions, headers=headers),
+        await api.client.get("/graphql", **get),  # type: ignore[arg-type]
+        await api.client.get("/graphql", **get),  # type: ignore[arg-type]
+    ]
+    cached = [a.headers.get("x-cache") for a in answers]
+    assert cached == [None, None, "miss", "hit", "miss", "hit"], answers[4].text
+    assert not [a for a in answers if a.content in decoded]
+    ok, failed, *persisted = _lines(log_stream, "partnergraph.request")
+    assert failed["outcome"] == "graphql_error"
+    cost = answers[0].json()["extensions"]["cost"]["requested"]
+    assert [(line["outcome"], line["cost"]) for line in [ok, *persisted]] == [("ok", cost)] * 5
