@@ -26,6 +26,7 @@ from types import CoroutineType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from graphql import (
+    FieldNode,
     GraphQLAbstractType,
     GraphQLBoolean,
     GraphQLField,
@@ -73,6 +74,8 @@ class FieldPlan(NamedTuple):
     field: GraphQLField | None  # None: __typename
     details: list[FieldDetails]
     args: dict[str, Any]
+    nodes: list[FieldNode]
+    resolve: Any  # the field's resolver (graphql-core's default where it has none)
 
 
 class FastPath:
@@ -82,6 +85,7 @@ class FastPath:
         self.context = context
         self.is_awaitable = context.is_awaitable
         self.plans: dict[tuple[str, int], list[FieldPlan]] = {}
+        self.subplans: dict[tuple[str, int], list[FieldPlan]] = {}
 
     def plan(self, parent_type: GraphQLObjectType, fields: Fields) -> list[FieldPlan]:
         """The plan of a grouped field set on `parent_type`, made once per request."""
@@ -97,8 +101,9 @@ class FastPath:
                 raise FallbackError
             node = first.node
             field_name = node.name.value
+            nodes = [d.node for d in details]
             if field_name == "__typename":
-                plans.append(FieldPlan(name, None, None, None, details, {}))
+                plans.append(FieldPlan(name, None, None, None, details, {}, nodes, None))
                 continue
             field = parent_type.fields.get(field_name)
             if field is None:
@@ -110,23 +115,23 @@ class FastPath:
                 else {}
             )
             same = PASSTHROUGH.get(leaf[1]) if leaf is not None else None
-            plans.append(FieldPlan(name, leaf, same, field, details, args))
+            resolve = field.resolve or context.field_resolver
+            plans.append(FieldPlan(name, leaf, same, field, details, args, nodes, resolve))
         self.plans[key] = plans
         return plans
 
     def fields(
-        self, parent_type: GraphQLObjectType, source: Any, path: Path | None, fields: Fields
+        self, parent_type: GraphQLObjectType, source: Any, path: Path | None, plans: list[FieldPlan]
     ) -> Any:
-        """The response map of `fields` on `source` (or an awaitable of it)."""
+        """The response map of the planned fields on `source` (or an awaitable of it)."""
         results: dict[str, Any] = {}
         waiting: list[str] = []
         try:
-            for plan in self.plan(parent_type, fields):
-                name = plan.name
-                leaf = plan.leaf
+            for plan in plans:
+                name, leaf, same, field, _details, args, nodes, resolve = plan
                 if leaf is not None:
                     value = getattr(source, leaf[0], Undefined)
-                    if type(value) is plan.same:
+                    if type(value) is same:
                         results[name] = value
                         continue
                     if value is None:
@@ -141,17 +146,14 @@ class FastPath:
                         raise FallbackError
                     results[name] = coerced
                     continue
-                field = plan.field
                 if field is None:
                     results[name] = parent_type.name
                     continue
                 field_path = Path(path, name, parent_type.name)
-                info = self.context.build_resolve_info(
-                    field, [d.node for d in plan.details], parent_type, field_path
+                info = self.context.build_resolve_info(field, nodes, parent_type, field_path)
+                completed = self.complete(
+                    field.type, plan, info, field_path, resolve(source, info, **args)
                 )
-                resolve = field.resolve or self.context.field_resolver
-                value = resolve(source, info, **plan.args)
-                completed = self.complete(field.type, plan, info, field_path, value)
                 results[name] = completed
                 if type(completed) is CoroutineType:
                     waiting.append(name)
@@ -235,10 +237,14 @@ class FastPath:
     ) -> Any:
         if type_.is_type_of is not None and type_.is_type_of(value, info) is not True:
             raise FallbackError  # False, or an awaitable: graphql-core's own path
-        fields, deferred, _forbidden = self.context.collect_subfields(type_, plan.details)
-        if deferred:
-            raise FallbackError
-        return self.fields(type_, value, path, fields)
+        key = (type_.name, id(plan.details))
+        plans = self.subplans.get(key)
+        if plans is None:
+            fields, deferred, _forbidden = self.context.collect_subfields(type_, plan.details)
+            if deferred:
+                raise FallbackError
+            plans = self.subplans[key] = self.plan(type_, fields)
+        return self.fields(type_, value, path, plans)
 
     def _runtime_type(
         self, type_: GraphQLAbstractType, info: ResolveInfo, value: Any

@@ -176,7 +176,10 @@ class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
             )
 
         try:
-            result = FastPath(self).fields(root_type, root_value, None, grouped_field_set)
+            fast = FastPath(self)
+            result = fast.fields(
+                root_type, root_value, None, fast.plan(root_type, grouped_field_set)
+            )
         except Exception:
             return slow()
         if not self.is_awaitable(result):
