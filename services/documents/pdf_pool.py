@@ -76,6 +76,23 @@ class _Transport(xmlrpc.client.Transport):
         return connection
 
 
+WATCHED_UNOSERVER = """
+import os, runpy, shutil, signal, sys, threading
+
+def watch():
+    sys.stdin.buffer.read()  # end of file: the server that started this worker is gone
+    shutil.rmtree(os.environ["HOME"], ignore_errors=True)  # the worker's own folder
+    os.killpg(0, signal.SIGKILL)  # LibreOffice ignores SIGTERM while unoserver waits on it
+
+threading.Thread(target=watch, daemon=True).start()
+sys.argv[0] = "unoserver.server"
+runpy.run_module("unoserver.server", run_name="__main__", alter_sys=True)
+"""
+"""unoserver, stopped with its LibreOffice (its process group, killed: nothing of a throwaway
+profile is worth keeping) and its folder removed when the pipe from the server that started it
+closes: also when that server is killed and cannot stop its workers."""
+
+
 @dataclass
 class _Worker:
     """One warm unoserver + LibreOffice, with its own profile and ports."""
@@ -103,8 +120,8 @@ class _Worker:
         self.process = subprocess.Popen(  # noqa: S603 (fixed interpreter and arguments)
             [
                 self.python,
-                "-m",
-                "unoserver.server",
+                "-c",
+                WATCHED_UNOSERVER,
                 "--interface=127.0.0.1",
                 "--uno-interface=127.0.0.1",
                 f"--port={self.port}",
@@ -115,6 +132,7 @@ class _Worker:
                 "--quiet",
             ],
             env={**os.environ, "PYTHONPATH": str(path_dir), "HOME": str(self.root)},
+            stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
@@ -156,6 +174,8 @@ class _Worker:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
+        if self.process is not None and self.process.stdin is not None:
+            self.process.stdin.close()
         self.process = None
 
 
