@@ -43,6 +43,7 @@ from graphql import (
 from graphql.execution.collect_fields import FieldDetails
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path
+from prometheus_client import Counter
 
 if TYPE_CHECKING:
     from schema.lean import LeanExecutionContext
@@ -55,6 +56,20 @@ LEAF = "partnergraph_leaf"
 
 class FallbackError(Exception):
     """This operation needs graphql-core's own execution."""
+
+
+FALLBACKS = Counter(
+    "partnergraph_fast_path_fallbacks_total",
+    "Queries the fast path gave back to graphql-core: `field_error` (a resolver raised: the "
+    "answer has errors) or `unsupported` (a null for a non-null field, a wrong type, an "
+    "abstract type it could not place, @defer, introspection).",
+    ["reason"],
+)
+
+
+def count_fallback(error: BaseException) -> None:
+    """Count a query given back to graphql-core."""
+    FALLBACKS.labels("unsupported" if isinstance(error, FallbackError) else "field_error").inc()
 
 
 PASSTHROUGH: dict[GraphQLLeafType, type] = {

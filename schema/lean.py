@@ -35,7 +35,7 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.arguments import convert_arguments
 from strawberry.types.field import StrawberryField
 
-from schema.fast_path import LEAF, FastPath
+from schema.fast_path import LEAF, FastPath, count_fallback
 
 Resolve = Callable[..., Any]
 
@@ -180,7 +180,8 @@ class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
             result = fast.fields(
                 root_type, root_value, None, fast.plan(root_type, grouped_field_set)
             )
-        except Exception:
+        except Exception as error:
+            count_fallback(error)
             return slow()
         if not self.is_awaitable(result):
             return result
@@ -188,7 +189,8 @@ class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
         async def settle() -> Any:
             try:
                 return await result
-            except Exception:
+            except Exception as error:
+                count_fallback(error)
                 again = slow()
                 return (await again) if self.is_awaitable(again) else again
 

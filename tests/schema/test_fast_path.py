@@ -6,12 +6,14 @@ from __future__ import annotations
 import asyncio
 import gc
 import warnings
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
 import pytest
 import strawberry
 from graphql import ExecutionResult
+from prometheus_client import REGISTRY
 from strawberry.schema.config import StrawberryConfig
 
 from benchmarks import dataset
@@ -132,8 +134,9 @@ QUERIES = {
         where: {names: ["a", "b"]}) { name } one: pick(where: {names: ["b"]}) { name } }""",
     "introspection": "{ __schema { queryType { name } } leaves { name } }",
 }
+FIELD_ERROR = "an error among async siblings"
 FAILING = {
-    "an error among async siblings": "{ leaves { name later broken } }",
+    FIELD_ERROR: "{ leaves { name later broken } }",
     "a null for a non-null field": "{ leaves { name missing } }",
     "a failure after an async sibling started": "{ leaves { later missing } }",
     "a failure under an async sibling": "{ laterLeaves { name } leaves { later missing } }",
@@ -169,6 +172,27 @@ async def _both(
     return fast, slow
 
 
+@dataclass(frozen=True)
+class Fallbacks:
+    """`partnergraph_fast_path_fallbacks_total`, by reason."""
+
+    field_error: float = 0
+    unsupported: float = 0
+
+    def __sub__(self, other: Fallbacks) -> Fallbacks:
+        return Fallbacks(self.field_error - other.field_error, self.unsupported - other.unsupported)
+
+
+def _fallbacks() -> Fallbacks:
+    def value(reason: str) -> float:
+        found = REGISTRY.get_sample_value(
+            "partnergraph_fast_path_fallbacks_total", {"reason": reason}
+        )
+        return found or 0.0
+
+    return Fallbacks(value("field_error"), value("unsupported"))
+
+
 def _formatted(result: ExecutionResult) -> dict[str, Any]:
     return {"data": result.data, "errors": [e.formatted for e in result.errors or []]}
 
@@ -177,24 +201,33 @@ def _formatted(result: ExecutionResult) -> dict[str, Any]:
 async def test_a_query_answers_as_graphql_core_does(
     name: str, monkeypatch: pytest.MonkeyPatch, graphql_core_calls: list[str]
 ) -> None:
+    before = _fallbacks()
     fast, slow = await _both(QUERIES[name], monkeypatch, graphql_core_calls)
+    given_back = _fallbacks() - before
     plain = await PLAIN.execute(QUERIES[name], variable_values={"yes": True})
     assert not fast.errors
     assert _formatted(fast) == _formatted(slow) == _formatted(plain)
     if name == "introspection":
         assert graphql_core_calls, "introspection is left to graphql-core"
+        assert given_back == Fallbacks(unsupported=1)
     else:
         assert graphql_core_calls == [], "the fast path resolved every field itself"
+        assert given_back == Fallbacks()
 
 
 @pytest.mark.parametrize("name", sorted(FAILING))
 async def test_a_failing_query_gets_graphql_cores_answer(
     name: str, monkeypatch: pytest.MonkeyPatch, graphql_core_calls: list[str]
 ) -> None:
+    before = _fallbacks()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fast, slow = await _both(FAILING[name], monkeypatch, graphql_core_calls)
         gc.collect()
+    given_back = _fallbacks() - before
+    assert given_back == (
+        Fallbacks(field_error=1) if name == FIELD_ERROR else Fallbacks(unsupported=1)
+    )
     plain = await PLAIN.execute(FAILING[name], variable_values={"yes": True})
     assert fast.errors
     assert _formatted(fast) == _formatted(slow) == _formatted(plain)
