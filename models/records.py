@@ -3,7 +3,7 @@
 A hot read path (the dashboard's nested lists, issue 14) selects a model's columns through
 `Columns` and gets tuples named like the model's attributes: no identity map, no instance
 state, no instrumented attribute on every read. A record declares only the attributes its
-readers use, with the model's types (tests/test_records.py compares them), so type checking
+readers use, with the model's types (tests/models/test_records.py compares them), so type checking
 proves that no reader needs a column the record does not carry.
 """
 
