@@ -18,6 +18,7 @@ from rules.citations import cite
 from rules.enums import MembershipStatus
 from rules.program_year import CALENDAR_YEAR, ProgramYear
 from services.programs.sections.agreements import AgreementDef
+from services.programs.sections.citing import Citing
 from services.programs.sections.fields import (
     Key,
     RuleId,
@@ -28,11 +29,9 @@ from services.programs.sections.fields import (
 )
 from services.programs.sections.operator import Operator, check_locale
 from services.programs.sections.referrals import (
-    CITES_DESCRIPTION,
     CommissionSchedule,
     ReferralFees,
     ReferralRules,
-    check_cites,
 )
 from services.programs.sections.support import SupportPolicy
 from services.programs.sections.tiers import (
@@ -95,7 +94,7 @@ class ProgramYearDef(Strict):
         return ProgramYear.parse(self.starts_on)
 
 
-class MembershipRules(Strict):
+class MembershipRules(Citing):
     """How partners join: the status a new membership starts in and the capacities offered."""
 
     entry_status: MembershipStatus = MembershipStatus.APPLICANT
@@ -104,13 +103,6 @@ class MembershipRules(Strict):
         description="the capacities (roles) partners act in, program data (CS-AGR-02; issue 12)",
     )
     level_label: str = "tier"
-    rule_ids: list[RuleId] = []
-    cites: dict[str, list[RuleId]] = Field(default={}, description=CITES_DESCRIPTION)
-
-    @field_validator("cites")
-    @classmethod
-    def _cites(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        return check_cites(cls, value)
 
 
 class DocumentedDefault(Strict):

@@ -10,6 +10,7 @@ from typing import Literal, Self
 from pydantic import Field, field_validator, model_validator
 
 from rules.ncr import FEE
+from services.programs.sections.citing import Citing
 from services.programs.sections.fields import (
     Amount,
     Days,
@@ -20,35 +21,6 @@ from services.programs.sections.fields import (
     Strict,
     Version,
     check_currency,
-)
-
-# What `cites` may name besides the section's fields: conditions no figure stands for.
-TOPICS = frozenset(
-    {
-        "paid_in_full",
-        "through_reseller",
-        "paid_under_other_program",
-        "active_opportunity",
-        "set_off",
-        "contacts",
-        "entry_tier",
-        "rollover",
-    }
-)
-
-
-def check_cites(model: type[Strict], cites: dict[str, list[str]]) -> dict[str, list[str]]:
-    """`cites` names fields of its own section (or one of `TOPICS`): each figure's rule ids
-    (issue 12)."""
-    unknown = sorted(set(cites) - set(model.model_fields) - {"rule_ids", "cites"} - TOPICS)
-    if unknown:
-        raise ValueError(f"cites names no field of this section: {', '.join(unknown)}")
-    return cites
-
-
-CITES_DESCRIPTION = (
-    "the rule ids each field's figure comes from, cited by the messages and explanations that "
-    "apply it (issue 12); a field not listed is cited by no rule id"
 )
 
 
@@ -110,22 +82,15 @@ class CommissionSchedule(Strict):
         return self
 
 
-class RevenueLineRules(Strict):
+class RevenueLineRules(Citing):
     """How revenue lines count towards net commissionable revenue (CS-REF-12..14), and the
     rule ids a section's explanations cite; shared by a commission and a referral-fee program.
-    A line kind is in at most one of the three lists (NCR and the paid-in-full check agree)."""
+    A line kind is in at most one of the three lists (NCR and the paid-in-full check agree).
+    A fee program's ledger lines cite the first of its `rule_ids` (Segment: SEG-TIER-11)."""
 
     revenue_deductions: list[Key] = []
     revenue_exclusions: list[Key] = []
     revenue_taxes: list[Key] = []
-    # A fee program's ledger lines cite the first id (Segment: SEG-TIER-11).
-    rule_ids: list[RuleId] = []
-    cites: dict[str, list[RuleId]] = Field(default={}, description=CITES_DESCRIPTION)
-
-    @field_validator("cites")
-    @classmethod
-    def _cites(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        return check_cites(cls, value)
 
     @model_validator(mode="after")
     def _line_kinds(self) -> Self:

@@ -10,8 +10,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from services.programs.sections.fields import Key, RuleId, Strict, Weekday, check_timezone
-from services.programs.sections.referrals import CITES_DESCRIPTION, check_cites
+from services.programs.sections.citing import Citing
+from services.programs.sections.fields import Key, Strict, Weekday, check_timezone
 
 
 class SupportWindow(Strict):
@@ -42,7 +42,7 @@ class SupportClassification(Strict):
     target_response_hours: Annotated[Decimal, Field(gt=0, le=1000)]
 
 
-class SupportPolicy(Strict):
+class SupportPolicy(Citing):
     """Support commitments (SUP-01..06)."""
 
     clock: Literal["support_hours", "calendar"]
@@ -50,10 +50,3 @@ class SupportPolicy(Strict):
     classifications: list[SupportClassification] = Field(min_length=1)
     escalation_levels: list[Key] = Field(min_length=1)
     exclusion_reasons: list[Key] = Field(min_length=1)
-    rule_ids: list[RuleId] = []
-    cites: dict[str, list[RuleId]] = Field(default={}, description=CITES_DESCRIPTION)
-
-    @field_validator("cites")
-    @classmethod
-    def _cites(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        return check_cites(cls, value)

@@ -7,9 +7,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from rules.enums import Measure, RequirementKind
+from services.programs.sections.citing import Citing
 from services.programs.sections.fields import (
     Days,
     Key,
@@ -19,7 +20,6 @@ from services.programs.sections.fields import (
     Strict,
     check_currency,
 )
-from services.programs.sections.referrals import CITES_DESCRIPTION, check_cites
 
 
 class TierDef(Strict):
@@ -87,7 +87,7 @@ class RequirementDef(Strict):
         return self
 
 
-class TierEvaluation(Strict):
+class TierEvaluation(Citing):
     """How tiers are evaluated (SEG-TIER-02, SEG-TIER-05, SEG-TIER-06, SEG-TIER-07)."""
 
     annual_window: Literal["prior_calendar_year", "prior_program_year"] = "prior_calendar_year"
@@ -96,13 +96,6 @@ class TierEvaluation(Strict):
     requires_current_tier_requirements: bool = True
     review_tier: Key | None = None
     review_every_months: Months | None = None
-    rule_ids: list[RuleId] = []
-    cites: dict[str, list[RuleId]] = Field(default={}, description=CITES_DESCRIPTION)
-
-    @field_validator("cites")
-    @classmethod
-    def _cites(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        return check_cites(cls, value)
 
     @model_validator(mode="after")
     def _periods_tile_the_year(self) -> TierEvaluation:
