@@ -8,9 +8,9 @@ import enum
 
 import strawberry
 
-from models import AgreementNotice as NoticeRow
 from models import Program as ProgramRow
 from models.agreements.notices import BREACH, NON_RENEWAL, TERMINATION
+from models.agreements.records import AnyNotice
 from rules.agreement_terms import TerminationReason, notice_takes_effect
 from schema.ids import encode_id
 from services.agreements.state import agreement_spec, notice_fact, terms_of
@@ -68,7 +68,7 @@ class AgreementNotice:
 
     @classmethod
     def from_row(
-        cls, row: NoticeRow, program: ProgramRow, kind: str, effective: dt.date | None
+        cls, row: AnyNotice, program: ProgramRow, kind: str, effective: dt.date | None
     ) -> AgreementNotice:
         """The notice of an agreement of `kind` in `program`, in effect since `effective`."""
         spec = agreement_spec(program, kind)

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from models import Acceptance as AcceptanceRow
-from models import Agreement as AgreementRow
 from models import Program as ProgramRow
+from models.agreements.records import AnyAgreement
 from rules.agreement_terms import AgreementStatus, State, TerminationReason
 from schema.agreements.notices import AgreementNotice, TerminationReasonEnum, party_name
 from schema.common import Money, Node, present
@@ -120,7 +120,7 @@ class AgreementState:
 
 @strawberry.type(description="An agreement of one kind between a program and a partner.")
 class Agreement(Node):
-    row: strawberry.Private[AgreementRow]
+    row: strawberry.Private[AnyAgreement]
     kind: str
     version: int = strawberry.field(description="Increases with every change.")
     applied_on: dt.date | None = strawberry.field(description="Application date (CS-AGR-01).")
@@ -151,7 +151,7 @@ class Agreement(Node):
     )
 
     @classmethod
-    def from_row(cls, row: AgreementRow) -> Agreement:
+    def from_row(cls, row: AnyAgreement) -> Agreement:
         ending = latest_notice(row, non_renewal=False)
         expiry = latest_notice(row, non_renewal=True)
         return cls(

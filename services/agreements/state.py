@@ -4,18 +4,40 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import overload
 
 from models import Agreement, AgreementNotice, Program
 from models.agreements.notices import NON_RENEWAL, PARTNER
+from models.agreements.records import AgreementRecord, AnyAgreement, AnyNotice, NoticeRecord
 from rules.agreement_terms import Facts, Notice, State, TerminationReason, Terms, state_on
 from rules.liability import Cap, liability_cap
 from services.programs.sections.agreements import AgreementDef
 from services.programs.typed import spec_of
 
+_KINDS_SIZE = 256
+_kinds: dict[tuple[str, str], tuple[AgreementDef, Terms] | None] = {}
+
+
+def _kind(program: Program, kind: str) -> tuple[AgreementDef, Terms] | None:
+    # A program version's definition never changes: its kinds and their terms are looked up
+    # once per version (the dashboard asks for every agreement's status; issue 14).
+    key = (program.definition_sha256, kind)
+    try:
+        return _kinds[key]
+    except KeyError:
+        pass
+    spec = next((s for s in spec_of(program).agreements if s.kind == kind), None)
+    found = None if spec is None else (spec, terms_of(spec))
+    if len(_kinds) >= _KINDS_SIZE:
+        _kinds.clear()
+    _kinds[key] = found
+    return found
+
 
 def agreement_spec(program: Program, kind: str) -> AgreementDef | None:
     """The program file's definition of an agreement kind."""
-    return next((s for s in spec_of(program).agreements if s.kind == kind), None)
+    found = _kind(program, kind)
+    return None if found is None else found[0]
 
 
 def terms_of(spec: AgreementDef) -> Terms:
@@ -30,7 +52,7 @@ def terms_of(spec: AgreementDef) -> Terms:
     )
 
 
-def notice_fact(row: AgreementNotice) -> Notice:
+def notice_fact(row: AnyNotice) -> Notice:
     """A stored notice as the term engine reads it."""
     return Notice(
         given_on=row.given_on,
@@ -40,7 +62,7 @@ def notice_fact(row: AgreementNotice) -> Notice:
     )
 
 
-def facts_of(agreement: Agreement) -> Facts:
+def facts_of(agreement: AnyAgreement) -> Facts:
     """The stored facts the term engine reads: the agreement's dates and every notice."""
     return Facts(
         effective_on=agreement.effective_on,
@@ -49,18 +71,22 @@ def facts_of(agreement: Agreement) -> Facts:
     )
 
 
-def latest_notice(agreement: Agreement, *, non_renewal: bool) -> AgreementNotice | None:
+@overload
+def latest_notice(agreement: Agreement, *, non_renewal: bool) -> AgreementNotice | None: ...
+@overload
+def latest_notice(agreement: AgreementRecord, *, non_renewal: bool) -> NoticeRecord | None: ...
+def latest_notice(agreement: AnyAgreement, *, non_renewal: bool) -> AnyNotice | None:
     """The agreement's last notice dispatched of non-renewal, or of termination (any reason)."""
     found = [n for n in agreement.notices if (n.kind == NON_RENEWAL) == non_renewal]
     return found[-1] if found else None
 
 
-def state_of(program: Program, agreement: Agreement, on: date) -> State:
+def state_of(program: Program, agreement: AnyAgreement, on: date) -> State:
     """The agreement's state at the start of `on` (program time zone)."""
-    spec = agreement_spec(program, agreement.kind)
-    if spec is None:
+    found = _kind(program, agreement.kind)
+    if found is None:
         raise LookupError(f"{program.slug} no longer defines agreement kind {agreement.kind}")
-    return state_on(terms_of(spec), facts_of(agreement), on)
+    return state_on(found[1], facts_of(agreement), on)
 
 
 def cap_of(spec: AgreementDef, basis_amount: Decimal = Decimal(0)) -> Cap | None:

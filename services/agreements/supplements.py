@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Agreement, Program
+from models.agreements.records import AnyAgreement
 from rules.agreement_terms import AgreementStatus, State, bounded_by
 from services.agreements.state import agreement_spec, state_of
 
@@ -34,7 +35,7 @@ async def agreement_of(
 
 
 def state_among(
-    program: Program, agreement: Agreement, agreements: Sequence[Agreement], on: date
+    program: Program, agreement: AnyAgreement, agreements: Sequence[AnyAgreement], on: date
 ) -> State:
     """The agreement's state at the start of `on`, bounded by the agreement it supplements,
     found among `agreements` (the partner's agreements, e.g. from a DataLoader)."""

@@ -11,7 +11,8 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Agreement, Partner, PartnerPayment, Program
+from models import Partner, PartnerPayment, Program
+from models.agreements.records import AnyAgreement
 from rules.dates import add_months
 from rules.liability import Cap, liability_cap
 from services.actor import Actor
@@ -124,7 +125,7 @@ async def _payment_basis(
 
 
 async def cap_on(
-    session: AsyncSession, program: Program, agreement: Agreement, spec: AgreementDef, on: date
+    session: AsyncSession, program: Program, agreement: AnyAgreement, spec: AgreementDef, on: date
 ) -> tuple[Cap, list[BasisLine]] | None:
     """The agreement's liability cap for an event on `on`, with the basis line by line."""
     rule = spec.liability_cap

@@ -6,8 +6,14 @@ from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models import Agreement
+from benchmarks import dataset
+from models import Agreement, Program
+from services.agreements import state
+from services.agreements.supplements import state_among
+from services.programs.definition import ProgramDefinition
+from services.programs.typed import spec_of
 from tests.conftest import Api
 from tests.helpers.agreements import accept_segment, partner_key
 
@@ -35,3 +41,36 @@ async def test_state_as_of_past_dates(api: Api) -> None:
     }
     async with api.sessionmaker() as session:
         assert await session.scalar(select(func.count()).select_from(Agreement)) == 1
+
+
+async def test_an_agreement_kind_is_looked_up_once_per_program_version(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    seeded: None,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every agreement's status (the dashboard's 150) reads its kind's definition and terms
+    from a cache per program version, not from the program file on each call (issue 14)."""
+    dataset.load(database_url, partners=5, referrals=0)
+    async with sessionmaker() as session:
+        agreements = list(await session.scalars(select(Agreement)))
+        program = await session.get(Program, agreements[0].program_id)
+    assert program is not None
+    kinds = {a.kind for a in agreements}
+    looked_up: list[str] = []
+
+    def counted(row: Program) -> ProgramDefinition:
+        looked_up.append(row.definition_sha256)
+        return spec_of(row)
+
+    monkeypatch.setattr(state, "_kinds", {})
+    monkeypatch.setattr(state, "spec_of", counted)
+    on = date(2026, 6, 1)
+    for _ in range(3):
+        found = [state_among(program, a, agreements, on) for a in agreements]
+    assert len(found) == len(agreements) >= 10
+    assert looked_up == [program.definition_sha256] * len(kinds)
+    changed = Program(definition=program.definition, definition_sha256="another version")
+    changed.slug = program.slug
+    state.state_of(changed, agreements[0], on)
+    assert looked_up[-1] == "another version"

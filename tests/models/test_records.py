@@ -4,13 +4,23 @@ read the same values as the ORM objects of the same rows."""
 from __future__ import annotations
 
 import typing
+import uuid
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from benchmarks import dataset
-from models import Commission, Partner, Referral
+from models import Agreement, AgreementNotice, Commission, Partner, Referral
+from models.agreements.queries import agreements_of_partners
+from models.agreements.records import (
+    AGREEMENT_COLUMNS,
+    NOTICE_COLUMNS,
+    AgreementRecord,
+    NoticeRecord,
+)
 from models.commissions.queries import commission_of_referrals
 from models.commissions.records import COMMISSION_COLUMNS
 from models.paging import NestedPage, PageRequest, fetch_page
@@ -21,14 +31,22 @@ from models.referrals.queries import ReferralFilter, referral_pages
 from models.referrals.records import REFERRAL_COLUMNS, ReferralRecord
 
 pytestmark = pytest.mark.anyio
-SHAPES: list[Columns[Any]] = [REFERRAL_COLUMNS, COMMISSION_COLUMNS, PARTNER_COLUMNS]
+SHAPES: list[Columns[Any]] = [
+    REFERRAL_COLUMNS,
+    COMMISSION_COLUMNS,
+    PARTNER_COLUMNS,
+    AGREEMENT_COLUMNS,
+    NOTICE_COLUMNS,
+]
+JOINED = {"notices"}
+"""Record fields read by a join, not columns of the record's own model."""
 
 
 @pytest.mark.parametrize("shape", SHAPES, ids=lambda s: s.model.__name__)
 def test_a_record_declares_its_models_columns_with_their_types(shape: Columns[Any]) -> None:
     model_hints = typing.get_type_hints(shape.model)
     record_hints = typing.get_type_hints(shape.make.__self__)  # type: ignore[attr-defined]
-    assert tuple(record_hints) == shape.names
+    assert tuple(n for n in record_hints if n not in JOINED) == shape.names
     for name in shape.names:
         if name in shape.computed:
             continue
@@ -83,3 +101,75 @@ async def test_records_read_what_orm_objects_read(
                     await session.get(Commission, commission.id),
                     COMMISSION_COLUMNS,
                 )
+
+
+def test_an_agreement_records_notices_are_typed_as_the_relationship() -> None:
+    (listed,) = typing.get_args(typing.get_type_hints(Agreement)["notices"])
+    (notice,) = typing.get_args(listed)
+    hints = typing.get_type_hints(AgreementRecord)
+    assert notice is AgreementNotice
+    assert hints["notices"] == tuple[NoticeRecord, ...]
+
+
+async def test_agreement_records_read_what_orm_objects_read(
+    sessionmaker: async_sessionmaker[AsyncSession], seeded: None, database_url: str
+) -> None:
+    """The dashboard's agreements with their notices (in the relationship's order), record by
+    record against the ORM, and a partner without agreements."""
+    dataset.load(database_url, partners=3, referrals=0)
+    async with sessionmaker() as session:
+        first, second = (await session.scalars(select(Agreement).order_by(Agreement.id))).all()[:2]
+        day = date(2025, 3, 1)
+        session.add_all(
+            [
+                AgreementNotice(
+                    agreement_id=first.id,
+                    kind="breach",
+                    reason="breach",
+                    party="operator",
+                    sent_on=day,
+                    cause="late",
+                ),
+                AgreementNotice(
+                    agreement_id=first.id,
+                    kind="non_renewal",
+                    party="partner",
+                    sent_on=day - timedelta(days=9),
+                    method="email",
+                    received_on=day,
+                    given_on=day,
+                    cured_on=None,
+                ),
+                AgreementNotice(
+                    agreement_id=second.id,
+                    kind="termination",
+                    reason="convenience",
+                    party="partner",
+                    sent_on=day,
+                    given_on=day + timedelta(days=2),
+                ),
+            ]
+        )
+        await session.commit()
+    async with sessionmaker() as session:
+        partners = list(await session.scalars(select(Partner.id).order_by(Partner.id)))
+        groups = await agreements_of_partners(session, [*partners, uuid.uuid4()])
+    kinds = len(groups[0])
+    assert kinds >= 2 and [len(g) for g in groups] == [kinds, kinds, kinds, 0]
+    records = [r for g in groups for r in g]
+    assert sum(len(r.notices) for r in records) == 3
+    async with sessionmaker() as session:
+        for group, partner in zip(groups, partners, strict=False):
+            rows = await session.scalars(
+                select(Agreement)
+                .where(Agreement.partner_id == partner)
+                .order_by(Agreement.created_at, Agreement.id)
+            )
+            assert [r.id for r in rows] == [r.id for r in group]
+        for record in records:
+            row = await session.get(Agreement, record.id)
+            assert row is not None
+            _same(record, row, AGREEMENT_COLUMNS)
+            assert len(record.notices) == len(row.notices)
+            for notice, notice_row in zip(record.notices, row.notices, strict=True):
+                _same(notice, notice_row, NOTICE_COLUMNS)
