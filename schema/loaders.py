@@ -24,7 +24,6 @@ from models import (
     QualifiedAgreement,
     Referral,
     Requirement,
-    Tier,
     TierChange,
 )
 from models.agreements.queries import acceptances_of_agreements, agreements_of_partners
@@ -45,11 +44,13 @@ from models.partners.queries import (
     memberships_and_tiers_of_partners,
     tier_history_of_memberships,
 )
+from models.partners.records import MembershipRecord
 from models.programs.queries import (
     all_programs,
     benefits_of_tiers,
     programs_by_slugs,
     requirements_of_tiers,
+    tiers_by_ids,
     tiers_of_programs,
 )
 from models.referrals.queries import qualified_of_referrals, referral_counts, referral_pages
@@ -79,7 +80,7 @@ class Loaders:
             load_fn=self._programs_by_id
         )
         self.program_by_slug = self._loader(programs_by_slugs)
-        self.tier = self._by_id(Tier)
+        self.tier = self._loader(tiers_by_ids)
         self.benefit = self._by_id(Benefit)
         self.requirement = self._by_id(Requirement)
         self.partner = self._by_id(Partner)
@@ -153,7 +154,9 @@ class Loaders:
         programs = {p.id: p for p in await self.all_programs()}
         return [programs.get(i) for i in ids]
 
-    async def _memberships_priming_tiers(self, ids: list[uuid.UUID]) -> list[list[Membership]]:
+    async def _memberships_priming_tiers(
+        self, ids: list[uuid.UUID]
+    ) -> list[list[MembershipRecord]]:
         async with self._lock:
             groups = await memberships_and_tiers_of_partners(self._session, ids)
         for group in groups:

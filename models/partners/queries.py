@@ -6,12 +6,15 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Membership, Partner, Tier, TierChange
 from models.batch import dialect_of, grouped, keyed, keys_of
+from models.partners.records import MEMBERSHIP_COLUMNS, MembershipRecord
+from models.programs.records import TIER_COLUMNS, TierRecord
 from rules.enums import MembershipStatus
 
 
@@ -71,9 +74,9 @@ def partners_query(where: PartnerFilter) -> Select[Partner]:
 
 
 @cache
-def _memberships_and_tiers(dialect: str) -> Select[Membership, Tier]:
+def _memberships_and_tiers(dialect: str) -> Select[Any]:
     return (
-        select(Membership, Tier)
+        select(*MEMBERSHIP_COLUMNS.attributes, *TIER_COLUMNS.attributes)
         .join(Tier, Tier.id == Membership.tier_id)
         .where(keyed(Membership.partner_id, dialect))
         .order_by(Membership.joined_on, Membership.id)
@@ -82,10 +85,14 @@ def _memberships_and_tiers(dialect: str) -> Select[Membership, Tier]:
 
 async def memberships_and_tiers_of_partners(
     session: AsyncSession, ids: Sequence[uuid.UUID]
-) -> list[list[tuple[Membership, Tier]]]:
-    """Each partner's memberships with their current tier, oldest first (one statement)."""
-    groups: dict[uuid.UUID, list[tuple[Membership, Tier]]] = {}
+) -> list[list[tuple[MembershipRecord, TierRecord]]]:
+    """Each partner's memberships with their current tier, oldest first, as plain records
+    (one statement, no ORM objects: the dashboard's CPU, issue 14)."""
+    width = len(MEMBERSHIP_COLUMNS.names)
+    membership, tier = MEMBERSHIP_COLUMNS.make, TIER_COLUMNS.make
+    groups: dict[uuid.UUID, list[tuple[MembershipRecord, TierRecord]]] = {}
     stmt = _memberships_and_tiers(dialect_of(session))
-    for membership, tier in await session.execute(stmt, keys_of(ids)):
-        groups.setdefault(membership.partner_id, []).append((membership, tier))
+    for row in await session.execute(stmt, keys_of(ids)):
+        found = membership(row[:width])
+        groups.setdefault(found.partner_id, []).append((found, tier(row[width:])))
     return [groups.get(i, []) for i in ids]

@@ -1,13 +1,14 @@
-"""A partner as a plain record: the columns its API type reads."""
+"""A partner and a membership as plain records: the columns their API types read."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import NamedTuple
 
-from models.partners.tables import Partner
+from models.partners.tables import Membership, Partner
 from models.records import Columns
+from rules.enums import MembershipStatus
 
 
 class PartnerRecord(NamedTuple):
@@ -30,3 +31,23 @@ AnyPartner = Partner | PartnerRecord
 
 PARTNER_COLUMNS = Columns(Partner, PartnerRecord._fields, PartnerRecord._make)
 """The partner columns of a record."""
+
+
+class MembershipRecord(NamedTuple):
+    """The columns of a membership (all of them but its timestamps)."""
+
+    id: uuid.UUID
+    partner_id: uuid.UUID
+    program_id: uuid.UUID
+    tier_id: uuid.UUID
+    status: MembershipStatus
+    joined_on: date
+    status_reason: str
+    version: int
+
+
+AnyMembership = Membership | MembershipRecord
+"""A membership as read: an ORM object, or a plain record of a list."""
+
+MEMBERSHIP_COLUMNS = Columns(Membership, MembershipRecord._fields, MembershipRecord._make)
+"""The membership columns of a record."""

@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Benefit, Program, Requirement, Tier
 from models.batch import grouped
+from models.programs.records import TIER_COLUMNS, TierRecord
+from models.records import read_records
 
 
 async def tiers_of_programs(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[list[Tier]]:
@@ -27,6 +29,13 @@ async def requirements_of_tiers(
 ) -> list[list[Requirement]]:
     """Each tier's requirements, in program-file order."""
     return await grouped(session, Requirement, Requirement.tier_id, ids, Requirement.position)
+
+
+async def tiers_by_ids(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[TierRecord | None]:
+    """Tiers for ids as plain records, in order, None where missing."""
+    stmt = select(Tier).where(Tier.id.in_(list(set(ids))))
+    rows = {r.id: r for r in await read_records(session, TIER_COLUMNS, TIER_COLUMNS.narrow(stmt))}
+    return [rows.get(i) for i in ids]
 
 
 async def programs_by_slugs(session: AsyncSession, slugs: Sequence[str]) -> list[Program | None]:

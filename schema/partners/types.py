@@ -8,9 +8,8 @@ from collections.abc import Awaitable
 import strawberry
 from strawberry.scalars import JSON
 
-from models import Membership as MembershipRow
 from models import TierChange as TierChangeRow
-from models.partners.records import AnyPartner
+from models.partners.records import AnyMembership, AnyPartner
 from models.tiers.queries import evidence_of, notifications_of
 from rules.enums import MembershipStatus
 from rules.referral_state import ReferralStatus
@@ -40,7 +39,7 @@ MembershipStatusEnum = strawberry.enum(
 
 
 async def membership_benefits(
-    info: Info, row: MembershipRow, as_of: dt.date | None
+    info: Info, row: AnyMembership, as_of: dt.date | None
 ) -> list[Benefit]:
     """The benefits a membership gives on a day (today in the program's time zone)."""
     program = present(await info.context.loaders.program.load(row.program_id))
@@ -87,12 +86,12 @@ class TierChange(Node):
 
 @strawberry.type(description="A partner's membership in one program.")
 class Membership(Node):
-    row: strawberry.Private[MembershipRow]
+    row: strawberry.Private[AnyMembership]
     joined_on: dt.date = strawberry.field(description="Enrolment date in the program's time zone.")
     version: int = strawberry.field(description="Increases with every change.")
 
     @classmethod
-    def from_row(cls, row: MembershipRow) -> Membership:
+    def from_row(cls, row: AnyMembership) -> Membership:
         return cls(
             id=strawberry.ID(encode_id("Membership", row.id)),
             row=row,

@@ -11,7 +11,7 @@ import strawberry
 from models import Benefit as BenefitRow
 from models import Program as ProgramRow
 from models import Requirement as RequirementRow
-from models import Tier as TierRow
+from models.programs.records import AnyTier
 from rules.enums import Measure, RequirementKind
 from schema.common import Money, Node, present
 from schema.context import Info
@@ -119,7 +119,7 @@ class Requirement(Node):
 
 @strawberry.type(description="A tier (membership level) of a program; `rank` 0 is the lowest.")
 class Tier(Node):
-    row: strawberry.Private[TierRow]
+    row: strawberry.Private[AnyTier]
     key: str = strawberry.field(description="Stable key from the program file.")
     name: str
     description: str
@@ -127,7 +127,7 @@ class Tier(Node):
     invite_only: bool = strawberry.field(description="Reached only by invitation.")
 
     @classmethod
-    def from_row(cls, row: TierRow) -> Tier:
+    def from_row(cls, row: AnyTier) -> Tier:
         return cls(
             id=strawberry.ID(encode_id("Tier", row.id)),
             row=row,

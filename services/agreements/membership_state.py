@@ -11,7 +11,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Agreement, AuditEvent, Membership, Program
+from models import Agreement, AuditEvent, Program
+from models.partners.records import AnyMembership
 from rules.agreement_terms import AgreementStatus
 from rules.enums import MembershipStatus
 from services.agreements.supplements import IN_EFFECT, agreement_state
@@ -20,7 +21,7 @@ from services.programs.typed import membership_kinds
 
 
 async def membership_status_on(
-    session: AsyncSession, program: Program, membership: Membership, on: date
+    session: AsyncSession, program: Program, membership: AnyMembership, on: date
 ) -> MembershipStatus | None:
     """The status at the start of `on`; None before enrolment.
 

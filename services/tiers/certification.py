@@ -7,7 +7,8 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Membership, Program
+from models import Program
+from models.partners.records import AnyMembership
 from rules.certification import Certification, certification
 from rules.enums import MembershipStatus
 from services.agreements.membership_state import membership_status_on
@@ -19,7 +20,7 @@ MODE = "midyear"
 
 
 async def certification_on(
-    session: AsyncSession, membership: Membership, program: Program, on: date
+    session: AsyncSession, membership: AnyMembership, program: Program, on: date
 ) -> Certification:
     """Whether the membership is certified at the end of `on`, and what it lacks."""
     status = await membership_status_on(session, program, membership, on)

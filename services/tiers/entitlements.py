@@ -18,6 +18,7 @@ from models import (
     Program,
     Tier,
 )
+from models.partners.records import AnyMembership
 from rules.benefits import BenefitGrant, entitled_benefits
 from rules.citations import cited_in
 from rules.enums import ENDED_STATUSES
@@ -114,7 +115,7 @@ async def invite(
 
 
 async def entitlements(
-    session: AsyncSession, membership: Membership, program: Program, on: date
+    session: AsyncSession, membership: AnyMembership, program: Program, on: date
 ) -> set[str]:
     """Benefit keys the membership gives on a day (SEG-TIER-03, SEG-AGR-10): from the tier it
     held that day (issue 11: a tier change dated later changes nothing); none before the

@@ -15,12 +15,12 @@ from models import (
     Agreement,
     Evidence,
     Invitation,
-    Membership,
     Program,
     Requirement,
     Tier,
     TierChange,
 )
+from models.partners.records import AnyMembership
 from rules.agreement_terms import AgreementStatus
 from rules.enums import RequirementKind
 from rules.tier_evaluation import (
@@ -112,7 +112,7 @@ async def membership_agreement_in_effect(
     return any(state_of(program, a, on).status in IN_EFFECT for a in rows)
 
 
-async def tier_held_on(session: AsyncSession, membership: Membership, on: date) -> uuid.UUID:
+async def tier_held_on(session: AsyncSession, membership: AnyMembership, on: date) -> uuid.UUID:
     """The tier the membership held at the end of `on`, from the tier history's effective dates
     (issue 11: a change effective later never changes an earlier evaluation); before the first
     entry, the entry tier of the history, else the current tier."""
@@ -130,7 +130,7 @@ async def tier_held_on(session: AsyncSession, membership: Membership, on: date) 
 
 
 async def evaluate_membership(
-    session: AsyncSession, membership: Membership, program: Program, on: date, mode: str
+    session: AsyncSession, membership: AnyMembership, program: Program, on: date, mode: str
 ) -> Evaluation:
     """Evaluate a membership as of a day in `annual` or `midyear` mode (SEG-TIER-05)."""
     spec = spec_of(program)

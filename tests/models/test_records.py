@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from benchmarks import dataset
-from models import Agreement, AgreementNotice, Commission, Partner, Referral
+from models import Agreement, AgreementNotice, Commission, Membership, Partner, Referral, Tier
 from models.agreements.queries import agreements_of_partners
 from models.agreements.records import (
     AGREEMENT_COLUMNS,
@@ -24,8 +24,10 @@ from models.agreements.records import (
 from models.commissions.queries import commission_of_referrals
 from models.commissions.records import COMMISSION_COLUMNS
 from models.paging import NestedPage, PageRequest, fetch_page
-from models.partners.queries import PartnerFilter, partners_query
-from models.partners.records import PARTNER_COLUMNS
+from models.partners.queries import PartnerFilter, memberships_and_tiers_of_partners, partners_query
+from models.partners.records import MEMBERSHIP_COLUMNS, PARTNER_COLUMNS
+from models.programs.queries import tiers_by_ids
+from models.programs.records import TIER_COLUMNS
 from models.records import Columns
 from models.referrals.queries import ReferralFilter, referral_pages
 from models.referrals.records import REFERRAL_COLUMNS, ReferralRecord
@@ -37,6 +39,8 @@ SHAPES: list[Columns[Any]] = [
     PARTNER_COLUMNS,
     AGREEMENT_COLUMNS,
     NOTICE_COLUMNS,
+    MEMBERSHIP_COLUMNS,
+    TIER_COLUMNS,
 ]
 JOINED = {"notices"}
 """Record fields read by a join, not columns of the record's own model."""
@@ -173,3 +177,24 @@ async def test_agreement_records_read_what_orm_objects_read(
             assert len(record.notices) == len(row.notices)
             for notice, notice_row in zip(record.notices, row.notices, strict=True):
                 _same(notice, notice_row, NOTICE_COLUMNS)
+
+
+async def test_membership_and_tier_records_read_what_orm_objects_read(
+    sessionmaker: async_sessionmaker[AsyncSession], seeded: None, database_url: str
+) -> None:
+    """The dashboard's memberships with their tiers, and tiers by id, against the ORM."""
+    dataset.load(database_url, partners=3, referrals=0)
+    async with sessionmaker() as session:
+        partners = list(await session.scalars(select(Partner.id).order_by(Partner.id)))
+        groups = await memberships_and_tiers_of_partners(session, [*partners, uuid.uuid4()])
+        tier_ids = list(await session.scalars(select(Tier.id).order_by(Tier.rank)))
+        tiers = await tiers_by_ids(session, [*tier_ids, uuid.uuid4(), tier_ids[0]])
+    assert [len(g) for g in groups] == [1, 1, 1, 0]
+    assert [t and t.id for t in tiers] == [*tier_ids, None, tier_ids[0]]
+    async with sessionmaker() as session:
+        for membership, tier in (pair for group in groups for pair in group):
+            _same(membership, await session.get(Membership, membership.id), MEMBERSHIP_COLUMNS)
+            _same(tier, await session.get(Tier, membership.tier_id), TIER_COLUMNS)
+        for found in tiers[:-2]:
+            assert found is not None
+            _same(found, await session.get(Tier, found.id), TIER_COLUMNS)
