@@ -36,7 +36,8 @@ class DataVersion(Base):
     version: Mapped[int] = mapped_column(Integer, default=0)
 
 
-def _note(session: Session, tables: Iterable[str]) -> None:
+def note_written(session: Session, tables: Iterable[str]) -> None:
+    """Count `tables` as written by the session's transaction (its versions are raised)."""
     written = {t for t in tables if t not in UNVERSIONED}
     if written:
         session.info.setdefault(WRITTEN, set()).update(written)
@@ -49,7 +50,7 @@ def _after_flush(session: Session, _flush: UOWTransaction) -> None:
         table = getattr(obj, "__table__", None)
         if table is not None:
             tables.append(table.name)
-    _note(session, tables)
+    note_written(session, tables)
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -67,7 +68,7 @@ def _on_execute(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         table = getattr(state.statement, "table", None)
         if table is not None:
-            _note(state.session, [table.name])
+            note_written(state.session, [table.name])
 
 
 @event.listens_for(Session, "before_commit")

@@ -15,17 +15,20 @@ one disk flush less per rendered document).
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Table, func, select
 from sqlalchemy.dialects.postgresql import Insert, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models import facts
 from models.base import utcnow
 from models.documents.blobs import NamedFilesBlobStore
 from models.documents.file_cache import check_key
 from models.documents.tables import StoredFile
 
 BLOBS = "blob"
+FILES: Table = StoredFile.__table__  # type: ignore[assignment]
 
 
 class PostgresFiles:
@@ -35,17 +38,21 @@ class PostgresFiles:
         self.engine = engine
         self.namespace = namespace
 
+    def row(self, key: str, data: bytes) -> dict[str, Any]:
+        """The row of a file."""
+        return {
+            "namespace": self.namespace,
+            "key": check_key(key),
+            "data": data,
+            "size": len(data),
+            "created_at": utcnow(),
+        }
+
     def insert(self, key: str, data: bytes) -> Insert:
         """The idempotent INSERT of a file."""
         return (
             insert(StoredFile)
-            .values(
-                namespace=self.namespace,
-                key=check_key(key),
-                data=data,
-                size=len(data),
-                created_at=utcnow(),
-            )
+            .values(self.row(key, data))
             .on_conflict_do_nothing(index_elements=["namespace", "key"])
         )
 
@@ -101,5 +108,5 @@ class PostgresBlobStore(NamedFilesBlobStore):
         if (mine.host, mine.port, mine.database) != (theirs.host, theirs.port, theirs.database):
             return None
         digest = hashlib.sha256(data).hexdigest()
-        await session.execute(self.postgres.insert(digest, data))
+        await facts.put(session, FILES, self.postgres.row(digest, data))
         return digest

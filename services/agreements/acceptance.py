@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Acceptance, TemplateVersion
+from models import Acceptance, TemplateVersion, facts
 from models.documents.blobs import BlobStore
 from services.actor import Actor
 from services.agreements.checks import (
@@ -74,17 +74,18 @@ async def accept_agreement(
             Code.INVALID_DATE,
             f"the Effective Date is already {agreement.effective_on}; a newer version keeps it",
         )
-    acceptance = await sign(
-        session,
-        actor,
-        store,
-        target,
-        signer=signer,
-        client=client,
-        event="acceptAgreement",
-        in_effect=True,
-        template=template,
-        signing=signing,
-    )
-    await announce_in_effect(session, target, {"templateVersion": acceptance.template_version})
+    async with facts.batched(session):  # the facts in one statement (issue 14)
+        acceptance = await sign(
+            session,
+            actor,
+            store,
+            target,
+            signer=signer,
+            client=client,
+            event="acceptAgreement",
+            in_effect=True,
+            template=template,
+            signing=signing,
+        )
+        await announce_in_effect(session, target, {"templateVersion": acceptance.template_version})
     return Signed(acceptance, agreement, program)

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Acceptance, TemplateVersion
+from models import Acceptance, TemplateVersion, facts
 from models.base import utcnow
 from models.documents.blobs import BlobStore
 from rules.global_ids import global_id
@@ -114,7 +114,7 @@ async def sign(
         document_id=document.id,
         document_sha256=document.sha256,
     )
-    session.add(acceptance)
+    facts.add(session, acceptance)
     await session.flush()
     await enrol_on_agreement(
         session,

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import models
-from models import AuditEvent
+from models import AuditEvent, facts
 from models.base import utcnow
 from services.actor import Actor
 from services.fact_dates import FactDate
@@ -73,5 +73,5 @@ async def record(
         fact_date=dated.day if dated is not None else None,
         backfilled=dated is not None and dated.backfilled,
     )
-    session.add(event)
+    facts.add(session, event)
     return event

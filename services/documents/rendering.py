@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contract_templates.compiled import CompiledTemplate, compile_template
 from contract_templates.renderer import TemplateError
-from models import Document, TemplateVersion
+from models import Document, TemplateVersion, facts
 from models.base import utcnow
 from models.documents.blobs import BlobStore
 from models.documents.postgres_store import PostgresBlobStore
@@ -93,7 +93,7 @@ async def render_document(
         audit_event_id=audit_event_id,
         created_at=utcnow(),
     )
-    session.add(document)  # flushed with its event, by emit (one pass)
+    facts.add(session, document)  # flushed with its event, by emit (one pass)
     await emit(
         session,
         "document.generated",

@@ -9,7 +9,7 @@ from sqlalchemy import and_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Membership, Partner, Program, Tier, TierChange
+from models import Membership, Partner, Program, Tier, TierChange, facts
 from models.base import utcnow
 from rules import tiers as tier_rules
 from rules.citations import cited_in
@@ -95,7 +95,8 @@ async def start_membership(
         await session.flush()
     except IntegrityError as exc:  # the (partner, program) key, even under a race
         raise _already_enrolled(slug) from exc
-    session.add(
+    facts.add(
+        session,
         TierChange(
             id=uuid.uuid4(),
             membership_id=membership.id,
@@ -106,7 +107,7 @@ async def start_membership(
             effective_on=today,
             changed_at=utcnow(),
             actor_key_id=actor.key_id,
-        )
+        ),
     )
     await record(
         session,

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, event, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
-from models import OutboxEvent, WebhookDelivery, WebhookEndpoint
+from models import OutboxEvent, WebhookDelivery, WebhookEndpoint, facts
 from models.base import utcnow
 
 EVENT_TYPES = (
@@ -94,11 +94,13 @@ async def emit(
         payload={"type": event_type, "timestamp": now.isoformat(), "data": payload},
         created_at=now,
     )
-    session.add(event)
-    await session.flush()
+    facts.add(session, event)
+    if not facts.batching(session):
+        await session.flush()
     for endpoint in await _endpoints(session, partner_id):
         if event_type in endpoint.event_types:
-            session.add(
+            facts.add(
+                session,
                 WebhookDelivery(
                     id=uuid.uuid4(),
                     event_id=event.id,
@@ -107,6 +109,6 @@ async def emit(
                     attempts=0,
                     next_attempt_at=now,
                     created_at=now,
-                )
+                ),
             )
     return event

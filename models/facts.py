@@ -1,0 +1,158 @@
+"""Facts written together: the append-only rows of a use case in one statement (issue 14).
+
+Facts (audit events, documents, acceptances, outbox events and their deliveries, tier history,
+stored blobs) are written once and never changed, so they need no unit of work. Inside
+`batched`, `add` and `put` queue them and the end of the block writes them: on PostgreSQL in
+one statement (each table's rows one multi-row INSERT, joined as WITH clauses; foreign keys are
+checked at the end of the statement), elsewhere one INSERT per table in foreign-key order.
+Outside a batch they are written as before (`session.add`, or `put`'s INSERT at once).
+The rows are complete (ids and defaults filled in), so the queued objects show what was written.
+A statement is built once per shape (tables, row counts, dialect) and reused, its values bound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import Insert, Table, bindparam, inspect
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.base import Base
+from models.versions import note_written
+
+FACTS = "partnergraph.facts"
+"""Session.info key of the batch being collected: (table, row, idempotent, object) in order."""
+Row = dict[str, Any]
+Shape = tuple[str, tuple[tuple[str, int, bool], ...]]
+_SHAPES: dict[Shape, list[Insert]] = {}
+_ORDER: dict[Table, int] = {}
+SHAPES_MAX = 256
+
+
+def batching(session: AsyncSession) -> bool:
+    """Whether facts added to `session` now wait for the end of a batch."""
+    return FACTS in session.info
+
+
+def add(session: AsyncSession, fact: Base) -> None:
+    """Add an append-only row: queued in a batch, else to the session."""
+    queued = session.info.get(FACTS)
+    if queued is None:
+        session.add(fact)
+    else:
+        queued.append((fact.__table__, _row(fact), False, fact))
+
+
+async def put(session: AsyncSession, table: Table, row: Row) -> None:
+    """Write an immutable row unless its key is there (ON CONFLICT DO NOTHING): queued in a
+    batch, else at once."""
+    queued = session.info.get(FACTS)
+    if queued is None:
+        await _execute(session, [(table, [row], True)])
+    else:
+        queued.append((table, row, True, None))
+
+
+@asynccontextmanager
+async def batched(session: AsyncSession) -> AsyncIterator[None]:
+    """Collect the facts added in the block and write them when it ends without an error."""
+    if batching(session):  # nested: the outer batch writes them
+        yield
+        return
+    session.info[FACTS] = []
+    try:
+        yield
+        await _write(session, session.info.pop(FACTS))
+    finally:
+        session.info.pop(FACTS, None)
+
+
+def _row(fact: Base) -> Row:
+    """Every column of an ORM object, its Python-side defaults applied (and set on it)."""
+    values = inspect(fact).dict
+    row: Row = {}
+    for prop in inspect(type(fact)).column_attrs:
+        column = prop.columns[0]
+        default = column.default
+        if prop.key in values:
+            value = values[prop.key]
+        elif default is not None and (default.is_callable or default.is_scalar):
+            arg = default.arg
+            value = arg(None) if default.is_callable else arg
+            setattr(fact, prop.key, value)
+        else:
+            value = None
+        row[column.key] = value
+    return row
+
+
+def _order(table: Table) -> int:
+    if not _ORDER:
+        _ORDER.update({t: n for n, t in enumerate(Base.metadata.sorted_tables)})
+    return _ORDER[table]
+
+
+async def _write(session: AsyncSession, queued: list[tuple[Table, Row, bool, Any]]) -> None:
+    groups: dict[tuple[Table, bool], list[Row]] = {}
+    for table, row, idempotent, _ in queued:
+        rows = groups.setdefault((table, idempotent), [])
+        if not idempotent or row not in rows:
+            rows.append(row)
+    ordered = sorted(groups.items(), key=lambda g: (_order(g[0][0]), not g[0][1]))
+    if ordered:
+        await _execute(session, [(table, rows, idem) for (table, idem), rows in ordered])
+    connection = (await session.connection()).sync_connection
+    for *_, fact in queued:  # listeners of inserts hear of these too (metrics)
+        mapper = inspect(type(fact)) if fact is not None else None
+        if mapper is not None and mapper.dispatch.after_insert:
+            mapper.dispatch.after_insert(mapper, connection, inspect(fact))
+
+
+def _insert(dialect: str, table: Table, count: int, idempotent: bool, prefix: str) -> Insert:
+    """An INSERT of `count` rows of `table`, every value a parameter named after `prefix`."""
+    rows = [
+        {c.key: bindparam(f"{prefix}_{n}_{c.key}", type_=c.type) for c in table.columns}
+        for n in range(count)
+    ]
+    if dialect == "postgresql":
+        pg = postgresql.insert(table).values(rows)
+        return pg.on_conflict_do_nothing() if idempotent else pg
+    lite = sqlite.insert(table).values(rows)
+    return lite.on_conflict_do_nothing() if idempotent else lite
+
+
+def _statements(dialect: str, shape: Shape) -> list[Insert]:
+    """The statements of a batch's shape: one on PostgreSQL, one per table elsewhere."""
+    found = _SHAPES.get(shape)
+    if found is None:
+        tables = Base.metadata.tables
+        found = [
+            _insert(dialect, tables[name], count, idempotent, f"f{n}")
+            for n, (name, count, idempotent) in enumerate(shape[1])
+        ]
+        if dialect == "postgresql" and len(found) > 1:
+            last = found[-1].add_cte(*(s.cte(f"fact_{n}") for n, s in enumerate(found[:-1])))
+            found = [last]
+        if len(_SHAPES) >= SHAPES_MAX:
+            _SHAPES.clear()
+        _SHAPES[shape] = found
+    return found
+
+
+async def _execute(session: AsyncSession, groups: list[tuple[Table, list[Row], bool]]) -> None:
+    dialect = session.get_bind().dialect.name
+    shape = (dialect, tuple((table.name, len(rows), idem) for table, rows, idem in groups))
+    params: list[Row] = []
+    for n, (_, rows, _) in enumerate(groups):
+        part = {f"f{n}_{r}_{k}": v for r, row in enumerate(rows) for k, v in row.items()}
+        params.append(part)
+    note_written(session.sync_session, [table.name for table, _, _ in groups])
+    statements = _statements(dialect, shape)
+    if len(statements) == 1:
+        await session.execute(statements[0], {k: v for p in params for k, v in p.items()})
+        return
+    for statement, part in zip(statements, params, strict=True):
+        await session.execute(statement, part)
