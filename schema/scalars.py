@@ -71,20 +71,41 @@ def _bad_strings(document: Any, variables: Any) -> bool:
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
-    return document is not None and any(
-        FORBIDDEN.search(node.value) for node in _string_literals(document)
-    )
+    return document is not None and _bad_literals(document)
+
+
+_LITERALS: dict[int, tuple[Any, bool]] = {}
+LITERALS_MAX = 512
+
+
+def _bad_literals(document: Any) -> bool:
+    """Whether a parsed document's string literals hold a forbidden character, found once per
+    document (parsed documents are cached and reused; issue 14)."""
+    known = _LITERALS.get(id(document))
+    if known is not None and known[0] is document:
+        return known[1]
+    bad = any(FORBIDDEN.search(node.value) for node in _string_literals(document))
+    if len(_LITERALS) >= LITERALS_MAX:
+        _LITERALS.clear()
+    _LITERALS[id(document)] = (document, bad)
+    return bad
+
+
+class _Collect(Visitor):
+    """Collects the string literals of a document."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[StringValueNode] = []
+
+    def enter_string_value(self, node: StringValueNode, *_args: Any) -> None:
+        self.found.append(node)
 
 
 def _string_literals(document: Any) -> list[StringValueNode]:
-    found: list[StringValueNode] = []
-
-    class Collect(Visitor):
-        def enter_string_value(self, node: StringValueNode, *_args: Any) -> None:
-            found.append(node)
-
-    visit(document, Collect())
-    return found
+    collect = _Collect()
+    visit(document, collect)
+    return collect.found
 
 
 class StringChecks(SchemaExtension):
