@@ -1,0 +1,41 @@
+"""The request's loaders (schema/loaders.py): the dashboard's lists are read as plain records."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from benchmarks import dataset
+from benchmarks.dashboard import DASHBOARD
+from models import Agreement, AgreementNotice, Base, Membership, Tier
+from tests.conftest import Api
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_the_dashboard_builds_no_orm_objects_for_agreements_memberships_tiers(
+    api: Api, database_url: str
+) -> None:
+    """Agreements with their notices, memberships and their tiers come as plain records
+    (models/records.py), not ORM objects (issue 14: their loading was most of the dashboard's
+    SQLAlchemy CPU)."""
+    dataset.load(database_url, partners=4, referrals=12)
+    loaded: Counter[str] = Counter()
+
+    def count(target: Any, _context: Any) -> None:
+        loaded[type(target).__name__] += 1
+
+    event.listen(Base, "load", count, propagate=True)
+    try:
+        data = await api.gql(DASHBOARD, {"partners": 4, "referrals": 3})
+    finally:
+        event.remove(Base, "load", count)
+    partners = data["partners"]["nodes"]
+    assert len(partners) == 4
+    assert all(p["agreements"] and p["memberships"][0]["tier"]["name"] for p in partners)
+    assert loaded["ApiKey"] == 1  # the probe sees ORM loads
+    for model in (Agreement, AgreementNotice, Membership, Tier):
+        assert loaded[model.__name__] == 0, model.__name__
