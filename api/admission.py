@@ -10,7 +10,7 @@ estimate (every field costs 1, as in the estimate, with real page sizes).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -21,13 +21,20 @@ from starlette.responses import JSONResponse, Response
 
 from api.negotiation import decode_json
 from api.ratelimit import RateLimit, RateStore, Standing
+from schema.answers import count_fields
 from schema.cost import operation_cost
 
 ANSWER = "partnergraph.answer"
 """Request scope key: the executed answer before encoding (None for a batch)."""
 ANSWER_FIELDS = "partnergraph.answer_fields"
-"""Request scope key: the fields of an answer served from the response cache, counted when
-it was stored, so a cache hit is charged without decoding its body again."""
+"""Request scope key: the fields of the answer, when known without counting it again: counted
+by the fast path as it answered (`answered`), or, for a response cache hit, when the entry was
+stored. None when a request holds several answers (a batch)."""
+
+
+def answered(scope: MutableMapping[str, Any], fields: int) -> None:
+    """Keep the fields of an answer the request executed (`schema.context.Context.answered`)."""
+    scope[ANSWER_FIELDS] = None if ANSWER_FIELDS in scope else fields
 
 
 @dataclass
@@ -61,23 +68,6 @@ def request_params(request: Request, body: bytes) -> dict[str, Any] | None:
         return None
     decoded, problem = decode_json(body)
     return decoded if problem is None and isinstance(decoded, dict) else None
-
-
-def count_fields(data: Any) -> int:
-    """Fields in an answer's `data` (each object's keys, all the way down; the depth is the
-    query's, at most the depth limit)."""
-    values: Iterable[Any]
-    if isinstance(data, dict):
-        total = len(data)
-        values = data.values()
-    elif isinstance(data, list):
-        total, values = 0, data
-    else:
-        return 0
-    for value in values:
-        if isinstance(value, dict | list):
-            total += count_fields(value)
-    return total
 
 
 def rate_headers(current: Standing) -> dict[str, str]:
@@ -201,7 +191,9 @@ class Admission:
     ) -> int:
         if response is None or response.headers.get("idempotent-replayed"):
             return 0
-        if fields is not None and ticket.estimated and response.status_code == 200:
+        if response.status_code != 200:
+            fields = None  # refused or failed: what the body says
+        if fields is not None and ticket.estimated:
             return min(ticket.reserved, max(1, fields))
         body: Any
         if answer is not None and answer.get("data") is not None and response.status_code == 200:
@@ -210,7 +202,7 @@ class Admission:
             body, _ = decode_json(bytes(response.body) if hasattr(response, "body") else b"")
         if not isinstance(body, dict) or "data" not in body:
             return 0  # refused before it ran
-        counted = max(1, count_fields(body["data"]))
+        counted = max(1, count_fields(body["data"]) if fields is None else fields)
         if ticket.estimated:
             return min(ticket.reserved, counted)
         reported = body.get("extensions", {}).get("cost", {}).get("requested")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from functools import partial
 from typing import Any
 
 from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
@@ -17,7 +18,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
 from api import idempotency, outage
-from api.admission import ANSWER, ANSWER_FIELDS, Admission
+from api.admission import ANSWER, ANSWER_FIELDS, Admission, answered
 from api.auth.identify import AuthenticationError, Authenticator
 from api.download_links import DownloadLinks
 from api.graphiql import graphiql_page
@@ -201,6 +202,7 @@ class GraphQLView(GraphQL[Context, None]):
             client_ip=request.client.host if request.client else None,
             user_agent=request.headers.get("user-agent"),
             delivery_policy=self.delivery_policy,
+            answered=partial(answered, request.scope),
         )
         try:
             return await self._respond(request, ctx, actor, root_value, persisted, media_type)

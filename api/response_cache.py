@@ -24,11 +24,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.admission import ANSWER, ANSWER_FIELDS, count_fields
+from api.admission import ANSWER, ANSWER_FIELDS
 from api.persisted_queries import Persisted
 from api.request_telemetry import report_answer
 from models import Program
 from models.versions import READ_TABLES, read_versions
+from schema.answers import count_fields
 from services.actor import Actor
 from services.partners.memberships import program_today
 
@@ -117,8 +118,9 @@ class ResponseCache:
             and b'"errors"' not in body
             and data is not None
         ):
-            fields = count_fields(data)
-            request.scope[ANSWER_FIELDS] = fields
+            fields = request.scope.get(ANSWER_FIELDS)
+            if fields is None:
+                fields = request.scope[ANSWER_FIELDS] = count_fields(data)
             self._entries[key] = Entry(
                 tuple((t, versions.get(t, 0)) for t in sorted(read)),
                 body,

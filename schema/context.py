@@ -60,6 +60,9 @@ class Context:
     lock: SessionLock = field(default_factory=SessionLock)
     loaders: Loaders = field(init=False)
     background: set[asyncio.Future[Any]] = field(default_factory=set)
+    answered: Callable[[int], None] | None = None
+    """Told the fields of each answer the fast path gave in full (`schema/fast_path.py`), so
+    the edge charges them without counting the answer again."""
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.session, self.lock)

@@ -6,8 +6,12 @@ looks the field up, builds a path and a resolve info, coerces arguments, then wa
 type through `complete_value` with an error handler at every level. Within one request the
 fields of a selection never change, so `FastPath` plans each selection set once per type: the
 field definitions, their resolvers, their arguments (coerced once: the variables are fixed),
-and for scalar and enum attributes the attribute to read. It then runs the plan over every
-object of that selection, building a resolve info only for fields with a resolver.
+and for scalar and enum attributes the attribute to read (`schema/fast_plan.py`). It then runs
+the plan over every object of that selection. A field with a resolver gets one resolve info
+per selection, built for the first object it meets, and its resolver is bound to that info and
+to its converted arguments once (`schema/lean.py`): resolvers read the context, selections and
+variables, which every object shares; only graphql-core's own run, after a fallback, reports
+paths. It counts the fields of the answer as it goes, for the edge to charge.
 
 It answers only what it answers exactly as graphql-core would. Whatever else happens (a field
 error, a null for a non-null field, a value of the wrong type, an abstract type it cannot
@@ -23,74 +27,28 @@ import asyncio
 import inspect
 from collections.abc import Awaitable, Iterable, Mapping
 from types import CoroutineType
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from graphql import (
-    FieldNode,
     GraphQLAbstractType,
-    GraphQLBoolean,
-    GraphQLField,
-    GraphQLID,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
-    GraphQLResolveInfo,
-    GraphQLString,
     Undefined,
 )
 from graphql.execution.collect_fields import FieldDetails
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path
-from prometheus_client import Counter
+
+from schema.answers import count_fields
+from schema.fast_plan import BIND, LEAF, FallbackError, FieldPlan, enum_names
 
 if TYPE_CHECKING:
     from schema.lean import LeanExecutionContext
 
 Fields = Mapping[str, list[FieldDetails]]
-ResolveInfo = GraphQLResolveInfo[Any]
-LEAF = "partnergraph_leaf"
-"""The attribute of a lean attribute resolver of a scalar or enum field: (name, type, non-null)."""
-
-
-class FallbackError(Exception):
-    """This operation needs graphql-core's own execution."""
-
-
-FALLBACKS = Counter(
-    "partnergraph_fast_path_fallbacks_total",
-    "Queries the fast path gave back to graphql-core: `field_error` (a resolver raised: the "
-    "answer has errors) or `unsupported` (a null for a non-null field, a wrong type, an "
-    "abstract type it could not place, @defer, introspection).",
-    ["reason"],
-)
-
-
-def count_fallback(error: BaseException) -> None:
-    """Count a query given back to graphql-core."""
-    FALLBACKS.labels("unsupported" if isinstance(error, FallbackError) else "field_error").inc()
-
-
-PASSTHROUGH: dict[GraphQLLeafType, type] = {
-    GraphQLString: str,
-    GraphQLID: str,
-    GraphQLBoolean: bool,
-}
-"""Scalars whose output coercion returns a value of exactly this Python type unchanged."""
-
-
-class FieldPlan(NamedTuple):
-    """One response key of a selection set on one object type."""
-
-    name: str
-    leaf: tuple[str, GraphQLLeafType, bool] | None
-    same: type | None  # a leaf's values of this type are answered as they are
-    field: GraphQLField | None  # None: __typename
-    details: list[FieldDetails]
-    args: dict[str, Any]
-    nodes: list[FieldNode]
-    resolve: Any  # the field's resolver (graphql-core's default where it has none)
 
 
 class FastPath:
@@ -100,6 +58,8 @@ class FastPath:
         self.context = context
         self.is_awaitable = context.is_awaitable
         self.plans: dict[tuple[str, int], list[FieldPlan]] = {}
+        self.answered = 0
+        """Fields answered so far (what `schema.answers.count_fields` counts in the answer)."""
         self.subplans: dict[tuple[str, int], list[FieldPlan]] = {}
 
     def plan(self, parent_type: GraphQLObjectType, fields: Fields) -> list[FieldPlan]:
@@ -116,9 +76,8 @@ class FastPath:
                 raise FallbackError
             node = first.node
             field_name = node.name.value
-            nodes = [d.node for d in details]
             if field_name == "__typename":
-                plans.append(FieldPlan(name, None, None, None, details, {}, nodes, None))
+                plans.append(FieldPlan(name, None, None, details, {}, None))
                 continue
             field = parent_type.fields.get(field_name)
             if field is None:
@@ -129,9 +88,8 @@ class FastPath:
                 if field.args or node.arguments
                 else {}
             )
-            same = PASSTHROUGH.get(leaf[1]) if leaf is not None else None
             resolve = field.resolve or context.field_resolver
-            plans.append(FieldPlan(name, leaf, same, field, details, args, nodes, resolve))
+            plans.append(FieldPlan(name, leaf, field, details, args, resolve))
         self.plans[key] = plans
         return plans
 
@@ -143,10 +101,11 @@ class FastPath:
         waiting: list[str] = []
         try:
             for plan in plans:
-                name, leaf, same, field, _details, args, nodes, resolve = plan
+                name = plan.name
+                leaf = plan.leaf
                 if leaf is not None:
                     value = getattr(source, leaf[0], Undefined)
-                    if type(value) is same:
+                    if type(value) is plan.same:
                         results[name] = value
                         continue
                     if value is None:
@@ -156,39 +115,61 @@ class FastPath:
                         continue
                     if value is Undefined or isinstance(value, Exception):
                         raise FallbackError
-                    coerced = leaf[1].coerce_output_value(value)
-                    if coerced is None or coerced is Undefined:
-                        raise FallbackError
-                    results[name] = coerced
+                    results[name] = self._coerce(leaf[1], value)
                     continue
+                field = plan.field
                 if field is None:
                     results[name] = parent_type.name
                     continue
+                call = plan.call
                 field_path = Path(path, name, parent_type.name)
-                info = self.context.build_resolve_info(field, nodes, parent_type, field_path)
-                completed = self.complete(
-                    field.type, plan, info, field_path, resolve(source, info, **args)
-                )
+                if call is None:
+                    call = self._bind(plan, parent_type, field_path)
+                completed = self.complete(field.type, plan, call(source), field_path)
                 results[name] = completed
                 if type(completed) is CoroutineType:
                     waiting.append(name)
         except BaseException:
             _discard(results[name] for name in waiting)
             raise
+        self.answered += len(results)
         return _filled(results, waiting)
 
-    def complete(
-        self,
-        type_: GraphQLOutputType,
-        plan: FieldPlan,
-        info: ResolveInfo,
-        path: Path,
-        value: Any,
-    ) -> Any:
+    def _bind(self, plan: FieldPlan, parent_type: GraphQLObjectType, path: Path) -> Any:
+        """The plan's resolver bound to one resolve info (built for the first object the plan
+        meets: resolvers read its context, selections and variables, which every object of the
+        plan shares) and to the plan's arguments."""
+        assert plan.field is not None
+        info = self.context.build_resolve_info(plan.field, plan.nodes, parent_type, path)
+        bind = getattr(plan.resolve, BIND, None)
+        if bind is not None:
+            call = bind(info, plan.args)
+        else:
+            resolve, args = plan.resolve, plan.args
+
+            def call(source: Any) -> Any:
+                return resolve(source, info, **args)
+
+        plan.info = info
+        plan.call = call
+        return call
+
+    def _coerce(self, type_: GraphQLLeafType, value: Any) -> Any:
+        members = enum_names(type_)
+        if members is not None and type(value) is members[0]:
+            return members[1][value]
+        coerced = type_.coerce_output_value(value)
+        if coerced is None or coerced is Undefined:
+            raise FallbackError
+        if isinstance(coerced, dict | list):
+            self.answered += count_fields(coerced)
+        return coerced
+
+    def complete(self, type_: GraphQLOutputType, plan: FieldPlan, value: Any, path: Path) -> Any:
         """`value` completed for `type_` as graphql-core's `complete_value` would; a
         coroutine when it waits for something (nothing else this returns is awaitable)."""
         if self.is_awaitable(value):
-            return self._complete_later(type_, plan, info, path, value)
+            return self._complete_later(type_, plan, value, path)
         if isinstance(value, Exception):
             raise FallbackError
         if isinstance(type_, GraphQLNonNull):
@@ -198,42 +179,27 @@ class FastPath:
         elif value is None or value is Undefined:
             return None
         if isinstance(type_, GraphQLList):
-            return self._list(type_.of_type, plan, info, path, value)
+            return self._list(type_.of_type, plan, value, path)
         if isinstance(type_, GraphQLObjectType):
-            return self._object(type_, plan, info, path, value)
+            return self._object(type_, plan, value, path)
         if isinstance(type_, GraphQLAbstractType):
-            return self._object(self._runtime_type(type_, info, value), plan, info, path, value)
-        coerced = type_.coerce_output_value(value)
-        if coerced is None or coerced is Undefined:
-            raise FallbackError
-        return coerced
+            return self._object(self._runtime_type(type_, plan, value), plan, value, path)
+        return self._coerce(type_, value)
 
     async def _complete_later(
-        self,
-        type_: GraphQLOutputType,
-        plan: FieldPlan,
-        info: ResolveInfo,
-        path: Path,
-        value: Awaitable[Any],
+        self, type_: GraphQLOutputType, plan: FieldPlan, value: Awaitable[Any], path: Path
     ) -> Any:
-        completed = self.complete(type_, plan, info, path, await value)
+        completed = self.complete(type_, plan, await value, path)
         return (await completed) if type(completed) is CoroutineType else completed
 
-    def _list(
-        self,
-        item_type: GraphQLOutputType,
-        plan: FieldPlan,
-        info: ResolveInfo,
-        path: Path,
-        value: Any,
-    ) -> Any:
+    def _list(self, item_type: GraphQLOutputType, plan: FieldPlan, value: Any, path: Path) -> Any:
         if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
             raise FallbackError
         items: list[Any] = []
         waiting: list[int] = []
         try:
             for index, item in enumerate(value):
-                completed = self.complete(item_type, plan, info, Path(path, index, None), item)
+                completed = self.complete(item_type, plan, item, Path(path, index, None))
                 if type(completed) is CoroutineType:
                     waiting.append(index)
                 items.append(completed)
@@ -242,15 +208,8 @@ class FastPath:
             raise
         return _filled(items, waiting)
 
-    def _object(
-        self,
-        type_: GraphQLObjectType,
-        plan: FieldPlan,
-        info: ResolveInfo,
-        path: Path,
-        value: Any,
-    ) -> Any:
-        if type_.is_type_of is not None and type_.is_type_of(value, info) is not True:
+    def _object(self, type_: GraphQLObjectType, plan: FieldPlan, value: Any, path: Path) -> Any:
+        if type_.is_type_of is not None and type_.is_type_of(value, plan.info) is not True:
             raise FallbackError  # False, or an awaitable: graphql-core's own path
         key = (type_.name, id(plan.details))
         plans = self.subplans.get(key)
@@ -262,10 +221,10 @@ class FastPath:
         return self.fields(type_, value, path, plans)
 
     def _runtime_type(
-        self, type_: GraphQLAbstractType, info: ResolveInfo, value: Any
+        self, type_: GraphQLAbstractType, plan: FieldPlan, value: Any
     ) -> GraphQLObjectType:
         resolve_type = type_.resolve_type or self.context.type_resolver
-        name = resolve_type(value, info, type_)
+        name = resolve_type(value, plan.info, type_)
         if not isinstance(name, str):
             raise FallbackError
         runtime = self.context.schema.get_type(name)

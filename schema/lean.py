@@ -5,8 +5,9 @@ Strawberry wraps every resolver in layers that convert arguments, chain field ex
 handle exceptions, then call the function; for a field without arguments, field extensions or
 exception handlers they only cost time (about a thousand calls per dashboard request). Such a
 field gets a resolver that calls the function directly, with the same `self` and `Info` as
-strawberry passes; a field without a resolver reads the attribute as strawberry's default
-resolver does. Fields with arguments or extensions keep strawberry's resolver.
+strawberry passes (arguments converted as strawberry converts them); a field without a
+resolver reads the attribute as strawberry's default resolver does. Fields with extensions
+keep strawberry's resolver.
 
 `LeanExecutionContext` goes one step further for such attribute fields of a scalar or enum
 type (most fields of a dashboard): it reads and serialises the value itself, without building
@@ -19,6 +20,8 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable
+from functools import partial
+from operator import attrgetter
 from typing import Any
 
 import strawberry
@@ -35,7 +38,8 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.arguments import convert_arguments
 from strawberry.types.field import StrawberryField
 
-from schema.fast_path import LEAF, FastPath, count_fallback
+from schema.fast_path import FastPath
+from schema.fast_plan import BIND, LEAF, count_fallback
 
 Resolve = Callable[..., Any]
 
@@ -46,15 +50,23 @@ def _leaf(name: str, type_: GraphQLOutputType) -> tuple[str, GraphQLLeafType, bo
     return (name, inner, non_null) if is_leaf_type(inner) else None
 
 
+def _bound(resolve: Resolve, bind: Callable[[Any, dict[str, Any]], Resolve]) -> Resolve:
+    setattr(resolve, BIND, bind)
+    return resolve
+
+
 def _basic(name: str) -> Resolve:
     def resolve(source: Any, _info: Any) -> Any:
         return getattr(source, name)
 
-    return resolve
+    return _bound(resolve, lambda _info, _args: attrgetter(name))
 
 
 def _lean(field: StrawberryField, schema: strawberry.Schema) -> Resolve | None:
-    """A direct resolver for `field`, or None when strawberry's wrapping has work to do."""
+    """A direct resolver for `field`, or None when strawberry's wrapping has work to do.
+
+    Each carries a `BIND` function for the fast path: the resolver bound once to a resolve
+    info and the arguments of a selection, then called with each source alone."""
     if field.extensions or field.is_subscription:
         return None
     resolver = field.base_resolver
@@ -69,48 +81,41 @@ def _lean(field: StrawberryField, schema: strawberry.Schema) -> Resolve | None:
         return None  # a static or class method: leave the binding to strawberry
     takes_self = resolver.self_parameter is not None
     info_class = schema.config.info_class
-    info = resolver.info_parameter
-    if field.arguments:
-        return _with_arguments(field, schema, function, takes_self)
-    if info is None:
-        if takes_self:
-            return lambda source, _info: function(source)
-        return lambda _source, _info: function()
-    name = info.name
-
-    def resolve(source: Any, raw: Any) -> Any:
-        wrapped = info_class(_raw_info=raw, _field=field)
-        if takes_self:
-            return function(source, **{name: wrapped})
-        return function(**{name: wrapped})
-
-    return resolve
-
-
-def _with_arguments(
-    field: StrawberryField, schema: strawberry.Schema, function: Resolve, takes_self: bool
-) -> Resolve:
-    """A field with arguments: they are converted as strawberry converts them (its
-    `get_arguments` without extensions), then the function is called directly."""
-    info_class = schema.config.info_class
     config = schema.config
     registry = schema.schema_converter.scalar_registry
-    info = field.base_resolver.info_parameter if field.base_resolver else None
+    info = resolver.info_parameter
     name = info.name if info is not None else None
     arguments = field.arguments
 
-    def resolve(source: Any, raw: Any, **kwargs: Any) -> Any:
+    def call_with(raw: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """The keyword arguments of the function: the field's arguments converted as
+        strawberry converts them (its `get_arguments` without extensions), and the info."""
+        if name is None and not arguments:
+            return {}
         wrapped = info_class(_raw_info=raw, _field=field)
-        converted = convert_arguments(
-            kwargs, arguments, scalar_registry=registry, config=config, info=wrapped
+        converted = (
+            convert_arguments(
+                kwargs, arguments, scalar_registry=registry, config=config, info=wrapped
+            )
+            if arguments
+            else {}
         )
         if name is not None:
             converted[name] = wrapped
-        if takes_self:
-            return function(source, **converted)
-        return function(**converted)
+        return converted
 
-    return resolve
+    def resolve(source: Any, raw: Any, **kwargs: Any) -> Any:
+        if takes_self:
+            return function(source, **call_with(raw, kwargs))
+        return function(**call_with(raw, kwargs))
+
+    def bind(raw: Any, kwargs: dict[str, Any]) -> Resolve:
+        bound = call_with(raw, kwargs)
+        if takes_self:
+            return partial(function, **bound) if bound else function
+        return lambda _source: function(**bound)
+
+    return _bound(resolve, bind)
 
 
 def lean_resolvers(schema: strawberry.Schema) -> int:
@@ -184,17 +189,25 @@ class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
             count_fallback(error)
             return slow()
         if not self.is_awaitable(result):
+            self._answered(fast.answered)
             return result
 
         async def settle() -> Any:
             try:
-                return await result
+                answer = await result
             except Exception as error:
                 count_fallback(error)
                 again = slow()
                 return (await again) if self.is_awaitable(again) else again
+            self._answered(fast.answered)
+            return answer
 
         return settle()
+
+    def _answered(self, fields: int) -> None:
+        report = getattr(self.context_value, "answered", None)
+        if callable(report):
+            report(fields)
 
     def execute_field(
         self,

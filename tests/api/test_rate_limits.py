@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from api.admission import count_fields
+from api import admission
 from api.rate_stores import LeasedStore, MemoryStore, RedisStore
 from api.ratelimit import RateLimit, gcra
+from schema.answers import count_fields
 from tests.conftest import Api
 
 pytestmark = pytest.mark.anyio
@@ -61,6 +62,20 @@ async def test_charged_down_to_the_actual_cost(api: Api) -> None:
     assert answer.status_code == 200, answer.text
     # no partners: the answer holds `partners` and `edges` only
     assert answer.headers["x-ratelimit-remaining"] == "38"
+
+
+@_settings()
+async def test_the_fast_paths_count_is_charged_without_counting_again(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An answer the fast path gave in full is charged the fields it counted as it answered
+    (issue 14): the edge does not walk the answer again, and charges the same."""
+    counted: list[object] = []
+    monkeypatch.setattr(admission, "count_fields", lambda data: counted.append(data) or 0)
+    answer = await _send(api, "{ partners(first: 10) { edges { node { id } } } }")
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["x-ratelimit-remaining"] == "38"
+    assert counted == []
 
 
 @_settings(PARTNERGRAPH_RATE_LIMIT_IN_FLIGHT=1000)

@@ -14,15 +14,23 @@ import pytest
 import strawberry
 from graphql import ExecutionResult
 from prometheus_client import REGISTRY
+from strawberry.scalars import JSON
 from strawberry.schema.config import StrawberryConfig
 
 from benchmarks import dataset
 from benchmarks.dashboard import DASHBOARD
+from schema.answers import count_fields
 from schema.context import Info
 from schema.lean import LeanExecutionContext, lean_resolvers
 from tests.conftest import Api
 
 pytestmark = pytest.mark.anyio
+
+
+@strawberry.enum
+class Direction(Enum):
+    ASC = "asc"
+    DESC = "desc"
 
 
 @strawberry.interface
@@ -58,17 +66,19 @@ class Leaf(Named):
     def sized(self, at_least: int = 0) -> bool:
         return (self.size or 0) >= at_least
 
+    @strawberry.field
+    def order(self) -> Direction:
+        return Direction.DESC if self.size else Direction.ASC
+
+    @strawberry.field
+    def meta(self) -> JSON:
+        return {"size": self.size, "tags": {"count": len(self.tags), "all": self.tags}}
+
 
 @strawberry.type
 class Other(Named):
     name: str
     colour: str
-
-
-@strawberry.enum
-class Direction(Enum):
-    ASC = "asc"
-    DESC = "desc"
 
 
 @strawberry.input
@@ -133,6 +143,7 @@ QUERIES = {
     "input arguments": """{ all: pick { name } some: pick(direction: DESC,
         where: {names: ["a", "b"]}) { name } one: pick(where: {names: ["b"]}) { name } }""",
     "introspection": "{ __schema { queryType { name } } leaves { name } }",
+    "JSON and enum values": "{ leaves { name meta order } }",
 }
 FIELD_ERROR = "an error among async siblings"
 FAILING = {
@@ -159,10 +170,20 @@ def graphql_core_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return calls
 
 
+@dataclass
+class Answered:
+    """A context that keeps what the fast path reports of each answer it gave in full."""
+
+    fields: list[int]
+
+    def answered(self, fields: int) -> None:
+        self.fields.append(fields)
+
+
 async def _both(
-    query: str, monkeypatch: pytest.MonkeyPatch, calls: list[str]
+    query: str, monkeypatch: pytest.MonkeyPatch, calls: list[str], answered: Answered | None = None
 ) -> tuple[ExecutionResult, ExecutionResult]:
-    fast = await SCHEMA.execute(query, variable_values={"yes": True})
+    fast = await SCHEMA.execute(query, variable_values={"yes": True}, context_value=answered)
     fast_calls = list(calls)
     monkeypatch.setattr(LeanExecutionContext, "fast_path", False)
     slow = await SCHEMA.execute(query, variable_values={"yes": True})
@@ -202,7 +223,8 @@ async def test_a_query_answers_as_graphql_core_does(
     name: str, monkeypatch: pytest.MonkeyPatch, graphql_core_calls: list[str]
 ) -> None:
     before = _fallbacks()
-    fast, slow = await _both(QUERIES[name], monkeypatch, graphql_core_calls)
+    answered = Answered([])
+    fast, slow = await _both(QUERIES[name], monkeypatch, graphql_core_calls, answered)
     given_back = _fallbacks() - before
     plain = await PLAIN.execute(QUERIES[name], variable_values={"yes": True})
     assert not fast.errors
@@ -210,9 +232,11 @@ async def test_a_query_answers_as_graphql_core_does(
     if name == "introspection":
         assert graphql_core_calls, "introspection is left to graphql-core"
         assert given_back == Fallbacks(unsupported=1)
+        assert answered.fields == [], "graphql-core's answer is counted by the edge"
     else:
         assert graphql_core_calls == [], "the fast path resolved every field itself"
         assert given_back == Fallbacks()
+        assert answered.fields == [count_fields(fast.data)], "the fields of the answer"
 
 
 @pytest.mark.parametrize("name", sorted(FAILING))
@@ -222,7 +246,8 @@ async def test_a_failing_query_gets_graphql_cores_answer(
     before = _fallbacks()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        fast, slow = await _both(FAILING[name], monkeypatch, graphql_core_calls)
+        answered = Answered([])
+        fast, slow = await _both(FAILING[name], monkeypatch, graphql_core_calls, answered)
         gc.collect()
     given_back = _fallbacks() - before
     assert given_back == (
@@ -232,6 +257,7 @@ async def test_a_failing_query_gets_graphql_cores_answer(
     assert fast.errors
     assert _formatted(fast) == _formatted(slow) == _formatted(plain)
     assert graphql_core_calls, "the fast path gave the query back to graphql-core"
+    assert answered.fields == [], "a partial answer is counted by the edge"
     assert not [w for w in caught if issubclass(w.category, RuntimeWarning)], (
         "no coroutine is left never awaited"
     )
@@ -249,3 +275,27 @@ async def test_the_dashboard_answers_as_graphql_core_does(
     assert graphql_core_calls
     assert fast == slow
     assert len(fast["partners"]["nodes"]) == 6
+
+
+async def test_resolvers_are_bound_once_per_selection(
+    api: Api, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fast path builds one resolve info per field of a selection (its resolver bound to
+    it and to the converted arguments), not one per object: the count does not grow with the
+    number of partners."""
+    dataset.load(database_url, partners=6, referrals=60)
+    built: list[str] = []
+    build = LeanExecutionContext.build_resolve_info
+
+    def counting(self: LeanExecutionContext, field: Any, *args: Any) -> Any:
+        built.append(args[1].name)
+        return build(self, field, *args)
+
+    monkeypatch.setattr(LeanExecutionContext, "build_resolve_info", counting)
+    counts = []
+    for partners in (2, 6):
+        built.clear()
+        data = await api.gql(DASHBOARD, {"partners": partners, "referrals": 5})
+        assert len(data["partners"]["nodes"]) == partners
+        counts.append(len(built))
+    assert counts[0] == counts[1] > 0
