@@ -13,10 +13,13 @@ from typing import Any, TypeVar
 
 from models.paging import NestedPage, Page
 from models.referrals.queries import ReferralFilter
+from rules.referral_state import ReferralStatus
 from schema.context import Info
 from schema.errors import CodedError
-from schema.listing import parse_time_key
+from schema.listing import OrderDirection, parse_time_key
+from schema.loaders import Loaders
 from schema.pagination import Connection, build_connection, check_slice, decode_cursor
+from schema.referrals.queries import ReferralOrder
 from services.partners.memberships import program_today
 
 N = TypeVar("N")
@@ -49,7 +52,85 @@ def _connection(
     )
 
 
-async def partner_referrals(
+def referral_selection(
+    status: Sequence[Any] | None, order_by: ReferralOrder | None
+) -> tuple[tuple[str, ...], bool]:
+    """The statuses (their values) and the direction (descending?) a `referrals` field asks."""
+    direction = (order_by or ReferralOrder()).direction
+    return tuple(ReferralStatus(s).value for s in status or []), direction is OrderDirection.DESC
+
+
+def _referral_page(
+    statuses: tuple[str, ...],
+    descending: bool,
+    first: int | None,
+    after: str | None,
+    today_of: tuple[tuple[uuid.UUID, Any], ...],
+) -> tuple[ReferralFilter, str, NestedPage]:
+    where = ReferralFilter(statuses=statuses, today_of=today_of)
+    order = f"submitted_at:{'desc' if descending else 'asc'}"
+    return where, order, _spec(first, after, order, descending, where)
+
+
+async def _today_of(info: Info, statuses: tuple[str, ...]) -> tuple[tuple[uuid.UUID, Any], ...]:
+    if not statuses:
+        return ()
+    programs = await info.context.loaders.all_programs()
+    return tuple((p.id, program_today(p)) for p in programs)
+
+
+async def read_referral_pages(
+    info: Info,
+    partner_ids: Sequence[uuid.UUID],
+    status: Sequence[Any] | None,
+    order_by: ReferralOrder | None,
+    first: int | None,
+    after: str | None,
+) -> list[Any]:
+    """Read ahead (schema/partners/read_ahead.py): the pages a `referrals` selection with these
+    arguments asks of each partner, in one batch; their rows. Arguments the field itself would
+    refuse read nothing (the field then answers with its error)."""
+    statuses, descending = referral_selection(status, order_by)
+    try:
+        _, _, spec = _referral_page(statuses, descending, first, after, ())
+    except CodedError:
+        return []
+    if statuses:
+        _, _, spec = _referral_page(
+            statuses, descending, first, after, await _today_of(info, statuses)
+        )
+    loader = info.context.loaders.referral_page
+    pages = await loader.load_many([(partner_id, spec) for partner_id in partner_ids])
+    return [row for page in pages for row in page.rows]
+
+
+def partner_referrals(
+    info: Info,
+    partner_id: uuid.UUID,
+    status: Sequence[Any] | None,
+    order_by: ReferralOrder | None,
+    first: int | None,
+    after: str | None,
+    wrap: Callable[[Any], N],
+    read_ahead: Callable[[Sequence[Any]], Awaitable[None]] | None = None,
+) -> Connection[N] | Awaitable[Connection[N]]:
+    """A page of a partner's referrals, newest first by default; statuses as of today.
+    `read_ahead` loads what the selected fields of the page's rows need (schema/lookahead.py).
+    Answered at once when the page is already read (a partners list reads its partners' pages
+    ahead; issue 14), without an asyncio task per partner."""
+    _own(info, partner_id)
+    statuses, descending = referral_selection(status, order_by)
+    if not statuses:
+        where, order, spec = _referral_page(statuses, descending, first, after, ())
+        found = Loaders.loaded(info.context.loaders.referral_page, (partner_id, spec))
+        if found is not None:
+            return _referral_connection(info, partner_id, found.result(), order, where, wrap)
+    return _partner_referrals_later(
+        info, partner_id, statuses, descending, first, after, wrap, read_ahead
+    )
+
+
+async def _partner_referrals_later(
     info: Info,
     partner_id: uuid.UUID,
     statuses: tuple[str, ...],
@@ -57,21 +138,24 @@ async def partner_referrals(
     first: int | None,
     after: str | None,
     wrap: Callable[[Any], N],
-    read_ahead: Callable[[Sequence[Any]], Awaitable[None]] | None = None,
+    read_ahead: Callable[[Sequence[Any]], Awaitable[None]] | None,
 ) -> Connection[N]:
-    """A page of a partner's referrals, newest first by default; statuses as of today.
-    `read_ahead` loads what the selected fields of the page's rows need (schema/lookahead.py)."""
-    _own(info, partner_id)
-    today_of: tuple[tuple[uuid.UUID, Any], ...] = ()
-    if statuses:
-        programs = await info.context.loaders.all_programs()
-        today_of = tuple((p.id, program_today(p)) for p in programs)
-    where = ReferralFilter(statuses=statuses, today_of=today_of)
-    order = f"submitted_at:{'desc' if descending else 'asc'}"
-    spec = _spec(first, after, order, descending, where)
+    today_of = await _today_of(info, statuses)
+    where, order, spec = _referral_page(statuses, descending, first, after, today_of)
     page = await info.context.loaders.referral_page.load((partner_id, spec))
     if read_ahead is not None:
         await read_ahead(page.rows)
+    return _referral_connection(info, partner_id, page, order, where, wrap)
+
+
+def _referral_connection(
+    info: Info,
+    partner_id: uuid.UUID,
+    page: Page[Any],
+    order: str,
+    where: ReferralFilter,
+    wrap: Callable[[Any], N],
+) -> Connection[N]:
     return _connection(
         page,
         order,

@@ -12,13 +12,11 @@ from models import TierChange as TierChangeRow
 from models.partners.records import AnyMembership, AnyPartner
 from models.tiers.queries import evidence_of, notifications_of
 from rules.enums import MembershipStatus
-from rules.referral_state import ReferralStatus
 from schema.agreements.types import Agreement
 from schema.commissions.types import Commission
 from schema.common import Node, present
 from schema.context import Info
 from schema.ids import encode_id, expect_id
-from schema.listing import OrderDirection
 from schema.loaders import Loaders
 from schema.lookahead import CONNECTION_NODES, selects
 from schema.pagination import Connection
@@ -269,24 +267,22 @@ class Partner(Node):
 
     @strawberry.field(
         description="The partner's referrals, newest first by default (forward pages); "
-        "`status` filters use each program's today."
+        "`status` filters use each program's today.",
+        graphql_type=Connection[Referral],
     )
-    async def referrals(
+    def referrals(
         self,
         info: Info,
         status: list[ReferralStatusEnum] | None = None,  # type: ignore[valid-type]
         order_by: ReferralOrder | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[Referral]:
-        direction = (order_by or ReferralOrder()).direction
-        statuses = tuple(ReferralStatus(s).value for s in status or [])
-        descending = direction is OrderDirection.DESC
-        return await partner_referrals(
+    ) -> Connection[Referral] | Awaitable[Connection[Referral]]:
+        return partner_referrals(
             info,
             self.row.id,
-            statuses,
-            descending,
+            status,
+            order_by,
             first,
             after,
             Referral.from_row,

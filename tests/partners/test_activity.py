@@ -122,3 +122,55 @@ async def test_a_partner_key_reads_only_its_own_lists(api: Api, database_url: st
     response = await api.post(query, {"id": data["partners"]["nodes"][1]["id"]}, key=key)
     body = response.json()
     assert other and (body.get("errors") or body["data"]["node"] is None), body
+
+
+AHEAD = """query($first: Int!, $order: ReferralOrder) { partners(first: 10) { nodes { id
+  newest: referrals(first: $first) { nodes { id status commission { status } } }
+  ...Oldest } } }
+fragment Oldest on Partner { oldest: referrals(first: 2, orderBy: $order) { totalCount
+  edges { node { id } } } }"""
+
+
+async def test_a_partners_page_reads_its_referral_pages_ahead(
+    api: Api, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each `referrals` selection of a partners page (aliases, fragments, variables) is read
+    before the partners answer, so no partner's `referrals` awaits (issue 14); a partner read
+    alone, and a status filter, still await their page, with the same answers."""
+    from schema.partners import activity
+
+    later = activity._partner_referrals_later
+    awaited: list[object] = []
+
+    def counting(*args: Any) -> Any:
+        awaited.append(args[1])
+        return later(*args)
+
+    monkeypatch.setattr(activity, "_partner_referrals_later", counting)
+    dataset.load(database_url, partners=4, referrals=40)
+    data = await api.gql(AHEAD, {"first": 3, "order": {"direction": "ASC"}})
+    assert awaited == []
+    partners = data["partners"]["nodes"]
+    assert len(partners) == 4
+    for partner in partners:
+        variables = {"id": partner["id"], "first": 3, "after": None, "order": None}
+        alone = (await api.gql(ONE, {**variables, "status": None}))["node"]["referrals"]
+        assert [r["id"] for r in partner["newest"]["nodes"]] == [r["id"] for r in alone["nodes"]]
+        assert [r["status"] for r in partner["newest"]["nodes"]] == [
+            r["status"] for r in alone["nodes"]
+        ]
+        oldest = {**variables, "first": 2, "order": {"direction": "ASC"}, "status": None}
+        alone = (await api.gql(ONE, oldest))["node"]["referrals"]
+        assert [e["node"]["id"] for e in partner["oldest"]["edges"]] == [
+            r["id"] for r in alone["nodes"]
+        ]
+        assert partner["oldest"]["totalCount"] == alone["totalCount"]
+    assert len(awaited) == 8  # the partners read alone, both pages each
+    awaited.clear()
+    status = """{ partners(first: 10) { nodes { referrals(first: 2, status: [SUBMITTED]) {
+      nodes { status } } } } }"""
+    data = await api.gql(status)
+    assert len(awaited) == 4
+    assert {r["status"] for p in data["partners"]["nodes"] for r in p["referrals"]["nodes"]} <= {
+        "SUBMITTED"
+    }
