@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 
 class ReferralStatus(enum.StrEnum):
@@ -23,6 +24,30 @@ class ReferralStatus(enum.StrEnum):
     NOT_LIVE = "not_live"
     QUALIFIED = "qualified"
     CLOSED = "closed"
+
+
+class HasReferralFacts(Protocol):
+    """Anything that carries a referral's stored facts under their names (a `ReferralFacts`,
+    or a stored referral's record as it is read)."""
+
+    @property
+    def submitted_on(self) -> date: ...
+    @property
+    def decision_deadline(self) -> date | None: ...
+    @property
+    def meeting_deadline(self) -> date | None: ...
+    @property
+    def approved_on(self) -> date | None: ...
+    @property
+    def rejected_on(self) -> date | None: ...
+    @property
+    def meeting_on(self) -> date | None: ...
+    @property
+    def not_viable_on(self) -> date | None: ...
+    @property
+    def qualified_on(self) -> date | None: ...
+    @property
+    def closed_on(self) -> date | None: ...
 
 
 @dataclass(frozen=True)
@@ -45,7 +70,7 @@ def _by(day: date | None, on: date) -> bool:
 
 
 def status_on(
-    facts: ReferralFacts, on: date, undecided_outcome: str = "deemed_rejected"
+    facts: HasReferralFacts, on: date, undecided_outcome: str = "deemed_rejected"
 ) -> ReferralStatus:
     """The status at the end of day `on`."""
     if _by(facts.closed_on, on):

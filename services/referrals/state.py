@@ -24,5 +24,6 @@ def facts_of(referral: AnyReferral) -> ReferralFacts:
 
 
 def referral_status(referral: AnyReferral, on: date) -> ReferralStatus:
-    """The referral's status at the end of `on` (program time zone)."""
-    return status_on(facts_of(referral), on, referral.undecided_outcome)
+    """The referral's status at the end of `on` (program time zone); the rule reads the
+    stored facts from the referral as it is (no copy per referral: issue 14)."""
+    return status_on(referral, on, referral.undecided_outcome)
