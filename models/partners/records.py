@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date, datetime
 from typing import NamedTuple
+
+from sqlalchemy import Text, cast
 
 from models.partners.tables import Membership, Partner
 from models.records import Columns
@@ -12,7 +15,8 @@ from rules.enums import MembershipStatus
 
 
 class PartnerRecord(NamedTuple):
-    """The columns of a partner (all of them: its API type shows each)."""
+    """The columns of a partner (all of them: its API type shows each); the capacities as
+    their JSON text."""
 
     id: uuid.UUID
     legal_name: str
@@ -20,16 +24,27 @@ class PartnerRecord(NamedTuple):
     country: str
     notice_address: str
     website_domain: str | None
-    capacities: list[str]
+    capacities_json: str
     version: int
     created_at: datetime
     updated_at: datetime
+
+    @property
+    def capacities(self) -> list[str]:
+        """The capacities, parsed when asked (a dashboard never asks)."""
+        capacities: list[str] = json.loads(self.capacities_json)
+        return capacities
 
 
 AnyPartner = Partner | PartnerRecord
 """A partner as read: an ORM object, or a plain record of a list."""
 
-PARTNER_COLUMNS = Columns(Partner, PartnerRecord._fields, PartnerRecord._make)
+PARTNER_COLUMNS = Columns(
+    Partner,
+    PartnerRecord._fields,
+    PartnerRecord._make,
+    {"capacities_json": lambda: cast(Partner.capacities, Text)},
+)
 """The partner columns of a record."""
 
 

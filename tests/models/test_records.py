@@ -22,10 +22,10 @@ from models.agreements.records import (
     NoticeRecord,
 )
 from models.commissions.queries import commission_of_referrals
-from models.commissions.records import COMMISSION_COLUMNS
+from models.commissions.records import COMMISSION_COLUMNS, CommissionRecord
 from models.paging import NestedPage, PageRequest, fetch_page
 from models.partners.queries import PartnerFilter, memberships_and_tiers_of_partners, partners_query
-from models.partners.records import MEMBERSHIP_COLUMNS, PARTNER_COLUMNS
+from models.partners.records import MEMBERSHIP_COLUMNS, PARTNER_COLUMNS, PartnerRecord
 from models.programs.queries import tiers_by_ids
 from models.programs.records import TIER_COLUMNS
 from models.records import Columns
@@ -58,16 +58,28 @@ def test_a_record_declares_its_models_columns_with_their_types(shape: Columns[An
         assert record_hints[name] == mapped, name
 
 
-def test_a_referral_record_reads_its_client_keys_from_their_json() -> None:
-    assert REFERRAL_COLUMNS.computed.keys() == {"client_keys_json"}
-    hints = typing.get_type_hints(ReferralRecord.client_keys.fget)
-    assert hints["return"] == typing.get_args(typing.get_type_hints(Referral)["client_keys"])[0]
+@pytest.mark.parametrize(
+    ("shape", "record", "name"),
+    [
+        (REFERRAL_COLUMNS, ReferralRecord, "client_keys"),
+        (COMMISSION_COLUMNS, CommissionRecord, "lines"),
+        (PARTNER_COLUMNS, PartnerRecord, "capacities"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_a_record_reads_a_json_column_as_its_text(
+    shape: Columns[Any], record: type, name: str
+) -> None:
+    """A list's records carry a JSON column as its text and parse it only when asked (a
+    dashboard never asks): the property has the model's type."""
+    assert shape.computed.keys() == {f"{name}_json"}
+    hints = typing.get_type_hints(getattr(record, name).fget)
+    assert hints["return"] == typing.get_args(typing.get_type_hints(shape.model)[name])[0]
 
 
 def _same(record: Any, row: Any, shape: Columns[Any]) -> None:
     names = [n for n in shape.names if n not in shape.computed]
-    if shape is REFERRAL_COLUMNS:
-        names.append("client_keys")
+    names += [n.removesuffix("_json") for n in shape.computed]
     for name in names:
         assert getattr(record, name) == getattr(row, name), name
         assert type(getattr(record, name)) is type(getattr(row, name)), name
