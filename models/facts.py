@@ -21,12 +21,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import Base
-from models.versions import note_written
+from models.versions import note_written, raise_versions, take_written
 
 FACTS = "partnergraph.facts"
 """Session.info key of the batch being collected: (table, row, idempotent, object) in order."""
 Row = dict[str, Any]
-Shape = tuple[str, tuple[tuple[str, int, bool], ...]]
+Shape = tuple[str, tuple[tuple[str, int, bool], ...], int]
 _SHAPES: dict[Shape, list[Insert]] = {}
 _ORDER: dict[Table, int] = {}
 SHAPES_MAX = 256
@@ -57,15 +57,19 @@ async def put(session: AsyncSession, table: Table, row: Row) -> None:
 
 
 @asynccontextmanager
-async def batched(session: AsyncSession) -> AsyncIterator[None]:
-    """Collect the facts added in the block and write them when it ends without an error."""
+async def batched(session: AsyncSession, *, last: bool = False) -> AsyncIterator[None]:
+    """Collect the facts added in the block and write them when it ends without an error.
+
+    `last`: the transaction writes nothing after the block, so on PostgreSQL the same statement
+    raises the data versions of every table it wrote (models/versions.py; one statement less).
+    """
     if batching(session):  # nested: the outer batch writes them
         yield
         return
     session.info[FACTS] = []
     try:
         yield
-        await _write(session, session.info.pop(FACTS))
+        await _write(session, session.info.pop(FACTS), last)
     finally:
         session.info.pop(FACTS, None)
 
@@ -95,15 +99,18 @@ def _order(table: Table) -> int:
     return _ORDER[table]
 
 
-async def _write(session: AsyncSession, queued: list[tuple[Table, Row, bool, Any]]) -> None:
+async def _write(
+    session: AsyncSession, queued: list[tuple[Table, Row, bool, Any]], last: bool
+) -> None:
     groups: dict[tuple[Table, bool], list[Row]] = {}
     for table, row, idempotent, _ in queued:
         rows = groups.setdefault((table, idempotent), [])
         if not idempotent or row not in rows:
             rows.append(row)
     ordered = sorted(groups.items(), key=lambda g: (_order(g[0][0]), not g[0][1]))
+    await session.flush()  # the state rows the facts name (agreement, membership)
     if ordered:
-        await _execute(session, [(table, rows, idem) for (table, idem), rows in ordered])
+        await _execute(session, [(t, rows, idem) for (t, idem), rows in ordered], last)
     connection = (await session.connection()).sync_connection
     for *_, fact in queued:  # listeners of inserts hear of these too (metrics)
         mapper = inspect(type(fact)) if fact is not None else None
@@ -133,6 +140,8 @@ def _statements(dialect: str, shape: Shape) -> list[Insert]:
             _insert(dialect, tables[name], count, idempotent, f"f{n}")
             for n, (name, count, idempotent) in enumerate(shape[1])
         ]
+        if shape[2]:
+            found.append(raise_versions(dialect, [""] * shape[2])[0])
         if dialect == "postgresql" and len(found) > 1:
             last = found[-1].add_cte(*(s.cte(f"fact_{n}") for n, s in enumerate(found[:-1])))
             found = [last]
@@ -142,15 +151,20 @@ def _statements(dialect: str, shape: Shape) -> list[Insert]:
     return found
 
 
-async def _execute(session: AsyncSession, groups: list[tuple[Table, list[Row], bool]]) -> None:
+async def _execute(
+    session: AsyncSession, groups: list[tuple[Table, list[Row], bool]], last: bool = False
+) -> None:
     dialect = session.get_bind().dialect.name
-    shape = (dialect, tuple((table.name, len(rows), idem) for table, rows, idem in groups))
     params: list[Row] = []
     for n, (_, rows, _) in enumerate(groups):
         part = {f"f{n}_{r}_{k}": v for r, row in enumerate(rows) for k, v in row.items()}
         params.append(part)
     note_written(session.sync_session, [table.name for table, _, _ in groups])
-    statements = _statements(dialect, shape)
+    versions = take_written(session.sync_session) if last and dialect == "postgresql" else []
+    if versions:  # raised in this statement: the transaction's last write
+        params.append(raise_versions(dialect, versions)[1])
+    parts = tuple((table.name, len(rows), idem) for table, rows, idem in groups)
+    statements = _statements(dialect, (dialect, parts, len(versions)))
     if len(statements) == 1:
         await session.execute(statements[0], {k: v for p in params for k, v in p.items()})
         return

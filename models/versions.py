@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Integer, String, Table, event, select
+from sqlalchemy import Insert, Integer, String, Table, bindparam, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, UOWTransaction, mapped_column
@@ -71,20 +71,45 @@ def _on_execute(state: ORMExecuteState) -> None:
             note_written(state.session, [table.name])
 
 
+def take_written(session: Session) -> list[str]:
+    """The tables written and not counted yet, in name order; the caller raises their versions
+    (`raise_versions`) as the transaction's last write."""
+    return sorted(session.info.pop(WRITTEN, ()))
+
+
+_RAISES: dict[tuple[str, int], Insert] = {}
+
+
+def raise_versions(dialect: str, tables: list[str]) -> tuple[Insert, dict[str, str]]:
+    """The statement raising the versions of `tables` (in the order given), and its values;
+    built once per dialect and count."""
+    statement = _RAISES.get((dialect, len(tables)))
+    if statement is None:
+        table: Table = DataVersion.__table__  # type: ignore[assignment]
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        rows = [
+            {"table_name": bindparam(f"version_table_{n}", type_=String(64)), "version": 1}
+            for n in range(len(tables))
+        ]
+        statement = (
+            insert(table)
+            .values(rows)
+            .on_conflict_do_update(
+                index_elements=["table_name"], set_={"version": table.c.version + 1}
+            )
+        )
+        _RAISES[(dialect, len(tables))] = statement
+    return statement, {f"version_table_{n}": name for n, name in enumerate(tables)}
+
+
 @event.listens_for(Session, "before_commit")
 def _before_commit(session: Session) -> None:
     session.flush()
-    written = sorted(session.info.pop(WRITTEN, ()))
+    written = take_written(session)
     if not written:
         return
     connection = session.connection()
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    table = DataVersion.__table__
-    stmt = dialect.insert(table).values([{"table_name": t, "version": 1} for t in written])
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["table_name"], set_={"version": table.c.version + 1}
-    )
-    connection.execute(stmt)
+    connection.execute(*raise_versions(connection.dialect.name, written))
 
 
 @event.listens_for(Session, "after_rollback")

@@ -58,8 +58,10 @@ async def accept_agreement(
     status = state_of(program, agreement, today).status
     if status in ENDED:
         raise input_error("kind", Code.AGREEMENT_ENDED, f"this {spec.name} has {status.value}")
-    with session.no_autoflush:  # a new agreement is written once, by the signature
-        template = await current_template(session, program, agreement.kind)
+    template = target.template
+    if template is None:
+        with session.no_autoflush:  # a new agreement is written once, by the signature
+            template = await current_template(session, program, agreement.kind)
     if not target.created and await _accepted(session, agreement.id, template):
         raise input_error(
             "kind",
@@ -74,7 +76,8 @@ async def accept_agreement(
             Code.INVALID_DATE,
             f"the Effective Date is already {agreement.effective_on}; a newer version keeps it",
         )
-    async with facts.batched(session):  # the facts in one statement (issue 14)
+    # The facts in one statement, with the data versions: nothing is written after (issue 14)
+    async with facts.batched(session, last=True):
         acceptance = await sign(
             session,
             actor,

@@ -18,6 +18,7 @@ from models.base import utcnow
 from rules.agreement_terms import AgreementStatus
 from rules.citations import cited_in
 from services.actor import Actor
+from services.agreements.first_read import FirstRead, Read, first_read
 from services.agreements.state import agreement_spec, state_of
 from services.documents import templates
 from services.errors import AgreementErrorCode, input_error
@@ -106,6 +107,8 @@ class Target:
     agreement: Agreement
     created: bool = False
     """The agreement row was made by this action (so it has no acceptance yet)."""
+    template: TemplateVersion | None = None
+    """The template version of the agreement's kind now current, when read with the partner."""
 
 
 @dataclass(frozen=True)
@@ -167,9 +170,8 @@ async def prepare(
     the signature's dates; prerequisites are read as of the fact's own day.
     """
     signer = _check_signer(request.signer)
-    partner, program = await partner_and_program(
-        session, actor, request.partner_id, request.program_id, Code
-    )
+    first = await _first_read(session, actor, request)
+    partner, program, template = first.partner, first.program, first.template
     kind = request.kind
     if kind is None:
         kinds = _membership_kinds(program)
@@ -185,8 +187,24 @@ async def prepare(
         )
     signing = signing_dates(program, actor, request, field)
     await _check_prerequisites(session, program, partner, spec, signing.dated.day)
-    agreement, created = await _agreement_row(session, partner, program, kind)
-    return Target(partner, program, spec, agreement, created), signer, signing
+    agreement, created = await _agreement_row(session, partner, program, kind, first)
+    return Target(partner, program, spec, agreement, created, template), signer, signing
+
+
+async def _first_read(
+    session: AsyncSession, actor: Actor, request: SignatureRequest
+) -> FirstRead | Read:
+    """The partner and program; with a kind named, in the same statement its agreement
+    (locked), current template and the webhook endpoints (issue 14)."""
+    partner_id = request.partner_id or actor.partner_id
+    if request.kind is not None and partner_id is not None:
+        found = await first_read(session, partner_id, request.program_id, request.kind)
+        if found is not None and actor.may_see_partner(found.partner.id):
+            return found
+    partner, program = await partner_and_program(
+        session, actor, request.partner_id, request.program_id, Code
+    )
+    return Read(partner, program)
 
 
 async def load(session: AsyncSession, actor: Actor, agreement_id: uuid.UUID) -> Target:
@@ -245,17 +263,20 @@ async def _check_prerequisites(
 
 
 async def _agreement_row(
-    session: AsyncSession, partner: Partner, program: Program, kind: str
+    session: AsyncSession, partner: Partner, program: Program, kind: str, first: FirstRead | Read
 ) -> tuple[Agreement, bool]:
-    row = await session.scalar(
-        select(Agreement)
-        .where(
-            Agreement.partner_id == partner.id,
-            Agreement.program_id == program.id,
-            Agreement.kind == kind,
+    if isinstance(first, FirstRead):  # read and locked with the partner
+        row = first.agreement
+    else:
+        row = await session.scalar(
+            select(Agreement)
+            .where(
+                Agreement.partner_id == partner.id,
+                Agreement.program_id == program.id,
+                Agreement.kind == kind,
+            )
+            .with_for_update()
         )
-        .with_for_update()
-    )
     if row is None:
         row = Agreement(
             id=uuid.uuid4(), partner_id=partner.id, program_id=program.id, kind=kind, version=1

@@ -44,6 +44,7 @@ async def sign(
     """
     partner, program = target.partner, target.program
     spec, agreement = target.spec, target.agreement
+    template = template or target.template
     if template is None:
         with session.no_autoflush:  # a new agreement is written once, below
             template = await current_template(session, program, spec.kind)

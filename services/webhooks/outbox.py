@@ -54,6 +54,14 @@ async def _endpoints(session: AsyncSession, partner_id: uuid.UUID | None) -> lis
     return found
 
 
+def remember_endpoints(
+    session: AsyncSession, partner_id: uuid.UUID | None, endpoints: list[WebhookEndpoint]
+) -> None:
+    """Keep the endpoints of `partner_id` read along with other rows, for the transaction's
+    events (instead of `_endpoints` reading them)."""
+    session.info.setdefault(ENDPOINTS, {})[partner_id] = endpoints
+
+
 @event.listens_for(Session, "after_transaction_end")
 def _forget_endpoints(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:

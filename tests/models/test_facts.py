@@ -97,3 +97,27 @@ async def test_a_batch_that_fails_writes_nothing_and_outside_one_facts_are_added
         assert event in session.new
     async with sessionmaker() as session:
         assert await _count(session, OutboxEvent) == 1
+
+
+async def test_a_last_batch_raises_the_data_versions_in_its_statement_on_postgresql(
+    sessionmaker: async_sessionmaker[AsyncSession], statements: StatementCounter, database_url: str
+) -> None:
+    async with sessionmaker() as session:
+        before = await read_versions(session)
+    async with sessionmaker.begin() as session:
+        endpoint = WebhookEndpoint(
+            id=uuid.uuid4(), url="https://example.com/h", event_types=[], secret="s"
+        )
+        session.add(endpoint)
+        statements.count = 0
+        async with facts.batched(session, last=True):
+            event = _event()
+            facts.add(session, event)
+            facts.add(session, _delivery(event, endpoint))
+    postgres = database_url.startswith("postgresql")
+    # the endpoint (flushed first), the facts (with the versions on PostgreSQL), the versions
+    assert statements.count == (2 if postgres else 4)
+    async with sessionmaker() as session:
+        versions = await read_versions(session)
+    for table in ("outbox_events", "webhook_deliveries", "webhook_endpoints"):
+        assert versions[table] == before.get(table, 0) + 1
