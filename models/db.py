@@ -80,9 +80,15 @@ def _prepare(engine: Engine) -> None:
 def _pool_options(url: str | URL) -> dict[str, Any]:
     """Pooled connections are checked before use (a restarted or failed-over database is
     reconnected to without a restart; PostgreSQL's are checked by `_check_idle`, without a
-    round trip); PostgreSQL connects give up after 5 seconds."""
-    if make_url(url).get_backend_name() == "postgresql":
-        return {"connect_args": {"connect_timeout": 5}}
+    round trip); PostgreSQL connects give up after 5 seconds, and their sessions run in UTC
+    (the server's default may differ; psycopg then hands back timestamps in `datetime.UTC`,
+    which `models.base.UTCDateTime` keeps as they are)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        connect: dict[str, Any] = {"connect_timeout": 5}
+        if "options" not in parsed.query:  # the operator's own options win
+            connect["options"] = "-c TimeZone=UTC"
+        return {"connect_args": connect}
     return {"pool_pre_ping": True}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import (
@@ -169,8 +170,9 @@ async def fetch_pages(
     for row in read:
         rows[getattr(row, parent.key)].append(row)
     pages = {}
+    sort_key = attrgetter(*(c.key for c in order))
     for key, found in rows.items():
-        found.sort(key=lambda r: tuple(getattr(r, c.key) for c in order), reverse=descending)
+        found.sort(key=sort_key, reverse=descending)
         pages[key] = Page(
             found[:size], has_next=len(found) > size, has_previous=request.after is not None
         )
