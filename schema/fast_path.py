@@ -23,9 +23,7 @@ second run sees the same data, mostly from the request's loaders.
 
 from __future__ import annotations
 
-import asyncio
-import inspect
-from collections.abc import Awaitable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from types import CoroutineType
 from typing import TYPE_CHECKING, Any
 
@@ -43,12 +41,25 @@ from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path
 
 from schema.answers import count_fields
-from schema.fast_plan import BIND, LEAF, FallbackError, FieldPlan, enum_names
+from schema.fast_plan import (
+    BIND,
+    LEAF,
+    PASSTHROUGH,
+    FallbackError,
+    FieldPlan,
+    enum_names,
+    plain,
+)
+from schema.fast_settle import discard, filled
 
 if TYPE_CHECKING:
     from schema.lean import LeanExecutionContext
 
 Fields = Mapping[str, list[FieldDetails]]
+
+
+Finish = Callable[[Any, Path], Any]
+"""Completes a resolver's value for a field's type (`FastPath.complete`, specialised)."""
 
 
 class FastPath:
@@ -125,15 +136,15 @@ class FastPath:
                 field_path = Path(path, name, parent_type.name)
                 if call is None:
                     call = self._bind(plan, parent_type, field_path)
-                completed = self.complete(field.type, plan, call(source), field_path)
+                completed = plan.finish(call(source), field_path)
                 results[name] = completed
                 if type(completed) is CoroutineType:
                     waiting.append(name)
         except BaseException:
-            _discard(results[name] for name in waiting)
+            discard(results[name] for name in waiting)
             raise
         self.answered += len(results)
-        return _filled(results, waiting)
+        return filled(results, waiting)
 
     def _bind(self, plan: FieldPlan, parent_type: GraphQLObjectType, path: Path) -> Any:
         """The plan's resolver bound to one resolve info (built for the first object the plan
@@ -151,8 +162,54 @@ class FastPath:
                 return resolve(source, info, **args)
 
         plan.info = info
+        plan.finish = self._finisher(plan.field.type, plan)
         plan.call = call
         return call
+
+    def _finisher(self, type_: GraphQLOutputType, plan: FieldPlan) -> Finish:
+        """`complete` for `type_`, with a shortcut for the values a resolver usually gives
+        (a list, an object of a plain class, a string, an enum member): each shortcut answers
+        exactly as `complete` would, and any other value takes `complete` itself."""
+
+        def generic(value: Any, path: Path) -> Any:
+            return self.complete(type_, plan, value, path)
+
+        inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+        if isinstance(inner, GraphQLList):
+            items = self._finisher(inner.of_type, plan)
+
+            def finish_list(value: Any, path: Path) -> Any:
+                if type(value) is list:
+                    return self._items(items, value, path)
+                return generic(value, path)
+
+            return finish_list
+        if isinstance(inner, GraphQLObjectType):
+
+            def finish_object(value: Any, path: Path) -> Any:
+                if value is not None and plain(type(value)):
+                    return self._object(inner, plan, value, path)
+                return generic(value, path)
+
+            return finish_object
+        members = enum_names(inner) if isinstance(inner, GraphQLLeafType) else None
+        if members is not None:
+            member_class, names = members
+
+            def finish_member(value: Any, path: Path) -> Any:
+                if type(value) is member_class:
+                    return names[value]
+                return generic(value, path)
+
+            return finish_member
+        same = PASSTHROUGH.get(inner) if isinstance(inner, GraphQLLeafType) else None
+        if same is not None:
+
+            def finish_same(value: Any, path: Path) -> Any:
+                return value if type(value) is same else generic(value, path)
+
+            return finish_same
+        return generic
 
     def _coerce(self, type_: GraphQLLeafType, value: Any) -> Any:
         members = enum_names(type_)
@@ -195,18 +252,22 @@ class FastPath:
     def _list(self, item_type: GraphQLOutputType, plan: FieldPlan, value: Any, path: Path) -> Any:
         if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
             raise FallbackError
+        return self._items(lambda item, at: self.complete(item_type, plan, item, at), value, path)
+
+    @staticmethod
+    def _items(finish: Finish, value: Iterable[Any], path: Path) -> Any:
         items: list[Any] = []
         waiting: list[int] = []
         try:
             for index, item in enumerate(value):
-                completed = self.complete(item_type, plan, item, Path(path, index, None))
+                completed = finish(item, Path(path, index, None))
                 if type(completed) is CoroutineType:
                     waiting.append(index)
                 items.append(completed)
         except BaseException:
-            _discard(items[index] for index in waiting)
+            discard(items[index] for index in waiting)
             raise
-        return _filled(items, waiting)
+        return filled(items, waiting)
 
     def _object(self, type_: GraphQLObjectType, plan: FieldPlan, value: Any, path: Path) -> Any:
         if type_.is_type_of is not None and type_.is_type_of(value, plan.info) is not True:
@@ -233,45 +294,3 @@ class FastPath:
         ):
             raise FallbackError
         return runtime
-
-
-def _filled(container: Any, waiting: list[Any]) -> Any:
-    """A response map or list, or, when some of its places (`waiting`) hold awaitables, a
-    coroutine that fills them with their values and returns it."""
-    if not waiting:
-        return container
-    return _fill(container, waiting)
-
-
-async def _fill(container: Any, waiting: list[Any]) -> Any:
-    values = await _settle([container[place] for place in waiting])
-    for place, value in zip(waiting, values, strict=True):
-        container[place] = value
-    return container
-
-
-async def _settle(awaitables: list[Any]) -> list[Any]:
-    """Every awaitable's value; when one fails, the others still run to their end first, so
-    nothing of this request is left running while graphql-core starts again."""
-    if len(awaitables) == 1:
-        return [await awaitables[0]]
-    values = await asyncio.gather(*awaitables, return_exceptions=True)
-    for value in values:
-        if isinstance(value, BaseException):
-            raise value
-    return values
-
-
-def _discard(awaitables: Iterable[Any]) -> None:
-    """Close coroutines made but never started (a sibling failed before they were awaited),
-    with the awaitables they were handed, so none is left never awaited."""
-    for awaitable in awaitables:
-        if isinstance(awaitable, dict):
-            _discard(awaitable.values())
-        elif isinstance(awaitable, list):
-            _discard(awaitable)
-        elif asyncio.iscoroutine(awaitable) and (
-            inspect.getcoroutinestate(awaitable) == inspect.CORO_CREATED
-        ):
-            _discard(awaitable.cr_frame.f_locals.values())  # type: ignore[attr-defined]
-            awaitable.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from enum import EnumMeta
 from functools import cache
+from types import CoroutineType, GeneratorType
 from typing import Any
 
 from graphql import (
@@ -61,6 +62,7 @@ class FieldPlan:
         "call",
         "details",
         "field",
+        "finish",
         "info",
         "leaf",
         "name",
@@ -90,6 +92,7 @@ class FieldPlan:
         # set by FastPath._bind before any value of the plan is completed
         self.info: ResolveInfo = None  # type: ignore[assignment]
         self.call: Any = None  # the resolver bound to `info` and `args`: source -> value
+        self.finish: Any = None  # completes the resolver's value for the field's type
 
 
 @cache
@@ -101,3 +104,22 @@ def enum_names(type_: GraphQLLeafType) -> tuple[type, dict[Any, Any]] | None:
         return None
     members: list[Any] = list(wrapped)
     return wrapped, {member: type_.coerce_output_value(member) for member in members}
+
+
+PLAIN: dict[type, bool] = {}
+
+
+def plain(kind: type) -> bool:
+    """Whether instances of `kind` are never awaitable and never exceptions (strawberry types,
+    records, lists, enums): decided once per class (no `__await__`, no `__getattr__` or own
+    attribute lookup that could make one, no exception or coroutine class)."""
+    verdict = PLAIN.get(kind)
+    if verdict is None:
+        verdict = PLAIN[kind] = kind not in (CoroutineType, GeneratorType) and not any(
+            "__await__" in vars(c)
+            or "__getattr__" in vars(c)
+            or ("__getattribute__" in vars(c) and c.__module__ != "builtins")
+            or issubclass(c, BaseException)
+            for c in kind.__mro__
+        )
+    return verdict

@@ -113,6 +113,14 @@ class Query:
         return found[::-1] if direction is Direction.DESC else found
 
     @strawberry.field
+    def nothing(self) -> Leaf | None:
+        return None
+
+    @strawberry.field
+    def orders(self) -> list[Direction | None]:
+        return [Direction.ASC, None, Direction.DESC]
+
+    @strawberry.field
     def wrong(self) -> Leaf:
         return "not a leaf"  # type: ignore[return-value]
 
@@ -144,6 +152,7 @@ QUERIES = {
         where: {names: ["a", "b"]}) { name } one: pick(where: {names: ["b"]}) { name } }""",
     "introspection": "{ __schema { queryType { name } } leaves { name } }",
     "JSON and enum values": "{ leaves { name meta order } }",
+    "nulls": "{ nothing { name } orders leaves { size } }",
 }
 FIELD_ERROR = "an error among async siblings"
 FAILING = {
