@@ -103,8 +103,24 @@ def _months(fmt: Formatter, value: int | None) -> str:
     return "" if value is None else fmt.months(int(value))
 
 
+_TERMS: dict[tuple[Any, ...], dict[str, Any]] = {}
+TERMS_MAX = 256
+
+
 def terms_context(program: Program, spec: AgreementDef, fmt: Formatter) -> dict[str, Any]:
-    """The clause figures of one agreement kind."""
+    """The clause figures of one agreement kind, worked out once per program file version,
+    kind and formatter (they are program data; issue 14)."""
+    key = (program.id, program.definition_sha256, spec.kind, fmt.locale, fmt.timezone)
+    found = _TERMS.get(key)
+    if found is None:
+        found = _terms(program, spec, fmt)
+        if len(_TERMS) >= TERMS_MAX:
+            _TERMS.clear()
+        _TERMS[key] = found
+    return dict(found)
+
+
+def _terms(program: Program, spec: AgreementDef, fmt: Formatter) -> dict[str, Any]:
     definition = spec_of(program)
     short = definition.operator.short_name
     venue = spec.venue
