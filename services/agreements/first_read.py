@@ -8,12 +8,21 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import ScalarSelect, and_, or_, select, true
+from sqlalchemy import String, Uuid, and_, bindparam, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from models import Agreement, Partner, Program, TemplateVersion, WebhookEndpoint
+from models import (
+    Agreement,
+    Membership,
+    Partner,
+    Program,
+    TemplateVersion,
+    Tier,
+    WebhookEndpoint,
+)
 from services.documents.templates import ANY_PROGRAM
+from services.partners.memberships import Enrolment
 from services.webhooks.outbox import remember_endpoints
 
 
@@ -25,6 +34,7 @@ class FirstRead:
     program: Program
     template: TemplateVersion | None
     agreement: Agreement | None
+    enrolment: Enrolment
 
 
 @dataclass(frozen=True)
@@ -36,22 +46,50 @@ class Read:
     template: None = None
 
 
-def _current_template(kind: str) -> ScalarSelect[uuid.UUID]:
-    """The id of the newest template version serving `kind` in the joined program."""
-    return (
-        select(TemplateVersion.id)
-        .where(
-            TemplateVersion.kind == kind,
-            or_(
-                TemplateVersion.program_slug == Program.slug,
-                TemplateVersion.program_slug == ANY_PROGRAM,
-            ),
-        )
-        .order_by(TemplateVersion.published_at.desc(), TemplateVersion.version.desc())
-        .limit(1)
-        .correlate(Program)
-        .scalar_subquery()
+PARTNER, PROGRAM, KIND = (
+    bindparam("first_partner", type_=Uuid()),
+    bindparam("first_program", type_=Uuid()),
+    bindparam("first_kind", type_=String()),
+)
+_CURRENT_TEMPLATE = (
+    select(TemplateVersion.id)
+    .where(
+        TemplateVersion.kind == KIND,
+        or_(
+            TemplateVersion.program_slug == Program.slug,
+            TemplateVersion.program_slug == ANY_PROGRAM,
+        ),
     )
+    .order_by(TemplateVersion.published_at.desc(), TemplateVersion.version.desc())
+    .limit(1)
+    .correlate(Program)
+    .scalar_subquery()
+)
+"""The id of the newest template version serving the kind in the joined program."""
+_LOCKED = aliased(
+    Agreement,
+    select(Agreement)
+    .where(Agreement.partner_id == PARTNER, Agreement.program_id == PROGRAM, Agreement.kind == KIND)
+    .with_for_update()
+    .cte("locked"),
+)
+_FIRST_READ = (
+    select(Partner, Program, TemplateVersion, WebhookEndpoint, _LOCKED, Tier, Membership)
+    .select_from(Partner)
+    .join(Program, true())
+    .outerjoin(_LOCKED, true())
+    .outerjoin(Tier, Tier.program_id == Program.id)
+    .outerjoin(
+        Membership, and_(Membership.program_id == Program.id, Membership.partner_id == Partner.id)
+    )
+    .outerjoin(TemplateVersion, TemplateVersion.id == _CURRENT_TEMPLATE)
+    .outerjoin(
+        WebhookEndpoint,
+        or_(WebhookEndpoint.partner_id.is_(None), WebhookEndpoint.partner_id == Partner.id),
+    )
+    .where(and_(Partner.id == PARTNER, Program.id == PROGRAM))
+)
+"""Built once, its values bound at execution (building and hashing it cost CPU per request)."""
 
 
 async def first_read(
@@ -59,31 +97,13 @@ async def first_read(
 ) -> FirstRead | None:
     """The partner, program, agreement and current template of `kind`, with the endpoints
     remembered."""
-    locked = aliased(
-        Agreement,
-        select(Agreement)
-        .where(
-            Agreement.partner_id == partner_id,
-            Agreement.program_id == program_id,
-            Agreement.kind == kind,
-        )
-        .with_for_update()
-        .cte("locked"),
-    )
-    audience = or_(WebhookEndpoint.partner_id.is_(None), WebhookEndpoint.partner_id == Partner.id)
-    rows = (
-        await session.execute(
-            select(Partner, Program, TemplateVersion, WebhookEndpoint, locked)
-            .select_from(Partner)
-            .join(Program, true())
-            .outerjoin(locked, true())
-            .outerjoin(TemplateVersion, TemplateVersion.id == _current_template(kind))
-            .outerjoin(WebhookEndpoint, audience)
-            .where(and_(Partner.id == partner_id, Program.id == program_id))
-        )
-    ).all()
+    values = {"first_partner": partner_id, "first_program": program_id, "first_kind": kind}
+    rows = (await session.execute(_FIRST_READ, values)).all()
     if not rows:
         return None
-    partner, program, template, _, agreement = rows[0]
-    remember_endpoints(session, partner.id, [row[3] for row in rows if row[3] is not None])
-    return FirstRead(partner, program, template, agreement)
+    partner, program, template, _, agreement, _, membership = rows[0]
+    endpoints = {row[3].id: row[3] for row in rows if row[3] is not None}
+    remember_endpoints(session, partner.id, list(endpoints.values()))
+    tiers = {row[5].id: row[5] for row in rows if row[5] is not None}
+    enrolment = Enrolment(membership, list(tiers.values()))
+    return FirstRead(partner, program, template, agreement, enrolment)

@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import String, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import ApiKey, Partner, User
@@ -112,13 +112,17 @@ async def _owner(session: AsyncSession, email: str) -> User:
     return user
 
 
+_BY_PREFIX = select(ApiKey).where(ApiKey.prefix == bindparam("key_prefix", type_=String()))
+"""The key read on every request: built once, its prefix bound at execution (issue 14)."""
+
+
 async def authenticate(session: AsyncSession, token: str) -> Actor | None:
     """The actor behind a presented token, or None for an unknown, malformed or revoked key."""
     parts = split_token(token)
     if parts is None:
         return None
     prefix, secret = parts
-    key = await session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
+    key = await session.scalar(_BY_PREFIX, {"key_prefix": prefix})
     if key is None or key.revoked_at is not None:
         return None
     if key.expires_at is not None and key.expires_at <= utcnow():

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import NamedTuple
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import Uuid, and_, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -126,6 +127,13 @@ async def start_membership(
     return membership
 
 
+class Enrolment(NamedTuple):
+    """A partner's membership of a program (None: not enrolled) and the program's tiers."""
+
+    membership: Membership | None
+    tiers: list[Tier]
+
+
 async def enrol_on_agreement(
     session: AsyncSession,
     actor: Actor,
@@ -135,14 +143,16 @@ async def enrol_on_agreement(
     membership_agreement_in_effect: bool,
     reason: str,
     today: date,
+    known: Enrolment | None = None,
 ) -> None:
     """Keep the membership in step with a signed agreement (SEG-AGR-01, CS-AGR-01).
 
     A signature without a membership enrols the partner: active when the signed agreement is a
     membership agreement now in effect, an applicant otherwise. Such an agreement taking effect
-    later makes an applicant active; `reason` says which.
+    later makes an applicant active; `reason` says which. `known`: the membership and tiers,
+    when read already.
     """
-    membership, tiers = await _membership_or_tiers(session, partner, program)
+    membership, tiers = known or await _membership_or_tiers(session, partner, program)
     if membership is None:
         active = membership_agreement_in_effect
         status = MembershipStatus.ACTIVE if active else MembershipStatus.APPLICANT
@@ -168,21 +178,27 @@ async def _enrolled_since(session: AsyncSession, membership: Membership, day: da
     )
 
 
+_MEMBERSHIP_OR_TIERS = (
+    select(Tier, Membership)
+    .outerjoin(
+        Membership,
+        and_(
+            Membership.program_id == Tier.program_id,
+            Membership.partner_id == bindparam("enrol_partner", type_=Uuid()),
+        ),
+    )
+    .where(Tier.program_id == bindparam("enrol_program", type_=Uuid()))
+)
+"""Built once, its values bound at execution (issue 14)."""
+
+
 async def _membership_or_tiers(
     session: AsyncSession, partner: Partner, program: Program
 ) -> tuple[Membership | None, list[Tier]]:
     """The partner's membership of the program and the program's tiers (to enrol it at the
     entry tier when it has none), in one statement."""
-    rows = (
-        await session.execute(
-            select(Tier, Membership)
-            .outerjoin(
-                Membership,
-                and_(Membership.program_id == Tier.program_id, Membership.partner_id == partner.id),
-            )
-            .where(Tier.program_id == program.id)
-        )
-    ).all()
+    values = {"enrol_partner": partner.id, "enrol_program": program.id}
+    rows = (await session.execute(_MEMBERSHIP_OR_TIERS, values)).all()
     if not rows:  # a program without tiers: the membership alone
         return await _membership_of(session, partner, program), []
     return rows[0][1], [tier for tier, _ in rows]

@@ -4,8 +4,13 @@ case, and no read for the answer (it shows the rows the use case committed)."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from benchmarks.accept import ACCEPT
+from services.agreements import first_read
+from services.apikeys import keys
+from services.partners import memberships
 from tests.conftest import Api, StatementCounter
 from tests.helpers.agreements import SIGNER
 from tests.helpers.api import create_partner, program
@@ -13,12 +18,12 @@ from tests.helpers.api import create_partner, program
 pytestmark = pytest.mark.anyio
 
 # Beyond what any request costs (the key): the partner, program, agreement (locked), current
-# template and webhook endpoints (one read, services/agreements/first_read.py), the agreement
-# written, the membership with the program's tiers, the enrolment, the facts (models/facts.py:
-# on PostgreSQL the document's bytes, both audit events, the document, both events, the
-# acceptance, the tier history and the data versions in one statement; on SQLite one INSERT per
-# table, the bytes kept in a folder, then the data versions).
-ACCEPT_STATEMENTS = {"postgresql": 5, "sqlite": 10}
+# template, webhook endpoints, the partner's membership and the program's tiers (one read,
+# services/agreements/first_read.py), the agreement written, the enrolment, the facts
+# (models/facts.py: on PostgreSQL the document's bytes, both audit events, the document, both
+# events, the acceptance, the tier history and the data versions in one statement; on SQLite one
+# INSERT per table, the bytes kept in a folder, then the data versions).
+ACCEPT_STATEMENTS = {"postgresql": 4, "sqlite": 9}
 
 
 async def test_a_first_acceptance_runs_a_pinned_number_of_statements(
@@ -48,3 +53,31 @@ async def test_a_first_acceptance_runs_a_pinned_number_of_statements(
         assert data["acceptance"]["templateVersion"] >= 1
     backend = "postgresql" if database_url.startswith("postgresql") else "sqlite"
     assert min(runs) == ACCEPT_STATEMENTS[backend]
+
+
+async def test_the_hot_statements_are_built_once(api: Api) -> None:
+    """The key and the first read run statements built once, their values bound (issue 14:
+    building and hashing them cost CPU on every request)."""
+    segment = await program(api, "segment-technology")
+    partner = await create_partner(api, displayName="Acme", legalName="Acme Inc.")
+    ran: list[object] = []
+
+    def note(state: ORMExecuteState) -> None:
+        ran.append(state.statement)
+
+    event.listen(Session, "do_orm_execute", note)
+    try:
+        variables = {
+            "input": {
+                "programId": segment["id"],
+                "partnerId": partner["id"],
+                "kind": "segment-program-agreement",
+                "signer": SIGNER,
+            }
+        }
+        assert (await api.gql(ACCEPT, variables))["acceptAgreement"]["userErrors"] == []
+    finally:
+        event.remove(Session, "do_orm_execute", note)
+    for built in (keys._BY_PREFIX, first_read._FIRST_READ):
+        assert any(statement is built for statement in ran)
+    assert all(s is not memberships._MEMBERSHIP_OR_TIERS for s in ran)  # read with the partner
