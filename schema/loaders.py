@@ -60,6 +60,7 @@ from models.support.queries import (
     support_lists,
     support_profiles,
 )
+from rules.agreement_terms import State
 from services.fact_dates import program_today
 
 K = TypeVar("K")
@@ -76,6 +77,9 @@ class Loaders:
         self._programs: asyncio.Future[list[Program]] | None = None
         self._program_map: dict[uuid.UUID, Program] | None = None
         self._today: dict[uuid.UUID, dt.date] = {}
+        self.states_today: dict[uuid.UUID, State] = {}
+        """Agreement states as of their program's today, computed once per request (statuses;
+        a supplementary agreement's reads its parent's)."""
         self.program: DataLoader[uuid.UUID, Program | None] = DataLoader(
             load_fn=self._programs_by_id
         )

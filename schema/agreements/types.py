@@ -267,12 +267,12 @@ class Agreement(Node):
         today = loaders.loaded_today(self.row.program_id)
         if program is None or today is None:
             return self._status_later(info)
-        if not self._spec(program).supplements:
-            return state_of(program, self.row, today).status
         siblings = Loaders.loaded(loaders.agreements_of_partner, self.row.partner_id)
         if siblings is None:
+            if not self._spec(program).supplements:
+                return state_of(program, self.row, today).status
             return self._status_later(info)
-        return state_among(program, self.row, siblings.result(), today).status
+        return state_among(program, self.row, siblings.result(), today, loaders.states_today).status
 
     async def _status_later(self, info: Info) -> AgreementStatus:
         program = await self._program(info)

@@ -35,10 +35,31 @@ async def agreement_of(
 
 
 def state_among(
-    program: Program, agreement: AnyAgreement, agreements: Sequence[AnyAgreement], on: date
+    program: Program,
+    agreement: AnyAgreement,
+    agreements: Sequence[AnyAgreement],
+    on: date,
+    known: dict[uuid.UUID, State] | None = None,
 ) -> State:
     """The agreement's state at the start of `on`, bounded by the agreement it supplements,
-    found among `agreements` (the partner's agreements, e.g. from a DataLoader)."""
+    found among `agreements` (the partner's agreements, e.g. from a DataLoader). `known`
+    keeps the states computed as of `on`, by agreement id, for the next call to reuse (a
+    parent's state is then computed once for all its supplements)."""
+    if known is not None:
+        found = known.get(agreement.id)
+        if found is None:
+            found = known[agreement.id] = _state_among(program, agreement, agreements, on, known)
+        return found
+    return _state_among(program, agreement, agreements, on, known)
+
+
+def _state_among(
+    program: Program,
+    agreement: AnyAgreement,
+    agreements: Sequence[AnyAgreement],
+    on: date,
+    known: dict[uuid.UUID, State] | None,
+) -> State:
     own = state_of(program, agreement, on)
     spec = agreement_spec(program, agreement.kind)
     if spec is None or spec.supplements is None:
@@ -55,7 +76,7 @@ def state_among(
     )
     if parent is None:
         return own
-    return bounded_by(own, state_among(program, parent, agreements, on), on)
+    return bounded_by(own, state_among(program, parent, agreements, on, known), on)
 
 
 async def agreement_state(

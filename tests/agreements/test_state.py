@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -9,8 +10,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from benchmarks import dataset
+from benchmarks.dashboard import DASHBOARD
 from models import Agreement, Program
-from services.agreements import state
+from models.agreements.records import AnyAgreement
+from rules.agreement_terms import State
+from services.agreements import state, supplements
 from services.agreements.supplements import state_among
 from services.programs.definition import ProgramDefinition
 from services.programs.typed import spec_of
@@ -74,3 +78,26 @@ async def test_an_agreement_kind_is_looked_up_once_per_program_version(
     changed.slug = program.slug
     state.state_of(changed, agreements[0], on)
     assert looked_up[-1] == "another version"
+
+
+async def test_the_dashboard_computes_each_agreement_state_once(
+    api: Api, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A supplementary agreement's status reads its parent's state, computed once per request
+    for the parent's own status too (Loaders.states_today; issue 14)."""
+    dataset.load(database_url, partners=4, referrals=0)
+    computed: list[uuid.UUID] = []
+
+    def counted(program: Program, agreement: AnyAgreement, on: date) -> State:
+        computed.append(agreement.id)
+        return state.state_of(program, agreement, on)
+
+    monkeypatch.setattr(supplements, "state_of", counted)
+    data = await api.gql(DASHBOARD, {"partners": 4, "referrals": 1})
+    agreements = [a for p in data["partners"]["nodes"] for a in p["agreements"]]
+    assert len(agreements) >= 8 and all(a["status"] for a in agreements)
+    async with api.sessionmaker() as session:
+        program = (await session.scalars(select(Program).order_by(Program.slug))).first()
+    assert program is not None  # the dataset's program: some kinds supplement another
+    assert any(spec.supplements for spec in spec_of(program).agreements)
+    assert len(computed) == len(set(computed)) == len(agreements)
