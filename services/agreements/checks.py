@@ -23,7 +23,6 @@ from services.agreements.state import agreement_spec, state_of
 from services.documents import templates
 from services.errors import AgreementErrorCode, input_error
 from services.fact_dates import Earlier, FactDate, fact_date
-from services.partners.memberships import Enrolment
 from services.programs.sections.agreements import AgreementDef
 from services.programs.typed import membership_kinds, spec_of
 from services.scope import partner_and_program
@@ -110,8 +109,6 @@ class Target:
     """The agreement row was made by this action (so it has no acceptance yet)."""
     template: TemplateVersion | None = None
     """The template version of the agreement's kind now current, when read with the partner."""
-    enrolment: Enrolment | None = None
-    """The partner's membership and the program's tiers, when read with the partner."""
 
 
 @dataclass(frozen=True)
@@ -191,9 +188,7 @@ async def prepare(
     signing = signing_dates(program, actor, request, field)
     await _check_prerequisites(session, program, partner, spec, signing.dated.day)
     agreement, created = await _agreement_row(session, partner, program, kind, first)
-    enrolment = first.enrolment if isinstance(first, FirstRead) else None
-    target = Target(partner, program, spec, agreement, created, template, enrolment)
-    return target, signer, signing
+    return Target(partner, program, spec, agreement, created, template), signer, signing
 
 
 async def _first_read(

@@ -14,15 +14,12 @@ from sqlalchemy.orm import aliased
 
 from models import (
     Agreement,
-    Membership,
     Partner,
     Program,
     TemplateVersion,
-    Tier,
     WebhookEndpoint,
 )
 from services.documents.templates import ANY_PROGRAM
-from services.partners.memberships import Enrolment
 from services.webhooks.outbox import remember_endpoints
 
 
@@ -34,7 +31,6 @@ class FirstRead:
     program: Program
     template: TemplateVersion | None
     agreement: Agreement | None
-    enrolment: Enrolment
 
 
 @dataclass(frozen=True)
@@ -74,14 +70,10 @@ _LOCKED = aliased(
     .cte("locked"),
 )
 _FIRST_READ = (
-    select(Partner, Program, TemplateVersion, WebhookEndpoint, _LOCKED, Tier, Membership)
+    select(Partner, Program, TemplateVersion, WebhookEndpoint, _LOCKED)
     .select_from(Partner)
     .join(Program, true())
     .outerjoin(_LOCKED, true())
-    .outerjoin(Tier, Tier.program_id == Program.id)
-    .outerjoin(
-        Membership, and_(Membership.program_id == Program.id, Membership.partner_id == Partner.id)
-    )
     .outerjoin(TemplateVersion, TemplateVersion.id == _CURRENT_TEMPLATE)
     .outerjoin(
         WebhookEndpoint,
@@ -101,9 +93,6 @@ async def first_read(
     rows = (await session.execute(_FIRST_READ, values)).all()
     if not rows:
         return None
-    partner, program, template, _, agreement, _, membership = rows[0]
-    endpoints = {row[3].id: row[3] for row in rows if row[3] is not None}
-    remember_endpoints(session, partner.id, list(endpoints.values()))
-    tiers = {row[5].id: row[5] for row in rows if row[5] is not None}
-    enrolment = Enrolment(membership, list(tiers.values()))
-    return FirstRead(partner, program, template, agreement, enrolment)
+    partner, program, template, _, agreement = rows[0]
+    remember_endpoints(session, partner.id, [row[3] for row in rows if row[3] is not None])
+    return FirstRead(partner, program, template, agreement)

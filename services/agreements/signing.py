@@ -125,7 +125,6 @@ async def sign(
         membership_agreement_in_effect=in_effect and spec.role == "membership",
         reason=f"{spec.name} in effect",
         today=today,
-        known=target.enrolment,
     )
     return acceptance
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import NamedTuple
 
 from sqlalchemy import Uuid, and_, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
@@ -127,13 +126,6 @@ async def start_membership(
     return membership
 
 
-class Enrolment(NamedTuple):
-    """A partner's membership of a program (None: not enrolled) and the program's tiers."""
-
-    membership: Membership | None
-    tiers: list[Tier]
-
-
 async def enrol_on_agreement(
     session: AsyncSession,
     actor: Actor,
@@ -143,16 +135,14 @@ async def enrol_on_agreement(
     membership_agreement_in_effect: bool,
     reason: str,
     today: date,
-    known: Enrolment | None = None,
 ) -> None:
     """Keep the membership in step with a signed agreement (SEG-AGR-01, CS-AGR-01).
 
     A signature without a membership enrols the partner: active when the signed agreement is a
     membership agreement now in effect, an applicant otherwise. Such an agreement taking effect
-    later makes an applicant active; `reason` says which. `known`: the membership and tiers,
-    when read already.
+    later makes an applicant active; `reason` says which.
     """
-    membership, tiers = known or await _membership_or_tiers(session, partner, program)
+    membership, tiers = await _membership_or_tiers(session, partner, program)
     if membership is None:
         active = membership_agreement_in_effect
         status = MembershipStatus.ACTIVE if active else MembershipStatus.APPLICANT
