@@ -13,9 +13,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select
+from sqlalchemy import ColumnElement, Result, Select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
+
+from models.versions import note_read
 
 R = TypeVar("R")
 
@@ -52,6 +54,23 @@ class Columns(Generic[R]):
         assert not missing, f"{self.model.__name__} record lacks {missing}"
 
 
+async def read_rows(
+    session: AsyncSession, stmt: Select[Any], params: Mapping[str, Any] | None = None
+) -> Result[Any]:
+    """The rows of a column SELECT, run on the session's connection in its transaction: the
+    same rows as `session.execute`, without the ORM's execution and row processing (about a
+    third of a 300-row read's CPU, issue 14). What the session does around an execution
+    still happens: pending changes are flushed first, and the tables read are noted for the
+    response cache (`models.versions.note_read`)."""
+    sync = session.sync_session
+    if sync.autoflush and (sync.new or sync.dirty or sync.deleted):
+        await session.flush()
+    note_read(sync, stmt)
+    connection = await session.connection()
+    result: Result[Any] = await connection.execute(stmt, params)
+    return result
+
+
 async def read_records(
     session: AsyncSession,
     shape: Columns[R],
@@ -60,4 +79,4 @@ async def read_records(
 ) -> list[R]:
     """The records of a statement selecting `shape`'s columns in order."""
     make = shape.make
-    return [make(row) for row in await session.execute(stmt, params)]
+    return [make(row) for row in await read_rows(session, stmt, params)]

@@ -53,18 +53,23 @@ def _after_flush(session: Session, _flush: UOWTransaction) -> None:
     note_written(session, tables)
 
 
-@event.listens_for(Session, "do_orm_execute")
-def _on_execute(state: ORMExecuteState) -> None:
-    read = state.session.info.get(READ_TABLES)
+def note_read(session: Session, statement: object, is_select: bool = True) -> None:
+    """Count the tables `statement` reads, when the session collects them (READ_TABLES):
+    every ORM execution does (below); so must a read run on the session's connection."""
+    read = session.info.get(READ_TABLES)
     if read is not None:
-        statement = state.statement
         names: set[str] = set()
-        if state.is_select and isinstance(statement, ClauseElement):
+        if is_select and isinstance(statement, ClauseElement):
             found = find_tables(
                 statement, include_aliases=True, include_joins=True, include_selects=True
             )
             names = {t.name for t in found if isinstance(t, Table)}
         read.update(names or {"*"})  # "*": a statement whose tables are unknown
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _on_execute(state: ORMExecuteState) -> None:
+    note_read(state.session, state.statement, state.is_select)
     if state.is_insert or state.is_update or state.is_delete:
         table = getattr(state.statement, "table", None)
         if table is not None:

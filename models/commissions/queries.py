@@ -16,6 +16,7 @@ from models import ClientPayment, Commission, Payout, QualifiedAgreement, Revenu
 from models.batch import dialect_of, grouped, keyed, keys_of, one_each
 from models.commissions.records import COMMISSION_COLUMNS, CommissionRecord
 from models.paging import NestedPage, Page, nested_counts, nested_pages
+from models.records import read_rows
 
 
 async def commission_of_qualified(
@@ -112,5 +113,5 @@ async def commission_of_referrals(
     as plain records (a dashboard reads one per referral: no ORM objects, issue 14)."""
     stmt = _commission_of_referrals(dialect_of(session))
     make = COMMISSION_COLUMNS.make
-    rows = {row[-1]: make(row[:-1]) for row in await session.execute(stmt, keys_of(ids))}
+    rows = {row[-1]: make(row[:-1]) for row in await read_rows(session, stmt, keys_of(ids))}
     return [rows.get(i) for i in ids]

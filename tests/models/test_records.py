@@ -28,9 +28,10 @@ from models.partners.queries import PartnerFilter, memberships_and_tiers_of_part
 from models.partners.records import MEMBERSHIP_COLUMNS, PARTNER_COLUMNS, PartnerRecord
 from models.programs.queries import tiers_by_ids
 from models.programs.records import TIER_COLUMNS
-from models.records import Columns
+from models.records import Columns, read_records
 from models.referrals.queries import ReferralFilter, referral_pages
 from models.referrals.records import REFERRAL_COLUMNS, ReferralRecord
+from models.versions import READ_TABLES
 
 pytestmark = pytest.mark.anyio
 SHAPES: list[Columns[Any]] = [
@@ -210,3 +211,32 @@ async def test_membership_and_tier_records_read_what_orm_objects_read(
         for found in tiers[:-2]:
             assert found is not None
             _same(found, await session.get(Tier, found.id), TIER_COLUMNS)
+
+
+async def test_records_are_read_as_the_sessions_own_execution_reads(
+    sessionmaker: async_sessionmaker[AsyncSession], seeded: None, database_url: str
+) -> None:
+    """`read_records` runs on the session's connection without the ORM, yet as the session
+    would: pending changes are flushed first (a partner added in the transaction is listed),
+    and the tables read are noted for the response cache (models/versions.py)."""
+    dataset.load(database_url, partners=2, referrals=4)
+    async with sessionmaker() as session:
+        listed = PARTNER_COLUMNS.narrow(select(Partner).order_by(Partner.display_name))
+        before = await read_records(session, PARTNER_COLUMNS, listed)
+        added = Partner(
+            legal_name="Pending Ltd",
+            display_name="Pending",
+            country="FR",
+            notice_address="1 rue de la Paix, Paris",
+        )
+        session.add(added)
+        read: set[str] = set()
+        session.sync_session.info[READ_TABLES] = read
+        after = await read_records(session, PARTNER_COLUMNS, listed)
+        assert {p.id for p in after} == {*(p.id for p in before), added.id}
+        assert read == {"partners"}
+        spec = NestedPage(first=2, where=ReferralFilter())
+        await referral_pages(session, [(p.id, spec) for p in before])
+        await commission_of_referrals(session, [uuid.uuid4()])
+        assert {"referrals", "commissions", "qualified_agreements"} <= read
+        await session.rollback()
