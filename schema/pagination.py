@@ -7,6 +7,7 @@ import binascii
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 import strawberry
@@ -48,9 +49,18 @@ class Edge(Generic[N]):
 
 @strawberry.type(description="A page of a list, with cursors to move through it.")
 class Connection(Generic[N]):
-    edges: list[Edge[N]]
     page_info: PageInfo
+    _nodes: strawberry.Private[list[N]]
+    _cursor_at: strawberry.Private[Callable[[int], str]]
     _count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="The nodes of this page with their cursors.")
+    def edges(self) -> list[Edge[N]]:
+        # made when asked: a list read through `nodes` makes none (issue 14)
+        return [
+            Edge(node=node, _cursor=partial(self._cursor_at, index))
+            for index, node in enumerate(self._nodes)
+        ]
 
     @strawberry.field(description="How many items the whole list holds (with its filters).")
     async def total_count(self) -> int:
@@ -58,7 +68,7 @@ class Connection(Generic[N]):
 
     @strawberry.field(description="The nodes of this page, without their cursors.")
     def nodes(self) -> list[N]:
-        return [edge.node for edge in self.edges]
+        return self._nodes
 
 
 def encode_cursor(order: str, key: Sequence[Any]) -> str:
@@ -124,17 +134,19 @@ def build_connection(
     wrap: Callable[[Any], N],
     count: Callable[[], Awaitable[int]],
 ) -> Connection[N]:
-    """A Connection from a page of rows."""
-
-    def cursor_of(row: Any) -> Callable[[], str]:
-        return lambda: encode_cursor(order, key(row))
-
+    """A Connection from a page of rows (its nodes wrapped now, its edges and cursors made
+    when asked)."""
     rows = page.rows
-    edges = [Edge(node=wrap(row), _cursor=cursor_of(row)) for row in rows]
+
+    def cursor_at(index: int) -> str:
+        return encode_cursor(order, key(rows[index]))
+
     info = PageInfo(
         has_next_page=page.has_next,
         has_previous_page=page.has_previous,
-        _first=cursor_of(rows[0]) if rows else None,
-        _last=cursor_of(rows[-1]) if rows else None,
+        _first=partial(cursor_at, 0) if rows else None,
+        _last=partial(cursor_at, len(rows) - 1) if rows else None,
     )
-    return Connection(edges=edges, page_info=info, _count=count)
+    return Connection(
+        page_info=info, _nodes=[wrap(row) for row in rows], _cursor_at=cursor_at, _count=count
+    )

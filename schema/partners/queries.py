@@ -133,7 +133,7 @@ class PartnerQueries:
             entity=PARTNER_COLUMNS,
             reuse=(partners_query, where, order_name),
         )
-        await read_ahead(info, [edge.node.row for edge in page.edges], CONNECTION_NODES)
+        await read_ahead(info, [node.row for node in page.nodes()], CONNECTION_NODES)
         return page
 
 
