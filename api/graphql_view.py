@@ -27,6 +27,7 @@ from api.negotiation import (
     GRAPHQL_RESPONSE,
     content_type_problem,
     decode_json,
+    encode_json,
     graphql_response_status,
     negotiate,
     params_problem,
@@ -113,6 +114,10 @@ class GraphQLView(GraphQL[Context, None]):
         self.readers = readers
         self.store = store
         self.links = links
+
+    def encode_json(self, data: object) -> bytes:
+        """Answers are written by orjson (`api.negotiation.encode_json`)."""
+        return encode_json(data)
 
     @property
     def graphql_ide_html(self) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
+
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 SUPPORTED = (GRAPHQL_RESPONSE, JSON)
@@ -91,6 +93,18 @@ def params_problem(body: Any) -> str | None:
         if body.get(name) is not None and not isinstance(body[name], dict):
             return f"`{name}` must be an object"
     return None
+
+
+def encode_json(value: object) -> bytes:
+    """`value` as compact UTF-8 JSON, written by orjson (a dashboard's 70 KB answer took the
+    standard encoder about 1.5 ms of CPU; issue 14): the same JSON as `json.dumps` with
+    compact separators, non-ASCII characters written as themselves rather than `\\u` escapes
+    and keys that are not strings written as strings. What orjson refuses (an integer beyond
+    64 bits) the standard library writes."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+    except TypeError:
+        return json.dumps(value, separators=(",", ":")).encode()
 
 
 def decode_json(raw: bytes) -> tuple[Any, str | None]:
