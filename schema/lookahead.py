@@ -34,35 +34,14 @@ from schema.context import Info
 Path = tuple[str, ...]
 
 
-def _walk(
-    sets: Iterable[SelectionSetNode], path: Path, fragments: dict[str, FragmentDefinitionNode]
-) -> bool:
-    name, rest = path[0], path[1:]
-    for selection_set in sets:
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                if selection.name.value != name:
-                    continue
-                if not rest:
-                    return True
-                if selection.selection_set and _walk([selection.selection_set], rest, fragments):
-                    return True
-            elif isinstance(selection, InlineFragmentNode):
-                if _walk([selection.selection_set], path, fragments):
-                    return True
-            elif isinstance(selection, FragmentSpreadNode):
-                fragment = fragments.get(selection.name.value)
-                if fragment is not None and _walk([fragment.selection_set], path, fragments):
-                    return True
-    return False
-
-
 def selects(info: Info, *paths: Path) -> bool:
     """Whether the current field's selection reaches any of `paths` (GraphQL field names,
     e.g. `("nodes", "status")`)."""
     raw = info._raw_info
     sets = [node.selection_set for node in raw.field_nodes if node.selection_set]
-    return any(_walk(sets, path, raw.fragments) for path in paths if path)
+    return any(
+        next(_field_nodes(sets, path, raw.fragments), None) is not None for path in paths if path
+    )
 
 
 def under(prefixes: Iterable[Path], *paths: Path) -> list[Path]:
@@ -91,6 +70,8 @@ def _field_nodes(
                 yield from _field_nodes([selection.selection_set], path, fragments)
             elif isinstance(selection, FragmentSpreadNode):
                 fragment = fragments.get(selection.name.value)
+                # a spread with arguments (fragment variables) is not looked into: its fields'
+                # arguments need the spread's own variables; they then await what they need
                 if fragment is not None and not selection.arguments:
                     yield from _field_nodes([fragment.selection_set], path, fragments)
 
