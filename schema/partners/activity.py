@@ -91,14 +91,11 @@ async def read_referral_pages(
     arguments asks of each partner, in one batch; their rows. Arguments the field itself would
     refuse read nothing (the field then answers with its error)."""
     statuses, descending = referral_selection(status, order_by)
+    today_of = await _today_of(info, statuses)
     try:
-        _, _, spec = _referral_page(statuses, descending, first, after, ())
+        _, _, spec = _referral_page(statuses, descending, first, after, today_of)
     except CodedError:
         return []
-    if statuses:
-        _, _, spec = _referral_page(
-            statuses, descending, first, after, await _today_of(info, statuses)
-        )
     loader = info.context.loaders.referral_page
     pages = await loader.load_many([(partner_id, spec) for partner_id in partner_ids])
     return [row for page in pages for row in page.rows]
