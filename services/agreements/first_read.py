@@ -1,5 +1,5 @@
-"""What a signature reads first, in one statement (issue 14): the partner and program, the
-agreement of the kind (locked: FOR UPDATE in a WITH clause), the template version of the kind
+"""What a signature reads first, in one statement (issue 14; models/agreements/first_read.py):
+the partner and program, the agreement of the kind (locked), the template version of the kind
 now current, and the webhook endpoints its events may go to (kept for the transaction's events,
 services/webhooks/outbox.py)."""
 
@@ -8,18 +8,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import String, Uuid, and_, bindparam, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
-from models import (
-    Agreement,
-    Partner,
-    Program,
-    TemplateVersion,
-    WebhookEndpoint,
-)
-from services.documents.templates import ANY_PROGRAM
+from models import Agreement, Partner, Program, TemplateVersion
+from models.agreements.first_read import first_rows
 from services.webhooks.outbox import remember_endpoints
 
 
@@ -42,57 +34,13 @@ class Read:
     template: None = None
 
 
-PARTNER, PROGRAM, KIND = (
-    bindparam("first_partner", type_=Uuid()),
-    bindparam("first_program", type_=Uuid()),
-    bindparam("first_kind", type_=String()),
-)
-_CURRENT_TEMPLATE = (
-    select(TemplateVersion.id)
-    .where(
-        TemplateVersion.kind == KIND,
-        or_(
-            TemplateVersion.program_slug == Program.slug,
-            TemplateVersion.program_slug == ANY_PROGRAM,
-        ),
-    )
-    .order_by(TemplateVersion.published_at.desc(), TemplateVersion.version.desc())
-    .limit(1)
-    .correlate(Program)
-    .scalar_subquery()
-)
-"""The id of the newest template version serving the kind in the joined program."""
-_LOCKED = aliased(
-    Agreement,
-    select(Agreement)
-    .where(Agreement.partner_id == PARTNER, Agreement.program_id == PROGRAM, Agreement.kind == KIND)
-    .with_for_update()
-    .cte("locked"),
-)
-_FIRST_READ = (
-    select(Partner, Program, TemplateVersion, WebhookEndpoint, _LOCKED)
-    .select_from(Partner)
-    .join(Program, true())
-    .outerjoin(_LOCKED, true())
-    .outerjoin(TemplateVersion, TemplateVersion.id == _CURRENT_TEMPLATE)
-    .outerjoin(
-        WebhookEndpoint,
-        or_(WebhookEndpoint.partner_id.is_(None), WebhookEndpoint.partner_id == Partner.id),
-    )
-    .where(and_(Partner.id == PARTNER, Program.id == PROGRAM))
-)
-"""Built once, its values bound at execution (building and hashing it cost CPU per request)."""
-
-
 async def first_read(
     session: AsyncSession, partner_id: uuid.UUID, program_id: uuid.UUID, kind: str
 ) -> FirstRead | None:
     """The partner, program, agreement and current template of `kind`, with the endpoints
     remembered."""
-    values = {"first_partner": partner_id, "first_program": program_id, "first_kind": kind}
-    rows = (await session.execute(_FIRST_READ, values)).all()
-    if not rows:
+    found = await first_rows(session, partner_id, program_id, kind)
+    if found is None:
         return None
-    partner, program, template, _, agreement = rows[0]
-    remember_endpoints(session, partner.id, [row[3] for row in rows if row[3] is not None])
-    return FirstRead(partner, program, template, agreement)
+    remember_endpoints(session, found.partner.id, found.endpoints)
+    return FirstRead(found.partner, found.program, found.template, found.agreement)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contract_templates.probe import trial_render
@@ -16,12 +16,12 @@ from contract_templates.renderer import TemplateError, analyze
 from models import TemplateVersion
 from models.base import utcnow
 from models.documents.blobs import BlobStore
+from models.documents.queries import newest_template
 from services.actor import Actor
 from services.audit.log import record
 from services.errors import TemplateErrorCode, UseCaseError
 
 MANIFEST = Path(__file__).resolve().parents[2] / "contract_templates" / "manifest.toml"
-ANY_PROGRAM = "*"
 NOTES_MAX = 1000
 
 # The variables the renderer provides to each kind of template (services.documents.context).
@@ -283,15 +283,5 @@ async def current_for(
     session: AsyncSession, program_slug: str, kind: str
 ) -> TemplateVersion | None:
     """The newest template version serving `kind` in a program (or any program)."""
-    return await session.scalar(
-        select(TemplateVersion)
-        .where(
-            TemplateVersion.kind == kind,
-            or_(
-                TemplateVersion.program_slug == program_slug,
-                TemplateVersion.program_slug == ANY_PROGRAM,
-            ),
-        )
-        .order_by(TemplateVersion.published_at.desc(), TemplateVersion.version.desc())
-        .limit(1)
-    )
+    found: TemplateVersion | None = await session.scalar(newest_template(kind, program_slug))
+    return found

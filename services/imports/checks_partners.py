@@ -24,9 +24,9 @@ from models import (
     Tier,
     TierChange,
 )
+from models.documents.queries import ANY_PROGRAM
 from rules.enums import MembershipStatus
 from services.agreements.state import agreement_spec
-from services.documents.templates import ANY_PROGRAM
 from services.errors import ImportErrorCode as Code
 from services.imports.export import ATTACHED
 from services.imports.plan import Plan, differs

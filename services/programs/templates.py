@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.documents.blobs import BlobStore
+from models.documents.queries import ANY_PROGRAM
 from services.actor import SYSTEM
 from services.documents import templates
 from services.programs.files import ProgramFile, ProgramFileError
@@ -62,7 +63,7 @@ def program_templates(file: ProgramFile) -> list[ProgramTemplate]:
                 f"{where}: {agreement.template!r} is neither a .docx path nor a shipped template id"
             )
             continue
-        elif entry.kind == agreement.kind and entry.program in (spec.slug, templates.ANY_PROGRAM):
+        elif entry.kind == agreement.kind and entry.program in (spec.slug, ANY_PROGRAM):
             continue  # the shipped template serves this program and kind already
         else:
             data = (templates.MANIFEST.parent / entry.file).read_bytes()

@@ -8,7 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from benchmarks.accept import ACCEPT
-from services.agreements import first_read
+from models.agreements import first_read
 from services.apikeys import keys
 from services.partners import memberships
 from tests.conftest import Api, StatementCounter
@@ -18,7 +18,7 @@ from tests.helpers.api import create_partner, program
 pytestmark = pytest.mark.anyio
 
 # Beyond what any request costs (the key): the partner, program, agreement (locked), current
-# template and webhook endpoints (one read, services/agreements/first_read.py), the agreement
+# template and webhook endpoints (one read, models/agreements/first_read.py), the agreement
 # written, the membership with the program's tiers (apart: joined to the first read, its rows
 # would repeat the program's definition per tier, slower than a statement of its own), the
 # enrolment, the facts (models/facts.py: on PostgreSQL the document's bytes, both audit events,

@@ -1,0 +1,73 @@
+"""What a signature reads first, in one statement (issue 14): the partner and program, the
+agreement of the kind (locked: FOR UPDATE in a WITH clause), the template version of the kind
+now current, and the webhook endpoints its events may go to."""
+
+from __future__ import annotations
+
+import uuid
+from typing import NamedTuple
+
+from sqlalchemy import String, Uuid, and_, bindparam, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from models import Agreement, Partner, Program, TemplateVersion, WebhookEndpoint
+from models.documents.queries import newest_template
+
+
+class FirstRows(NamedTuple):
+    """The rows of a first read."""
+
+    partner: Partner
+    program: Program
+    template: TemplateVersion | None
+    agreement: Agreement | None
+    endpoints: list[WebhookEndpoint]
+
+
+PARTNER, PROGRAM, KIND = (
+    bindparam("first_partner", type_=Uuid()),
+    bindparam("first_program", type_=Uuid()),
+    bindparam("first_kind", type_=String()),
+)
+_CURRENT_TEMPLATE = (
+    newest_template(KIND, Program.slug)
+    .with_only_columns(TemplateVersion.id)
+    .correlate(Program)
+    .scalar_subquery()
+)
+"""The id of the newest template version serving the kind in the joined program."""
+_LOCKED = aliased(
+    Agreement,
+    select(Agreement)
+    .where(Agreement.partner_id == PARTNER, Agreement.program_id == PROGRAM, Agreement.kind == KIND)
+    .with_for_update()
+    .cte("locked"),
+)
+_FIRST_READ = (
+    select(Partner, Program, TemplateVersion, WebhookEndpoint, _LOCKED)
+    .select_from(Partner)
+    .join(Program, true())
+    .outerjoin(_LOCKED, true())
+    .outerjoin(TemplateVersion, TemplateVersion.id == _CURRENT_TEMPLATE)
+    .outerjoin(
+        WebhookEndpoint,
+        or_(WebhookEndpoint.partner_id.is_(None), WebhookEndpoint.partner_id == Partner.id),
+    )
+    .where(and_(Partner.id == PARTNER, Program.id == PROGRAM))
+)
+"""Built once, its values bound at execution (building and hashing it cost CPU per request)."""
+
+
+async def first_rows(
+    session: AsyncSession, partner_id: uuid.UUID, program_id: uuid.UUID, kind: str
+) -> FirstRows | None:
+    """The partner, program, agreement of `kind` (locked), its current template and the
+    webhook endpoints; None when the partner or the program is missing."""
+    values = {"first_partner": partner_id, "first_program": program_id, "first_kind": kind}
+    rows = (await session.execute(_FIRST_READ, values)).all()
+    if not rows:
+        return None
+    partner, program, template, _, agreement = rows[0]
+    endpoints = [row[3] for row in rows if row[3] is not None]
+    return FirstRows(partner, program, template, agreement, endpoints)
