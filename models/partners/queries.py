@@ -1,4 +1,5 @@
-"""Batch reads of partners: memberships, tier history, and the filtered partner list."""
+"""Batch reads of partners: memberships, tier history, and the filtered partner list; a
+partner's membership of a program with the program's tiers (enrolment)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, Uuid, and_, bindparam, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Membership, Partner, Tier, TierChange
@@ -96,3 +97,40 @@ async def memberships_and_tiers_of_partners(
         found = membership(row[:width])
         groups.setdefault(found.partner_id, []).append((found, tier(row[width:])))
     return [groups.get(i, []) for i in ids]
+
+
+_MEMBERSHIP_OR_TIERS = (
+    select(Tier, Membership)
+    .outerjoin(
+        Membership,
+        and_(
+            Membership.program_id == Tier.program_id,
+            Membership.partner_id == bindparam("enrol_partner", type_=Uuid()),
+        ),
+    )
+    .where(Tier.program_id == bindparam("enrol_program", type_=Uuid()))
+)
+"""Built once, its values bound at execution (issue 14)."""
+
+
+async def membership_or_tiers(
+    session: AsyncSession, partner_id: uuid.UUID, program_id: uuid.UUID
+) -> tuple[Membership | None, list[Tier]]:
+    """The partner's membership of the program and the program's tiers (to enrol it at the
+    entry tier when it has none), in one statement."""
+    values = {"enrol_partner": partner_id, "enrol_program": program_id}
+    rows = (await session.execute(_MEMBERSHIP_OR_TIERS, values)).all()
+    if not rows:  # a program without tiers: the membership alone
+        return await membership_of(session, partner_id, program_id), []
+    return rows[0][1], [tier for tier, _ in rows]
+
+
+async def membership_of(
+    session: AsyncSession, partner_id: uuid.UUID, program_id: uuid.UUID
+) -> Membership | None:
+    """The partner's membership of the program, or None."""
+    return await session.scalar(
+        select(Membership).where(
+            Membership.partner_id == partner_id, Membership.program_id == program_id
+        )
+    )

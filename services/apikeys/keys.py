@@ -10,11 +10,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import String, bindparam, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import ApiKey, Partner, User
 from models.base import utcnow
+from models.edge.queries import api_key_by_prefix
 from rules.enums import ApiKeyRole
 from services.actor import Actor
 from services.audit.log import record
@@ -112,17 +113,13 @@ async def _owner(session: AsyncSession, email: str) -> User:
     return user
 
 
-_BY_PREFIX = select(ApiKey).where(ApiKey.prefix == bindparam("key_prefix", type_=String()))
-"""The key read on every request: built once, its prefix bound at execution (issue 14)."""
-
-
 async def authenticate(session: AsyncSession, token: str) -> Actor | None:
     """The actor behind a presented token, or None for an unknown, malformed or revoked key."""
     parts = split_token(token)
     if parts is None:
         return None
     prefix, secret = parts
-    key = await session.scalar(_BY_PREFIX, {"key_prefix": prefix})
+    key = await api_key_by_prefix(session, prefix)
     if key is None or key.revoked_at is not None:
         return None
     if key.expires_at is not None and key.expires_at <= utcnow():

@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import Uuid, and_, bindparam, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Membership, Partner, Program, Tier, TierChange, facts
 from models.base import utcnow
+from models.partners.queries import membership_of, membership_or_tiers
 from rules import tiers as tier_rules
 from rules.citations import cited_in
 from rules.enums import MembershipStatus
@@ -57,7 +58,7 @@ async def enroll_partner(
             "add one of these capacities to the partner first"
             f"{cited_in(rules.cites.get('capacities', []))}",
         )
-    if await _membership_of(session, partner, program) is not None:
+    if await membership_of(session, partner.id, program.id) is not None:
         raise _already_enrolled(program.slug)
     status = rules.entry_status
     dated = fact_date(program, actor, joined_on, "joinedOn", Code)
@@ -142,7 +143,7 @@ async def enrol_on_agreement(
     membership agreement now in effect, an applicant otherwise. Such an agreement taking effect
     later makes an applicant active; `reason` says which.
     """
-    membership, tiers = await _membership_or_tiers(session, partner, program)
+    membership, tiers = await membership_or_tiers(session, partner.id, program.id)
     if membership is None:
         active = membership_agreement_in_effect
         status = MembershipStatus.ACTIVE if active else MembershipStatus.APPLICANT
@@ -165,42 +166,6 @@ async def _enrolled_since(session: AsyncSession, membership: Membership, day: da
         update(TierChange)
         .where(TierChange.membership_id == membership.id, TierChange.from_tier_id.is_(None))
         .values(effective_on=day)
-    )
-
-
-_MEMBERSHIP_OR_TIERS = (
-    select(Tier, Membership)
-    .outerjoin(
-        Membership,
-        and_(
-            Membership.program_id == Tier.program_id,
-            Membership.partner_id == bindparam("enrol_partner", type_=Uuid()),
-        ),
-    )
-    .where(Tier.program_id == bindparam("enrol_program", type_=Uuid()))
-)
-"""Built once, its values bound at execution (issue 14)."""
-
-
-async def _membership_or_tiers(
-    session: AsyncSession, partner: Partner, program: Program
-) -> tuple[Membership | None, list[Tier]]:
-    """The partner's membership of the program and the program's tiers (to enrol it at the
-    entry tier when it has none), in one statement."""
-    values = {"enrol_partner": partner.id, "enrol_program": program.id}
-    rows = (await session.execute(_MEMBERSHIP_OR_TIERS, values)).all()
-    if not rows:  # a program without tiers: the membership alone
-        return await _membership_of(session, partner, program), []
-    return rows[0][1], [tier for tier, _ in rows]
-
-
-async def _membership_of(
-    session: AsyncSession, partner: Partner, program: Program
-) -> Membership | None:
-    return await session.scalar(
-        select(Membership).where(
-            Membership.partner_id == partner.id, Membership.program_id == program.id
-        )
     )
 
 

@@ -9,8 +9,8 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from benchmarks.accept import ACCEPT
 from models.agreements import first_read
-from services.apikeys import keys
-from services.partners import memberships
+from models.edge import queries as edge
+from models.partners import queries as partners
 from tests.conftest import Api, StatementCounter
 from tests.helpers.agreements import SIGNER
 from tests.helpers.api import create_partner, program
@@ -79,5 +79,5 @@ async def test_the_hot_statements_are_built_once(api: Api) -> None:
         assert (await api.gql(ACCEPT, variables))["acceptAgreement"]["userErrors"] == []
     finally:
         event.remove(Session, "do_orm_execute", note)
-    for built in (keys._BY_PREFIX, first_read._FIRST_READ, memberships._MEMBERSHIP_OR_TIERS):
+    for built in (edge._BY_PREFIX, first_read._FIRST_READ, partners._MEMBERSHIP_OR_TIERS):
         assert any(statement is built for statement in ran)
