@@ -34,6 +34,7 @@ from contract_templates.renderer import (
     analyze,
     make_environment,
 )
+from rules.bounded_cache import BoundedCache
 
 TEMPLATED_PART = re.compile(
     r"^(word/(document|header\d*|footer\d*|footnotes)\.xml|docProps/core\.xml)$"
@@ -131,20 +132,14 @@ def compile_template(data: bytes, info: TemplateInfo | None = None) -> CompiledT
     return CompiledTemplate(tuple(parts), info, static.getvalue())
 
 
-_CACHE: dict[str, CompiledTemplate] = {}
-CACHE_SIZE = 64
+_CACHE: BoundedCache[str, CompiledTemplate] = BoundedCache(64)
 
 
 def compiled(data: bytes) -> CompiledTemplate:
     """The compiled form of a template, compiled once per content (SHA-256) and reused."""
     key = hashlib.sha256(data).hexdigest()
-    found = _CACHE.get(key)
-    if found is None:
-        found = compile_template(data)
-        if len(_CACHE) >= CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = found
-    return found
+    found = _CACHE.entries.get(key)
+    return _CACHE.put(key, compile_template(data)) if found is None else found
 
 
 def _fresh(entry: zipfile.ZipInfo) -> zipfile.ZipInfo:

@@ -18,6 +18,8 @@ from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
+from rules.bounded_cache import BoundedCache
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ENTRIES = 300
 MAX_UNCOMPRESSED = 40 * 1024 * 1024
@@ -125,21 +127,15 @@ def _check_safe(tree: nodes.Template) -> None:
             raise TemplateError("SANDBOX_VIOLATION", "macros are not allowed")
 
 
-_ANALYZED: dict[str, TemplateInfo] = {}
-ANALYZED_MAX = 256
+_ANALYZED: BoundedCache[str, TemplateInfo] = BoundedCache(256)
 
 
 def analyze(data: bytes) -> TemplateInfo:
     """Check a template's archive, syntax and safety; list the variables it uses (checked once
     per content: the result is kept by SHA-256)."""
     digest = hashlib.sha256(data).hexdigest()
-    known = _ANALYZED.get(digest)
-    if known is None:
-        known = _analyze(data)
-        if len(_ANALYZED) >= ANALYZED_MAX:
-            _ANALYZED.pop(next(iter(_ANALYZED)))
-        _ANALYZED[digest] = known
-    return known
+    known = _ANALYZED.entries.get(digest)
+    return _ANALYZED.put(digest, _analyze(data)) if known is None else known
 
 
 def _analyze(data: bytes) -> TemplateInfo:

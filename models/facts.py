@@ -22,14 +22,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.base import Base
 from models.versions import note_written, raise_versions, take_written
+from rules.bounded_cache import BoundedCache
 
 FACTS = "partnergraph.facts"
 """Session.info key of the batch being collected: (table, row, idempotent, object) in order."""
 Row = dict[str, Any]
 Shape = tuple[str, tuple[tuple[str, int, bool], ...], int]
-_SHAPES: dict[Shape, list[Insert]] = {}
+_SHAPES: BoundedCache[Shape, list[Insert]] = BoundedCache(256)
 _ORDER: dict[Table, int] = {}
-SHAPES_MAX = 256
 
 
 def batching(session: AsyncSession) -> bool:
@@ -133,7 +133,7 @@ def _insert(dialect: str, table: Table, count: int, idempotent: bool, prefix: st
 
 def _statements(dialect: str, shape: Shape) -> list[Insert]:
     """The statements of a batch's shape: one on PostgreSQL, one per table elsewhere."""
-    found = _SHAPES.get(shape)
+    found = _SHAPES.entries.get(shape)
     if found is None:
         tables = Base.metadata.tables
         found = [
@@ -145,9 +145,7 @@ def _statements(dialect: str, shape: Shape) -> list[Insert]:
         if dialect == "postgresql" and len(found) > 1:
             last = found[-1].add_cte(*(s.cte(f"fact_{n}") for n, s in enumerate(found[:-1])))
             found = [last]
-        if len(_SHAPES) >= SHAPES_MAX:
-            _SHAPES.clear()
-        _SHAPES[shape] = found
+        _SHAPES.put(shape, found)
     return found
 
 

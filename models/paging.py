@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute, aliased
 
 from models.records import Columns, read_records
+from rules.bounded_cache import BoundedCache
 
 T = TypeVar("T")
 OrderColumn = ColumnElement[Any] | QueryableAttribute[Any]
@@ -182,19 +183,14 @@ async def fetch_pages(
 PAGE_PARENTS = "page_parents"
 """The bound parameter of the parents' array in the PostgreSQL pages statement."""
 
-_REUSED: dict[Hashable, Select[Any]] = {}
-_REUSED_MAX = 256
+_REUSED: BoundedCache[Hashable, Select[Any]] = BoundedCache(256)
 
 
 def _reused(key: Hashable, build: Callable[[], Select[Any]]) -> Select[Any]:
     """The statement kept under `key`, built on first use (the oldest goes past the bound).
     A statement is immutable; reusing one also reuses its memoised cache key."""
-    stmt = _REUSED.get(key)
-    if stmt is None:
-        if len(_REUSED) >= _REUSED_MAX:
-            del _REUSED[next(iter(_REUSED))]
-        stmt = _REUSED[key] = build()
-    return stmt
+    stmt = _REUSED.entries.get(key)
+    return _REUSED.put(key, build()) if stmt is None else stmt
 
 
 def _narrow(

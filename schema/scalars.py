@@ -13,6 +13,8 @@ import strawberry
 from graphql import GraphQLError, StringValueNode, Visitor, visit
 from strawberry.extensions import SchemaExtension
 
+from rules.bounded_cache import BoundedCache
+
 # NUL cannot be stored by PostgreSQL; the other C0 controls cannot be written in XML 1.0, so
 # they would break every DOCX a text field reaches; lone surrogates are not text.
 FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
@@ -74,20 +76,17 @@ def _bad_strings(document: Any, variables: Any) -> bool:
     return document is not None and _bad_literals(document)
 
 
-_LITERALS: dict[int, tuple[Any, bool]] = {}
-LITERALS_MAX = 512
+_LITERALS: BoundedCache[int, tuple[Any, bool]] = BoundedCache(512)
 
 
 def _bad_literals(document: Any) -> bool:
     """Whether a parsed document's string literals hold a forbidden character, found once per
     document (parsed documents are cached and reused; issue 14)."""
-    known = _LITERALS.get(id(document))
+    known = _LITERALS.entries.get(id(document))
     if known is not None and known[0] is document:
         return known[1]
     bad = any(FORBIDDEN.search(node.value) for node in _string_literals(document))
-    if len(_LITERALS) >= LITERALS_MAX:
-        _LITERALS.clear()
-    _LITERALS[id(document)] = (document, bad)
+    _LITERALS.put(id(document), (document, bad))
     return bad
 
 

@@ -10,12 +10,12 @@ from models import Agreement, AgreementNotice, Program
 from models.agreements.notices import NON_RENEWAL, PARTNER
 from models.agreements.records import AgreementRecord, AnyAgreement, AnyNotice, NoticeRecord
 from rules.agreement_terms import Facts, Notice, State, TerminationReason, Terms, state_on
+from rules.bounded_cache import BoundedCache
 from rules.liability import Cap, liability_cap
 from services.programs.sections.agreements import AgreementDef
 from services.programs.typed import spec_of
 
-_KINDS_SIZE = 256
-_kinds: dict[tuple[str, str], tuple[AgreementDef, Terms] | None] = {}
+_kinds: BoundedCache[tuple[str, str], tuple[AgreementDef, Terms] | None] = BoundedCache(256)
 
 
 def _kind(program: Program, kind: str) -> tuple[AgreementDef, Terms] | None:
@@ -23,15 +23,11 @@ def _kind(program: Program, kind: str) -> tuple[AgreementDef, Terms] | None:
     # once per version (the dashboard asks for every agreement's status; issue 14).
     key = (program.definition_sha256, kind)
     try:
-        return _kinds[key]
+        return _kinds.entries[key]
     except KeyError:
         pass
     spec = next((s for s in spec_of(program).agreements if s.kind == kind), None)
-    found = None if spec is None else (spec, terms_of(spec))
-    if len(_kinds) >= _KINDS_SIZE:
-        _kinds.clear()
-    _kinds[key] = found
-    return found
+    return _kinds.put(key, None if spec is None else (spec, terms_of(spec)))
 
 
 def agreement_spec(program: Program, kind: str) -> AgreementDef | None:

@@ -15,6 +15,7 @@ from models import Document, TemplateVersion, facts
 from models.base import utcnow
 from models.documents.blobs import BlobStore
 from models.documents.postgres_store import PostgresBlobStore
+from rules.bounded_cache import BoundedCache
 from rules.global_ids import global_id
 from services.errors import AgreementErrorCode, UseCaseError
 from services.webhooks.outbox import emit
@@ -22,19 +23,13 @@ from services.webhooks.outbox import emit
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-_COMPILED: dict[str, CompiledTemplate] = {}
-COMPILED_MAX = 64
+_COMPILED: BoundedCache[str, CompiledTemplate] = BoundedCache(64)
 
 
 def compiled_version(sha256: str, store: BlobStore) -> CompiledTemplate:
     """A template version compiled once (versions are immutable, keyed by SHA-256) and reused."""
-    found = _COMPILED.get(sha256)
-    if found is None:
-        found = compile_template(store.get(sha256))
-        if len(_COMPILED) >= COMPILED_MAX:
-            _COMPILED.pop(next(iter(_COMPILED)))
-        _COMPILED[sha256] = found
-    return found
+    found = _COMPILED.entries.get(sha256)
+    return _COMPILED.put(sha256, compile_template(store.get(sha256))) if found is None else found
 
 
 async def _put(session: AsyncSession, store: BlobStore, data: bytes) -> str:

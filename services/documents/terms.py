@@ -14,6 +14,7 @@ from typing import Any
 import pycountry
 
 from models import Program
+from rules.bounded_cache import BoundedCache
 from rules.program_year import ProgramYear
 from services.documents.formatting import Formatter
 from services.documents.parties import country_name
@@ -103,20 +104,16 @@ def _months(fmt: Formatter, value: int | None) -> str:
     return "" if value is None else fmt.months(int(value))
 
 
-_TERMS: dict[tuple[Any, ...], dict[str, Any]] = {}
-TERMS_MAX = 256
+_TERMS: BoundedCache[tuple[Any, ...], dict[str, Any]] = BoundedCache(256)
 
 
 def terms_context(program: Program, spec: AgreementDef, fmt: Formatter) -> dict[str, Any]:
     """The clause figures of one agreement kind, worked out once per program file version,
     kind and formatter (they are program data; issue 14)."""
     key = (program.id, program.definition_sha256, spec.kind, fmt.locale, fmt.timezone)
-    found = _TERMS.get(key)
+    found = _TERMS.entries.get(key)
     if found is None:
-        found = _terms(program, spec, fmt)
-        if len(_TERMS) >= TERMS_MAX:
-            _TERMS.clear()
-        _TERMS[key] = found
+        found = _TERMS.put(key, _terms(program, spec, fmt))
     return dict(found)
 
 

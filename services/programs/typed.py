@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import OrderedDict
 from collections.abc import Mapping
-from threading import Lock
 from typing import Any
 
 from models import Program
+from rules.bounded_cache import BoundedCache
 from services.programs.definition import ProgramDefinition
 
-_CACHE_SIZE = 64
-_cache: OrderedDict[str, ProgramDefinition] = OrderedDict()
-_lock = Lock()
+_cache: BoundedCache[str, ProgramDefinition] = BoundedCache(64)
 
 
 def _digest(definition: Mapping[str, Any]) -> str:
@@ -31,17 +28,10 @@ def _digest(definition: Mapping[str, Any]) -> str:
 def parse_definition(definition: Mapping[str, Any], digest: str | None = None) -> ProgramDefinition:
     """The validated definition of stored program JSON, from the cache when already parsed."""
     key = digest or _digest(definition)
-    with _lock:
-        cached = _cache.get(key)
-        if cached is not None:
-            _cache.move_to_end(key)
-            return cached
-    parsed = ProgramDefinition.model_validate(dict(definition))
-    with _lock:
-        _cache[key] = parsed
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return parsed
+    cached = _cache.entries.get(key)
+    if cached is None:
+        cached = _cache.put(key, ProgramDefinition.model_validate(dict(definition)))
+    return cached
 
 
 def spec_of(program: Program) -> ProgramDefinition:

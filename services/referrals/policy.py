@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from models import Program
+from rules.bounded_cache import BoundedCache
 from rules.business_days import BusinessCalendar
 from rules.commissions import Bracket, Schedule
 from rules.ncr import NcrCitations
@@ -99,7 +100,7 @@ def _kinds(kinds: list[str] | None) -> tuple[str, ...] | None:
     return None if kinds is None else tuple(kinds)
 
 
-_policies: dict[tuple[str, str], ReferralPolicy | None] = {}
+_policies: BoundedCache[tuple[str, str], ReferralPolicy | None] = BoundedCache(64)
 
 
 def policy_of(program: Program) -> ReferralPolicy | None:
@@ -108,11 +109,10 @@ def policy_of(program: Program) -> ReferralPolicy | None:
     if not program.definition_sha256:
         return _policy(spec_of(program), program.currency)
     key = (program.definition_sha256, program.currency)
-    if key not in _policies:
-        if len(_policies) >= 64:
-            _policies.clear()
-        _policies[key] = _policy(spec_of(program), program.currency)
-    return _policies[key]
+    try:
+        return _policies.entries[key]
+    except KeyError:
+        return _policies.put(key, _policy(spec_of(program), program.currency))
 
 
 def _policy(spec: ProgramDefinition, currency: str) -> ReferralPolicy | None:

@@ -14,6 +14,7 @@ from benchmarks.dashboard import DASHBOARD
 from models import Agreement, Program
 from models.agreements.records import AnyAgreement
 from rules.agreement_terms import State
+from rules.bounded_cache import BoundedCache
 from services.agreements import state, supplements
 from services.agreements.supplements import state_among
 from services.programs.definition import ProgramDefinition
@@ -67,7 +68,7 @@ async def test_an_agreement_kind_is_looked_up_once_per_program_version(
         looked_up.append(row.definition_sha256)
         return spec_of(row)
 
-    monkeypatch.setattr(state, "_kinds", {})
+    monkeypatch.setattr(state, "_kinds", BoundedCache(256))
     monkeypatch.setattr(state, "spec_of", counted)
     on = date(2026, 6, 1)
     for _ in range(3):

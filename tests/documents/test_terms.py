@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from rules.bounded_cache import BoundedCache
 from services.documents import terms
 from services.documents.formatting import Formatter
 
@@ -23,7 +24,7 @@ def test_terms_are_worked_out_once_per_program_version_and_kind(
         return {"initial_term": "12 months"}
 
     monkeypatch.setattr(terms, "_terms", figures)
-    monkeypatch.setattr(terms, "_TERMS", {})
+    monkeypatch.setattr(terms, "_TERMS", BoundedCache(256))
     program: Any = SimpleNamespace(id=uuid.uuid4(), definition_sha256="a")
     spec: Any = SimpleNamespace(kind="msa")
     fmt = Formatter("en_US", "UTC")

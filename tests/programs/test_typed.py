@@ -3,7 +3,6 @@ per process, however many requests and rows read it."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,6 +10,7 @@ import pytest
 
 from benchmarks import dataset
 from benchmarks.dashboard import DASHBOARD
+from rules.bounded_cache import BoundedCache
 from services.agreements import state
 from services.programs import typed
 from services.programs.definition import ProgramDefinition
@@ -33,8 +33,9 @@ async def test_the_dashboard_parses_each_program_version_once_per_process(
             parsed.append(str(data["slug"]))
             return ProgramDefinition.model_validate(data)
 
-    monkeypatch.setattr(typed, "_cache", OrderedDict())
-    monkeypatch.setattr(state, "_kinds", {})  # what earlier tests looked up in this process
+    monkeypatch.setattr(typed, "_cache", BoundedCache(64))
+    # what earlier tests looked up in this process
+    monkeypatch.setattr(state, "_kinds", BoundedCache(256))
     monkeypatch.setattr(typed, "ProgramDefinition", Counting)
     for _ in range(3):
         data = await api.gql(DASHBOARD, {"partners": 4, "referrals": 3})

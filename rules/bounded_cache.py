@@ -1,0 +1,38 @@
+"""A cache of at most a given number of entries, the oldest out first (every layer's caches of
+derived values: statements, parsed or compiled files, figures of a program version)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from threading import Lock
+from typing import Generic, TypeVar
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class BoundedCache(Generic[K, V]):
+    """At most `size` entries; `put` past the bound drops the oldest (insertion order).
+
+    Read through `entries`, a plain dict typed read-only: a hit is one dict lookup (hot paths;
+    a method of this class or of a dict subclass costs a third more). Write through `put`.
+    """
+
+    __slots__ = ("_entries", "_lock", "entries", "size")
+
+    def __init__(self, size: int) -> None:
+        if size < 1:
+            raise ValueError("a bounded cache holds at least one entry")
+        self.size = size
+        self._entries: dict[K, V] = {}
+        self.entries: Mapping[K, V] = self._entries
+        self._lock = Lock()  # writers may be threads (the sync engine, anyio's workers)
+
+    def put(self, key: K, value: V) -> V:
+        """Keep `value` under `key` (replacing it), dropping the oldest entry when full."""
+        entries = self._entries
+        with self._lock:
+            if key not in entries and len(entries) >= self.size:
+                del entries[next(iter(entries))]
+            entries[key] = value
+        return value
