@@ -5,11 +5,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from strawberry.dataloader import DataLoader
 
 from models import (
     Acceptance,
@@ -61,9 +60,10 @@ from models.support.queries import (
     support_profiles,
 )
 from rules.agreement_terms import State
+from schema.batching import Loader
 from services.fact_dates import program_today
 
-K = TypeVar("K")
+K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 M = TypeVar("M", bound=IdMixin)
 
@@ -80,9 +80,7 @@ class Loaders:
         self.states_today: dict[uuid.UUID, State] = {}
         """Agreement states as of their program's today, computed once per request (statuses;
         a supplementary agreement's reads its parent's)."""
-        self.program: DataLoader[uuid.UUID, Program | None] = DataLoader(
-            load_fn=self._programs_by_id
-        )
+        self.program: Loader[uuid.UUID, Program | None] = Loader(self._programs_by_id)
         self.program_by_slug = self._loader(programs_by_slugs)
         self.tier = self._loader(tiers_by_ids)
         self.benefit = self._by_id(Benefit)
@@ -93,7 +91,7 @@ class Loaders:
         self.tiers_of_program = self._loader(tiers_of_programs)
         self.benefits_of_tier = self._loader(benefits_of_tiers)
         self.requirements_of_tier = self._loader(requirements_of_tiers)
-        self.memberships_of_partner = DataLoader(load_fn=self._memberships_priming_tiers)
+        self.memberships_of_partner = Loader(self._memberships_priming_tiers)
         self.tier_history_of_membership = self._loader(tier_history_of_memberships)
         self.agreement = self._by_id(Agreement)
         self.acceptance = self._by_id(Acceptance)
@@ -138,7 +136,7 @@ class Loaders:
         if self._program_map is None:
             future = self._programs
             if future is None or not future.done() or future.cancelled() or future.exception():
-                primed = self.loaded(self.program, program_id)
+                primed = self.program.settled(program_id)
                 return None if primed is None else primed.result()
             self._program_map = {p.id: p for p in future.result()}
         return self._program_map.get(program_id)
@@ -168,7 +166,7 @@ class Loaders:
                 self.tier.prime(tier.id, tier)
         return [[membership for membership, _ in group] for group in groups]
 
-    def _by_id(self, model: type[M]) -> DataLoader[uuid.UUID, M | None]:
+    def _by_id(self, model: type[M]) -> Loader[uuid.UUID, M | None]:
         async def fetch(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[M | None]:
             return await by_ids(session, model, ids)
 
@@ -176,30 +174,12 @@ class Loaders:
 
     def _loader(
         self, fetch: Callable[[AsyncSession, Sequence[K]], Awaitable[Sequence[V]]]
-    ) -> DataLoader[K, V]:
+    ) -> Loader[K, V]:
         async def load(keys: list[K]) -> Sequence[V]:
             async with self._lock:
                 return await fetch(self._session, keys)
 
-        return DataLoader(load_fn=load)
-
-    @staticmethod
-    async def load_ahead(loader: DataLoader[K, V], keys: Sequence[K]) -> None:
-        """Load `keys` in this round of batches, for `loaded` to answer from, without
-        gathering their results (`load_many` wraps and gathers a future per key; a page's
-        keys settle together, so awaiting the first pending one is usually all it takes)."""
-        for future in [loader.load(key) for key in keys]:
-            if not (isinstance(future, asyncio.Future) and future.done()):
-                await future
-
-    @staticmethod
-    def loaded(loader: DataLoader[K, V], key: K) -> asyncio.Future[V] | None:
-        """The loader's settled answer for `key`, if it already has one (read `.result()`
-        without awaiting: a resolver can then answer synchronously); else None."""
-        future = loader.cache_map.get(key)
-        if future is None or not future.done() or future.cancelled() or future.exception():
-            return None
-        return future
+        return Loader(load)
 
     async def read(self, fetch: Callable[[AsyncSession], Awaitable[V]]) -> V:
         """Run a one-off read (a page, a count) on the request's session."""

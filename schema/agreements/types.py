@@ -17,7 +17,6 @@ from schema.common import Money, Node, present
 from schema.context import Info
 from schema.documents.types import Document
 from schema.ids import encode_id
-from schema.loaders import Loaders
 from schema.programs.types import Program
 from services.agreements.state import agreement_spec, latest_notice, state_of
 from services.agreements.supplements import state_among
@@ -267,7 +266,7 @@ class Agreement(Node):
         today = loaders.loaded_today(self.row.program_id)
         if program is None or today is None:
             return self._status_later(info)
-        siblings = Loaders.loaded(loaders.agreements_of_partner, self.row.partner_id)
+        siblings = loaders.agreements_of_partner.settled(self.row.partner_id)
         if siblings is None:
             if not self._spec(program).supplements:
                 return state_of(program, self.row, today).status

@@ -17,7 +17,6 @@ from rules.referral_state import ReferralStatus
 from schema.context import Info
 from schema.errors import CodedError
 from schema.listing import OrderDirection, parse_time_key
-from schema.loaders import Loaders
 from schema.pagination import Connection, build_connection, check_slice, decode_cursor
 from schema.referrals.queries import ReferralOrder
 from services.partners.memberships import program_today
@@ -97,7 +96,7 @@ async def read_referral_pages(
     except CodedError:
         return []
     loader = info.context.loaders.referral_page
-    pages = await loader.load_many([(partner_id, spec) for partner_id in partner_ids])
+    pages = await loader.read_ahead([(partner_id, spec) for partner_id in partner_ids])
     return [row for page in pages for row in page.rows]
 
 
@@ -119,7 +118,7 @@ def partner_referrals(
     statuses, descending = referral_selection(status, order_by)
     if not statuses:
         where, order, spec = _referral_page(statuses, descending, first, after, ())
-        found = Loaders.loaded(info.context.loaders.referral_page, (partner_id, spec))
+        found = info.context.loaders.referral_page.settled((partner_id, spec))
         if found is not None:
             return _referral_connection(info, partner_id, found.result(), order, where, wrap)
     return _partner_referrals_later(

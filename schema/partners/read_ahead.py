@@ -21,9 +21,9 @@ async def read_ahead(info: Info, rows: Sequence[AnyPartner], at: Sequence[Path])
     loaders = info.context.loaders
     ids = [r.id for r in rows]
     if selects(info, *under(at, ("memberships",))):
-        await loaders.memberships_of_partner.load_many(ids)
+        await loaders.memberships_of_partner.read_ahead(ids)
     if selects(info, *under(at, ("agreements",))):
-        agreements = await loaders.agreements_of_partner.load_many(ids)
+        agreements = await loaders.agreements_of_partner.read_ahead(ids)
         if any(agreements) and selects(info, *under(at, ("agreements", "status"))):
             await loaders.all_programs()
     for path in under(at, ("referrals",)):

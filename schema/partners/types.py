@@ -17,7 +17,6 @@ from schema.commissions.types import Commission
 from schema.common import Node, present
 from schema.context import Info
 from schema.ids import encode_id, expect_id
-from schema.loaders import Loaders
 from schema.lookahead import CONNECTION_NODES, selects
 from schema.pagination import Connection
 from schema.partners.activity import partner_commissions, partner_referrals
@@ -121,7 +120,7 @@ class Membership(Node):
 
     @strawberry.field(description="The current tier.", graphql_type=Tier)
     def tier(self, info: Info) -> Tier | Awaitable[Tier]:
-        found = Loaders.loaded(info.context.loaders.tier, self.row.tier_id)
+        found = info.context.loaders.tier.settled(self.row.tier_id)
         if found is None:
             return self._tier_later(info)
         return Tier.from_row(present(found.result()))
@@ -213,7 +212,7 @@ class Partner(Node):
     )
     def agreements(self, info: Info) -> list[Agreement] | Awaitable[list[Agreement]]:
         loaders = info.context.loaders
-        found = Loaders.loaded(loaders.agreements_of_partner, self.row.id)
+        found = loaders.agreements_of_partner.settled(self.row.id)
         if found is None or (
             found.result()
             and loaders.loaded_program(found.result()[0].program_id) is None
@@ -301,7 +300,7 @@ class Partner(Node):
         description="Memberships in programs, oldest first.", graphql_type=list[Membership]
     )
     def memberships(self, info: Info) -> list[Membership] | Awaitable[list[Membership]]:
-        found = Loaders.loaded(info.context.loaders.memberships_of_partner, self.row.id)
+        found = info.context.loaders.memberships_of_partner.settled(self.row.id)
         if found is None:
             return self._memberships_later(info)
         return [Membership.from_row(r) for r in found.result()]

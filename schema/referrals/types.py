@@ -15,7 +15,6 @@ from schema.commissions.types import Commission, QualifiedAgreement
 from schema.common import Node, present, program_today_of
 from schema.context import Info
 from schema.ids import encode_id
-from schema.loaders import Loaders
 from schema.lookahead import Path, selects, under
 from schema.programs.types import Program
 from services.referrals.primacy import conflicts_on
@@ -191,7 +190,7 @@ class Referral(Node):
         graphql_type=Optional[Commission],  # noqa: UP045 (a runtime value, not an annotation)
     )
     def commission(self, info: Info) -> Commission | Awaitable[Commission | None] | None:
-        found = Loaders.loaded(info.context.loaders.commission_of_referral, self.row.id)
+        found = info.context.loaders.commission_of_referral.settled(self.row.id)
         if found is None:
             return self._commission_later(info)
         row = found.result()
@@ -211,4 +210,4 @@ async def read_ahead(info: Info, rows: Sequence[AnyReferral], at: Sequence[Path]
     if selects(info, *under(at, ("status",), ("commission", "status"))):
         await loaders.all_programs()
     if selects(info, *under(at, ("commission",))):
-        await Loaders.load_ahead(loaders.commission_of_referral, [r.id for r in rows])
+        await loaders.commission_of_referral.read_ahead([r.id for r in rows])
