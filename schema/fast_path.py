@@ -43,11 +43,13 @@ from graphql.pyutils import Path
 from schema.answers import count_fields
 from schema.fast_plan import (
     BIND,
+    CAST,
     LEAF,
     PASSTHROUGH,
     FallbackError,
     FieldPlan,
     enum_names,
+    own_class,
     plain,
 )
 from schema.fast_settle import discard, filled
@@ -58,8 +60,18 @@ if TYPE_CHECKING:
 Fields = Mapping[str, list[FieldDetails]]
 
 
-Finish = Callable[[Any, Path], Any]
+At = tuple[Any, str | int, str | None] | None
+"""Where a value is in the answer: (where its parent is, its key, its parent's type name) as a
+plain tuple, which costs less to make than graphql-core's `Path` (a named tuple built by
+Python code); `as_path` turns it into one for the one resolve info a selection gets."""
+
+Finish = Callable[[Any, At], Any]
 """Completes a resolver's value for a field's type (`FastPath.complete`, specialised)."""
+
+
+def as_path(at: At) -> Path | None:
+    """graphql-core's path of the place `at`."""
+    return None if at is None else Path(as_path(at[0]), at[1], at[2])
 
 
 class FastPath:
@@ -105,7 +117,7 @@ class FastPath:
         return plans
 
     def fields(
-        self, parent_type: GraphQLObjectType, source: Any, path: Path | None, plans: list[FieldPlan]
+        self, parent_type: GraphQLObjectType, source: Any, path: At, plans: list[FieldPlan]
     ) -> Any:
         """The response map of the planned fields on `source` (or an awaitable of it)."""
         results: dict[str, Any] = {}
@@ -133,7 +145,7 @@ class FastPath:
                     results[name] = parent_type.name
                     continue
                 call = plan.call
-                field_path = Path(path, name, parent_type.name)
+                field_path = (path, name, parent_type.name)
                 if call is None:
                     call = self._bind(plan, parent_type, field_path)
                 completed = plan.finish(call(source), field_path)
@@ -146,12 +158,19 @@ class FastPath:
         self.answered += len(results)
         return filled(results, waiting)
 
-    def _bind(self, plan: FieldPlan, parent_type: GraphQLObjectType, path: Path) -> Any:
+    def _bind(
+        self, plan: FieldPlan, parent_type: GraphQLObjectType, path: tuple[Any, str, str]
+    ) -> Any:
         """The plan's resolver bound to one resolve info (built for the first object the plan
         meets: resolvers read its context, selections and variables, which every object of the
         plan shares) and to the plan's arguments."""
         assert plan.field is not None
-        info = self.context.build_resolve_info(plan.field, plan.nodes, parent_type, path)
+        info = self.context.build_resolve_info(
+            plan.field,
+            plan.nodes,
+            parent_type,
+            Path(as_path(path[0]), path[1], path[2]),
+        )
         bind = getattr(plan.resolve, BIND, None)
         if bind is not None:
             call = bind(info, plan.args)
@@ -171,32 +190,47 @@ class FastPath:
         (a list, an object of a plain class, a string, an enum member): each shortcut answers
         exactly as `complete` would, and any other value takes `complete` itself."""
 
-        def generic(value: Any, path: Path) -> Any:
+        def generic(value: Any, path: At) -> Any:
             return self.complete(type_, plan, value, path)
 
         inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
         if isinstance(inner, GraphQLList):
             items = self._finisher(inner.of_type, plan)
 
-            def finish_list(value: Any, path: Path) -> Any:
+            def finish_list(value: Any, path: At) -> Any:
                 if type(value) is list:
                     return self._items(items, value, path)
                 return generic(value, path)
 
             return finish_list
         if isinstance(inner, GraphQLObjectType):
+            is_type_of = inner.is_type_of
+            own = own_class(inner)  # whose instances is_type_of accepts, when not cast
+            known: type | None = None  # the class of the last value, once found plain
+            plans: list[FieldPlan] | None = None  # the selection's plans, once made
 
-            def finish_object(value: Any, path: Path) -> Any:
-                if value is not None and plain(type(value)):
-                    return self._object(inner, plan, value, path)
-                return generic(value, path)
+            def finish_object(value: Any, path: At) -> Any:
+                nonlocal known, plans
+                if type(value) is not known:
+                    if value is None or not plain(type(value)):
+                        return generic(value, path)
+                    known = type(value)
+                if (
+                    is_type_of is not None
+                    and (type(value) is not own or CAST in getattr(value, "__dict__", ()))
+                    and is_type_of(value, plan.info) is not True
+                ):
+                    raise FallbackError  # False, or an awaitable: graphql-core's own path
+                if plans is None:
+                    plans = self.subplan(inner, plan)
+                return self.fields(inner, value, path, plans)
 
             return finish_object
         members = enum_names(inner) if isinstance(inner, GraphQLLeafType) else None
         if members is not None:
             member_class, names = members
 
-            def finish_member(value: Any, path: Path) -> Any:
+            def finish_member(value: Any, path: At) -> Any:
                 if type(value) is member_class:
                     return names[value]
                 return generic(value, path)
@@ -205,7 +239,7 @@ class FastPath:
         same = PASSTHROUGH.get(inner) if isinstance(inner, GraphQLLeafType) else None
         if same is not None:
 
-            def finish_same(value: Any, path: Path) -> Any:
+            def finish_same(value: Any, path: At) -> Any:
                 return value if type(value) is same else generic(value, path)
 
             return finish_same
@@ -222,7 +256,7 @@ class FastPath:
             self.answered += count_fields(coerced)
         return coerced
 
-    def complete(self, type_: GraphQLOutputType, plan: FieldPlan, value: Any, path: Path) -> Any:
+    def complete(self, type_: GraphQLOutputType, plan: FieldPlan, value: Any, path: At) -> Any:
         """`value` completed for `type_` as graphql-core's `complete_value` would; a
         coroutine when it waits for something (nothing else this returns is awaitable)."""
         if self.is_awaitable(value):
@@ -244,23 +278,23 @@ class FastPath:
         return self._coerce(type_, value)
 
     async def _complete_later(
-        self, type_: GraphQLOutputType, plan: FieldPlan, value: Awaitable[Any], path: Path
+        self, type_: GraphQLOutputType, plan: FieldPlan, value: Awaitable[Any], path: At
     ) -> Any:
         completed = self.complete(type_, plan, await value, path)
         return (await completed) if type(completed) is CoroutineType else completed
 
-    def _list(self, item_type: GraphQLOutputType, plan: FieldPlan, value: Any, path: Path) -> Any:
+    def _list(self, item_type: GraphQLOutputType, plan: FieldPlan, value: Any, path: At) -> Any:
         if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
             raise FallbackError
         return self._items(lambda item, at: self.complete(item_type, plan, item, at), value, path)
 
     @staticmethod
-    def _items(finish: Finish, value: Iterable[Any], path: Path) -> Any:
+    def _items(finish: Finish, value: Iterable[Any], path: At) -> Any:
         items: list[Any] = []
         waiting: list[int] = []
         try:
             for index, item in enumerate(value):
-                completed = finish(item, Path(path, index, None))
+                completed = finish(item, (path, index, None))
                 if type(completed) is CoroutineType:
                     waiting.append(index)
                 items.append(completed)
@@ -269,9 +303,13 @@ class FastPath:
             raise
         return filled(items, waiting)
 
-    def _object(self, type_: GraphQLObjectType, plan: FieldPlan, value: Any, path: Path) -> Any:
+    def _object(self, type_: GraphQLObjectType, plan: FieldPlan, value: Any, path: At) -> Any:
         if type_.is_type_of is not None and type_.is_type_of(value, plan.info) is not True:
             raise FallbackError  # False, or an awaitable: graphql-core's own path
+        return self.fields(type_, value, path, self.subplan(type_, plan))
+
+    def subplan(self, type_: GraphQLObjectType, plan: FieldPlan) -> list[FieldPlan]:
+        """The plans of the selection under `plan` on `type_`, made once per request."""
         key = (type_.name, id(plan.details))
         plans = self.subplans.get(key)
         if plans is None:
@@ -279,7 +317,7 @@ class FastPath:
             if deferred:
                 raise FallbackError
             plans = self.subplans[key] = self.plan(type_, fields)
-        return self.fields(type_, value, path, plans)
+        return plans
 
     def _runtime_type(
         self, type_: GraphQLAbstractType, plan: FieldPlan, value: Any

@@ -14,6 +14,7 @@ from graphql import (
     GraphQLField,
     GraphQLID,
     GraphQLLeafType,
+    GraphQLObjectType,
     GraphQLResolveInfo,
     GraphQLString,
 )
@@ -104,6 +105,21 @@ def enum_names(type_: GraphQLLeafType) -> tuple[type, dict[Any, Any]] | None:
         return None
     members: list[Any] = list(wrapped)
     return wrapped, {member: type_.coerce_output_value(member) for member in members}
+
+
+CAST = "__as_strawberry_type__"
+"""Where `strawberry.cast` marks an object (strawberry.types.cast.TYPE_CAST_ATTRIBUTE)."""
+
+
+def own_class(type_: GraphQLObjectType) -> type | None:
+    """The class whose instances strawberry's own `is_type_of` for `type_` always accepts
+    when they carry no cast (it then answers `isinstance` of its classes); None when the
+    type has its own `is_type_of`, or none at all."""
+    definition = type_.extensions.get("strawberry-definition")
+    if type_.is_type_of is None or definition is None or definition.is_type_of is not None:
+        return None
+    origin = getattr(definition, "origin", None)
+    return origin if isinstance(origin, type) else None
 
 
 PLAIN: dict[type, bool] = {}

@@ -71,6 +71,10 @@ class Leaf(Named):
         return Direction.DESC if self.size else Direction.ASC
 
     @strawberry.field
+    def where(self, info: Info) -> str:
+        return "/".join(map(str, info.path.as_list()))
+
+    @strawberry.field
     def meta(self) -> JSON:
         return {"size": self.size, "tags": {"count": len(self.tags), "all": self.tags}}
 
@@ -125,6 +129,10 @@ class Query:
         return "not a leaf"  # type: ignore[return-value]
 
     @strawberry.field
+    def cast_leaf(self) -> Leaf:
+        return strawberry.cast(Other, Leaf(name="c", size=None, tags=[]))
+
+    @strawberry.field
     def strict_leaves(self) -> list[Leaf]:
         return [LEAVES[0], None]  # type: ignore[list-item]
 
@@ -153,6 +161,8 @@ QUERIES = {
     "introspection": "{ __schema { queryType { name } } leaves { name } }",
     "JSON and enum values": "{ leaves { name meta order } }",
     "nulls": "{ nothing { name } orders leaves { size } }",
+    "a resolver's path": """{ one: pick(where: {names: ["b"]}) { w: where }
+        laterLeaves { name } pick(where: {names: ["a"]}) { where } }""",
 }
 FIELD_ERROR = "an error among async siblings"
 FAILING = {
@@ -162,6 +172,7 @@ FAILING = {
     "a failure under an async sibling": "{ laterLeaves { name } leaves { later missing } }",
     "a null item of a non-null list": "{ strictLeaves { name } }",
     "a value of the wrong type": "{ wrong { name } }",
+    "a value cast to another type": "{ castLeaf { name } }",
 }
 
 
