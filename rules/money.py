@@ -38,9 +38,13 @@ def minor_unit(currency: str) -> int:
     return _MINOR_UNITS.get(currency, 2)
 
 
+_QUANTA = {digits: Decimal(1).scaleb(-digits) for digits in {2, *_MINOR_UNITS.values()}}
+"""The smallest amount of each minor unit (0.01 for 2 digits), made once."""
+
+
 def round_money(amount: Decimal, currency: str) -> Decimal:
     """`amount` rounded to the currency's minor unit, halves away from zero."""
-    return amount.quantize(Decimal(1).scaleb(-minor_unit(currency)), rounding=ROUND_HALF_UP)
+    return amount.quantize(_QUANTA[minor_unit(currency)], rounding=ROUND_HALF_UP)
 
 
 def percent(rate: Decimal) -> str:
