@@ -9,10 +9,21 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, any_, bindparam, select
+from sqlalchemy import (
+    ColumnElement,
+    Dialect,
+    Text,
+    TypeDecorator,
+    Uuid,
+    any_,
+    bindparam,
+    cast,
+    select,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
+from sqlalchemy.types import TypeEngine
 
 from models.base import Base, IdMixin
 
@@ -24,6 +35,28 @@ KEYS = "batch_keys"
 """The bound parameter of a batch read's keys (`keyed`, `keys_of`)."""
 
 
+class UuidArrayText(TypeDecorator[Sequence[uuid.UUID]]):
+    """UUIDs bound as the text of ONE PostgreSQL array, each once (`bound_array` casts it):
+    psycopg dumps a list item by item, with a dumper call and a quoting check per key, and a
+    string at once (issue 14: a dashboard binds hundreds of keys)."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Sequence[uuid.UUID] | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        return "{" + ",".join({f"{key.int:032x}" for key in value}) + "}"
+
+
+def bound_array(name: str, type_: TypeEngine[Any]) -> ColumnElement[Any]:
+    """PostgreSQL: the parameter `name`, a list of values of `type_`, as an array; a list
+    of UUIDs is bound as one text (`UuidArrayText`), each key once."""
+    if isinstance(type_, Uuid):
+        return cast(bindparam(name, type_=UuidArrayText()), ARRAY(type_))
+    return bindparam(name, type_=ARRAY(type_))
+
+
 def keyed(column: QueryableAttribute[Any], dialect: str) -> ColumnElement[bool]:
     """`column` among the keys bound at execution (`keys_of`): `column = ANY(array)` on
     PostgreSQL, one bound array whatever the count, an expanding IN list elsewhere. The
@@ -31,13 +64,14 @@ def keyed(column: QueryableAttribute[Any], dialect: str) -> ColumnElement[bool]:
     expanded parameters, and building and hashing the statement on every batch, cost more CPU
     than the rows they find; issue 14)."""
     if dialect == "postgresql":
-        return column == any_(bindparam(KEYS, type_=ARRAY(column.expression.type)))
+        return column == any_(bound_array(KEYS, column.expression.type))
     return column.in_(bindparam(KEYS, expanding=True))
 
 
 def keys_of(keys: Sequence[Any]) -> dict[str, list[Any]]:
-    """The execution parameters of a `keyed` statement for `keys` (each once)."""
-    return {KEYS: list(set(keys))}
+    """The execution parameters of a `keyed` statement for `keys` (a loader's batch: each
+    key once already; a repeated key would find the same rows)."""
+    return {KEYS: list(keys)}
 
 
 def dialect_of(session: AsyncSession) -> str:

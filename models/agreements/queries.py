@@ -19,6 +19,7 @@ from models.agreements.records import (
     NoticeRecord,
 )
 from models.batch import dialect_of, grouped, keyed, keys_of
+from models.records import read_rows
 
 
 @cache
@@ -44,7 +45,7 @@ async def agreements_of_partners(
     width = len(AGREEMENT_COLUMNS.names)
     make, notice = AGREEMENT_COLUMNS.make, NOTICE_COLUMNS.make
     rows: list[tuple[AgreementRecord, list[NoticeRecord]]] = []
-    for row in await session.execute(stmt, keys_of(ids)):
+    for row in await read_rows(session, stmt, keys_of(ids)):
         if not rows or rows[-1][0].id != row[0]:
             rows.append((make(row[:width]), []))
         if row[width] is not None:

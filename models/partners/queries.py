@@ -16,6 +16,7 @@ from models import Membership, Partner, Tier, TierChange
 from models.batch import dialect_of, grouped, keyed, keys_of
 from models.partners.records import MEMBERSHIP_COLUMNS, MembershipRecord
 from models.programs.records import TIER_COLUMNS, TierRecord
+from models.records import read_rows
 from rules.enums import MembershipStatus
 
 
@@ -93,7 +94,7 @@ async def memberships_and_tiers_of_partners(
     membership, tier = MEMBERSHIP_COLUMNS.make, TIER_COLUMNS.make
     groups: dict[uuid.UUID, list[tuple[MembershipRecord, TierRecord]]] = {}
     stmt = _memberships_and_tiers(dialect_of(session))
-    for row in await session.execute(stmt, keys_of(ids)):
+    for row in await read_rows(session, stmt, keys_of(ids)):
         found = membership(row[:width])
         groups.setdefault(found.partner_id, []).append((found, tier(row[width:])))
     return [groups.get(i, []) for i in ids]

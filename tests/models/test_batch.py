@@ -1,0 +1,57 @@
+"""Batch reads (models/batch.py): one bound array of keys, whatever their count or repeats."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import event, select
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from benchmarks import dataset
+from models import Partner
+from models.agreements.queries import agreements_of_partners
+from models.batch import UuidArrayText, keys_of
+from models.partners.queries import memberships_and_tiers_of_partners
+
+pytestmark = pytest.mark.anyio
+
+
+def test_uuid_keys_are_bound_as_one_array_text_each_once() -> None:
+    a, b = uuid.UUID(int=1), uuid.UUID(int=255)
+    text = UuidArrayText().process_bind_param([a, b, a], postgresql.dialect())
+    assert text is not None and text.startswith("{") and text.endswith("}")
+    assert sorted(text[1:-1].split(",")) == [f"{a.int:032x}", f"{b.int:032x}"]
+    assert UuidArrayText().process_bind_param(None, postgresql.dialect()) is None
+
+
+async def test_a_batch_read_finds_each_key_once_whatever_repeats_or_misses(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    engine: AsyncEngine,
+    seeded: None,
+    database_url: str,
+) -> None:
+    """Repeated and unknown keys: each key gets its own rows, in one statement."""
+    dataset.load(database_url, partners=3, referrals=6)
+    async with sessionmaker() as session:
+        first, second = (await session.scalars(select(Partner.id).limit(2))).all()
+        unknown = uuid.uuid4()
+        keys = [first, second, first, unknown]
+        statements: list[str] = []
+
+        def count(*args: object) -> None:
+            statements.append(str(args[2]))
+
+        event.listen(engine.sync_engine, "before_cursor_execute", count)
+        try:
+            agreements = await agreements_of_partners(session, keys)
+            memberships = await memberships_and_tiers_of_partners(session, keys)
+        finally:
+            event.remove(engine.sync_engine, "before_cursor_execute", count)
+    assert len(statements) == 2
+    assert agreements[0] and agreements[0] == agreements[2] and agreements[3] == []
+    assert {a.partner_id for a in agreements[1]} == {second}
+    assert memberships[0] and memberships[0] == memberships[2] and memberships[3] == []
+    assert {m.partner_id for m, _tier in memberships[1]} == {second}
+    assert keys_of(keys) == {"batch_keys": keys}
