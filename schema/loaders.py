@@ -75,8 +75,10 @@ class Loaders:
         self._session = session
         self._lock = lock
         self._programs: asyncio.Future[list[Program]] | None = None
-        self._program_map: dict[uuid.UUID, Program] | None = None
-        self._today: dict[uuid.UUID, dt.date] = {}
+        # keyed by the UUID's integer: a UUID hashes and compares in Python code, an int
+        # does not (looked up once per status of a list's objects; issue 14)
+        self._program_map: dict[int, Program] | None = None
+        self._today: dict[int, dt.date] = {}
         self.states_today: dict[uuid.UUID, State] = {}
         """Agreement states as of their program's today, computed once per request (statuses;
         a supplementary agreement's reads its parent's)."""
@@ -138,18 +140,18 @@ class Loaders:
             if future is None or not future.done() or future.cancelled() or future.exception():
                 primed = self.program.settled(program_id)
                 return None if primed is None else primed.result()
-            self._program_map = {p.id: p for p in future.result()}
-        return self._program_map.get(program_id)
+            self._program_map = {p.id.int: p for p in future.result()}
+        return self._program_map.get(program_id.int)
 
     def loaded_today(self, program_id: uuid.UUID) -> dt.date | None:
         """The program's today (its time zone), taken once per request, once the programs are
         read; None before (then await `program.load`)."""
-        today = self._today.get(program_id)
+        today = self._today.get(program_id.int)
         if today is None:
             program = self.loaded_program(program_id)
             if program is None:
                 return None
-            today = self._today[program_id] = program_today(program)
+            today = self._today[program_id.int] = program_today(program)
         return today
 
     async def _programs_by_id(self, ids: list[uuid.UUID]) -> list[Program | None]:
