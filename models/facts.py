@@ -3,8 +3,9 @@
 Facts (audit events, documents, acceptances, outbox events and their deliveries, tier history,
 stored blobs) are written once and never changed, so they need no unit of work. Inside
 `batched`, `add` and `put` queue them and the end of the block writes them: on PostgreSQL in
-one statement (each table's rows one multi-row INSERT, joined as WITH clauses; foreign keys are
-checked at the end of the statement), elsewhere one INSERT per table in foreign-key order.
+one statement (each row a one-row INSERT, joined as WITH clauses: SQLAlchemy caches their
+compiled form, not a multi-row VALUES; foreign keys are checked at the end of the statement),
+elsewhere one INSERT per table in foreign-key order, run for each of its rows.
 Outside a batch they are written as before (`session.add`, or `put`'s INSERT at once).
 The rows are complete (ids and defaults filled in), so the queued objects show what was written.
 A statement is built once per shape (tables, row counts, dialect) and reused, its values bound.
@@ -27,7 +28,7 @@ from rules.bounded_cache import BoundedCache
 FACTS = "partnergraph.facts"
 """Session.info key of the batch being collected: (table, row, idempotent, object) in order."""
 Row = dict[str, Any]
-Shape = tuple[str, tuple[tuple[str, int, bool], ...], int]
+Shape = tuple[str, tuple[tuple[str, int, bool], ...], bool]
 _SHAPES: BoundedCache[Shape, list[Insert]] = BoundedCache(256)
 _ORDER: dict[Table, int] = {}
 
@@ -118,30 +119,35 @@ async def _write(
             mapper.dispatch.after_insert(mapper, connection, inspect(fact))
 
 
-def _insert(dialect: str, table: Table, count: int, idempotent: bool, prefix: str) -> Insert:
-    """An INSERT of `count` rows of `table`, every value a parameter named after `prefix`."""
-    rows = [
-        {c.key: bindparam(f"{prefix}_{n}_{c.key}", type_=c.type) for c in table.columns}
-        for n in range(count)
-    ]
-    if dialect == "postgresql":
-        pg = postgresql.insert(table).values(rows)
-        return pg.on_conflict_do_nothing() if idempotent else pg
-    lite = sqlite.insert(table).values(rows)
-    return lite.on_conflict_do_nothing() if idempotent else lite
+def _insert(table: Table, idempotent: bool, prefix: str) -> Insert:
+    """A PostgreSQL INSERT of one row of `table`, every value a parameter named after `prefix`
+    (one row: SQLAlchemy cannot cache a multi-row VALUES, and compiled the batch every time)."""
+    row = {c.key: bindparam(f"{prefix}{c.key}", type_=c.type) for c in table.columns}
+    pg = postgresql.insert(table).values(row)
+    return pg.on_conflict_do_nothing() if idempotent else pg
 
 
 def _statements(dialect: str, shape: Shape) -> list[Insert]:
-    """The statements of a batch's shape: one on PostgreSQL, one per table elsewhere."""
+    """The statements of a batch's shape: on PostgreSQL one (each row an INSERT in a WITH
+    clause), elsewhere one per table (executed for each of its rows)."""
     found = _SHAPES.entries.get(shape)
     if found is None:
         tables = Base.metadata.tables
-        found = [
-            _insert(dialect, tables[name], count, idempotent, f"f{n}")
-            for n, (name, count, idempotent) in enumerate(shape[1])
-        ]
+        if dialect == "postgresql":
+            found = [
+                _insert(tables[name], idempotent, f"f{n}_{r}_")
+                for n, (name, count, idempotent) in enumerate(shape[1])
+                for r in range(count)
+            ]
+        else:  # the values of each row name its columns
+            found = [
+                sqlite.insert(tables[name]).on_conflict_do_nothing()
+                if idempotent
+                else sqlite.insert(tables[name])
+                for name, _, idempotent in shape[1]
+            ]
         if shape[2]:
-            found.append(raise_versions(dialect, [""] * shape[2])[0])
+            found.append(raise_versions(dialect, [])[0])
         if dialect == "postgresql" and len(found) > 1:
             last = found[-1].add_cte(*(s.cte(f"fact_{n}") for n, s in enumerate(found[:-1])))
             found = [last]
@@ -153,18 +159,23 @@ async def _execute(
     session: AsyncSession, groups: list[tuple[Table, list[Row], bool]], last: bool = False
 ) -> None:
     dialect = session.get_bind().dialect.name
-    params: list[Row] = []
-    for n, (_, rows, _) in enumerate(groups):
-        part = {f"f{n}_{r}_{k}": v for r, row in enumerate(rows) for k, v in row.items()}
-        params.append(part)
     note_written(session.sync_session, [table.name for table, _, _ in groups])
     versions = take_written(session.sync_session) if last and dialect == "postgresql" else []
-    if versions:  # raised in this statement: the transaction's last write
-        params.append(raise_versions(dialect, versions)[1])
     parts = tuple((table.name, len(rows), idem) for table, rows, idem in groups)
-    statements = _statements(dialect, (dialect, parts, len(versions)))
-    if len(statements) == 1:
-        await session.execute(statements[0], {k: v for p in params for k, v in p.items()})
+    statements = _statements(dialect, (dialect, parts, bool(versions)))
+    if dialect != "postgresql":  # one statement per table, run for each of its rows
+        for statement, (_, rows, _) in zip(statements, groups, strict=True):
+            await session.execute(statement, rows if len(rows) > 1 else rows[0])
         return
-    for statement, part in zip(statements, params, strict=True):
-        await session.execute(statement, part)
+    params: Row = {
+        f"f{n}_{r}_{k}": v
+        for n, (_, rows, _) in enumerate(groups)
+        for r, row in enumerate(rows)
+        for k, v in row.items()
+    }
+    if versions:  # raised in this statement: the transaction's last write
+        values = raise_versions(dialect, versions)[1]
+        assert isinstance(values, dict)
+        params.update(values)
+    (statement,) = statements
+    await session.execute(statement, params)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Insert, Integer, String, Table, bindparam, event, select
+from sqlalchemy import Insert, Integer, String, Table, bindparam, event, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, UOWTransaction, mapped_column
@@ -82,29 +82,40 @@ def take_written(session: Session) -> list[str]:
     return sorted(session.info.pop(WRITTEN, ()))
 
 
-_RAISES: dict[tuple[str, int], Insert] = {}
+_RAISES: dict[str, Insert] = {}
+Values = dict[str, object] | list[dict[str, object]]
 
 
-def raise_versions(dialect: str, tables: list[str]) -> tuple[Insert, dict[str, str]]:
-    """The statement raising the versions of `tables` (in the order given), and its values;
-    built once per dialect and count."""
-    statement = _RAISES.get((dialect, len(tables)))
+def raise_versions(dialect: str, tables: list[str]) -> tuple[Insert, Values]:
+    """The statement raising the versions of `tables` (in name order), and its values; built
+    once per dialect and cacheable (a multi-row VALUES is not: SQLAlchemy compiled it again on
+    every execution). PostgreSQL: one INSERT of the unnested names, whatever their count;
+    SQLite: one row's upsert, executed for each name."""
+    statement = _RAISES.get(dialect)
     if statement is None:
         table: Table = DataVersion.__table__  # type: ignore[assignment]
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        rows = [
-            {"table_name": bindparam(f"version_table_{n}", type_=String(64)), "version": 1}
-            for n in range(len(tables))
-        ]
-        statement = (
-            insert(table)
-            .values(rows)
-            .on_conflict_do_update(
+        if dialect == "postgresql":
+            names = func.unnest(
+                bindparam("version_tables", type_=postgresql.ARRAY(String(64)))
+            ).table_valued("name")
+            source = select(names.c.name, literal(1, Integer)).order_by(names.c.name)
+            pg = postgresql.insert(table).from_select(["table_name", "version"], source)
+            statement = pg.on_conflict_do_update(
                 index_elements=["table_name"], set_={"version": table.c.version + 1}
             )
-        )
-        _RAISES[(dialect, len(tables))] = statement
-    return statement, {f"version_table_{n}": name for n, name in enumerate(tables)}
+        else:
+            row = {"table_name": bindparam("version_table", type_=String(64)), "version": 1}
+            statement = (
+                sqlite.insert(table)
+                .values(row)
+                .on_conflict_do_update(
+                    index_elements=["table_name"], set_={"version": table.c.version + 1}
+                )
+            )
+        _RAISES[dialect] = statement
+    if dialect == "postgresql":
+        return statement, {"version_tables": sorted(tables)}
+    return statement, [{"version_table": name} for name in sorted(tables)]
 
 
 @event.listens_for(Session, "before_commit")
