@@ -1,6 +1,7 @@
 """What a signature reads first, in one statement (issue 14): the partner and program, the
 agreement of the kind (locked: FOR UPDATE in a WITH clause), the template version of the kind
-now current, and the webhook endpoints its events may go to."""
+now current, the partner's membership of the program and the webhook endpoints its events may go
+to."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import String, Uuid, and_, bindparam, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from models import Agreement, Partner, Program, TemplateVersion, WebhookEndpoint
+from models import Agreement, Membership, Partner, Program, TemplateVersion, WebhookEndpoint
 from models.documents.queries import newest_template
 
 
@@ -22,6 +23,7 @@ class FirstRows(NamedTuple):
     program: Program
     template: TemplateVersion | None
     agreement: Agreement | None
+    membership: Membership | None
     endpoints: list[WebhookEndpoint]
 
 
@@ -45,10 +47,13 @@ _LOCKED = aliased(
     .cte("locked"),
 )
 _FIRST_READ = (
-    select(Partner, Program, TemplateVersion, WebhookEndpoint, _LOCKED)
+    select(Partner, Program, TemplateVersion, WebhookEndpoint, _LOCKED, Membership)
     .select_from(Partner)
     .join(Program, true())
     .outerjoin(_LOCKED, true())
+    .outerjoin(
+        Membership, and_(Membership.partner_id == Partner.id, Membership.program_id == Program.id)
+    )
     .outerjoin(TemplateVersion, TemplateVersion.id == _CURRENT_TEMPLATE)
     .outerjoin(
         WebhookEndpoint,
@@ -62,12 +67,13 @@ _FIRST_READ = (
 async def first_rows(
     session: AsyncSession, partner_id: uuid.UUID, program_id: uuid.UUID, kind: str
 ) -> FirstRows | None:
-    """The partner, program, agreement of `kind` (locked), its current template and the
-    webhook endpoints; None when the partner or the program is missing."""
+    """The partner, program, agreement of `kind` (locked), its current template, the membership
+    (one at most: its key) and the webhook endpoints; None when the partner or the program is
+    missing."""
     values = {"first_partner": partner_id, "first_program": program_id, "first_kind": kind}
     rows = (await session.execute(_FIRST_READ, values)).all()
     if not rows:
         return None
-    partner, program, template, _, agreement = rows[0]
+    partner, program, template, _, agreement, membership = rows[0]
     endpoints = [row[3] for row in rows if row[3] is not None]
-    return FirstRows(partner, program, template, agreement, endpoints)
+    return FirstRows(partner, program, template, agreement, membership, endpoints)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, Uuid, and_, bindparam, exists, func, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Membership, Partner, Tier, TierChange
@@ -100,30 +100,9 @@ async def memberships_and_tiers_of_partners(
     return [groups.get(i, []) for i in ids]
 
 
-_MEMBERSHIP_OR_TIERS = (
-    select(Tier, Membership)
-    .outerjoin(
-        Membership,
-        and_(
-            Membership.program_id == Tier.program_id,
-            Membership.partner_id == bindparam("enrol_partner", type_=Uuid()),
-        ),
-    )
-    .where(Tier.program_id == bindparam("enrol_program", type_=Uuid()))
-)
-"""Built once, its values bound at execution (issue 14)."""
-
-
-async def membership_or_tiers(
-    session: AsyncSession, partner_id: uuid.UUID, program_id: uuid.UUID
-) -> tuple[Membership | None, list[Tier]]:
-    """The partner's membership of the program and the program's tiers (to enrol it at the
-    entry tier when it has none), in one statement."""
-    values = {"enrol_partner": partner_id, "enrol_program": program_id}
-    rows = (await session.execute(_MEMBERSHIP_OR_TIERS, values)).all()
-    if not rows:  # a program without tiers: the membership alone
-        return await membership_of(session, partner_id, program_id), []
-    return rows[0][1], [tier for tier, _ in rows]
+async def program_tiers(session: AsyncSession, program_id: uuid.UUID) -> list[Tier]:
+    """The program's tiers."""
+    return list(await session.scalars(select(Tier).where(Tier.program_id == program_id)))
 
 
 async def membership_of(

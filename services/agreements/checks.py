@@ -13,16 +13,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Acceptance, Agreement, Partner, Program, TemplateVersion
+from models import Acceptance, Agreement, Membership, Partner, Program, TemplateVersion
 from models.base import utcnow
 from rules.agreement_terms import AgreementStatus
 from rules.citations import cited_in
 from services.actor import Actor
-from services.agreements.first_read import FirstRead, Read, first_read
+from services.agreements.first_read import FirstRead, first_read
 from services.agreements.state import agreement_spec, state_of
 from services.documents import templates
 from services.errors import AgreementErrorCode, input_error
 from services.fact_dates import Earlier, FactDate, fact_date
+from services.partners.memberships import UNREAD, Unread
 from services.programs.sections.agreements import AgreementDef
 from services.programs.typed import membership_kinds, spec_of
 from services.scope import partner_and_program
@@ -109,6 +110,8 @@ class Target:
     """The agreement row was made by this action (so it has no acceptance yet)."""
     template: TemplateVersion | None = None
     """The template version of the agreement's kind now current, when read with the partner."""
+    membership: Membership | Unread | None = UNREAD
+    """The partner's membership of the program, when read with the partner (None: none)."""
 
 
 @dataclass(frozen=True)
@@ -170,12 +173,8 @@ async def prepare(
     the signature's dates; prerequisites are read as of the fact's own day.
     """
     signer = _check_signer(request.signer)
-    first = await _first_read(session, actor, request)
-    partner, program, template = first.partner, first.program, first.template
-    kind = request.kind
-    if kind is None:
-        kinds = _membership_kinds(program)
-        kind = kinds[0] if kinds else ""
+    first, kind = await _first_read(session, actor, request)
+    partner, program = first.partner, first.program
     spec = agreement_spec(program, kind)
     if spec is None:
         raise input_error("kind", Code.UNKNOWN_KIND, f"{program.slug} has no agreement {kind!r}")
@@ -187,24 +186,33 @@ async def prepare(
         )
     signing = signing_dates(program, actor, request, field)
     await _check_prerequisites(session, program, partner, spec, signing.dated.day)
-    agreement, created = await _agreement_row(session, partner, program, kind, first)
-    return Target(partner, program, spec, agreement, created, template), signer, signing
+    agreement, created = _agreement_row(session, first, kind)
+    target = Target(partner, program, spec, agreement, created, first.template, first.membership)
+    return target, signer, signing
 
 
 async def _first_read(
     session: AsyncSession, actor: Actor, request: SignatureRequest
-) -> FirstRead | Read:
-    """The partner and program; with a kind named, in the same statement its agreement
-    (locked), current template and the webhook endpoints (issue 14)."""
+) -> tuple[FirstRead, str]:
+    """The partner and program and, in the same statement, the agreement of the kind (locked),
+    its current template, the membership and the webhook endpoints (issue 14); the kind (none
+    named: the program's membership agreement, read first with the partner and program)."""
     partner_id = request.partner_id or actor.partner_id
     if request.kind is not None and partner_id is not None:
         found = await first_read(session, partner_id, request.program_id, request.kind)
         if found is not None and actor.may_see_partner(found.partner.id):
-            return found
+            return found, request.kind
     partner, program = await partner_and_program(
         session, actor, request.partner_id, request.program_id, Code
     )
-    return Read(partner, program)
+    kind = request.kind
+    if kind is None:
+        kinds = _membership_kinds(program)
+        kind = kinds[0] if kinds else ""
+    found = await first_read(session, partner.id, program.id, kind)
+    if found is None:  # deleted since by a concurrent transaction
+        raise input_error("partnerId", Code.PARTNER_NOT_FOUND, "no partner has that id")
+    return found, kind
 
 
 async def load(session: AsyncSession, actor: Actor, agreement_id: uuid.UUID) -> Target:
@@ -262,25 +270,16 @@ async def _check_prerequisites(
         )
 
 
-async def _agreement_row(
-    session: AsyncSession, partner: Partner, program: Program, kind: str, first: FirstRead | Read
-) -> tuple[Agreement, bool]:
-    if isinstance(first, FirstRead):  # read and locked with the partner
-        row = first.agreement
-    else:
-        row = await session.scalar(
-            select(Agreement)
-            .where(
-                Agreement.partner_id == partner.id,
-                Agreement.program_id == program.id,
-                Agreement.kind == kind,
-            )
-            .with_for_update()
-        )
-    if row is None:
-        row = Agreement(
-            id=uuid.uuid4(), partner_id=partner.id, program_id=program.id, kind=kind, version=1
-        )
-        session.add(row)  # written by the signature, with its facts (one INSERT)
-        return row, True
-    return row, False
+def _agreement_row(session: AsyncSession, first: FirstRead, kind: str) -> tuple[Agreement, bool]:
+    """The agreement read (and locked) first, else a new one (the bool: made now)."""
+    if first.agreement is not None:
+        return first.agreement, False
+    row = Agreement(
+        id=uuid.uuid4(),
+        partner_id=first.partner.id,
+        program_id=first.program.id,
+        kind=kind,
+        version=1,
+    )
+    session.add(row)  # written by the signature, with its facts (one INSERT)
+    return row, True

@@ -1,7 +1,7 @@
 """What a signature reads first, in one statement (issue 14; models/agreements/first_read.py):
 the partner and program, the agreement of the kind (locked), the template version of the kind
-now current, and the webhook endpoints its events may go to (kept for the transaction's events,
-services/webhooks/outbox.py)."""
+now current, the partner's membership of the program, and the webhook endpoints its events may
+go to (kept for the transaction's events, services/webhooks/outbox.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Agreement, Partner, Program, TemplateVersion
+from models import Agreement, Membership, Partner, Program, TemplateVersion
 from models.agreements.first_read import first_rows
 from services.webhooks.outbox import remember_endpoints
 
@@ -23,24 +23,18 @@ class FirstRead:
     program: Program
     template: TemplateVersion | None
     agreement: Agreement | None
-
-
-@dataclass(frozen=True)
-class Read:
-    """The partner and program read alone (no kind named: the agreement is read after)."""
-
-    partner: Partner
-    program: Program
-    template: None = None
+    membership: Membership | None
 
 
 async def first_read(
     session: AsyncSession, partner_id: uuid.UUID, program_id: uuid.UUID, kind: str
 ) -> FirstRead | None:
-    """The partner, program, agreement and current template of `kind`, with the endpoints
-    remembered."""
+    """The partner, program, agreement and current template of `kind` and the membership, with
+    the endpoints remembered."""
     found = await first_rows(session, partner_id, program_id, kind)
     if found is None:
         return None
     remember_endpoints(session, found.partner.id, found.endpoints)
-    return FirstRead(found.partner, found.program, found.template, found.agreement)
+    return FirstRead(
+        found.partner, found.program, found.template, found.agreement, found.membership
+    )

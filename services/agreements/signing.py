@@ -125,6 +125,7 @@ async def sign(
         membership_agreement_in_effect=in_effect and spec.role == "membership",
         reason=f"{spec.name} in effect",
         today=today,
+        membership=target.membership,
     )
     return acceptance
 

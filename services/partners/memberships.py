@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import enum
 import uuid
 from datetime import date
+from typing import NamedTuple
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Membership, Partner, Program, Tier, TierChange, facts
+from models import Membership, Partner, Program, TierChange, facts
 from models.base import utcnow
-from models.partners.queries import membership_of, membership_or_tiers
+from models.partners.queries import membership_of, program_tiers
 from rules import tiers as tier_rules
+from rules.bounded_cache import BoundedCache
 from rules.citations import cited_in
 from rules.enums import MembershipStatus
 from services.actor import Actor
@@ -73,13 +76,10 @@ async def start_membership(
     status: MembershipStatus,
     today: date,
     dated: FactDate | None = None,
-    tiers: list[Tier] | None = None,
 ) -> Membership:
     """Create a membership at the entry tier, opening its tier history (SEG-TIER-01); `dated`
-    marks a backfilled enrolment in the audit log; `tiers`: the program's, when read already."""
-    if tiers is None:
-        tiers = list(await session.scalars(select(Tier).where(Tier.program_id == program.id)))
-    entry = tier_rules.entry_tier(tiers)
+    marks a backfilled enrolment in the audit log."""
+    entry = await entry_tier(session, program)
     membership = Membership(
         id=uuid.uuid4(),
         partner_id=partner.id,
@@ -127,6 +127,40 @@ async def start_membership(
     return membership
 
 
+class EntryTier(NamedTuple):
+    """The tier a new member starts at (SEG-TIER-01)."""
+
+    id: uuid.UUID
+    key: str
+
+
+_ENTRY_TIERS: BoundedCache[tuple[uuid.UUID, str], EntryTier] = BoundedCache(256)
+
+
+async def entry_tier(session: AsyncSession, program: Program) -> EntryTier:
+    """The program's entry tier, its lowest (SEG-TIER-01). A program's tiers change only with
+    its file (services/programs/loader.py writes them with the file's definition_sha256), so it
+    is worked out once per program file version (issue 14: the tiers were read per enrolment)."""
+    key = (program.id, program.definition_sha256)
+    found = _ENTRY_TIERS.entries.get(key) if program.definition_sha256 else None
+    if found is None:
+        tiers = await program_tiers(session, program.id)
+        lowest = tier_rules.entry_tier(tiers)
+        found = EntryTier(lowest.id, lowest.key)
+        if program.definition_sha256:
+            _ENTRY_TIERS.put(key, found)
+    return found
+
+
+class Unread(enum.Enum):
+    """A membership not read yet (None: read, and there is none)."""
+
+    UNREAD = "unread"
+
+
+UNREAD = Unread.UNREAD
+
+
 async def enrol_on_agreement(
     session: AsyncSession,
     actor: Actor,
@@ -136,18 +170,21 @@ async def enrol_on_agreement(
     membership_agreement_in_effect: bool,
     reason: str,
     today: date,
+    membership: Membership | Unread | None = UNREAD,
 ) -> None:
     """Keep the membership in step with a signed agreement (SEG-AGR-01, CS-AGR-01).
 
     A signature without a membership enrols the partner: active when the signed agreement is a
     membership agreement now in effect, an applicant otherwise. Such an agreement taking effect
-    later makes an applicant active; `reason` says which.
+    later makes an applicant active; `reason` says which. `membership`: the partner's, when
+    read already (services/agreements/first_read.py).
     """
-    membership, tiers = await membership_or_tiers(session, partner.id, program.id)
+    if membership is UNREAD:
+        membership = await membership_of(session, partner.id, program.id)
     if membership is None:
         active = membership_agreement_in_effect
         status = MembershipStatus.ACTIVE if active else MembershipStatus.APPLICANT
-        await start_membership(session, actor, partner, program, status, today, tiers=tiers)
+        await start_membership(session, actor, partner, program, status, today)
         return
     if today < membership.joined_on:
         await _enrolled_since(session, membership, today)

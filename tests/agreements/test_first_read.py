@@ -79,5 +79,6 @@ async def test_the_endpoints_are_read_with_the_partner_and_get_the_events(
         )
         assert again is not None and again.template is not None and again.agreement is not None
         assert again.template.version == data["acceptance"]["templateVersion"]
+        assert again.membership is not None and again.membership.partner_id == acme_id
         missing = await first_read(session, acme_id, uuid.uuid4(), "segment-program-agreement")
         assert missing is None
