@@ -13,7 +13,7 @@ from models import Agreement, Partner, Program, TemplateVersion
 from rules.agreement_terms import State
 from services.documents.formatting import Formatter, formatter_of
 from services.documents.parties import operator_context, partner_context
-from services.documents.terms import commission_context, terms_context
+from services.documents.terms import commission_terms, terms_context
 from services.programs.sections.agreements import AgreementDef
 from services.programs.typed import spec_of
 
@@ -96,9 +96,9 @@ def agreement_context(
     context = base_context(partner, program, spec, template)
     context["agreement"] = _agreement(agreement, spec, state, fmt)
     context["document"] = document_context(spec.name, program, now, fmt)
-    context["commission"] = commission_context(spec_of(program), fmt)
+    context["commission"] = commission_terms(program, fmt)
     operator = context["operator"]["legal_name"]
-    local, utc = fmt.local_time(now), fmt.utc_time(now)
+    local, utc = context["document"]["generated_local"], context["document"]["generated_utc"]
     if spec.acceptance_mode == "click_accept":
         operator_signed = (
             f"Offered by {operator} as template version {template.version}; binding on the "

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_datetime, format_skeleton
 from babel.numbers import format_currency, format_decimal, format_percent
 
@@ -21,31 +23,36 @@ class Formatter:
 
     locale: str
     timezone: str
+    babel: Locale = field(init=False, repr=False, compare=False)
+    """The locale parsed once (babel parses a locale name on every call given one; issue 14)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "babel", Locale.parse(self.locale))
 
     def day_month(self, value: date) -> str:
         """A day of every year: `1 April` (en_GB), `April 1` (en_US), `1. April` (de_CH)."""
-        return format_skeleton("MMMMd", value, locale=self.locale)
+        return format_skeleton("MMMMd", value, locale=self.babel)
 
     def date(self, value: date | None) -> str:
         """`1 December 2026` (en_GB) or `December 1, 2026` (en_US); empty when absent."""
-        return "" if value is None else format_date(value, "long", locale=self.locale)
+        return "" if value is None else format_date(value, "long", locale=self.babel)
 
     def money(self, amount: Decimal, currency: str) -> str:
         """`US$46,750.00` (en_GB) or `$46,750.00` (en_US), rounded once (rules.money)."""
-        return format_currency(round_money(amount, currency), currency, locale=self.locale)
+        return format_currency(round_money(amount, currency), currency, locale=self.babel)
 
     def number(self, value: int | Decimal) -> str:
         """`1,000,000`."""
-        return format_decimal(value, locale=self.locale)
+        return format_decimal(value, locale=self.babel)
 
     def percent(self, rate: Decimal) -> str:
         """`10%`, `12.5%`."""
-        return format_percent(rate, "#,##0.##%", locale=self.locale)
+        return format_percent(rate, "#,##0.##%", locale=self.babel)
 
     def local_time(self, value: datetime) -> str:
         """A UTC instant in the program's time zone, with the zone named."""
         local = value.astimezone(ZoneInfo(self.timezone))
-        text = format_datetime(local, "long", tzinfo=ZoneInfo(self.timezone), locale=self.locale)
+        text = format_datetime(local, "long", tzinfo=local.tzinfo, locale=self.babel)
         return f"{text} ({self.timezone})"
 
     @staticmethod
@@ -66,4 +73,9 @@ class Formatter:
 
 def formatter_of(program: Program) -> Formatter:
     """The formatter of a program (its file's `locale`, default en_US, and time zone)."""
-    return Formatter(spec_of(program).locale, program.timezone)
+    return _formatter(spec_of(program).locale, program.timezone)
+
+
+@lru_cache(maxsize=64)
+def _formatter(locale: str, timezone: str) -> Formatter:
+    return Formatter(locale, timezone)

@@ -203,6 +203,19 @@ def _referral_terms(definition: ProgramDefinition, fmt: Formatter, short: str) -
     return terms
 
 
+_COMMISSIONS: BoundedCache[tuple[Any, ...], dict[str, Any]] = BoundedCache(256)
+
+
+def commission_terms(program: Program, fmt: Formatter) -> dict[str, Any]:
+    """The commission schedule's figures (commission_context), worked out once per program file
+    version and formatter like the clause figures (program data; issue 14)."""
+    key = (program.id, program.definition_sha256, fmt.locale, fmt.timezone)
+    found = _COMMISSIONS.entries.get(key)
+    if found is None:
+        found = _COMMISSIONS.put(key, commission_context(spec_of(program), fmt))
+    return dict(found)
+
+
 def commission_context(definition: ProgramDefinition, fmt: Formatter) -> dict[str, Any]:
     """The commission schedule in force (CS-REF-15/17): brackets and a worked example."""
     schedules = definition.commission_schedules

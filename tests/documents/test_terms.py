@@ -37,3 +37,31 @@ def test_terms_are_worked_out_once_per_program_version_and_kind(
     terms.terms_context(program, spec, fmt)
     terms.terms_context(program, spec, Formatter("de_CH", "UTC"))
     assert worked == [("a", "msa"), ("a", "dpa"), ("b", "msa"), ("b", "msa")]
+
+
+def test_commission_figures_are_worked_out_once_per_program_version_and_formatter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    worked: list[str] = []
+
+    def figures(definition: Any, fmt: Formatter) -> dict[str, Any]:
+        worked.append(f"{definition} {fmt.locale}")
+        return {"currency": "USD"}
+
+    monkeypatch.setattr(terms, "commission_context", figures)
+    monkeypatch.setattr(terms, "spec_of", lambda program: program.definition_sha256)
+    monkeypatch.setattr(terms, "_COMMISSIONS", BoundedCache(256))
+    program: Any = SimpleNamespace(id=uuid.uuid4(), definition_sha256="a")
+    fmt = Formatter("en_US", "UTC")
+    first = terms.commission_terms(program, fmt)
+    first["currency"] = "changed by a caller"
+    assert terms.commission_terms(program, fmt) == {"currency": "USD"}
+    program.definition_sha256 = "b"  # the program file was reloaded
+    terms.commission_terms(program, fmt)
+    terms.commission_terms(program, Formatter("de_CH", "UTC"))
+    assert worked == ["a en_US", "b en_US", "b de_CH"]
+
+
+def test_a_formatter_parses_its_locale_once() -> None:
+    fmt = Formatter("de_CH", "Europe/Zurich")
+    assert str(fmt.babel) == "de_CH" and fmt == Formatter("de_CH", "Europe/Zurich")
