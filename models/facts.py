@@ -7,26 +7,34 @@ one statement (each row a one-row INSERT, joined as WITH clauses: SQLAlchemy cac
 compiled form, not a multi-row VALUES; foreign keys are checked at the end of the statement),
 elsewhere one INSERT per table in foreign-key order, run for each of its rows.
 Outside a batch they are written as before (`session.add`, or `put`'s INSERT at once).
+New rows of state tables made by the same use case (an agreement, a membership: `add_new`) are
+written with them, as they are when the batch ends, then kept by the session as loaded.
 The rows are complete (ids and defaults filled in), so the queued objects show what was written.
 A statement is built once per shape (tables, row counts, dialect) and reused, its values bound.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Insert, Table, bindparam, inspect
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
 
 from models.base import Base
 from models.versions import note_written, raise_versions, take_written
 from rules.bounded_cache import BoundedCache
 
 FACTS = "partnergraph.facts"
-"""Session.info key of the batch being collected: (table, row, idempotent, object) in order."""
+"""Session.info key of the batch being collected: (table, row, idempotent, object) in order; a
+new state row (add_new) has no row yet (None): it is read from its object at the end."""
+CONFLICTS = "partnergraph.facts.conflicts"
+"""Session.info key of the errors a unique-key violation of a new state row's table raises."""
 Row = dict[str, Any]
 Shape = tuple[str, tuple[tuple[str, int, bool], ...], bool]
 _SHAPES: BoundedCache[Shape, list[Insert]] = BoundedCache(256)
@@ -45,6 +53,34 @@ def add(session: AsyncSession, fact: Base) -> None:
         session.add(fact)
     else:
         queued.append((fact.__table__, _row(fact), False, fact))
+
+
+def add_new(session: AsyncSession, obj: Base, conflict: Exception | None = None) -> None:
+    """Add a new row of a state table (an agreement, a membership) made by this transaction.
+
+    In a batch it is written with the facts, as it is when the batch ends (on PostgreSQL in
+    their statement: no flush of its own), then kept by the session as loaded, so a later
+    change is an UPDATE; a violation of a unique key of its table raises `conflict` (None: the
+    IntegrityError). When the batch also writes new rows of other tables, the first added is
+    written first, so its key decides which violation a race reports. Outside a batch it is
+    added to the session (the caller flushes it to check its keys).
+    """
+    queued = session.info.get(FACTS)
+    if queued is None:
+        session.add(obj)
+        return
+    table = cast(Table, obj.__table__)
+    queued.append((table, None, False, obj))
+    if conflict is not None:
+        session.info.setdefault(CONFLICTS, {})[table.name] = conflict
+
+
+def queued_new(session: AsyncSession, model: type[Base], ident: object) -> Base | None:
+    """A new state row of `model` with this id waiting in the batch (add_new), else None."""
+    for _, row, _, fact in session.info.get(FACTS, ()):
+        if row is None and type(fact) is model and getattr(fact, "id", None) == ident:
+            return fact
+    return None
 
 
 async def put(session: AsyncSession, table: Table, row: Row) -> None:
@@ -70,9 +106,10 @@ async def batched(session: AsyncSession, *, last: bool = False) -> AsyncIterator
     session.info[FACTS] = []
     try:
         yield
-        await _write(session, session.info.pop(FACTS), last)
+        await _write(session, session.info.pop(FACTS), last, session.info.pop(CONFLICTS, {}))
     finally:
         session.info.pop(FACTS, None)
+        session.info.pop(CONFLICTS, None)
 
 
 def _row(fact: Base) -> Row:
@@ -88,8 +125,9 @@ def _row(fact: Base) -> Row:
             arg = default.arg
             value = arg(None) if default.is_callable else arg
             setattr(fact, prop.key, value)
-        else:
+        else:  # loaded as None, as written (a new state row is then kept as loaded)
             value = None
+            setattr(fact, prop.key, None)
         row[column.key] = value
     return row
 
@@ -101,22 +139,64 @@ def _order(table: Table) -> int:
 
 
 async def _write(
-    session: AsyncSession, queued: list[tuple[Table, Row, bool, Any]], last: bool
+    session: AsyncSession,
+    queued: list[tuple[Table, Row | None, bool, Any]],
+    last: bool,
+    conflicts: dict[str, Exception],
 ) -> None:
     groups: dict[tuple[Table, bool], list[Row]] = {}
-    for table, row, idempotent, _ in queued:
+    new: list[Base] = []  # new state rows, in the order added
+    states: list[Table] = []
+    for table, row, idempotent, fact in queued:
+        if row is None:
+            row = _row(fact)
+            new.append(fact)
+            states.append(table)
         rows = groups.setdefault((table, idempotent), [])
         if not idempotent or row not in rows:
             rows.append(row)
-    ordered = sorted(groups.items(), key=lambda g: (_order(g[0][0]), not g[0][1]))
-    await session.flush()  # the state rows the facts name (agreement, membership)
+    ordered = sorted(
+        groups.items(),
+        key=lambda g: (_rank(g[0][0], states), _order(g[0][0]), not g[0][1]),
+    )
+    if states and session.get_bind().dialect.name == "postgresql":
+        # WITH clauses run after the main statement, the last first: the first added is last
+        ordered = [g for g in ordered if g[0][0] not in states] + [
+            g for g in reversed(ordered) if g[0][0] in states
+        ]
+    await session.flush()  # the state rows the facts name (an agreement changed)
     if ordered:
-        await _execute(session, [(t, rows, idem) for (t, idem), rows in ordered], last)
+        try:
+            await _execute(session, [(t, rows, idem) for (t, idem), rows in ordered], last)
+        except IntegrityError as exc:
+            conflict = conflicts.get(_violated_table(exc) or "")
+            if conflict is None:
+                raise
+            raise conflict from exc
+    for fact in new:  # written: the session keeps them as loaded
+        make_transient_to_detached(fact)
+        session.add(fact)
     connection = (await session.connection()).sync_connection
     for *_, fact in queued:  # listeners of inserts hear of these too (metrics)
         mapper = inspect(type(fact)) if fact is not None else None
         if mapper is not None and mapper.dispatch.after_insert:
             mapper.dispatch.after_insert(mapper, connection, inspect(fact))
+
+
+def _rank(table: Table, states: list[Table]) -> int:
+    """New state rows before the facts that name them (on SQLite, one INSERT per table), in
+    the order they were added."""
+    return states.index(table) if table in states else len(states)
+
+
+def _violated_table(exc: IntegrityError) -> str | None:
+    """The table whose constraint a write violated: PostgreSQL names it, SQLite says
+    `UNIQUE constraint failed: table.column, ...`."""
+    table = getattr(getattr(exc.orig, "diag", None), "table_name", None)
+    if isinstance(table, str):
+        return table
+    found = re.search(r"constraint failed: (\w+)\.", str(exc.orig))
+    return found.group(1) if found else None
 
 
 def _insert(table: Table, idempotent: bool, prefix: str) -> Insert:

@@ -186,7 +186,7 @@ async def prepare(
         )
     signing = signing_dates(program, actor, request, field)
     await _check_prerequisites(session, program, partner, spec, signing.dated.day)
-    agreement, created = _agreement_row(session, first, kind)
+    agreement, created = _agreement_row(first, kind)
     target = Target(partner, program, spec, agreement, created, first.template, first.membership)
     return target, signer, signing
 
@@ -270,7 +270,7 @@ async def _check_prerequisites(
         )
 
 
-def _agreement_row(session: AsyncSession, first: FirstRead, kind: str) -> tuple[Agreement, bool]:
+def _agreement_row(first: FirstRead, kind: str) -> tuple[Agreement, bool]:
     """The agreement read (and locked) first, else a new one (the bool: made now)."""
     if first.agreement is not None:
         return first.agreement, False
@@ -281,5 +281,4 @@ def _agreement_row(session: AsyncSession, first: FirstRead, kind: str) -> tuple[
         kind=kind,
         version=1,
     )
-    session.add(row)  # written by the signature, with its facts (one INSERT)
-    return row, True
+    return row, True  # written by the signature (signing.sign), with its facts

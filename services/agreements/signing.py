@@ -63,7 +63,9 @@ async def sign(
         signer={"name": signer.name, "title": signer.title, "email": signer.email},
     )
     agreement.version += 1
-    await session.flush()  # the agreement: one INSERT (new) or UPDATE, before its document
+    if target.created:  # in a batch, written with the facts (issue 14); else added here
+        facts.add_new(session, agreement)
+    await session.flush()  # outside a batch, the agreement written before its document
 
     async def audit(sha256: str) -> uuid.UUID:
         """The signature's audit event, written before the document that names it."""

@@ -33,7 +33,8 @@ async def subject_partner(
     if object_type == "Partner":
         return object_id
     if object_type in _OWNED:
-        row = await session.get(getattr(models, object_type), object_id)
+        model = getattr(models, object_type)
+        row = facts.queued_new(session, model, object_id) or await session.get(model, object_id)
         return getattr(row, "partner_id", None) if row is not None else None
     if object_type == "QualifiedAgreement":
         qualified = await session.get(models.QualifiedAgreement, object_id)

@@ -90,12 +90,15 @@ async def start_membership(
         version=1,
         status_reason="enrolled",
     )
-    session.add(membership)
     slug = program.slug  # read before the flush: a failed flush expires loaded attributes
-    try:
-        await session.flush()
-    except IntegrityError as exc:  # the (partner, program) key, even under a race
-        raise _already_enrolled(slug) from exc
+    if facts.batching(session):  # written with the facts, the key checked there (issue 14)
+        facts.add_new(session, membership, conflict=_already_enrolled(slug))
+    else:
+        session.add(membership)
+        try:
+            await session.flush()
+        except IntegrityError as exc:  # the (partner, program) key, even under a race
+            raise _already_enrolled(slug) from exc
     facts.add(
         session,
         TierChange(
