@@ -76,9 +76,13 @@ async def start_membership(
     status: MembershipStatus,
     today: date,
     dated: FactDate | None = None,
+    *,
+    answer_race: bool = True,
 ) -> Membership:
     """Create a membership at the entry tier, opening its tier history (SEG-TIER-01); `dated`
-    marks a backfilled enrolment in the audit log."""
+    marks a backfilled enrolment in the audit log. A membership a concurrent request made
+    first answers ALREADY_ENROLLED; with `answer_race=False` its IntegrityError is raised
+    instead, for the caller's transaction to run again and see it (`Context.run`)."""
     entry = await entry_tier(session, program)
     membership = Membership(
         id=uuid.uuid4(),
@@ -91,14 +95,17 @@ async def start_membership(
         status_reason="enrolled",
     )
     slug = program.slug  # read before the flush: a failed flush expires loaded attributes
+    race = _already_enrolled(slug) if answer_race else None
     if facts.batching(session):  # written with the facts, the key checked there (issue 14)
-        facts.add_new(session, membership, conflict=_already_enrolled(slug))
+        facts.add_new(session, membership, conflict=race)
     else:
         session.add(membership)
         try:
             await session.flush()
         except IntegrityError as exc:  # the (partner, program) key, even under a race
-            raise _already_enrolled(slug) from exc
+            if race is None:
+                raise
+            raise race from exc
     facts.add(
         session,
         TierChange(
@@ -187,7 +194,8 @@ async def enrol_on_agreement(
     if membership is None:
         active = membership_agreement_in_effect
         status = MembershipStatus.ACTIVE if active else MembershipStatus.APPLICANT
-        await start_membership(session, actor, partner, program, status, today)
+        # a concurrent enrolment's membership: the signature runs again and updates it
+        await start_membership(session, actor, partner, program, status, today, answer_race=False)
         return
     if today < membership.joined_on:
         await _enrolled_since(session, membership, today)
