@@ -11,13 +11,8 @@ from typing import Any, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
-    Dialect,
-    Text,
-    TypeDecorator,
-    Uuid,
     any_,
     bindparam,
-    cast,
     select,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -35,25 +30,11 @@ KEYS = "batch_keys"
 """The bound parameter of a batch read's keys (`keyed`, `keys_of`)."""
 
 
-class UuidArrayText(TypeDecorator[Sequence[uuid.UUID]]):
-    """UUIDs bound as the text of ONE PostgreSQL array, each once (`bound_array` casts it):
-    psycopg dumps a list item by item, with a dumper call and a quoting check per key, and a
-    string at once (issue 14: a dashboard binds hundreds of keys)."""
-
-    impl = Text
-    cache_ok = True
-
-    def process_bind_param(self, value: Sequence[uuid.UUID] | None, dialect: Dialect) -> str | None:
-        if value is None:
-            return None
-        return "{" + ",".join({f"{key.int:032x}" for key in value}) + "}"
-
-
 def bound_array(name: str, type_: TypeEngine[Any]) -> ColumnElement[Any]:
-    """PostgreSQL: the parameter `name`, a list of values of `type_`, as an array; a list
-    of UUIDs is bound as one text (`UuidArrayText`), each key once."""
-    if isinstance(type_, Uuid):
-        return cast(bindparam(name, type_=UuidArrayText()), ARRAY(type_))
+    """PostgreSQL: the parameter `name`, a list of values of `type_`, bound as one array
+    parameter of the column's array type. (Not a text cast to the array type in the
+    statement: PostgreSQL's generic plan of a prepared statement then parses the text again
+    for every row it compares; the commissions of a dashboard took 22 ms instead of 3.)"""
     return bindparam(name, type_=ARRAY(type_))
 
 

@@ -6,24 +6,16 @@ import uuid
 
 import pytest
 from sqlalchemy import event, select
-from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from benchmarks import dataset
-from models import Partner
+from models import Agreement, Partner
 from models.agreements.queries import agreements_of_partners
-from models.batch import UuidArrayText, keys_of
+from models.batch import keyed, keys_of
 from models.partners.queries import memberships_and_tiers_of_partners
 
 pytestmark = pytest.mark.anyio
-
-
-def test_uuid_keys_are_bound_as_one_array_text_each_once() -> None:
-    a, b = uuid.UUID(int=1), uuid.UUID(int=255)
-    text = UuidArrayText().process_bind_param([a, b, a], postgresql.dialect())
-    assert text is not None and text.startswith("{") and text.endswith("}")
-    assert sorted(text[1:-1].split(",")) == [f"{a.int:032x}", f"{b.int:032x}"]
-    assert UuidArrayText().process_bind_param(None, postgresql.dialect()) is None
 
 
 async def test_a_batch_read_finds_each_key_once_whatever_repeats_or_misses(
@@ -55,3 +47,13 @@ async def test_a_batch_read_finds_each_key_once_whatever_repeats_or_misses(
     assert memberships[0] and memberships[0] == memberships[2] and memberships[3] == []
     assert {m.partner_id for m, _tier in memberships[1]} == {second}
     assert keys_of(keys) == {"batch_keys": keys}
+
+
+def test_postgresql_batch_keys_are_one_array_parameter_not_a_cast_text() -> None:
+    """A cast in the statement (text to uuid[]) is evaluated again for every row a generic
+    plan compares (a prepared statement's, after five runs): the dashboard's commissions took
+    22 ms instead of 3. The keys are one parameter of the array type."""
+    column = Agreement.partner_id
+    dialect = PGDialect_psycopg()  # type: ignore[no-untyped-call]
+    sql = str(keyed(column, "postgresql").compile(dialect=dialect))
+    assert sql == "agreements.partner_id = ANY (%(batch_keys)s::UUID[])"
