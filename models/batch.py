@@ -9,16 +9,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import (
-    ColumnElement,
-    any_,
-    bindparam,
-    select,
-)
+from sqlalchemy import ColumnElement, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
-from sqlalchemy.types import TypeEngine
 
 from models.base import Base, IdMixin
 
@@ -30,22 +24,15 @@ KEYS = "batch_keys"
 """The bound parameter of a batch read's keys (`keyed`, `keys_of`)."""
 
 
-def bound_array(name: str, type_: TypeEngine[Any]) -> ColumnElement[Any]:
-    """PostgreSQL: the parameter `name`, a list of values of `type_`, bound as one array
-    parameter of the column's array type. (Not a text cast to the array type in the
-    statement: PostgreSQL's generic plan of a prepared statement then parses the text again
-    for every row it compares; the commissions of a dashboard took 22 ms instead of 3.)"""
-    return bindparam(name, type_=ARRAY(type_))
-
-
 def keyed(column: QueryableAttribute[Any], dialect: str) -> ColumnElement[bool]:
     """`column` among the keys bound at execution (`keys_of`): `column = ANY(array)` on
     PostgreSQL, one bound array whatever the count, an expanding IN list elsewhere. The
     statement then holds no keys, so it is built once per dialect and reused (hundreds of
     expanded parameters, and building and hashing the statement on every batch, cost more CPU
-    than the rows they find; issue 14)."""
+    than the rows they find; issue 14). One parameter of the array type, not text cast in the
+    statement: a prepared statement's generic plan would run the cast for every row."""
     if dialect == "postgresql":
-        return column == any_(bound_array(KEYS, column.expression.type))
+        return column == any_(bindparam(KEYS, type_=ARRAY(column.expression.type)))
     return column.in_(bindparam(KEYS, expanding=True))
 
 

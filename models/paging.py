@@ -12,16 +12,17 @@ from sqlalchemy import (
     FromClause,
     Select,
     and_,
+    bindparam,
     func,
     or_,
     select,
     true,
     union_all,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute, aliased
 
-from models.batch import bound_array
 from models.records import Columns, read_records
 from rules.bounded_cache import BoundedCache
 
@@ -226,7 +227,7 @@ def _lateral_pages(
     parent, and building, hashing, sending and parsing it cost more CPU than reading the rows;
     issue 14)."""
     parents = (
-        func.unnest(bound_array(PAGE_PARENTS, parent.expression.type))
+        func.unnest(bindparam(PAGE_PARENTS, type_=ARRAY(parent.expression.type)))
         .table_valued("id")
         .render_derived(name="parents")
     )
