@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import statistics
 import tempfile
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -23,6 +24,7 @@ from services.apikeys.keys import create_api_key
 from services.programs.loader import load_program_files
 from tests import databases
 
+T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -32,6 +34,20 @@ def admin_url() -> str:
     return os.environ.get("PARTNERGRAPH_BENCH_DATABASE_URL") or os.environ.get(
         "PARTNERGRAPH_TEST_DATABASE_URL", POSTGRES
     )
+
+
+def run_on_worker_loop(main: Coroutine[Any, Any, T]) -> T:
+    """Run `main` on the event loop a server worker runs on: uvloop where it is installed (what
+    uvicorn's `loop="auto"` picks), else asyncio's own. PARTNERGRAPH_BENCH_LOOP=asyncio forces
+    asyncio's, to measure what uvloop changes."""
+    if os.environ.get("PARTNERGRAPH_BENCH_LOOP") != "asyncio":
+        try:
+            import uvloop
+        except ImportError:
+            pass
+        else:
+            return uvloop.run(main)
+    return asyncio.run(main)
 
 
 @contextmanager

@@ -27,7 +27,7 @@ from typing import Any
 from api.app import create_app, tune_garbage_collector
 from api.settings import Settings
 from benchmarks import dataset
-from benchmarks.common import load_average, load_programs, seeded_database
+from benchmarks.common import load_average, load_programs, run_on_worker_loop, seeded_database
 from benchmarks.dashboard import DASHBOARD
 from benchmarks.versus import admin_key
 from models.db import make_async_engine
@@ -164,7 +164,7 @@ def main() -> int:
     parser.add_argument("--dump", help="write the dashboard's response body to this file")
     args = parser.parse_args()
     with database(args.url) as url:
-        asyncio.run(run(url, args))
+        run_on_worker_loop(run(url, args))
     return 0
 
 

@@ -12,7 +12,6 @@ last dashboard's body, to check a change answers the same bytes.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import re
@@ -22,6 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from benchmarks.common import run_on_worker_loop
 from benchmarks.cpu import call, database
 from benchmarks.dashboard import DASHBOARD
 from benchmarks.versus import admin_key
@@ -91,7 +91,7 @@ def main() -> int:
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)  # the counted child
     args = parser.parse_args()
     if args.serve is not None:
-        asyncio.run(serve(args.url, args.serve, args.dump))
+        run_on_worker_loop(serve(args.url, args.serve, args.dump))
         return 0
     if shutil.which("valgrind") is None:
         print("valgrind is not installed (Debian: apt-get install valgrind)", file=sys.stderr)
