@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import select
+import uuid
 from pathlib import Path
 from typing import Any
 
+from psycopg.adapt import PyFormat
+from psycopg.types.array import BaseListDumper, ListBinaryDumper, ListDumper
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DisconnectionError
@@ -106,6 +109,24 @@ def _check_idle(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
         raise DisconnectionError("the database closed or wrote to an idle connection")
 
 
+class UUIDListDumper(ListDumper):
+    """psycopg's list dumper (text, any element type), except that a list of UUIDs (a batch
+    read's keys, a LATERAL page's parents) goes in binary: 41 us instead of 156 us for 50
+    UUIDs, the text dumper searching each element with a regular expression (issue 14). Same
+    parameter type (uuid[]), so the statements' plans are unchanged."""
+
+    def upgrade(self, obj: list[Any], format: PyFormat) -> BaseListDumper:
+        """The binary list dumper for UUIDs, else the text one."""
+        item = self._find_list_element(obj, format) if format is PyFormat.AUTO else None
+        if not self.oid and isinstance(item, uuid.UUID):
+            return ListBinaryDumper(self.cls, self._tx).upgrade(obj, format)
+        return super().upgrade(obj, format)
+
+
+def _binary_uuid_lists(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.driver_connection.adapters.register_dumper(list, UUIDListDumper)
+
+
 def make_async_engine(url: str | URL, *, echo: bool = False) -> AsyncEngine:
     """An async engine for the service."""
     ensure_sqlite_folder(url)
@@ -113,6 +134,7 @@ def make_async_engine(url: str | URL, *, echo: bool = False) -> AsyncEngine:
     _prepare(engine.sync_engine)
     if engine.dialect.name == "postgresql":
         event.listen(engine.sync_engine, "checkout", _check_idle)
+        event.listen(engine.sync_engine, "connect", _binary_uuid_lists)
     return engine
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sqlalchemy import event, select
+from psycopg import pq
+from psycopg.adapt import PyFormat, Transformer
+from sqlalchemy import Uuid, bindparam, event, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -57,3 +60,25 @@ def test_postgresql_batch_keys_are_one_array_parameter_not_a_cast_text() -> None
     dialect = PGDialect_psycopg()  # type: ignore[no-untyped-call]
     sql = str(keyed(column, "postgresql").compile(dialect=dialect))
     assert sql == "agreements.partner_id = ANY (%(batch_keys)s::UUID[])"
+
+
+async def test_postgresql_sends_a_list_of_uuids_in_binary(engine: AsyncEngine) -> None:
+    """Batch keys and page parents (lists of UUIDs) are dumped in binary, a quarter of the
+    text dumper's CPU (issue 14), still as one uuid[] parameter; other lists stay text."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("psycopg's parameter formats")
+    keys = [uuid.uuid4(), None, uuid.uuid4()]
+    async with engine.connect() as conn:
+        driver = (await conn.get_raw_connection()).driver_connection
+        assert driver is not None
+        transformer = Transformer(driver)
+        dumper = transformer.get_dumper(keys, PyFormat.AUTO)
+        assert dumper.format == pq.Format.BINARY
+        assert dumper.oid == driver.adapters.types["uuid"].array_oid
+        assert transformer.get_dumper(keys, PyFormat.TEXT).format == pq.Format.TEXT
+        assert transformer.get_dumper(["a"], PyFormat.AUTO).format == pq.Format.TEXT
+        assert transformer.get_dumper([], PyFormat.AUTO).format == pq.Format.TEXT
+        stmt = select(Partner.id).where(keyed(Partner.id, "postgresql"))
+        assert (await conn.execute(stmt, keys_of(keys))).all() == []
+        echoed = await conn.scalar(select(bindparam("k", type_=ARRAY(Uuid()))), {"k": keys})
+    assert echoed == keys
