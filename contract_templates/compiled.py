@@ -40,7 +40,6 @@ TEMPLATED_PART = re.compile(
     r"^(word/(document|header\d*|footer\d*|footnotes)\.xml|docProps/core\.xml)$"
 )
 PARAGRAPH = re.compile(r"<w:p([ >])")
-PARAGRAPH_BACK = re.compile(r"\n<w:p([ >])")
 
 
 def xml_text(value: Any) -> Markup:
@@ -101,8 +100,12 @@ def _render_part(part: Part, context: Mapping[str, Any]) -> str:
         raise TemplateError("SANDBOX_VIOLATION", str(exc)) from exc
     except UndefinedError as exc:
         raise TemplateError("MISSING_VARIABLE", str(exc)) from exc
-    xml = PARAGRAPH_BACK.sub(r"<w:p\1", xml)
-    if any(marker in xml for marker in MARKERS):
+    # the line breaks put before paragraphs at compile time come out again (two plain replaces
+    # do what one regular expression with a group did, in a fifth of the time)
+    xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
+    # every marker holds a brace, and values write theirs as character references: a rendered
+    # part without a brace (the usual case) needs no further scan
+    if ("{" in xml or "}" in xml) and any(marker in xml for marker in MARKERS):
         raise TemplateError(
             "UNRENDERED_MARKUP",
             f"{part.info.filename} still holds template markup after rendering",

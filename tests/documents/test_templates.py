@@ -240,3 +240,22 @@ def test_every_shipped_template_passes_the_trial_render() -> None:
         trial_render(data, analyze(data))
     filtered = make_docx("{{ partner.signed_on|default('n/a') }} {{ partner.total + 1 }}")
     trial_render(filtered, analyze(filtered))  # a stand-in the filter cannot use is no refusal
+
+
+def test_markup_left_after_rendering_is_a_coded_error() -> None:
+    """A raw block writes template markup into the document: refused, not sent (issue 14's
+    faster check must still see it)."""
+    data = make_docx("{% raw %}Dear {{ partner }}{% endraw %}")
+    info = analyze(data)
+    with pytest.raises(TemplateError) as caught:
+        render(data, {"partner": {"legal_name": "x"}}, info)
+    assert caught.value.code == "UNRENDERED_MARKUP"
+    assert "word/document.xml" in str(caught.value)
+
+
+def test_braces_of_values_are_not_markup() -> None:
+    """Values write their braces as character references, so `{{` in a name is text."""
+    data = make_docx("Partner: {{ partner.legal_name }}")
+    out = render(data, {"partner": {"legal_name": "{{ 7*7 }} {% x %}"}}, analyze(data))
+    assert "{{ 7*7 }} {% x %}" in text_of(out)
+    assert "{{" not in all_xml(out).split("<w:body>")[1]
