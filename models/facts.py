@@ -3,14 +3,15 @@
 Facts (audit events, documents, acceptances, outbox events and their deliveries, tier history,
 stored blobs) are written once and never changed, so they need no unit of work. Inside
 `batched`, `add` and `put` queue them and the end of the block writes them: on PostgreSQL in
-one statement (each row a one-row INSERT, joined as WITH clauses: SQLAlchemy caches their
-compiled form, not a multi-row VALUES; foreign keys are checked at the end of the statement),
-elsewhere one INSERT per table in foreign-key order, run for each of its rows.
+one statement (an INSERT per table, joined as WITH clauses, its rows one JSON parameter:
+models/fact_rows.py; foreign keys are checked at the end of the statement), elsewhere one
+INSERT per table in foreign-key order, run for each of its rows.
 Outside a batch they are written as before (`session.add`, or `put`'s INSERT at once).
 New rows of state tables made by the same use case (an agreement, a membership: `add_new`) are
 written with them, as they are when the batch ends, then kept by the session as loaded.
 The rows are complete (ids and defaults filled in), so the queued objects show what was written.
-A statement is built once per shape (tables, row counts, dialect) and reused, its values bound.
+A statement is built once per shape (tables, dialect; on PostgreSQL the row count of a table with
+bytes, models/fact_rows.counted) and reused, its values bound.
 """
 
 from __future__ import annotations
@@ -20,13 +21,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, cast
 
-from sqlalchemy import Insert, Table, bindparam, inspect
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Insert, Table, inspect
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
 from models.base import Base
+from models.fact_rows import counted, encode, insert_rows
 from models.versions import note_written, raise_versions, take_written
 from rules.bounded_cache import BoundedCache
 
@@ -36,7 +38,7 @@ new state row (add_new) has no row yet (None): it is read from its object at the
 CONFLICTS = "partnergraph.facts.conflicts"
 """Session.info key of the errors a unique-key violation of a new state row's table raises."""
 Row = dict[str, Any]
-Shape = tuple[str, tuple[tuple[str, int, bool], ...], bool]
+Shape = tuple[str, tuple[tuple[str, bool, int], ...], bool]
 _SHAPES: BoundedCache[Shape, list[Insert]] = BoundedCache(256)
 _ORDER: dict[Table, int] = {}
 
@@ -199,32 +201,23 @@ def _violated_table(exc: IntegrityError) -> str | None:
     return found.group(1) if found else None
 
 
-def _insert(table: Table, idempotent: bool, prefix: str) -> Insert:
-    """A PostgreSQL INSERT of one row of `table`, every value a parameter named after `prefix`
-    (one row: SQLAlchemy cannot cache a multi-row VALUES, and compiled the batch every time)."""
-    row = {c.key: bindparam(f"{prefix}{c.key}", type_=c.type) for c in table.columns}
-    pg = postgresql.insert(table).values(row)
-    return pg.on_conflict_do_nothing() if idempotent else pg
-
-
 def _statements(dialect: str, shape: Shape) -> list[Insert]:
-    """The statements of a batch's shape: on PostgreSQL one (each row an INSERT in a WITH
-    clause), elsewhere one per table (executed for each of its rows)."""
+    """The statements of a batch's shape: on PostgreSQL one (an INSERT per table in a WITH
+    clause, its rows one parameter), elsewhere one per table (executed for each of its rows)."""
     found = _SHAPES.entries.get(shape)
     if found is None:
         tables = Base.metadata.tables
         if dialect == "postgresql":
             found = [
-                _insert(tables[name], idempotent, f"f{n}_{r}_")
-                for n, (name, count, idempotent) in enumerate(shape[1])
-                for r in range(count)
+                insert_rows(tables[name], idempotent, f"f{n}", count)
+                for n, (name, idempotent, count) in enumerate(shape[1])
             ]
         else:  # the values of each row name its columns
             found = [
                 sqlite.insert(tables[name]).on_conflict_do_nothing()
                 if idempotent
                 else sqlite.insert(tables[name])
-                for name, _, idempotent in shape[1]
+                for name, idempotent, _ in shape[1]
             ]
         if shape[2]:
             found.append(raise_versions(dialect, [])[0])
@@ -238,21 +231,19 @@ def _statements(dialect: str, shape: Shape) -> list[Insert]:
 async def _execute(
     session: AsyncSession, groups: list[tuple[Table, list[Row], bool]], last: bool = False
 ) -> None:
-    dialect = session.get_bind().dialect.name
+    bind = session.get_bind().dialect
+    dialect = bind.name
     note_written(session.sync_session, [table.name for table, _, _ in groups])
     versions = take_written(session.sync_session) if last and dialect == "postgresql" else []
-    parts = tuple((table.name, len(rows), idem) for table, rows, idem in groups)
+    parts = tuple((table.name, idem, counted(table, rows)) for table, rows, idem in groups)
     statements = _statements(dialect, (dialect, parts, bool(versions)))
     if dialect != "postgresql":  # one statement per table, run for each of its rows
         for statement, (_, rows, _) in zip(statements, groups, strict=True):
             await session.execute(statement, rows if len(rows) > 1 else rows[0])
         return
-    params: Row = {
-        f"f{n}_{r}_{k}": v
-        for n, (_, rows, _) in enumerate(groups)
-        for r, row in enumerate(rows)
-        for k, v in row.items()
-    }
+    params: Row = {}
+    for n, (table, rows, _) in enumerate(groups):
+        params.update(encode(table, rows, bind, f"f{n}"))
     if versions:  # raised in this statement: the transaction's last write
         values = raise_versions(dialect, versions)[1]
         assert isinstance(values, dict)

@@ -3,8 +3,12 @@ case, and no read for the answer (it shows the rows the use case committed)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from psycopg._queries import MAX_CACHED_STATEMENT_LENGTH, MAX_CACHED_STATEMENT_PARAMS
 from sqlalchemy import Select, event, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql.util import find_tables
 
@@ -122,3 +126,38 @@ async def test_the_agreement_and_membership_written_with_the_facts_are_audited_a
     assert sorted(events) == [("Agreement", partner_id), ("Membership", partner_id)]
     assert membership is not None and membership.partner_id == partner_id
     assert agreement is not None and agreement.version == 2 and agreement.effective_on
+
+
+async def test_the_facts_statement_stays_within_psycopgs_parse_cache(
+    api: Api, engine: AsyncEngine, database_url: str
+) -> None:
+    """On PostgreSQL the facts' statement of an acceptance binds each table's rows as one
+    parameter (models/fact_rows.py), so psycopg keeps its parsed form (issue 14: over 80
+    parameters and 4 KB of text made it parse the query again on every acceptance)."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("one facts statement on PostgreSQL only")
+    segment = await program(api, "segment-technology")
+    partner = await create_partner(api, displayName="Acme", legalName="Acme Inc.")
+    variables = {
+        "input": {
+            "programId": segment["id"],
+            "partnerId": partner["id"],
+            "kind": "segment-program-agreement",
+            "signer": SIGNER,
+        }
+    }
+    sent: list[tuple[str, int]] = []
+
+    def note(_conn: object, _cursor: object, statement: str, params: Any, *_: object) -> None:
+        if statement.lstrip().startswith("WITH fact_0"):
+            sent.append((statement, len(params)))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", note)
+    try:
+        assert (await api.gql(ACCEPT, variables))["acceptAgreement"]["userErrors"] == []
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", note)
+    ((statement, params),) = sent
+    assert "acceptances" in statement and "stored_files" in statement
+    assert len(statement.encode()) <= MAX_CACHED_STATEMENT_LENGTH
+    assert params <= MAX_CACHED_STATEMENT_PARAMS
