@@ -33,6 +33,19 @@ pytestmark = pytest.mark.anyio
 ACCEPT_STATEMENTS = {"postgresql": 2, "sqlite": 9}
 
 
+async def accept_input(api: Api, program: dict[str, Any], name: str) -> dict[str, Any]:
+    """The variables of a click-acceptance of `program`'s agreement by a new partner `name`."""
+    partner = await create_partner(api, displayName=name, legalName=f"{name} Inc.")
+    return {
+        "input": {
+            "programId": program["id"],
+            "partnerId": partner["id"],
+            "kind": "segment-program-agreement",
+            "signer": SIGNER,
+        }
+    }
+
+
 async def test_a_first_acceptance_runs_a_pinned_number_of_statements(
     api: Api, statements: StatementCounter, database_url: str
 ) -> None:
@@ -42,15 +55,7 @@ async def test_a_first_acceptance_runs_a_pinned_number_of_statements(
     baseline = statements.count
     runs = []
     for name in ("Acme", "Globex"):  # the edge leases rate-limit blocks now and then
-        partner = await create_partner(api, displayName=name, legalName=f"{name} Inc.")
-        variables = {
-            "input": {
-                "programId": segment["id"],
-                "partnerId": partner["id"],
-                "kind": "segment-program-agreement",
-                "signer": SIGNER,
-            }
-        }
+        variables = await accept_input(api, segment, name)
         statements.count = 0
         data = (await api.gql(ACCEPT, variables))["acceptAgreement"]
         runs.append(statements.count - baseline)
@@ -73,15 +78,7 @@ async def test_the_hot_statements_are_built_once(api: Api) -> None:
         ran.append(state.statement)
 
     for name in ("Acme", "Globex"):  # the first enrolment in the program works out its tier
-        partner = await create_partner(api, displayName=name, legalName=f"{name} Inc.")
-        variables = {
-            "input": {
-                "programId": segment["id"],
-                "partnerId": partner["id"],
-                "kind": "segment-program-agreement",
-                "signer": SIGNER,
-            }
-        }
+        variables = await accept_input(api, segment, name)
         ran.clear()
         event.listen(Session, "do_orm_execute", note)
         try:
@@ -101,18 +98,10 @@ async def test_the_agreement_and_membership_written_with_the_facts_are_audited_a
     """The new agreement and membership wait in the facts' batch (models/facts.add_new): their
     audit events still name the partner (read from the queued rows), and they are on record."""
     segment = await program(api, "segment-technology")
-    partner = await create_partner(api, displayName="Acme", legalName="Acme Inc.")
-    variables = {
-        "input": {
-            "programId": segment["id"],
-            "partnerId": partner["id"],
-            "kind": "segment-program-agreement",
-            "signer": SIGNER,
-        }
-    }
+    variables = await accept_input(api, segment, "Acme")
     data = (await api.gql(ACCEPT, variables))["acceptAgreement"]
     assert data["userErrors"] == [] and data["agreement"]["status"] == "ACTIVE"
-    partner_id = decode_id(partner["id"])[1]
+    partner_id = decode_id(variables["input"]["partnerId"])[1]
     async with api.sessionmaker() as session:
         events = (
             await session.execute(
@@ -137,15 +126,7 @@ async def test_the_facts_statement_stays_within_psycopgs_parse_cache(
     if not database_url.startswith("postgresql"):
         pytest.skip("one facts statement on PostgreSQL only")
     segment = await program(api, "segment-technology")
-    partner = await create_partner(api, displayName="Acme", legalName="Acme Inc.")
-    variables = {
-        "input": {
-            "programId": segment["id"],
-            "partnerId": partner["id"],
-            "kind": "segment-program-agreement",
-            "signer": SIGNER,
-        }
-    }
+    variables = await accept_input(api, segment, "Acme")
     sent: list[tuple[str, int]] = []
 
     def note(_conn: object, _cursor: object, statement: str, params: Any, *_: object) -> None:
