@@ -11,7 +11,10 @@ from pythonjsonlogger.json import JsonFormatter
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s"
-UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
+UVICORN_LOGGERS = ("uvicorn", "uvicorn.error")
+ACCESS_LOGGER = "uvicorn.access"
+"""Kept silent: api.request_telemetry writes the one line of each request (uvicorn's protocols
+write theirs whenever this logger has a handler, its ancestors' included)."""
 REQUEST_ID: ContextVar[str | None] = ContextVar("partnergraph_request_id", default=None)
 
 
@@ -47,3 +50,6 @@ def configure_logging(*, json_lines: bool, level: str, stream: TextIO | None = N
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
+    access = logging.getLogger(ACCESS_LOGGER)
+    access.handlers.clear()
+    access.propagate = False

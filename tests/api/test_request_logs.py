@@ -6,6 +6,8 @@ import hashlib
 import io
 import json
 import logging
+import subprocess
+import sys
 from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -33,6 +35,26 @@ def log_stream() -> Iterator[io.StringIO]:
     yield stream
     root.handlers[:] = saved[0]
     root.setLevel(saved[1])
+
+
+def test_uvicorns_access_log_stays_silent() -> None:
+    """A server worker configures logging after uvicorn did (`serve --workers`); uvicorn's
+    protocols then write an access line whenever `uvicorn.access` has a handler, ancestors
+    included: none, so a request logs only its own line (api.request_telemetry). Checked in a
+    fresh interpreter: pytest hangs its own capture handlers on loggers."""
+    probe = (
+        "import io, logging\n"
+        "from api.log_config import configure_logging\n"
+        "stream = io.StringIO()\n"
+        "configure_logging(json_lines=True, level='info', stream=stream)\n"
+        "access = logging.getLogger('uvicorn.access')\n"
+        "access.warning('GET / HTTP/1.1 200')\n"
+        "logging.getLogger('uvicorn.error').warning('kept')\n"
+        "text = stream.getvalue()\n"
+        "print(access.hasHandlers(), text.count('GET /'), 'kept' in text)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "0", "True"]
 
 
 def _lines(stream: io.StringIO, logger: str) -> list[dict[str, Any]]:
