@@ -166,14 +166,10 @@ def _json_text(kind: JSON, serialize: Callable[[Any], str]) -> Callable[[Any], s
 def _plain(value: object) -> object:
     """A bound value as JSON that PostgreSQL reads with the column's input function."""
     found = _TEXT.get(type(value))
-    if found is not None:
-        return found(value)
-    if isinstance(value, str | int):  # a subclass (StrEnum, IntEnum, bool): JSON's own
-        return value
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    if isinstance(value, UUID | Decimal):
-        return str(value)
-    if isinstance(value, float):
-        return repr(value)
-    raise TypeError(f"no JSON form for a bound {type(value).__name__}")
+    if found is None:
+        if isinstance(value, str | int):  # a subclass (StrEnum, IntEnum, bool): JSON's own
+            return value
+        found = next((form for kind, form in _TEXT.items() if isinstance(value, kind)), None)
+        if found is None:
+            raise TypeError(f"no JSON form for a bound {type(value).__name__}")
+    return found(value)
