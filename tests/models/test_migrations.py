@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 import models
 from models import migrate
@@ -63,3 +64,22 @@ def test_models_match_migrated_schema(fresh_database_url: str) -> None:
     finally:
         engine.dispose()
     assert diff == []
+
+
+def test_stored_file_bytes_are_kept_uncompressed_on_postgresql(database_url: str) -> None:
+    """Migration 0024a (issue 14): DOCX and PDF bytes are compressed already; PostgreSQL moves
+    them out of line without running pglz over them (storage EXTERNAL, not EXTENDED)."""
+    engine = make_sync_engine(database_url)
+    try:
+        if engine.dialect.name != "postgresql":
+            pytest.skip("TOAST storage is PostgreSQL's")
+        with engine.connect() as conn:
+            storage = conn.scalar(
+                text(
+                    "SELECT attstorage FROM pg_attribute "
+                    "WHERE attrelid = 'stored_files'::regclass AND attname = 'data'"
+                )
+            )
+    finally:
+        engine.dispose()
+    assert storage == "e"
