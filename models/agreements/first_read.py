@@ -6,14 +6,15 @@ to."""
 from __future__ import annotations
 
 import uuid
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import String, Uuid, and_, bindparam, or_, select, true
+from sqlalchemy import Select, String, Uuid, and_, bindparam, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, defer
 
 from models import Agreement, Membership, Partner, Program, TemplateVersion, WebhookEndpoint
 from models.documents.queries import newest_template
+from models.programs import definitions
 
 
 class FirstRows(NamedTuple):
@@ -46,22 +47,40 @@ _LOCKED = aliased(
     .with_for_update()
     .cte("locked"),
 )
-_FIRST_READ = (
-    select(Partner, Program, TemplateVersion, WebhookEndpoint, _LOCKED, Membership)
-    .select_from(Partner)
-    .join(Program, true())
-    .outerjoin(_LOCKED, true())
-    .outerjoin(
-        Membership, and_(Membership.partner_id == Partner.id, Membership.program_id == Program.id)
+
+
+def _first_read(dialect: str) -> Select[tuple[Any, ...]]:
+    """The first read's statement for a dialect (the known definitions are bound as an array on
+    PostgreSQL, expanded on SQLite)."""
+    return (
+        select(
+            Partner,
+            Program,
+            TemplateVersion,
+            WebhookEndpoint,
+            _LOCKED,
+            Membership,
+            definitions.unless_known(dialect),
+        )
+        .select_from(Partner)
+        .join(Program, true())
+        .outerjoin(_LOCKED, true())
+        .outerjoin(
+            Membership,
+            and_(Membership.partner_id == Partner.id, Membership.program_id == Program.id),
+        )
+        .outerjoin(TemplateVersion, TemplateVersion.id == _CURRENT_TEMPLATE)
+        .outerjoin(
+            WebhookEndpoint,
+            or_(WebhookEndpoint.partner_id.is_(None), WebhookEndpoint.partner_id == Partner.id),
+        )
+        .where(and_(Partner.id == PARTNER, Program.id == PROGRAM))
+        .options(defer(Program.definition))
     )
-    .outerjoin(TemplateVersion, TemplateVersion.id == _CURRENT_TEMPLATE)
-    .outerjoin(
-        WebhookEndpoint,
-        or_(WebhookEndpoint.partner_id.is_(None), WebhookEndpoint.partner_id == Partner.id),
-    )
-    .where(and_(Partner.id == PARTNER, Program.id == PROGRAM))
-)
-"""Built once, its values bound at execution (building and hashing it cost CPU per request)."""
+
+
+_FIRST_READS = {dialect: _first_read(dialect) for dialect in ("postgresql", "sqlite")}
+"""Built once, their values bound at execution (building and hashing one cost CPU per request)."""
 
 
 async def first_rows(
@@ -70,10 +89,18 @@ async def first_rows(
     """The partner, program, agreement of `kind` (locked), its current template, the membership
     (one at most: its key) and the webhook endpoints; None when the partner or the program is
     missing."""
-    values = {"first_partner": partner_id, "first_program": program_id, "first_kind": kind}
-    rows = (await session.execute(_FIRST_READ, values)).all()
+    known = definitions.known()
+    values = {
+        "first_partner": partner_id,
+        "first_program": program_id,
+        "first_kind": kind,
+        definitions.KNOWN: list(known),
+    }
+    statement = _FIRST_READS[session.get_bind().dialect.name]
+    rows = (await session.execute(statement, values)).all()
     if not rows:
         return None
-    partner, program, template, _, agreement, membership = rows[0]
+    partner, program, template, _, agreement, membership, definition = rows[0]
+    definitions.settle(program, definition, known)
     endpoints = [row[3] for row in rows if row[3] is not None]
     return FirstRows(partner, program, template, agreement, membership, endpoints)

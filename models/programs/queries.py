@@ -6,20 +6,15 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, String, any_, bindparam, case, inspect, null, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
-from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Benefit, Program, Requirement, Tier
 from models.batch import grouped
+from models.programs import definitions
 from models.programs.records import TIER_COLUMNS, TierRecord
 from models.records import read_records
-from rules.bounded_cache import BoundedCache
-
-_definitions: BoundedCache[str, dict[str, Any]] = BoundedCache(64)
-"""Program definitions already read, by their `definition_sha256` (`all_programs`)."""
 
 
 async def tiers_of_programs(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[list[Tier]]:
@@ -56,36 +51,19 @@ async def programs_by_slugs(session: AsyncSession, slugs: Sequence[str]) -> list
 
 
 async def all_programs(session: AsyncSession) -> list[Program]:
-    """Every program. A definition whose hash was read before is not sent again (NULL in its
-    place) but taken from the process's copy: each request reads the programs, and parsing
-    their ~20 kB of JSON cost ~1 ms per request (issue 14). Still one statement; a reloaded
-    file has a new hash, so its definition is read."""
-    known = dict(_definitions.entries)  # a snapshot: no eviction meanwhile can lose one
+    """Every program, in one statement; a definition already read is not sent again
+    (`models.programs.definitions`)."""
+    known = definitions.known()
     dialect = session.get_bind().dialect.name
     stmt = _programs_statements.get(dialect)
     if stmt is None:
-        stmt = _programs_statements[dialect] = _programs_statement(dialect)
-    programs = []
-    for program, definition in await session.execute(stmt, {_KNOWN: list(known)}):
-        if definition is not None:
-            known[program.definition_sha256] = _definitions.put(
-                program.definition_sha256, definition
-            )
-        if "definition" in inspect(program).unloaded:
-            set_committed_value(program, "definition", known[program.definition_sha256])
-        programs.append(program)
-    return programs
+        stmt = _programs_statements[dialect] = (
+            select(Program, definitions.unless_known(dialect))
+            .options(defer(Program.definition))
+            .order_by(Program.slug)
+        )
+    rows = await session.execute(stmt, {definitions.KNOWN: list(known)})
+    return [definitions.settle(program, definition, known) for program, definition in rows]
 
 
-_KNOWN = "known_definitions"
 _programs_statements: dict[str, Select[tuple[Program, dict[str, Any] | None]]] = {}
-
-
-def _programs_statement(dialect: str) -> Select[tuple[Program, dict[str, Any] | None]]:
-    """Every program, and its definition unless its hash is among those bound as known."""
-    if dialect == "postgresql":
-        seen = Program.definition_sha256 == any_(bindparam(_KNOWN, type_=ARRAY(String())))
-    else:
-        seen = Program.definition_sha256.in_(bindparam(_KNOWN, expanding=True))
-    sent = case((seen, null()), else_=Program.definition)
-    return select(Program, sent).options(defer(Program.definition)).order_by(Program.slug)
