@@ -36,6 +36,7 @@ from api.settings import Settings, get_settings
 from models.db import make_async_engine, make_sessionmaker
 from schema import build_schema
 from schema.errors import OUTAGE_ERRORS, is_outage
+from services.apikeys.recent import RecentKeys
 
 READY_TIMEOUT_SECONDS = 5
 
@@ -49,7 +50,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     storage = open_storage(settings)
     store = storage.blobs
     usage = KeyUsage(sessionmaker)
-    authenticator = Authenticator(token_verifier(settings), usage)
+    recent = RecentKeys(settings.key_cache_seconds)
+    authenticator = Authenticator(token_verifier(settings), usage, recent)
     links = DownloadLinks(settings.signing_key(), settings.download_url_ttl_seconds)
     schema = build_schema(
         introspection=settings.graphiql_enabled,

@@ -113,6 +113,16 @@ class Settings(BaseSettings):
         alias="PARTNERGRAPH_RATE_LIMIT_IN_FLIGHT",
         description="Requests one key may have running at once.",
     )
+    key_cache_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        le=300,
+        alias="PARTNERGRAPH_KEY_CACHE_SECONDS",
+        description=(
+            "How long a server keeps an API key it read (0: read it on every request); a key "
+            "revoked in another process still works there for at most this long."
+        ),
+    )
     redis_url: str | None = Field(
         default=None,
         alias="PARTNERGRAPH_REDIS_URL",

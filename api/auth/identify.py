@@ -13,7 +13,8 @@ from models import Partner
 from schema.errors import CodedError
 from schema.ids import expect_id
 from services.actor import Actor
-from services.apikeys.keys import authenticate
+from services.apikeys.keys import authenticate, recent_actor
+from services.apikeys.recent import RecentKeys
 
 UNKNOWN_KEY = "the API key is unknown, revoked or expired"
 
@@ -26,10 +27,14 @@ class Authenticator:
     """API keys always; access tokens when an issuer is configured."""
 
     def __init__(
-        self, verifier: TokenVerifier | None = None, usage: KeyUsage | None = None
+        self,
+        verifier: TokenVerifier | None = None,
+        usage: KeyUsage | None = None,
+        recent: RecentKeys | None = None,
     ) -> None:
         self.verifier = verifier
         self.usage = usage
+        self.recent = recent
 
     async def identify(self, session: AsyncSession, token: str) -> Actor:
         """The caller behind `token`; AuthenticationError when refused."""
@@ -39,15 +44,22 @@ class Authenticator:
             except TokenRejectedError as exc:
                 raise AuthenticationError(str(exc)) from exc
             return await _token_actor(session, user)
+        actor = None if self.recent is None else recent_actor(self.recent, token)
+        if actor is None:
+            actor = await self._read_key(session, token)
+        if self.usage is not None and actor.key_id is not None:
+            self.usage.touch(actor.key_id)  # written later, never by this request
+        return actor
+
+    async def _read_key(self, session: AsyncSession, token: str) -> Actor:
+        """The actor of an API key read now (and kept in `recent`)."""
         if not session.in_transaction() and session.get_bind().dialect.name == "postgresql":
             # One statement: read it in autocommit, without BEGIN and ROLLBACK round trips
             # (the connection's isolation is restored when it returns to the pool; issue 14).
             await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-        actor = await authenticate(session, token)
+        actor = await authenticate(session, token, self.recent)
         if actor is None:
             raise AuthenticationError(UNKNOWN_KEY)
-        if self.usage is not None and actor.key_id is not None:
-            self.usage.touch(actor.key_id)  # written later, never by this request
         return actor
 
 

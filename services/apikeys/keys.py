@@ -18,6 +18,7 @@ from models.base import utcnow
 from models.edge.queries import api_key_by_prefix
 from rules.enums import ApiKeyRole
 from services.actor import Actor
+from services.apikeys.recent import KnownKey, RecentKeys, forget_everywhere
 from services.audit.log import record
 
 KEY_SCHEME = "pgk"
@@ -113,14 +114,38 @@ async def _owner(session: AsyncSession, email: str) -> User:
     return user
 
 
-async def authenticate(session: AsyncSession, token: str) -> Actor | None:
-    """The actor behind a presented token, or None for an unknown, malformed or revoked key."""
+def recent_actor(recent: RecentKeys, token: str) -> Actor | None:
+    """The actor behind a token whose key `recent` holds (still checked: secret, expiry); None
+    when the key must be read."""
+    parts = split_token(token)
+    if parts is None:
+        return None
+    key = recent.get(parts[0])
+    return None if key is None else _actor(key, parts[1])
+
+
+async def authenticate(
+    session: AsyncSession, token: str, recent: RecentKeys | None = None
+) -> Actor | None:
+    """The actor behind a presented token, or None for an unknown, malformed or revoked key;
+    a valid key read is kept in `recent`."""
     parts = split_token(token)
     if parts is None:
         return None
     prefix, secret = parts
-    key = await api_key_by_prefix(session, prefix)
-    if key is None or key.revoked_at is not None:
+    row = await api_key_by_prefix(session, prefix)
+    if row is None:
+        return None
+    key = KnownKey.of(row)
+    actor = _actor(key, secret)
+    if actor is not None and recent is not None:
+        recent.put(prefix, key)
+    return actor
+
+
+def _actor(key: KnownKey, secret: str) -> Actor | None:
+    """The key's actor if it is in force and `secret` is its own."""
+    if key.revoked_at is not None:
         return None
     if key.expires_at is not None and key.expires_at <= utcnow():
         return None
@@ -147,6 +172,7 @@ async def _by_prefix(session: AsyncSession, prefix: str) -> ApiKey:
 async def revoke_api_key(session: AsyncSession, prefix: str, actor: Actor) -> ApiKey:
     """Revoke a key now (refused from then on); revoking twice changes nothing."""
     key = await _by_prefix(session, prefix)
+    forget_everywhere(prefix)
     if key.revoked_at is None:
         key.revoked_at = utcnow()
         await record(session, actor, "revokeApiKey", "ApiKey", key.id, {"revokedAt": [None, "now"]})
@@ -163,6 +189,7 @@ async def expire_api_key(
     if expires_at is not None and expires_at.tzinfo is None:
         raise ApiKeyError("INVALID_EXPIRY", "the expiry needs a time zone offset")
     before = key.expires_at.isoformat() if key.expires_at else None
+    forget_everywhere(prefix)
     key.expires_at = expires_at
     after = expires_at.isoformat() if expires_at else None
     await record(session, actor, "expireApiKey", "ApiKey", key.id, {"expiresAt": [before, after]})

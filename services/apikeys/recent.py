@@ -1,0 +1,86 @@
+"""API keys read in the last few seconds, so a request need not read its key (issue 14).
+
+Every request presents a key; reading it cost a statement and about 1 ms. A server keeps each
+valid key it read for `seconds` (`PARTNERGRAPH_KEY_CACHE_SECONDS`): the secret is still checked
+against the kept hash on every request, and so are the revocation and the expiry. Revoking or
+expiring a key forgets it in this process at once; another process sees the change when its copy
+is `seconds` old, which bounds how long a revoked key can still be used there.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+import weakref
+from dataclasses import dataclass
+from datetime import datetime
+
+from models import ApiKey
+from rules.enums import ApiKeyRole
+
+
+@dataclass(frozen=True, slots=True)
+class KnownKey:
+    """What authentication needs of a key, copied off its row."""
+
+    id: uuid.UUID
+    name: str
+    role: ApiKeyRole
+    partner_id: uuid.UUID | None
+    secret_sha256: str
+    revoked_at: datetime | None
+    expires_at: datetime | None
+
+    @classmethod
+    def of(cls, key: ApiKey) -> KnownKey:
+        """The copy of a key row."""
+        return cls(
+            key.id,
+            key.name,
+            key.role,
+            key.partner_id,
+            key.secret_sha256,
+            key.revoked_at,
+            key.expires_at,
+        )
+
+
+class RecentKeys:
+    """Keys by prefix, each kept `seconds` after it was read; at most `size` of them."""
+
+    def __init__(self, seconds: float, size: int = 10_000) -> None:
+        self.seconds = seconds
+        self.size = size
+        self._keys: dict[str, tuple[float, KnownKey]] = {}
+        _every.add(self)
+
+    def get(self, prefix: str) -> KnownKey | None:
+        """The key read under `prefix` less than `seconds` ago, if any."""
+        kept = self._keys.get(prefix)
+        if kept is None:
+            return None
+        if time.monotonic() - kept[0] >= self.seconds:
+            self._keys.pop(prefix, None)
+            return None
+        return kept[1]
+
+    def put(self, prefix: str, key: KnownKey) -> None:
+        """Keep a key just read (nothing when caching is off)."""
+        if self.seconds <= 0:
+            return
+        if prefix not in self._keys and len(self._keys) >= self.size:
+            del self._keys[next(iter(self._keys))]  # the oldest read
+        self._keys[prefix] = (time.monotonic(), key)
+
+    def forget(self, prefix: str) -> None:
+        """Drop a key (it was revoked or its expiry changed)."""
+        self._keys.pop(prefix, None)
+
+
+_every: weakref.WeakSet[RecentKeys] = weakref.WeakSet()
+
+
+def forget_everywhere(prefix: str) -> None:
+    """Drop a key from every cache of this process (`revoke_api_key`, `expire_api_key`)."""
+    for recent in list(_every):
+        recent.forget(prefix)
