@@ -12,7 +12,8 @@ enum's value, JSON serialised by the engine's serializer), then into JSON that P
 reads with the column's own input function: timestamps, dates, UUIDs, numerics and floats as
 strings. A JSON column's value is its serialised text as a JSON string, cast back in the
 statement: the text is kept as written, and a JSON `null` stays JSON `null` (populate would
-read it as SQL NULL). Bytes are parameters of their own, sent in binary as before.
+read it as SQL NULL). A bytes column's values are a parameter of their own, one `bytea[]`
+that psycopg sends in binary (models/db.BinaryListDumper), indexed by the JSON row's ordinality.
 """
 
 from __future__ import annotations
@@ -46,7 +47,6 @@ _Column = tuple[str, str, Callable[[Any], Any] | None]
 _Columns = tuple[list[_Column], list[tuple[str, str]]]
 """A table's columns read from the JSON rows, and its bytes columns (key, name)."""
 _COLUMNS: BoundedCache[tuple[Table, str], _Columns] = BoundedCache(256)
-_HAS_BYTES: dict[Table, bool] = {}
 _PLAIN = frozenset({str, int, bool})
 _TEXT: dict[type, Callable[[Any], str]] = {
     UUID: str,
@@ -60,14 +60,13 @@ _DIALECT = PGDialect()  # type: ignore[no-untyped-call]
 _QUOTE = _DIALECT.identifier_preparer
 
 
-def insert_rows(table: Table, idempotent: bool, param: str, count: int) -> Insert:
+def insert_rows(table: Table, idempotent: bool, param: str) -> Insert:
     """An INSERT of the rows of `table` bound as one JSON parameter named `param` (`encode`
     makes its values), its columns in the table's order; ON CONFLICT DO NOTHING if
-    `idempotent`. A bytes column's values are parameters of their own (`{param}_{name}_{n}`,
-    `count` rows: `counted`), sent as they are: as hex in the JSON, or as one `bytea[]` that
-    psycopg sends as text, they cost milliseconds more. The SELECT is text: SQLAlchemy would
-    label every column in a WITH clause, and the statement must stay under psycopg's 4096
-    bytes to be kept parsed."""
+    `idempotent`. A bytes column's values are one `bytea[]` parameter (`{param}_{name}`), the
+    n-th row's at n: as hex in the JSON they would cost milliseconds more. The SELECT is text:
+    SQLAlchemy would label every column in a WITH clause, and the statement must stay under
+    psycopg's 4096 bytes to be kept parsed."""
     names = [c.name for c in table.columns]
     binds = [bindparam(param, type_=JSON)]
     values = []
@@ -77,10 +76,9 @@ def insert_rows(table: Table, idempotent: bool, param: str, count: int) -> Inser
             kind = column.type.compile(dialect=_DIALECT)
             values.append(f"CAST({name} #>> '{{}}' AS {kind})")
         elif _binary(column.type):
-            each = [f"{param}_{column.name}_{n}" for n in range(count)]
-            binds += [bindparam(one, type_=column.type) for one in each]
-            cases = " ".join(f"WHEN {n + 1} THEN :{one}" for n, one in enumerate(each))
-            values.append(f"CASE ordinality {cases} END")
+            files = f"{param}_{column.name}"
+            binds.append(bindparam(files))  # a list of bytes, dumped by psycopg as it is
+            values.append(f"(CAST(:{files} AS BYTEA[]))[ordinality]")
         else:
             values.append(name)
     rowtype = _QUOTE.format_table(table)
@@ -91,15 +89,6 @@ def insert_rows(table: Table, idempotent: bool, param: str, count: int) -> Inser
     source = rows.bindparams(*binds).columns()
     statement = postgresql.insert(table).from_select(names, source)
     return statement.on_conflict_do_nothing() if idempotent else statement
-
-
-def counted(table: Table, rows: list[Row]) -> int:
-    """The row count `insert_rows` is built for: the count for a table with bytes columns,
-    else 0 (any)."""
-    found = _HAS_BYTES.get(table)
-    if found is None:
-        found = _HAS_BYTES[table] = any(_binary(c.type) for c in table.columns)
-    return len(rows) if found else 0
 
 
 def encode(table: Table, rows: list[Row], dialect: Dialect, param: str) -> Row:
@@ -122,7 +111,7 @@ def encode(table: Table, rows: list[Row], dialect: Dialect, param: str) -> Row:
         encoded.append(out)
     params: Row = {param: encoded}
     for key, name in binary:
-        params.update({f"{param}_{name}_{n}": row[key] for n, row in enumerate(rows)})
+        params[f"{param}_{name}"] = [row[key] for row in rows]
     return params
 
 

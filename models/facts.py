@@ -10,8 +10,7 @@ Outside a batch they are written as before (`session.add`, or `put`'s INSERT at 
 New rows of state tables made by the same use case (an agreement, a membership: `add_new`) are
 written with them, as they are when the batch ends, then kept by the session as loaded.
 The rows are complete (ids and defaults filled in), so the queued objects show what was written.
-A statement is built once per shape (tables, dialect; on PostgreSQL the row count of a table with
-bytes, models/fact_rows.counted) and reused, its values bound.
+A statement is built once per shape (dialect, tables) and reused, its values bound.
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
 from models.base import Base
-from models.fact_rows import counted, encode, insert_rows
+from models.fact_rows import encode, insert_rows
 from models.versions import note_written, raise_versions, take_written
 from rules.bounded_cache import BoundedCache
 
@@ -38,7 +37,7 @@ new state row (add_new) has no row yet (None): it is read from its object at the
 CONFLICTS = "partnergraph.facts.conflicts"
 """Session.info key of the errors a unique-key violation of a new state row's table raises."""
 Row = dict[str, Any]
-Shape = tuple[str, tuple[tuple[str, bool, int], ...], bool]
+Shape = tuple[str, tuple[tuple[str, bool], ...], bool]
 _SHAPES: BoundedCache[Shape, list[Insert]] = BoundedCache(256)
 _ORDER: dict[Table, int] = {}
 
@@ -209,15 +208,15 @@ def _statements(dialect: str, shape: Shape) -> list[Insert]:
         tables = Base.metadata.tables
         if dialect == "postgresql":
             found = [
-                insert_rows(tables[name], idempotent, f"f{n}", count)
-                for n, (name, idempotent, count) in enumerate(shape[1])
+                insert_rows(tables[name], idempotent, f"f{n}")
+                for n, (name, idempotent) in enumerate(shape[1])
             ]
         else:  # the values of each row name its columns
             found = [
                 sqlite.insert(tables[name]).on_conflict_do_nothing()
                 if idempotent
                 else sqlite.insert(tables[name])
-                for name, idempotent, _ in shape[1]
+                for name, idempotent in shape[1]
             ]
         if shape[2]:
             found.append(raise_versions(dialect, [])[0])
@@ -235,7 +234,7 @@ async def _execute(
     dialect = bind.name
     note_written(session.sync_session, [table.name for table, _, _ in groups])
     versions = take_written(session.sync_session) if last and dialect == "postgresql" else []
-    parts = tuple((table.name, idem, counted(table, rows)) for table, rows, idem in groups)
+    parts = tuple((table.name, idem) for table, _, idem in groups)
     statements = _statements(dialect, (dialect, parts, bool(versions)))
     if dialect != "postgresql":  # one statement per table, run for each of its rows
         for statement, (_, rows, _) in zip(statements, groups, strict=True):

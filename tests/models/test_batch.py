@@ -7,7 +7,7 @@ import uuid
 import pytest
 from psycopg import pq
 from psycopg.adapt import PyFormat, Transformer
-from sqlalchemy import Uuid, bindparam, event, select
+from sqlalchemy import Uuid, bindparam, event, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -64,7 +64,8 @@ def test_postgresql_batch_keys_are_one_array_parameter_not_a_cast_text() -> None
 
 async def test_postgresql_sends_a_list_of_uuids_in_binary(engine: AsyncEngine) -> None:
     """Batch keys and page parents (lists of UUIDs) are dumped in binary, a quarter of the
-    text dumper's CPU (issue 14), still as one uuid[] parameter; other lists stay text."""
+    text dumper's CPU (issue 14), still as one uuid[] parameter; so are lists of bytes, as one
+    bytea[] (models/db.BinaryListDumper); other lists stay text."""
     if engine.dialect.name != "postgresql":
         pytest.skip("psycopg's parameter formats")
     keys = [uuid.uuid4(), None, uuid.uuid4()]
@@ -76,9 +77,15 @@ async def test_postgresql_sends_a_list_of_uuids_in_binary(engine: AsyncEngine) -
         assert dumper.format == pq.Format.BINARY
         assert dumper.oid == driver.adapters.types["uuid"].array_oid
         assert transformer.get_dumper(keys, PyFormat.TEXT).format == pq.Format.TEXT
+        files = [b"PK\x03\x04", None, b'\x00{},"']  # a facts statement's (models/fact_rows.py)
+        dumper = transformer.get_dumper(files, PyFormat.AUTO)
+        assert dumper.format == pq.Format.BINARY
+        assert dumper.oid == driver.adapters.types["bytea"].array_oid
         assert transformer.get_dumper(["a"], PyFormat.AUTO).format == pq.Format.TEXT
         assert transformer.get_dumper([], PyFormat.AUTO).format == pq.Format.TEXT
         stmt = select(Partner.id).where(keyed(Partner.id, "postgresql"))
         assert (await conn.execute(stmt, keys_of(keys))).all() == []
         echoed = await conn.scalar(select(bindparam("k", type_=ARRAY(Uuid()))), {"k": keys})
+        stored = await conn.scalar(text("SELECT CAST(:f AS BYTEA[])"), {"f": files})
     assert echoed == keys
+    assert stored == files

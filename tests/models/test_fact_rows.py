@@ -34,7 +34,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from models.base import UTCDateTime, enum_column
-from models.fact_rows import counted, encode, insert_rows
+from models.fact_rows import encode, insert_rows
 
 pytestmark = pytest.mark.anyio
 
@@ -113,7 +113,7 @@ async def test_rows_as_one_json_parameter_are_stored_as_single_row_inserts(
             for n, row in enumerate(ROWS):  # ids 0.. written one row at a time
                 await connection.execute(insert(SCRATCH).values({**row, "id": n}))
             rows = [{**row, "id": 100 + n} for n, row in enumerate(ROWS)]
-            statement = insert_rows(SCRATCH, False, "rows", counted(SCRATCH, rows))
+            statement = insert_rows(SCRATCH, False, "rows")
             await connection.execute(statement, encode(SCRATCH, rows, engine.dialect, "rows"))
             texts = text(
                 'SELECT id, to_jsonb(array[uid::text, at::text, "on"::text, amount::text,'
