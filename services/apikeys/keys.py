@@ -18,7 +18,7 @@ from models.base import utcnow
 from models.edge.queries import api_key_by_prefix
 from rules.enums import ApiKeyRole
 from services.actor import Actor
-from services.apikeys.recent import KnownKey, RecentKeys, forget_everywhere
+from services.apikeys.recent import KnownKey, RecentKeys, forget_when_committed
 from services.audit.log import record
 
 KEY_SCHEME = "pgk"
@@ -172,7 +172,7 @@ async def _by_prefix(session: AsyncSession, prefix: str) -> ApiKey:
 async def revoke_api_key(session: AsyncSession, prefix: str, actor: Actor) -> ApiKey:
     """Revoke a key now (refused from then on); revoking twice changes nothing."""
     key = await _by_prefix(session, prefix)
-    forget_everywhere(prefix)
+    forget_when_committed(session, prefix)
     if key.revoked_at is None:
         key.revoked_at = utcnow()
         await record(session, actor, "revokeApiKey", "ApiKey", key.id, {"revokedAt": [None, "now"]})
@@ -189,7 +189,7 @@ async def expire_api_key(
     if expires_at is not None and expires_at.tzinfo is None:
         raise ApiKeyError("INVALID_EXPIRY", "the expiry needs a time zone offset")
     before = key.expires_at.isoformat() if key.expires_at else None
-    forget_everywhere(prefix)
+    forget_when_committed(session, prefix)
     key.expires_at = expires_at
     after = expires_at.isoformat() if expires_at else None
     await record(session, actor, "expireApiKey", "ApiKey", key.id, {"expiresAt": [before, after]})

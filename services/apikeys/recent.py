@@ -3,8 +3,9 @@
 Every request presents a key; reading it cost a statement and about 1 ms. A server keeps each
 valid key it read for `seconds` (`PARTNERGRAPH_KEY_CACHE_SECONDS`): the secret is still checked
 against the kept hash on every request, and so are the revocation and the expiry. Revoking or
-expiring a key forgets it in this process at once; another process sees the change when its copy
-is `seconds` old, which bounds how long a revoked key can still be used there.
+expiring a key forgets it in this process at once, and again when the change commits; another
+process sees the change when its copy is `seconds` old, which bounds how long a revoked key can
+still be used there.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ import uuid
 import weakref
 from dataclasses import dataclass
 from datetime import datetime
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import ApiKey
 from rules.enums import ApiKeyRole
@@ -81,6 +85,15 @@ _every: weakref.WeakSet[RecentKeys] = weakref.WeakSet()
 
 
 def forget_everywhere(prefix: str) -> None:
-    """Drop a key from every cache of this process (`revoke_api_key`, `expire_api_key`)."""
+    """Drop a key from every cache of this process."""
     for recent in list(_every):
         recent.forget(prefix)
+
+
+def forget_when_committed(session: AsyncSession, prefix: str) -> None:
+    """Drop a key being changed in `session` from every cache of this process, now and again
+    when the change commits: a request that read the key meanwhile kept the old row."""
+    forget_everywhere(prefix)
+    event.listen(
+        session.sync_session, "after_commit", lambda _: forget_everywhere(prefix), once=True
+    )

@@ -13,9 +13,10 @@ from sqlalchemy import update
 from models import ApiKey
 from models.base import utcnow
 from rules.enums import ApiKeyRole
+from services.actor import SYSTEM
 from services.apikeys import keys as keys_module
 from services.apikeys import recent as recent_module
-from services.apikeys.keys import split_token
+from services.apikeys.keys import revoke_api_key, split_token
 from services.apikeys.recent import KnownKey, RecentKeys, forget_everywhere
 from tests.conftest import Api, StatementCounter
 
@@ -135,4 +136,16 @@ async def test_a_key_revoked_by_another_process_stops_working_within_the_seconds
         )
     assert (await api.post(TYPENAME, key=key)).status_code == 200  # the kept copy, < 2 s old
     clock.now += 2.0
+    assert (await api.post(TYPENAME, key=key)).status_code == 401
+
+
+async def test_a_key_read_while_its_revocation_commits_is_forgotten_at_the_commit(
+    api: Api,
+) -> None:
+    key = await api.new_key()
+    async with api.sessionmaker() as session, session.begin():
+        await revoke_api_key(session, _prefix(key), SYSTEM)
+        await session.flush()
+        # a request meanwhile reads the key as committed so far, and keeps it
+        assert (await api.post(TYPENAME, key=key)).status_code == 200
     assert (await api.post(TYPENAME, key=key)).status_code == 401
