@@ -15,7 +15,8 @@ class BoundedCache(Generic[K, V]):
     """At most `size` entries; `put` past the bound drops the oldest (insertion order).
 
     Read through `entries`, a plain dict typed read-only: a hit is one dict lookup (hot paths;
-    a method of this class or of a dict subclass costs a third more). Write through `put`.
+    a method of this class or of a dict subclass costs a third more). Write through `put` and
+    `drop`.
     """
 
     __slots__ = ("_entries", "_lock", "entries", "size")
@@ -36,3 +37,8 @@ class BoundedCache(Generic[K, V]):
                 del entries[next(iter(entries))]
             entries[key] = value
         return value
+
+    def drop(self, key: K) -> None:
+        """Forget `key`, if kept."""
+        with self._lock:
+            self._entries.pop(key, None)

@@ -20,6 +20,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import ApiKey
+from rules.bounded_cache import BoundedCache
 from rules.enums import ApiKeyRole
 
 
@@ -50,35 +51,32 @@ class KnownKey:
 
 
 class RecentKeys:
-    """Keys by prefix, each kept `seconds` after it was read; at most `size` of them."""
+    """Keys by prefix, each kept `seconds` after it was read; at most `size` of them, the
+    oldest read out first."""
 
     def __init__(self, seconds: float, size: int = 10_000) -> None:
         self.seconds = seconds
-        self.size = size
-        self._keys: dict[str, tuple[float, KnownKey]] = {}
+        self._keys: BoundedCache[str, tuple[float, KnownKey]] = BoundedCache(size)
         _every.add(self)
 
     def get(self, prefix: str) -> KnownKey | None:
         """The key read under `prefix` less than `seconds` ago, if any."""
-        kept = self._keys.get(prefix)
+        kept = self._keys.entries.get(prefix)
         if kept is None:
             return None
         if time.monotonic() - kept[0] >= self.seconds:
-            self._keys.pop(prefix, None)
+            self._keys.drop(prefix)
             return None
         return kept[1]
 
     def put(self, prefix: str, key: KnownKey) -> None:
         """Keep a key just read (nothing when caching is off)."""
-        if self.seconds <= 0:
-            return
-        if prefix not in self._keys and len(self._keys) >= self.size:
-            del self._keys[next(iter(self._keys))]  # the oldest read
-        self._keys[prefix] = (time.monotonic(), key)
+        if self.seconds > 0:
+            self._keys.put(prefix, (time.monotonic(), key))
 
     def forget(self, prefix: str) -> None:
         """Drop a key (it was revoked or its expiry changed)."""
-        self._keys.pop(prefix, None)
+        self._keys.drop(prefix)
 
 
 _every: weakref.WeakSet[RecentKeys] = weakref.WeakSet()

@@ -57,3 +57,14 @@ def test_writers_in_threads_keep_the_bound() -> None:
     for thread in threads:
         thread.join()
     assert len(cache.entries) == 8
+
+
+def test_a_dropped_entry_is_gone_and_dropping_a_missing_one_changes_nothing() -> None:
+    cache: BoundedCache[str, int] = BoundedCache(2)
+    cache.put("a", 1)
+    cache.put("b", 2)
+    cache.drop("a")
+    cache.drop("missing")
+    assert dict(cache.entries) == {"b": 2}
+    cache.put("c", 3)  # room again: nothing else goes
+    assert dict(cache.entries) == {"b": 2, "c": 3}
