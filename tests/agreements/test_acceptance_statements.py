@@ -19,7 +19,7 @@ from models.edge import queries as edge
 from schema.ids import decode_id
 from tests.conftest import Api, StatementCounter
 from tests.helpers.agreements import SIGNER
-from tests.helpers.api import create_partner, program
+from tests.helpers.api import KEY_KEPT, create_partner, program
 
 pytestmark = pytest.mark.anyio
 
@@ -46,6 +46,7 @@ async def accept_input(api: Api, program: dict[str, Any], name: str) -> dict[str
     }
 
 
+@KEY_KEPT
 async def test_a_first_acceptance_runs_a_pinned_number_of_statements(
     api: Api, statements: StatementCounter, database_url: str
 ) -> None:

@@ -5,11 +5,19 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from models import Program
 from services.partners.memberships import program_today
 from tests.conftest import Api
+
+# Statement counts assume the API key was read moments ago and kept (services/apikeys/recent.py).
+# The default keeps it 2 s, which a loaded CI machine can outlast between two requests: tests
+# that pin statement counts keep it for the whole test instead.
+KEY_KEPT = pytest.mark.parametrize(
+    "api_settings", [{"PARTNERGRAPH_KEY_CACHE_SECONDS": 300}], indirect=True, ids=["key-kept"]
+)
 
 CREATE_PARTNER = """
 mutation($input: CreatePartnerInput!) {

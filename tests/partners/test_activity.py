@@ -13,6 +13,7 @@ from models import Referral
 from rules.enums import ApiKeyRole
 from schema.ids import decode_id, encode_id
 from tests.conftest import Api, StatementCounter
+from tests.helpers.api import KEY_KEPT
 
 pytestmark = pytest.mark.anyio
 
@@ -36,6 +37,7 @@ async def _statements(api: Api, statements: StatementCounter, query: str, **vari
     return statements.count
 
 
+@KEY_KEPT
 async def test_dashboard_statement_count_is_pinned(
     api: Api, statements: StatementCounter, database_url: str
 ) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import Api, StatementCounter
-from tests.helpers.api import create_partner, enroll, program
+from tests.helpers.api import KEY_KEPT, create_partner, enroll, program
 
 pytestmark = pytest.mark.anyio
 
@@ -20,6 +20,7 @@ NESTED = """query($first: Int!) { partners(first: $first) { edges { node { displ
 EXPECTED_STATEMENTS = 6
 
 
+@KEY_KEPT
 async def test_nested_query_statement_count_is_pinned(
     api: Api, statements: StatementCounter
 ) -> None:
