@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 
 from models.base import Base
+from models.fact_objects import row_of
 from models.fact_rows import encode, insert_rows
 from models.versions import note_written, raise_versions, take_written
 from rules.bounded_cache import BoundedCache
@@ -53,7 +54,7 @@ def add(session: AsyncSession, fact: Base) -> None:
     if queued is None:
         session.add(fact)
     else:
-        queued.append((fact.__table__, _row(fact), False, fact))
+        queued.append((fact.__table__, row_of(fact), False, fact))
 
 
 def add_new(session: AsyncSession, obj: Base, conflict: Exception | None = None) -> None:
@@ -113,26 +114,6 @@ async def batched(session: AsyncSession, *, last: bool = False) -> AsyncIterator
         session.info.pop(CONFLICTS, None)
 
 
-def _row(fact: Base) -> Row:
-    """Every column of an ORM object, its Python-side defaults applied (and set on it)."""
-    values = inspect(fact).dict
-    row: Row = {}
-    for prop in inspect(type(fact)).column_attrs:
-        column = prop.columns[0]
-        default = column.default
-        if prop.key in values:
-            value = values[prop.key]
-        elif default is not None and (default.is_callable or default.is_scalar):
-            arg = default.arg
-            value = arg(None) if default.is_callable else arg
-            setattr(fact, prop.key, value)
-        else:  # loaded as None, as written (a new state row is then kept as loaded)
-            value = None
-            setattr(fact, prop.key, None)
-        row[column.key] = value
-    return row
-
-
 def _order(table: Table) -> int:
     if not _ORDER:
         _ORDER.update({t: n for n, t in enumerate(Base.metadata.sorted_tables)})
@@ -150,7 +131,7 @@ async def _write(
     states: list[Table] = []
     for table, row, idempotent, fact in queued:
         if row is None:
-            row = _row(fact)
+            row = row_of(fact)
             new.append(fact)
             states.append(table)
         rows = groups.setdefault((table, idempotent), [])

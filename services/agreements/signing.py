@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models import Acceptance, TemplateVersion, facts
 from models.base import utcnow
 from models.documents.blobs import BlobStore
+from models.fact_objects import new
 from rules.global_ids import global_id
 from services.actor import Actor
 from services.agreements.checks import Client, Signer, Signing, Target, current_template
@@ -103,7 +104,8 @@ async def sign(
         ),
         audit=audit,
     )
-    acceptance = Acceptance(
+    acceptance = new(
+        Acceptance,
         id=uuid.uuid4(),
         agreement_id=agreement.id,
         signer_name=signer.name,

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import models
 from models import AuditEvent, facts
 from models.base import utcnow
+from models.fact_objects import new
 from services.actor import Actor
 from services.fact_dates import FactDate
 
@@ -59,7 +60,8 @@ async def record(
     `dated` is the date of the fact recorded, when the change records one: the event keeps it
     and is marked `backfilled` when that date is before the day of entry (issue 11).
     """
-    event = AuditEvent(
+    event = new(
+        AuditEvent,
         id=uuid.uuid4(),
         occurred_at=utcnow(),
         operation=operation,

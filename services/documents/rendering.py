@@ -15,6 +15,7 @@ from models import Document, TemplateVersion, facts
 from models.base import utcnow
 from models.documents.blobs import BlobStore
 from models.documents.postgres_store import PostgresBlobStore
+from models.fact_objects import new
 from rules.bounded_cache import BoundedCache
 from rules.global_ids import global_id
 from services.errors import AgreementErrorCode, UseCaseError
@@ -73,7 +74,8 @@ async def render_document(
         ) from exc
     digest = await _put(session, store, rendered)
     audit_event_id = None if audit is None else await audit(digest)
-    document = Document(
+    document = new(
+        Document,
         id=document_id,
         kind=template.kind,
         filename=filename(document_id) if callable(filename) else filename,

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Membership, Partner, Program, TierChange, facts
 from models.base import utcnow
+from models.fact_objects import new
 from models.partners.queries import membership_of, program_tiers
 from rules import tiers as tier_rules
 from rules.bounded_cache import BoundedCache
@@ -108,7 +109,8 @@ async def start_membership(
             raise race from exc
     facts.add(
         session,
-        TierChange(
+        new(
+            TierChange,
             id=uuid.uuid4(),
             membership_id=membership.id,
             from_tier_id=None,

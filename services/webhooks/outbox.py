@@ -18,6 +18,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from models import OutboxEvent, WebhookDelivery, WebhookEndpoint, facts
 from models.base import utcnow
+from models.fact_objects import new
 
 EVENT_TYPES = (
     "agreement.accepted",
@@ -95,7 +96,8 @@ async def emit(
     endpoint's delivery waits until it is enabled again)."""
     assert event_type in EVENT_TYPES, event_type
     now = now or utcnow()
-    event = OutboxEvent(
+    event = new(
+        OutboxEvent,
         id=uuid.uuid4(),
         event_type=event_type,
         partner_id=partner_id,
@@ -109,7 +111,8 @@ async def emit(
         if event_type in endpoint.event_types:
             facts.add(
                 session,
-                WebhookDelivery(
+                new(
+                    WebhookDelivery,
                     id=uuid.uuid4(),
                     event_id=event.id,
                     endpoint_id=endpoint.id,
