@@ -24,6 +24,8 @@ class Run:
     p50_ms: float
     p99_ms: float
     errors: int
+    first_error: str = ""
+    """The status and the start of the body of the first failed request."""
 
     @property
     def rps(self) -> float:
@@ -47,12 +49,13 @@ async def load(
     """
     latencies: list[float] = []
     errors = 0
+    first_error = ""
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     async with httpx.AsyncClient(limits=limits, timeout=60) as client:
         deadline = time.perf_counter() + seconds
 
         async def worker() -> None:
-            nonlocal errors
+            nonlocal errors, first_error
             while time.perf_counter() < deadline:
                 started = time.perf_counter()
                 response = await client.post(url, json=body, headers=headers)
@@ -60,7 +63,10 @@ async def load(
                     full = {**body, "query": document}
                     response = await client.post(url, json=full, headers=headers)
                 if response.status_code != 200 or b'"errors"' in response.content:
-                    errors += 1
+                    errors += 1  # not counted as served: a quick refusal would inflate req/s
+                    text = response.content[:160].decode("utf-8", "replace")
+                    first_error = first_error or f"{response.status_code} {text}"
+                    continue
                 latencies.append((time.perf_counter() - started) * 1000)
 
         started = time.perf_counter()
@@ -73,6 +79,7 @@ async def load(
         p50_ms=statistics.median(ordered),
         p99_ms=ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))],
         errors=errors,
+        first_error=first_error,
     )
 
 

@@ -129,7 +129,8 @@ def line(name: str, ours: Run, theirs: Run | None, cpu_ms: float | None = None) 
     return (
         f"{name:<24}{ours.rps:8.1f} {ours.p50_ms:7.1f} {ours.p99_ms:7.1f}  {ref}  {ratio} {cpu}"
         + (
-            f"  errors {ours.errors}/{theirs.errors if theirs else 0}"
+            f"  errors {ours.errors}/{theirs.errors if theirs else 0} (first: "
+            f"{ours.first_error or (theirs.first_error if theirs else '')})"
             if ours.errors or (theirs and theirs.errors)
             else ""
         )
@@ -156,6 +157,9 @@ def main() -> int:
             "DATABASE_URL": url,
             "PARTNERGRAPH_DATA_DIR": str(folder / "data"),
             "PARTNERGRAPH_RATE_LIMIT_POINTS": str(10**9),
+            # one key drives every connection: at c=32 a worker may hold more than the
+            # default 20 of its requests at once, and would refuse the rest (429)
+            "PARTNERGRAPH_RATE_LIMIT_IN_FLIGHT": str(10_000),
             "PARTNERGRAPH_LOG_LEVEL": "warning",
             "GRAPHILE_ENV": "production",
         }
