@@ -41,7 +41,8 @@ async def load(
     seconds: float,
     document: str | None = None,
 ) -> Run:
-    """Keep `connections` requests in flight for `seconds`; latencies of those that finished.
+    """Keep `connections` requests in flight for `seconds`; latencies of those answered without
+    an error (a failed request is only counted, and its first failure kept).
 
     With `document`, `body` is a persisted query (APQ): a PERSISTED_QUERY_NOT_FOUND answer (a
     worker that has not seen the hash yet) is followed by the registration with the document,

@@ -122,19 +122,22 @@ async def admin_key(url: str) -> str:
 
 
 def line(name: str, ours: Run, theirs: Run | None, cpu_ms: float | None = None) -> str:
-    """One row of the table."""
+    """One row of the table; with failed requests the ratio is starred and the first failure
+    of each server named."""
+    failed = bool(ours.errors or (theirs and theirs.errors))
     ratio = f"{ours.rps / theirs.rps:6.2f}x" if theirs and theirs.rps else "      -"
+    ratio += "*" if failed else " "
     ref = f"{theirs.rps:8.1f} {theirs.p50_ms:7.1f} {theirs.p99_ms:7.1f}" if theirs else " " * 24
     cpu = f"{cpu_ms:7.1f}" if cpu_ms is not None else "      -"
-    return (
-        f"{name:<24}{ours.rps:8.1f} {ours.p50_ms:7.1f} {ours.p99_ms:7.1f}  {ref}  {ratio} {cpu}"
-        + (
-            f"  errors {ours.errors}/{theirs.errors if theirs else 0} (first: "
-            f"{ours.first_error or (theirs.first_error if theirs else '')})"
-            if ours.errors or (theirs and theirs.errors)
-            else ""
-        )
-    )
+    row = f"{name:<24}{ours.rps:8.1f} {ours.p50_ms:7.1f} {ours.p99_ms:7.1f}  {ref}  {ratio}{cpu}"
+    if not failed:
+        return row
+    row += f"  * failed: ours {ours.errors}"
+    row += f" (first: {ours.first_error})" if ours.first_error else ""
+    if theirs is not None:
+        row += f", PostGraphile {theirs.errors}"
+        row += f" (first: {theirs.first_error})" if theirs.first_error else ""
+    return row
 
 
 def main() -> int:
@@ -194,7 +197,8 @@ def main() -> int:
             theirs = asyncio.run(load(theirs_url, theirs_body, {}, c, args.seconds))
             before = cpu_seconds(server.pid)
             ours = asyncio.run(load(ours_url, plain, auth, c, args.seconds))
-            cpu = (cpu_seconds(server.pid) - before) * 1000 / max(1, ours.requests)
+            handled = ours.requests + ours.errors  # refusals cost CPU too
+            cpu = (cpu_seconds(server.pid) - before) * 1000 / max(1, handled)
             print(line(f"uncached c={c}", ours, theirs, cpu))
             cached = asyncio.run(load(ours_url, persisted, auth, c, args.seconds, DASHBOARD))
             print(line(f"persisted+cached c={c}", cached, theirs))

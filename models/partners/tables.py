@@ -70,4 +70,5 @@ class TierChange(IdMixin, Base):
     effective_on: Mapped[date] = mapped_column(Date)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     actor_key_id: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
-    basis: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # none as SQL NULL on every path (a batch's JSON parameter wrote JSON null, the ORM NULL)
+    basis: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), nullable=True)

@@ -19,6 +19,7 @@ from services.apikeys import recent as recent_module
 from services.apikeys.keys import revoke_api_key, split_token
 from services.apikeys.recent import KnownKey, RecentKeys, forget_everywhere
 from tests.conftest import Api, StatementCounter
+from tests.helpers.api import KEY_KEPT
 
 pytestmark = pytest.mark.anyio
 
@@ -84,6 +85,7 @@ def test_zero_seconds_keeps_nothing_and_forgetting_reaches_every_cache(clock: Cl
     assert one.get("a") is None and two.get("a") is None
 
 
+@KEY_KEPT
 async def test_a_request_with_a_key_read_moments_ago_runs_no_statement(
     api: Api, statements: StatementCounter
 ) -> None:
