@@ -80,6 +80,11 @@ OUTAGE_ERRORS: tuple[type[Exception], ...] = (
 )
 
 
+_INVALIDATED = "8s2b"
+"""SQLAlchemy's code for "Can't reconnect until invalid transaction is rolled back": the
+request's connection was invalidated (the database went away) while a read was under way."""
+
+
 def is_outage(error: BaseException | None) -> bool:
     """Whether `error` (or its cause) means the database could not be reached."""
     seen = 0
@@ -88,6 +93,8 @@ def is_outage(error: BaseException | None) -> bool:
             return True
         if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
             return True
+        if isinstance(error, sa_exc.PendingRollbackError) and error.code == _INVALIDATED:
+            return True  # a connection lost mid-transaction, used again by another read
         error, seen = error.__cause__ or error.__context__, seen + 1
     return False
 

@@ -32,6 +32,12 @@ def _allow(database_url: str, allowed: bool) -> None:
             )
 
 
+@pytest.mark.parametrize(
+    "api_settings",
+    [{"PARTNERGRAPH_KEY_CACHE_SECONDS": 0}, {"PARTNERGRAPH_KEY_CACHE_SECONDS": 300}],
+    indirect=True,
+    ids=["key-read", "key-kept"],  # the outage met by authentication, or by the reads
+)
 async def test_database_outage_gives_503_and_recovers(
     api: Api, database_url: str, request: pytest.FixtureRequest
 ) -> None:
