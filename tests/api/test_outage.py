@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from tests.conftest import Api
+from tests.helpers.api import KEY_KEPT_SETTINGS, KEY_READ_SETTINGS
 
 pytestmark = pytest.mark.anyio
 
@@ -34,7 +35,7 @@ def _allow(database_url: str, allowed: bool) -> None:
 
 @pytest.mark.parametrize(
     "api_settings",
-    [{"PARTNERGRAPH_KEY_CACHE_SECONDS": 0}, {"PARTNERGRAPH_KEY_CACHE_SECONDS": 300}],
+    [KEY_READ_SETTINGS, KEY_KEPT_SETTINGS],
     indirect=True,
     ids=["key-read", "key-kept"],  # the outage met by authentication, or by the reads
 )
