@@ -153,8 +153,16 @@ def make_sessionmaker(
 ) -> async_sessionmaker[AsyncSession]:
     """Sessions that keep loaded objects usable after commit.
 
-    Write sessions begin with the write lock on SQLite (no effect on PostgreSQL); read
-    sessions (`write=False`) begin deferred, so readers never block writers.
+    Write sessions begin with the write lock on SQLite (no effect on PostgreSQL). Read
+    sessions (`write=False`, a request's reads) never write: on SQLite they begin deferred,
+    so readers never block writers; on PostgreSQL they run in autocommit, each statement on
+    its own snapshot as READ COMMITTED gives anyway, without the BEGIN and ROLLBACK round
+    trips a transaction costs every request (issue 14).
     """
-    bind = engine.execution_options(**WRITE_OPTIONS) if write else engine
+    if write:
+        bind = engine.execution_options(**WRITE_OPTIONS)
+    elif engine.dialect.name == "postgresql":
+        bind = engine.execution_options(isolation_level="AUTOCOMMIT")
+    else:
+        bind = engine
     return async_sessionmaker(bind, expire_on_commit=False)

@@ -53,10 +53,6 @@ class Authenticator:
 
     async def _read_key(self, session: AsyncSession, token: str) -> Actor:
         """The actor of an API key read now (and kept in `recent`)."""
-        if not session.in_transaction() and session.get_bind().dialect.name == "postgresql":
-            # One statement: read it in autocommit, without BEGIN and ROLLBACK round trips
-            # (the connection's isolation is restored when it returns to the pool; issue 14).
-            await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         actor = await authenticate(session, token, self.recent)
         if actor is None:
             raise AuthenticationError(UNKNOWN_KEY)

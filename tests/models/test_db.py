@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from benchmarks import dataset
 from models import Partner
-from models.db import make_async_engine
+from models.db import make_async_engine, make_sessionmaker
 
 pytestmark = pytest.mark.anyio
 
@@ -45,3 +45,22 @@ async def test_an_operators_own_connection_options_win(database_url: str) -> Non
         assert created.utcoffset() is not None
     finally:
         await engine.dispose()
+
+
+async def test_read_sessions_hold_no_transaction_on_postgresql(engine: AsyncEngine) -> None:
+    """A request's reads on PostgreSQL run in autocommit: after a read the connection is idle,
+    with no transaction open (no BEGIN was sent, no ROLLBACK is owed, no snapshot is held);
+    write sessions still run in one transaction (issue 14)."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite read sessions begin deferred transactions (models/db.py)")
+
+    async def open_after_read(write: bool) -> bool:
+        async with make_sessionmaker(engine, write=write)() as session:
+            await session.execute(text("SELECT 1"))
+            raw = (await session.connection()).sync_connection
+            assert raw is not None
+            status = raw.connection.dbapi_connection.info.transaction_status  # type: ignore[union-attr]
+            return str(status.name) != "IDLE"
+
+    assert await open_after_read(write=False) is False
+    assert await open_after_read(write=True) is True
