@@ -7,6 +7,7 @@ from collections.abc import Callable
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -97,10 +98,16 @@ def build_schema(
 ) -> strawberry.Schema:
     """The schema, with limits and error codes; introspection and field suggestions follow
     the environment (both off in production)."""
+    # The limits' validation rules are classes made once here: each limiter makes a new class
+    # whenever it is built, and one per request cost its making and a class for the cyclic
+    # garbage collector every time (issue 14).
+    limits = [
+        *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+    ]
     extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: AddValidationRules(limits),
         lambda: QueryCost(max_cost),
         StringChecks,
         lambda: ErrorCodes(suggestions=introspection),

@@ -70,7 +70,8 @@ class Context:
     async def settle_background(self) -> None:
         """Wait for resolvers still running after the answer was built (graphql-core settles a
         failed field's siblings in the background), then close the session to them: a batch
-        load dispatched later fails instead of using a session that is being closed."""
+        load dispatched later fails instead of using a session that is being closed. The
+        loaders then forget what they read (`Loaders.close`)."""
         while self.background:
             pending = list(self.background)
             self.background.difference_update(pending)
@@ -78,6 +79,7 @@ class Context:
         if not self.lock.closed:
             async with self.lock:
                 self.lock.closed = True
+        self.loaders.close()
 
     async def _attempt(self, use_case: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
         async with self.sessionmaker() as session:
@@ -109,7 +111,8 @@ class Context:
                         "a concurrent request wrote the same record; retry the request",
                     ) from exc
             await self.session.rollback()
-        self.loaders = Loaders(self.session, self.lock)
+        used, self.loaders = self.loaders, Loaders(self.session, self.lock)
+        used.close()
         return result
 
 

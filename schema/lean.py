@@ -19,7 +19,8 @@ then answers exactly as before.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable
+import weakref
+from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from operator import attrgetter
 from typing import Any
@@ -30,9 +31,11 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLResolveInfoHelpers,
     Undefined,
     is_leaf_type,
 )
+from graphql.execution.executor import Executor
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.arguments import convert_arguments
@@ -140,12 +143,37 @@ def lean_resolvers(schema: strawberry.Schema) -> int:
     return changed
 
 
+def weak_helpers(executor: Executor[Any]) -> GraphQLResolveInfoHelpers:
+    """graphql-core's helpers for resolvers (`info.async_helpers`), calling the executor
+    through a weak reference: its own are its bound methods, kept in its attributes, a
+    reference cycle that left every executor, and what it refers to (the answer, the request's
+    scope), for the cyclic garbage collector instead of freeing them at once (issue 14). The
+    executor outlives every resolver it runs."""
+    ref = weakref.ref(executor)
+
+    def gather(values: Sequence[Awaitable[Any]]) -> Awaitable[list[Any]]:
+        alive = ref()
+        assert alive is not None, "the executor has ended"
+        return alive.gather_async_work(values)
+
+    def track(values: Sequence[Any]) -> None:
+        alive = ref()
+        assert alive is not None, "the executor has ended"
+        alive.track_async_work(values)
+
+    return GraphQLResolveInfoHelpers(gather=gather, track=track)
+
+
 class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
     """Strawberry's execution context with a short path for scalar and enum attributes, and
     queries run through `schema.fast_path.FastPath`."""
 
     fast_path = True
     """Whether queries try the fast path first (tests compare both ways)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.async_helpers = weak_helpers(self)
 
     def settle_in_background(self, awaitables: list[Awaitable[Any]]) -> None:
         """graphql-core's background settling, also handed to the request's context, which
@@ -180,15 +208,17 @@ class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 root_type, root_value, grouped_field_set, serially, position_context
             )
 
+        fast = FastPath(self)
         try:
-            fast = FastPath(self)
             result = fast.fields(
                 root_type, root_value, None, fast.plan(root_type, grouped_field_set)
             )
         except Exception as error:
+            fast.release()
             count_fallback(error)
             return slow()
         if not self.is_awaitable(result):
+            fast.release()
             self._answered(fast.answered)
             return result
 
@@ -199,6 +229,8 @@ class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 count_fallback(error)
                 again = slow()
                 return (await again) if self.is_awaitable(again) else again
+            finally:
+                fast.release()
             self._answered(fast.answered)
             return answer
 

@@ -224,6 +224,20 @@ class Loaders:
 
         return Loader(load)
 
+    def close(self) -> None:
+        """Forget what the request loaded, once its answer is built. Each loader's batch
+        function refers back to these loaders (a reference cycle), so without this everything
+        the request read would wait for the cyclic garbage collector instead of being freed at
+        once (issue 14: thousands of objects per dashboard, ~15% of its CPU). A loader used
+        afterwards is made anew, and its read ends in the closed lock's RequestEndedError."""
+        made = [name for name, value in self.__dict__.items() if isinstance(value, Loader)]
+        for name in made:
+            self.__dict__.pop(name).futures.clear()
+        self._programs = None
+        self._program_map = None
+        self._today.clear()
+        self.states_today.clear()
+
     async def read(self, fetch: Callable[[AsyncSession], Awaitable[V]]) -> V:
         """Run a one-off read (a page, a count) on the request's session."""
         async with self._lock:

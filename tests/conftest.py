@@ -167,6 +167,8 @@ class Api:
         self.client = client
         self.sessionmaker = sessionmaker
         self.admin_key = ""
+        self.app: Any = None
+        """The ASGI app under test, to call without the HTTP client."""
 
     async def new_key(self, role: ApiKeyRole = ApiKeyRole.ADMIN, partner_id: Any = None) -> str:
         async with self.sessionmaker.begin() as session:
@@ -220,5 +222,6 @@ async def api(
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         api = Api(client, sessionmaker)
+        api.app = app
         api.admin_key = await api.new_key()
         yield api
