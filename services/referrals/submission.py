@@ -106,7 +106,8 @@ async def _claim(
     session: AsyncSession, program: Program, keys: frozenset[str], referral: Referral
 ) -> None:
     """Insert our claims where none exist and lock every claim of the client (PostgreSQL), so
-    concurrent submissions of one client are decided one after the other (CS-REF-04)."""
+    concurrent submissions of one client are decided one after the other (CS-REF-04); the
+    referral is stamped once it holds them."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     for key in sorted(keys):
@@ -126,6 +127,11 @@ async def _claim(
         .order_by(ClientClaim.client_key)
         .with_for_update()
     )
+    # Stamped again now that it holds the claims: primacy orders a day's referrals by this
+    # time, so it must follow the order the database let them through. Stamped on arrival, a
+    # submission that waited here behind a later one's commit would be dated before it, and
+    # both would be answered primary (the later one losing it afterwards).
+    referral.submitted_at = max(referral.submitted_at, utcnow())
 
 
 def _opportunity_kind(policy: ReferralPolicy, given: str | None) -> str | None:
@@ -236,7 +242,7 @@ async def submit_referral(
         await session.execute(
             update(ClientClaim)
             .where(ClientClaim.program_id == program.id, ClientClaim.client_key.in_(keys))
-            .values(primary_referral_id=referral.id, claimed_at=now)
+            .values(primary_referral_id=referral.id, claimed_at=referral.submitted_at)
         )
     await session.flush()
     await record(
