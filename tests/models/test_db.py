@@ -59,7 +59,7 @@ async def test_read_sessions_hold_no_transaction_on_postgresql(engine: AsyncEngi
             await session.execute(text("SELECT 1"))
             raw = (await session.connection()).sync_connection
             assert raw is not None
-            status = raw.connection.dbapi_connection.info.transaction_status  # type: ignore[union-attr]
+            status = raw.connection.dbapi_connection.info.transaction_status
             return str(status.name) != "IDLE"
 
     assert await open_after_read(write=False) is False

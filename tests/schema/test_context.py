@@ -13,12 +13,20 @@ from schema.context import RequestEndedError, SessionLock
 pytestmark = pytest.mark.anyio
 
 
+class _Loaders:
+    closed = False
+
+    def close(self) -> None:
+        self.closed = True
+
+
 class _Request:
-    """The two parts of Context that settle_background uses."""
+    """The parts of Context that settle_background uses."""
 
     def __init__(self) -> None:
         self.lock = SessionLock()
         self.background: set[asyncio.Future[object]] = set()
+        self.loaders = _Loaders()
 
     from schema.context import Context
 
@@ -37,6 +45,7 @@ async def test_background_work_finishes_before_the_session_closes() -> None:
     request.background.add(asyncio.ensure_future(sibling()))
     await request.settle_background()
     assert used == ["read"] and request.lock.closed
+    assert request.loaders.closed  # what the request read is forgotten once it ends
 
 
 async def test_a_load_after_the_answer_gets_request_ended() -> None:

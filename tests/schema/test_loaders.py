@@ -56,3 +56,19 @@ async def test_a_request_s_loaders_are_made_on_first_use() -> None:
     assert loaders.partner is partner and loaders.program is program
     assert loaders.tier is not partner
     assert Loaders(cast(AsyncSession, None), lock).partner is not partner  # per request
+
+
+async def test_closed_loaders_forget_what_they_read() -> None:
+    """At the request's end the loaders forget what they read and are dropped (their batch
+    functions close over the loaders: a reference cycle that left everything read for the
+    cyclic garbage collector, issue 14); a loader used afterwards is a new, empty one."""
+    loaders = Loaders(cast(AsyncSession, None), asyncio.Lock())
+    partner, program = loaders.partner, loaders.program
+    partner.prime("p", "a partner")
+    program.prime("q", "a program")
+    loaders.states_today["s"] = "a state"
+    loaders.close()
+    assert partner.futures == {} and program.futures == {}
+    assert not [v for v in vars(loaders).values() if isinstance(v, Loader)]
+    assert loaders.states_today == {}
+    assert loaders.partner is not partner and loaders.partner.settled("p") is None
