@@ -339,7 +339,10 @@ class GraphQLView(GraphQL[Context, None]):
         )
 
         async def execute(keyed: Context) -> Response:
-            response = await super(GraphQLView, self).run(request, keyed, root_value)
+            try:
+                response = await super(GraphQLView, self).run(request, keyed, root_value)
+            finally:
+                keyed.loaders.close()  # its own loaders; the request's are closed with it
             assert isinstance(response, Response)
             return response
 

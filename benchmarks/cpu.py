@@ -19,7 +19,7 @@ import json
 import statistics
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -35,8 +35,11 @@ from models.db import make_async_engine
 App = Any
 
 
-async def call(app: App, body: bytes, token: str) -> tuple[int, bytes]:
-    """POST /graphql straight through the ASGI interface; status and body."""
+async def call(
+    app: App, body: bytes, token: str, headers: Sequence[tuple[bytes, bytes]] = ()
+) -> tuple[int, bytes]:
+    """POST /graphql straight through the ASGI interface (with any further `headers`); status
+    and body."""
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -55,6 +58,7 @@ async def call(app: App, body: bytes, token: str) -> tuple[int, bytes]:
             (b"accept", b"application/json"),
             (b"content-length", str(len(body)).encode()),
             (b"authorization", f"Bearer {token}".encode()),
+            *headers,
         ],
     }
     sent = False
