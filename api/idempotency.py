@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from models import IdempotencyRecord
 from models.base import utcnow
+from models.locks import lock_key
 
 TTL = timedelta(hours=24)
 LEASE = timedelta(seconds=60)
@@ -56,8 +57,7 @@ def request_hash(method: str, path: str, content_type: str, body: bytes) -> str:
 
 def _lock_id(api_key_id: uuid.UUID, key: str) -> int:
     """A signed 64-bit advisory lock number for (API key, idempotency key)."""
-    digest = hashlib.sha256(api_key_id.bytes + key.encode("utf-8", "surrogatepass")).digest()
-    return int.from_bytes(digest[:8], "big", signed=True)
+    return lock_key(api_key_id.bytes, key.encode("utf-8", "surrogatepass"))
 
 
 async def claim(

@@ -4,12 +4,11 @@ the per partner-and-program lock that serialises every change to them.
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -22,6 +21,7 @@ from models import (
     Referral,
     RevenueLine,
 )
+from models.locks import hold, lock_key
 from rules import ledger
 from services.commissions.earnings import excluded_fact
 from services.referrals.policy import ReferralPolicy, referral_policy
@@ -55,11 +55,12 @@ async def lock_ledger(session: AsyncSession, partner_id: uuid.UUID, program_id: 
     PostgreSQL: a transaction-scoped advisory lock keyed on the pair. SQLite: write transactions
     already begin IMMEDIATE, so writers queue on the database lock.
     """
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    digest = hashlib.sha256(b"ledger:" + partner_id.bytes + program_id.bytes).digest()
-    key = int.from_bytes(digest[:8], "big", signed=True)
-    await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    await hold(session, [ledger_lock(partner_id, program_id)])
+
+
+def ledger_lock(partner_id: uuid.UUID, program_id: uuid.UUID) -> int:
+    """The advisory lock of one partner's ledger in one program."""
+    return lock_key(b"ledger:", partner_id.bytes, program_id.bytes)
 
 
 def terms_of(policy: ReferralPolicy) -> ledger.Terms:

@@ -5,13 +5,12 @@ commission rows as `services.commissions.ledger.recompute` writes one partner at
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -25,9 +24,10 @@ from models import (
     RevenueLine,
 )
 from models.base import utcnow
+from models.locks import hold
 from rules import ledger
 from services.commissions.earnings import excluded_fact
-from services.commissions.facts import payment_fact, revenue_fact, terms_of
+from services.commissions.facts import ledger_lock, payment_fact, revenue_fact, terms_of
 from services.commissions.ledger import line_json
 from services.partners.memberships import program_today
 from services.referrals.policy import referral_policy
@@ -38,18 +38,7 @@ CHUNK = 2000
 async def lock_ledgers(session: AsyncSession, program: Program, partners: list[uuid.UUID]) -> None:
     """`lock_ledger` for many partners in one statement (PostgreSQL; SQLite holds the database
     write lock already), taken in one order so two batches never deadlock."""
-    if session.get_bind().dialect.name != "postgresql" or not partners:
-        return
-    keys = sorted(
-        int.from_bytes(
-            hashlib.sha256(b"ledger:" + p.bytes + program.id.bytes).digest()[:8], "big", signed=True
-        )
-        for p in partners
-    )
-    await session.execute(
-        text("SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS k"),
-        {"keys": keys},
-    )
+    await hold(session, [ledger_lock(p, program.id) for p in partners])
 
 
 async def load_facts_many(

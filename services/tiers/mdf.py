@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -17,6 +16,7 @@ from models import (
     Program,
 )
 from models.base import utcnow
+from models.locks import hold, lock_key
 from services.actor import Actor
 from services.audit.log import record
 from services.errors import GovernanceErrorCode, check_version, input_error, limited
@@ -104,11 +104,7 @@ async def _lock_budget(session: AsyncSession, program_id: uuid.UUID, year: int) 
     PostgreSQL: a transaction-scoped advisory lock keyed on program and year. SQLite: write
     transactions begin IMMEDIATE, so writers already queue on the database lock.
     """
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    digest = hashlib.sha256(b"mdf-budget:" + program_id.bytes + str(year).encode()).digest()
-    key = int.from_bytes(digest[:8], "big", signed=True)
-    await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    await hold(session, [lock_key(b"mdf-budget:", program_id.bytes, str(year).encode())])
 
 
 TRANSITIONS = {
