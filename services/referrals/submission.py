@@ -22,6 +22,7 @@ from models import (
     ReferralKey,
 )
 from models.base import utcnow
+from models.locks import hold, lock_key
 from models.referrals.queries import referrals_of_client
 from rules.agreement_terms import AgreementStatus
 from rules.citations import cited_in
@@ -102,12 +103,17 @@ async def _check_not_active_opportunity(
         )
 
 
+def client_lock(program_id: uuid.UUID, key: str) -> int:
+    """The advisory lock of one client key in one program: submissions of the client queue on
+    it (PostgreSQL; SQLite's write transactions already hold the database lock)."""
+    return lock_key(b"client:", program_id.bytes, key.encode())
+
+
 async def _claim(
     session: AsyncSession, program: Program, keys: frozenset[str], referral: Referral
 ) -> None:
     """Insert our claims where none exist and lock every claim of the client (PostgreSQL), so
-    concurrent submissions of one client are decided one after the other (CS-REF-04); the
-    referral is stamped once it holds them."""
+    concurrent submissions of one client are decided one after the other (CS-REF-04)."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     for key in sorted(keys):
@@ -127,11 +133,6 @@ async def _claim(
         .order_by(ClientClaim.client_key)
         .with_for_update()
     )
-    # Stamped again now that it holds the claims: primacy orders a day's referrals by this
-    # time, so it must follow the order the database let them through. Stamped on arrival, a
-    # submission that waited here behind a later one's commit would be dated before it, and
-    # both would be answered primary (the later one losing it afterwards).
-    referral.submitted_at = max(referral.submitted_at, utcnow())
 
 
 def _opportunity_kind(policy: ReferralPolicy, given: str | None) -> str | None:
@@ -182,6 +183,11 @@ async def submit_referral(
         raise input_error(
             "clientName", Code.INVALID, "the client name has nothing to identify it by"
         )
+    # CS-REF-04: primacy orders a client's referrals by day and time of entry, so the time is
+    # read only once this submission holds the client: read on arrival, a submission that got
+    # through after a later one had committed as primary would be dated before it (even on the
+    # day before, across midnight), and both would be answered primary.
+    await hold(session, [client_lock(program.id, key) for key in keys])
     now = utcnow()
     dated = fact_date(program, actor, submitted_on, "submittedOn", Code, now=now)
     today = dated.day
@@ -242,7 +248,7 @@ async def submit_referral(
         await session.execute(
             update(ClientClaim)
             .where(ClientClaim.program_id == program.id, ClientClaim.client_key.in_(keys))
-            .values(primary_referral_id=referral.id, claimed_at=referral.submitted_at)
+            .values(primary_referral_id=referral.id, claimed_at=now)
         )
     await session.flush()
     await record(

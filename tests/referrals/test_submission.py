@@ -10,7 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from models import Referral
+from models.base import utcnow
+from models.locks import hold
+from rules.client_identity import client_keys
 from schema.ids import decode_id
+from services.referrals.submission import client_lock
 from tests.conftest import Api
 from tests.helpers.referrals import (
     SUBMIT,
@@ -180,3 +184,26 @@ async def test_client_identity_through_graphql(api: Api) -> None:
         assert own["userErrors"] == [], name
         assert own["referral"]["isPrimary"] is True
         assert own["referral"]["clientKeys"] and own["referral"]["clientKeys"] != ["acme"]
+
+
+async def test_a_submission_is_dated_once_it_holds_its_client(api: Api, database_url: str) -> None:
+    """CS-REF-04: a submission reads its day and time only once it holds its client (primacy
+    orders by them), so one that waits behind another is dated after the other committed."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite's writers queue on the database lock before their first read")
+    [(_partner, key)] = await quick_referrers(api.sessionmaker, api, 1)
+    cs_id = (await api.gql('{ program(slug: "contentsquare") { id } }'))["program"]["id"]
+    program_id = decode_id(cs_id)[1]
+    keys = client_keys("Massive Dynamic", None)
+    async with api.sessionmaker() as other:
+        await hold(other, [client_lock(program_id, k) for k in keys])
+        pending = asyncio.ensure_future(submit(api, key, cs_id, "Massive Dynamic"))
+        await asyncio.sleep(0.5)
+        assert not pending.done()  # it waits for the client
+        released = utcnow()
+        await other.rollback()
+    result = await pending
+    assert result["userErrors"] == [] and result["referral"]["isPrimary"]
+    async with api.sessionmaker() as session:
+        referral = await session.get(Referral, decode_id(result["referral"]["id"])[1])
+    assert referral is not None and referral.submitted_at > released
