@@ -342,7 +342,10 @@ class GraphQLView(GraphQL[Context, None]):
             try:
                 response = await super(GraphQLView, self).run(request, keyed, root_value)
             finally:
-                keyed.loaders.close()  # its own loaders; the request's are closed with it
+                # before the answer is stored and committed: its background work done, the
+                # session closed to late reads, its own loaders closed (the request's are
+                # closed with the request)
+                await keyed.settle_background()
             assert isinstance(response, Response)
             return response
 

@@ -156,8 +156,9 @@ def make_sessionmaker(
     Write sessions begin with the write lock on SQLite (no effect on PostgreSQL). Read
     sessions (`write=False`, a request's reads) never write: on SQLite they begin deferred,
     so readers never block writers; on PostgreSQL they run in autocommit, each statement on
-    its own snapshot as READ COMMITTED gives anyway, without the BEGIN and ROLLBACK round
-    trips a transaction costs every request (issue 14).
+    its own snapshot as at PostgreSQL's default isolation (READ COMMITTED), without the BEGIN
+    and ROLLBACK round trips a transaction costs every request (issue 14). A stricter default
+    isolation set by an operator so applies to writes only.
     """
     if write:
         bind = engine.execution_options(**WRITE_OPTIONS)

@@ -229,7 +229,8 @@ class Loaders:
         function refers back to these loaders (a reference cycle), so without this everything
         the request read would wait for the cyclic garbage collector instead of being freed at
         once (issue 14: thousands of objects per dashboard, ~15% of its CPU). A loader used
-        afterwards is made anew, and its read ends in the closed lock's RequestEndedError."""
+        afterwards is made anew; at the request's end (`Context.settle_background`) its read
+        then ends in the closed lock's RequestEndedError."""
         made = [name for name, value in self.__dict__.items() if isinstance(value, Loader)]
         for name in made:
             self.__dict__.pop(name).futures.clear()
