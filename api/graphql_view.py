@@ -161,7 +161,7 @@ class GraphQLView(GraphQL[Context, None]):
                 partner_id=actor.partner_id,
                 request_id=request_id,
             )
-            await session.rollback()  # end the read transaction before anything writes
+            await session.rollback()  # end a read transaction (SQLite) before anything writes
             ticket = None
             if actor.key_id is not None and self.admission is not None:
                 admitted = await self.admission.admit(actor.key_id, request)

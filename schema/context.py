@@ -97,7 +97,7 @@ class Context:
         Loaders are renewed afterwards so later fields see the change.
         """
         async with self.lock:
-            await self.session.rollback()  # end the request's read transaction first
+            await self.session.rollback()  # end a read transaction first (SQLite's)
             try:
                 result = await self._attempt(use_case, *args, **kwargs)
             except IntegrityError:
