@@ -7,14 +7,17 @@ data already loaded), builds the app as a server worker does (GC tuned as in `se
 calls it as an ASGI app directly, so no HTTP client or server shares the process. Prints the
 CPU milliseconds per request (time.process_time; PostgreSQL's own CPU is not counted), best
 and median of `--repeat` runs at each concurrency (the runs alternate; on a shared machine the
-best run is the least disturbed), and the median wall milliseconds. `--dump FILE` writes the
-dashboard's response body, to compare bytes before and after a change on the same database.
+best run is the least disturbed), the median wall milliseconds, and the cyclic garbage
+collections during the runs (none when requests leave no reference cycles). `--dump FILE`
+writes the dashboard's response body, to compare bytes before and after a change on the same
+database.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import statistics
 import tempfile
@@ -83,6 +86,30 @@ async def call(
     return status, b"".join(chunks)
 
 
+class Collections:
+    """The cyclic garbage collections, and the time they took, while it is installed (a
+    request that leaves reference cycles shows here: issue 14)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.seconds = 0.0
+        self._started = 0.0
+
+    def __enter__(self) -> Collections:
+        gc.callbacks.append(self._seen)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        gc.callbacks.remove(self._seen)
+
+    def _seen(self, phase: str, _info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.count += 1
+            self.seconds += time.perf_counter() - self._started
+
+
 async def measure(
     app: App, body: bytes, token: str, requests: int, connections: int
 ) -> tuple[float, float]:
@@ -132,9 +159,10 @@ async def run(url: str, args: argparse.Namespace) -> None:
                 f"load average {load_average()}"
             )
             runs: dict[int, list[tuple[float, float]]] = {c: [] for c in args.connections}
-            for _ in range(args.repeat):
-                for c in args.connections:
-                    runs[c].append(await measure(app, body, token, args.requests, c))
+            with Collections() as collections:
+                for _ in range(args.repeat):
+                    for c in args.connections:
+                        runs[c].append(await measure(app, body, token, args.requests, c))
             for c, found in runs.items():
                 cpu = sorted(r[0] for r in found)
                 wall = statistics.median(r[1] for r in found)
@@ -142,6 +170,11 @@ async def run(url: str, args: argparse.Namespace) -> None:
                     f"uncached c={c:<3} cpu ms/request: best {cpu[0]:6.1f} median "
                     f"{statistics.median(cpu):6.1f}; wall ms/request median {wall:6.1f}"
                 )
+            served = args.requests * args.repeat * len(args.connections)
+            print(
+                f"cyclic garbage collections: {collections.count} in {served} requests "
+                f"({collections.seconds * 1000 / served:.2f} ms per request)"
+            )
             print(f"load average after: {load_average()}")
 
 
