@@ -266,7 +266,8 @@ async def _decide_conflicts(
         values["is_primary"] = True
         for key in values["client_keys"]:
             holder_of[key] = values
-    # client_claims serialise concurrent submissions of a client: one row per key.
+    # client_claims hold each key's primary referral; their row locks order this import
+    # against a live submission of the same client (services/referrals/submission._claim).
     for key, holder in holder_of.items():
         claim = {"primary_referral_id": holder["id"], "claimed_at": holder["submitted_at"]}
         if key in claims:

@@ -112,8 +112,10 @@ def client_lock(program_id: uuid.UUID, key: str) -> int:
 async def _claim(
     session: AsyncSession, program: Program, keys: frozenset[str], referral: Referral
 ) -> None:
-    """Insert our claims where none exist and lock every claim of the client (PostgreSQL), so
-    concurrent submissions of one client are decided one after the other (CS-REF-04)."""
+    """Insert our claims where none exist and lock every claim of the client (PostgreSQL).
+    Submissions of one client already queue on `client_lock` (taken before the time is read,
+    CS-REF-04); the rows' locks also order a submission against a history import writing the
+    same claims, which takes no client lock."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     for key in sorted(keys):
