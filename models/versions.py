@@ -67,6 +67,14 @@ def note_read(session: Session, statement: object, is_select: bool = True) -> No
         read.update(names or {"*"})  # "*": a statement whose tables are unknown
 
 
+def note_tables_read(session: Session, tables: Iterable[str]) -> None:
+    """Count `tables` as read, when the session collects them (READ_TABLES): for a statement
+    written as text, whose tables its builder knows."""
+    read = session.info.get(READ_TABLES)
+    if read is not None:
+        read.update(tables)
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _on_execute(state: ORMExecuteState) -> None:
     note_read(state.session, state.statement, state.is_select)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 # ISO 4217 currencies whose minor unit is not 2 digits.
-_MINOR_UNITS = {
+MINOR_UNITS = {
     **dict.fromkeys(
         (
             "BIF",
@@ -35,10 +35,10 @@ _MINOR_UNITS = {
 
 def minor_unit(currency: str) -> int:
     """Digits after the decimal point for `currency`."""
-    return _MINOR_UNITS.get(currency, 2)
+    return MINOR_UNITS.get(currency, 2)
 
 
-_QUANTA = {digits: Decimal(1).scaleb(-digits) for digits in {2, *_MINOR_UNITS.values()}}
+_QUANTA = {digits: Decimal(1).scaleb(-digits) for digits in {2, *MINOR_UNITS.values()}}
 """The smallest amount of each minor unit (0.01 for 2 digits), made once."""
 
 

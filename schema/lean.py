@@ -43,6 +43,7 @@ from strawberry.types.field import StrawberryField
 
 from schema.fast_path import FastPath
 from schema.fast_plan import BIND, LEAF, count_fallback
+from schema.sql_path import SQL_FALLBACKS, compile_answer
 
 Resolve = Callable[..., Any]
 
@@ -171,6 +172,9 @@ class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
     fast_path = True
     """Whether queries try the fast path first (tests compare both ways)."""
 
+    sql_path = True
+    """Whether queries PostgreSQL can answer alone are answered so (`schema/sql_path.py`)."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.async_helpers = weak_helpers(self)
@@ -208,6 +212,29 @@ class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 root_type, root_value, grouped_field_set, serially, position_context
             )
 
+        by_sql = compile_answer(self, root_type, grouped_field_set) if self.sql_path else None
+        if by_sql is None:
+            return self._fast(root_type, root_value, grouped_field_set, slow)
+
+        async def first_by_sql() -> Any:
+            try:
+                answer, fields = await by_sql()
+            except Exception as error:
+                SQL_FALLBACKS.labels(type(error).__name__).inc()
+                again = self._fast(root_type, root_value, grouped_field_set, slow)
+                return (await again) if self.is_awaitable(again) else again
+            self._answered(fields)
+            return answer
+
+        return first_by_sql()
+
+    def _fast(
+        self,
+        root_type: GraphQLObjectType,
+        root_value: Any,
+        grouped_field_set: Any,
+        slow: Callable[[], Any],
+    ) -> Any:
         fast = FastPath(self)
         try:
             result = fast.fields(

@@ -28,7 +28,7 @@ from models import (
 )
 from models.agreements.queries import acceptances_of_agreements, agreements_of_partners
 from models.base import IdMixin
-from models.batch import by_ids
+from models.batch import by_ids, dialect_of
 from models.commissions.queries import (
     commission_counts,
     commission_of_qualified,
@@ -158,6 +158,11 @@ class Loaders:
         self.states_today: dict[uuid.UUID, State] = {}
         """Agreement states as of their program's today, computed once per request (statuses;
         a supplementary agreement's reads its parent's)."""
+
+    @property
+    def dialect(self) -> str:
+        """The name of the request's database dialect (postgresql, sqlite)."""
+        return dialect_of(self._session)
 
     @cached_property
     def program(self) -> Loader[uuid.UUID, Program | None]:

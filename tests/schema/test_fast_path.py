@@ -283,9 +283,17 @@ async def test_a_failing_query_gets_graphql_cores_answer(
     )
 
 
+@pytest.mark.parametrize("by_sql", [True, False], ids=["sql-path", "fast-path"])
 async def test_the_dashboard_answers_as_graphql_core_does(
-    api: Api, database_url: str, monkeypatch: pytest.MonkeyPatch, graphql_core_calls: list[str]
+    api: Api,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    graphql_core_calls: list[str],
+    by_sql: bool,
 ) -> None:
+    """On PostgreSQL the dashboard is answered by one statement (schema/sql_path.py) unless
+    that is turned off: both answers are graphql-core's."""
+    monkeypatch.setattr(LeanExecutionContext, "sql_path", by_sql)
     dataset.load(database_url, partners=6, referrals=60)
     variables = {"partners": 6, "referrals": 5}
     fast = await api.gql(DASHBOARD, variables)
@@ -303,6 +311,7 @@ async def test_resolvers_are_bound_once_per_selection(
     """The fast path builds one resolve info per field of a selection (its resolver bound to
     it and to the converted arguments), not one per object: the count does not grow with the
     number of partners."""
+    monkeypatch.setattr(LeanExecutionContext, "sql_path", False)  # the fast path's own
     dataset.load(database_url, partners=6, referrals=60)
     built: list[str] = []
     build = LeanExecutionContext.build_resolve_info

@@ -1,0 +1,158 @@
+"""Answers built as JSON by PostgreSQL (issue 14): SQL mirrors of the API's values.
+
+`schema/sql_path.py` turns a query whose every field has a mirror here into ONE statement
+that returns the answer's JSON text, as PostGraphile does. Each mirror writes a value exactly
+as the API's Python path does (`tests/schema/test_sql_path.py` compares both on varied data):
+
+- global IDs: `rules.global_ids.global_id` (URL-safe base64 of `Type:<hex>`, unpadded);
+- `DateTime`: `datetime.isoformat()` in UTC (microseconds only when not zero);
+- money: `rules.money.round_money` (the currency's minor unit, halves away from zero);
+- enums: the member's name, the stored value in capitals;
+- statuses as of each program's today (`Today`, bound per request): a referral's
+  (`rules.referral_state.status_on`), a commission's (`services.commissions.ledger`), and an
+  agreement's where it follows from its dates alone (`rules.agreement_terms.state_on`
+  without notices). An agreement with a notice, or whose parent agreement has one, gets a
+  placeholder that the caller replaces with the term engine's answer (`PLACEHOLDER`).
+
+Statements run on the request's read session (autocommit reads) and note the tables they
+read for the response cache (`models.versions.note_read`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.versions import note_tables_read
+from rules.money import MINOR_UNITS
+
+TODAY = "(%(days)s::date[])[array_position(%(program_ids)s::uuid[], {a}.program_id)]"
+"""The program's today for row `{a}`: each program's today is bound per request."""
+
+PLACEHOLDER = "%(nonce)s || ':{kind}:' || {a}.partner_id::text || ':' || {a}.id::text"
+"""A value left to the caller: the request's random nonce (never in stored data), a kind
+letter, and the row's partner and id."""
+
+
+def global_id(type_name: str, column: str) -> str:
+    """The global ID of the `type_name` whose database id is `column`."""
+    raw = f"convert_to('{type_name}:' || replace({column}::text, '-', ''), 'UTF8')"
+    # encode() breaks lines every 76 characters: translate drops them with the padding kept
+    # out by rtrim; '+' and '/' become '-' and '_' (URL-safe).
+    return f"rtrim(translate(encode({raw}, 'base64'), '+/' || chr(10), '-_'), '=')"
+
+
+def date_time(column: str) -> str:
+    """An aware UTC timestamp as `datetime.isoformat()` writes it."""
+    utc = f"({column} AT TIME ZONE 'UTC')"
+    return (
+        f"CASE WHEN {column} IS NULL THEN NULL ELSE "
+        f"to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || "
+        f"CASE WHEN extract(microseconds FROM {utc})::bigint % 1000000 = 0 THEN '' "
+        f"ELSE to_char({utc}, '.US') END || '+00:00' END"
+    ).replace("%", "%%")
+
+
+def money_amount(amount: str, currency: str) -> str:
+    """`amount` rounded to `currency`'s minor unit, as the Decimal scalar's text."""
+    groups: dict[int, list[str]] = {}
+    for code, digits in sorted(MINOR_UNITS.items()):
+        groups.setdefault(digits, []).append(f"'{code}'")
+    cases = " ".join(
+        f"WHEN {currency} IN ({', '.join(codes)}) THEN {digits}"
+        for digits, codes in sorted(groups.items())
+    )
+    # PostgreSQL's round(numeric, n) rounds halves away from zero, as ROUND_HALF_UP does; a
+    # negative amount that rounds to zero keeps its sign in Python's Decimal ("-0.00").
+    rounded = f"round({amount}, CASE {cases} ELSE 2 END)"
+    return (
+        f"CASE WHEN {amount} < 0 AND {rounded} = 0 THEN '-' || {rounded}::text "
+        f"ELSE {rounded}::text END"
+    )
+
+
+def enum_name(column: str) -> str:
+    """The GraphQL name of a stored enum value."""
+    return f"upper({column})"
+
+
+def _by(column: str, today: str) -> str:
+    return f"coalesce({column} <= {today}, false)"
+
+
+def referral_status(a: str) -> str:
+    """A referral's status at the end of its program's today (`status_on`)."""
+    t = TODAY.format(a=a)
+    approved = _by(f"{a}.approved_on", t)
+    overdue = f"coalesce({t} > {a}.decision_deadline, false)"
+    met = f"({a}.meeting_on IS NOT NULL AND {a}.meeting_on <= {a}.meeting_deadline)"
+    missed = f"({a}.meeting_deadline IS NOT NULL AND {t} > {a}.meeting_deadline AND NOT {met})"
+    return (
+        f"CASE WHEN {_by(f'{a}.closed_on', t)} THEN 'CLOSED' "
+        f"WHEN {_by(f'{a}.qualified_on', t)} THEN 'QUALIFIED' "
+        f"WHEN {_by(f'{a}.rejected_on', t)} THEN 'REJECTED' "
+        f"WHEN NOT {approved} AND {overdue} "
+        f"AND {a}.undecided_outcome IS NOT DISTINCT FROM 'deemed_rejected' "
+        "THEN 'DEEMED_REJECTED' "
+        f"WHEN NOT {approved} AND NOT {overdue} THEN 'SUBMITTED' "
+        f"WHEN {_by(f'{a}.not_viable_on', t)} OR {missed} THEN 'NOT_LIVE' "
+        "ELSE 'APPROVED' END"
+    )
+
+
+def commission_status(a: str) -> str:
+    """PAID, PAYABLE or PENDING on its program's today (`commission_status`)."""
+    t = TODAY.format(a=a)
+    return (
+        f"CASE WHEN {_by(f'{a}.paid_on', t)} THEN 'PAID' "
+        f"WHEN {_by(f'{a}.payable_on', t)} THEN 'PAYABLE' ELSE 'PENDING' END"
+    )
+
+
+def agreement_status(a: str) -> str:
+    """An agreement's status at the start of its program's today where its dates decide it
+    (`state_on` without notices, `bounded_by` a parent without notices); the `A` placeholder
+    otherwise, and for a kind the program does not define or a parent that is itself a
+    supplement (`kinds`: each program's kinds, by id, with the kind each supplements)."""
+    t = TODAY.format(a=a)
+    parent = f"((SELECT kinds FROM defined) -> ({a}.program_id::text) ->> {a}.kind)"  # noqa: S608
+    noticed = "SELECT 1 FROM agreement_notices n WHERE n.agreement_id = {x}"
+    later = PLACEHOLDER.format(kind="A", a=a)
+    return (
+        f"CASE WHEN {parent} IS NULL OR {parent} = '*' THEN {later} "  # noqa: S608
+        f"WHEN {_by(f'{a}.rejected_on', t)} THEN 'REJECTED' "
+        f"WHEN {a}.effective_on IS NULL OR {a}.effective_on > {t} THEN 'PENDING' "
+        f"WHEN EXISTS ({noticed.format(x=f'{a}.id')}) "
+        f"OR EXISTS (SELECT 1 FROM agreements up WHERE up.partner_id = {a}.partner_id "
+        f"AND up.program_id = {a}.program_id AND up.kind = {parent} "
+        f"AND EXISTS ({noticed.format(x='up.id')})) "
+        f"THEN {later} "
+        "ELSE 'ACTIVE' END"
+    )
+
+
+def statement(answer: str) -> str:
+    """The statement of an answer's JSON, `answer` (a JSON expression), with the request's
+    programs and their todays (`program_ids`, `days`) and their agreement kinds (`kinds`)."""
+    return (
+        f"WITH defined AS MATERIALIZED (SELECT %(kinds)s::jsonb AS kinds) SELECT ({answer})::text"
+    )
+
+
+def count_keys(text: str) -> int:
+    """The fields of an answer's JSON text as PostgreSQL writes it (`"key" : value`): every
+    quote inside a string is escaped, so `" : ` ends a key unless a backslash precedes it."""
+    return text.count('" : ') - text.count('\\" : ')
+
+
+async def read_answer(
+    session: AsyncSession, sql: str, params: Mapping[str, Any], tables: Iterable[str]
+) -> str:
+    """Run an answer's statement on the session's connection; its JSON text."""
+    note_tables_read(session.sync_session, tables)
+    connection = await session.connection()
+    result = await connection.exec_driver_sql(sql, dict(params))
+    text: str = result.scalar_one()
+    return text

@@ -1,0 +1,185 @@
+"""Which fields PostgreSQL can answer itself (issue 14): each GraphQL type's fields with the
+SQL that writes their values (`models/json_answers.py`), for `schema/sql_path.py`.
+
+A field missing here sends its whole query to the fast path. `{a}` is the row's alias; an
+embedded object (`Money`) reads its parent's columns, named by its `Embedded` mapping.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from models import json_answers as sql
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A field whose value is another object (or a list of them, or a connection's `nodes`):
+    `sql` reads it under the row `{a}` as `{c}`, with `{obj}` the child's JSON (and `{first}`
+    the page size of a connection, `{scope}` the rows the caller may see); `table` is the
+    child's."""
+
+    type_name: str
+    table: str
+    sql: str
+    connection: bool = False
+    args: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Embedded:
+    """A field whose object is made of its parent row's own columns."""
+
+    type_name: str
+    columns: dict[str, str] = field(default_factory=dict)
+
+
+Mirror = str | Relation | Embedded
+
+_LIST = (
+    "(SELECT coalesce(json_agg({obj} ORDER BY {order}), '[]'::json) FROM {table} {c} WHERE {where})"
+)
+_PAGE = (
+    "(SELECT coalesce(json_agg({obj} ORDER BY {order}), '[]'::json) FROM "
+    "(SELECT * FROM {table} {c} WHERE {where} ORDER BY {order} LIMIT {first}) {c})"
+)
+_ONE = "(SELECT {obj} FROM {table} {c}{via} WHERE {where})"
+
+
+def _list(type_name: str, table: str, where: str, order: str) -> Relation:
+    text = _LIST.replace("{table}", table).replace("{where}", where).replace("{order}", order)
+    return Relation(type_name, table, text)
+
+
+def _one(type_name: str, table: str, where: str, via: str = "") -> Relation:
+    text = _ONE.replace("{table}", table).replace("{via}", via).replace("{where}", where)
+    return Relation(type_name, table, text)
+
+
+def _columns(**names: str) -> dict[str, Mirror]:
+    return {graphql: f"{{a}}.{column}" for graphql, column in names.items()}
+
+
+def _dates(*names: str) -> dict[str, Mirror]:
+    return {name: f"{{a}}.{_snake(name)}" for name in names}
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
+
+
+def _page(type_name: str, table: str, parent: str, order: str) -> Relation:
+    """A forward page of a connection's `nodes`, as the nested pages read it (models.paging)."""
+    text = _PAGE.replace("{table}", table).replace("{where}", parent).replace("{order}", order)
+    return Relation(type_name, table, text, connection=True, args=frozenset({"first"}))
+
+
+MIRRORS: dict[str, dict[str, Mirror]] = {
+    "Query": {
+        "partners": Relation(
+            "Partner",
+            "partners",
+            "(SELECT coalesce(json_agg({obj} ORDER BY lower({c}.display_name), {c}.id), "
+            "'[]'::json) FROM (SELECT * FROM partners {c} WHERE {scope} "
+            "ORDER BY lower({c}.display_name), {c}.id LIMIT {first}) {c})",
+            connection=True,
+            args=frozenset({"first"}),
+        ),
+    },
+    "Partner": {
+        "id": sql.global_id("Partner", "{a}.id"),
+        **_columns(
+            legalName="legal_name",
+            displayName="display_name",
+            country="country",
+            noticeAddress="notice_address",
+            websiteDomain="website_domain",
+            version="version",
+        ),
+        "createdAt": sql.date_time("{a}.created_at"),
+        "updatedAt": sql.date_time("{a}.updated_at"),
+        "memberships": _list(
+            "Membership", "memberships", "{c}.partner_id = {a}.id", "{c}.joined_on, {c}.id"
+        ),
+        "agreements": _list(
+            "Agreement", "agreements", "{c}.partner_id = {a}.id", "{c}.created_at, {c}.id"
+        ),
+        "referrals": _page(
+            "Referral", "referrals", "{c}.partner_id = {a}.id", "{c}.submitted_at DESC, {c}.id DESC"
+        ),
+    },
+    "Membership": {
+        "id": sql.global_id("Membership", "{a}.id"),
+        "status": sql.enum_name("{a}.status"),
+        **_dates("joinedOn"),
+        **_columns(version="version"),
+        "tier": _one("Tier", "tiers", "{c}.id = {a}.tier_id"),
+    },
+    "Tier": {
+        "id": sql.global_id("Tier", "{a}.id"),
+        **_columns(
+            key="key", name="name", description="description", rank="rank", inviteOnly="invite_only"
+        ),
+    },
+    "Agreement": {
+        "id": sql.global_id("Agreement", "{a}.id"),
+        **_columns(kind="kind", version="version", decisionReason="decision_reason"),
+        **_dates("appliedOn"),
+        "effectiveDate": "{a}.effective_on",
+        "decidedAt": sql.date_time("{a}.decided_at"),
+        "status": sql.agreement_status("{a}"),
+    },
+    "Referral": {
+        "id": sql.global_id("Referral", "{a}.id"),
+        **_columns(
+            clientName="client_name",
+            clientWebsite="client_website",
+            contactName="contact_name",
+            contactRole="contact_role",
+            contactEmail="contact_email",
+            contactPhone="contact_phone",
+            description="description",
+            opportunityKind="opportunity_kind",
+            decisionReason="decision_reason",
+            notViableReason="not_viable_reason",
+            closeReason="close_reason",
+            version="version",
+        ),
+        **_dates(
+            "submittedOn",
+            "decisionDeadline",
+            "meetingDeadline",
+            "approvedOn",
+            "rejectedOn",
+            "meetingOn",
+            "notViableOn",
+            "closedOn",
+        ),
+        "submittedAt": sql.date_time("{a}.submitted_at"),
+        "status": sql.referral_status("{a}"),
+        "commission": _one(
+            "Commission",
+            "commissions",
+            "q.referral_id = {a}.id",
+            " JOIN qualified_agreements q ON q.id = {c}.qualified_agreement_id",
+        ),
+    },
+    "Commission": {
+        "id": sql.global_id("Commission", "{a}.id"),
+        **_columns(year="year", scheduleVersion="schedule_version"),
+        "amount": Embedded("Money", {"amount": "{a}.amount", "currency": "{a}.currency"}),
+        "ncr": Embedded("Money", {"amount": "{a}.ncr", "currency": "{a}.currency"}),
+        "status": sql.commission_status("{a}"),
+        "payableOn": "{a}.payable_on",
+        "dueDate": "{a}.due_on",
+        "paidOn": "{a}.paid_on",
+    },
+    "Money": {
+        "amount": sql.money_amount("{amount}", "{currency}"),
+        "currency": "{currency}",
+    },
+}
+"""Per GraphQL type, its fields PostgreSQL answers."""
+
+TABLES = {"Agreement": ("agreement_notices",), "Commission": ("qualified_agreements",)}
+"""Tables a type's mirrors read besides its own (`Relation.table`)."""

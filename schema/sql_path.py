@@ -1,0 +1,286 @@
+"""Queries answered by PostgreSQL in one statement (issue 14), as PostGraphile answers them.
+
+When every field of a query has a SQL mirror (`schema/sql_mirrors.py`) and its arguments are
+ones the mirror takes, the whole answer is written as JSON by ONE statement
+(`models/json_answers.py`): no row reaches Python, no API object is built. Values the
+database cannot decide alone (an agreement with a notice: the term engine's reading) come
+back as placeholders that `_fill` replaces with the rules' answers. Anything else (another
+field, a filter, a cursor, `@defer`, an unexpected value, any error, SQLite) is answered by
+the fast path as before (`schema/fast_path.py`), and so is a query whose statement fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import secrets
+import uuid
+from collections.abc import Awaitable, Callable, Hashable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import orjson
+from graphql import (
+    GraphQLObjectType,
+    GraphQLOutputType,
+    OperationDefinitionNode,
+    get_named_type,
+)
+from graphql.execution.collect_fields import FieldDetails
+from graphql.execution.values import get_argument_values
+from prometheus_client import Counter
+
+from models import json_answers
+from models.programs.tables import Program
+from rules.agreement_terms import AgreementStatus
+from rules.bounded_cache import BoundedCache
+from schema.common import present
+from schema.pagination import DEFAULT_PAGE, MAX_PAGE
+from schema.sql_mirrors import MIRRORS, TABLES, Embedded, Mirror, Relation
+from services.agreements.state import agreement_spec
+from services.agreements.supplements import state_among
+from services.programs.typed import spec_of
+
+if TYPE_CHECKING:
+    from schema.lean import LeanExecutionContext
+    from schema.loaders import Loaders
+
+Fields = Mapping[str, list[FieldDetails]]
+
+MAX_KEYS = 50
+"""json_build_object takes at most 100 arguments: 50 keys and values."""
+
+
+SQL_FALLBACKS = Counter(
+    "partnergraph_sql_path_fallbacks_total",
+    "Queries PostgreSQL was to answer alone that the fast path answered instead, by the "
+    "exception raised (a failed statement, a placeholder the rules refused).",
+    ["error"],
+)
+
+
+class NoMirrorError(Exception):
+    """A field without a mirror, or an argument its mirror does not take."""
+
+
+class _Compiler:
+    def __init__(self, context: LeanExecutionContext, partner: uuid.UUID | None) -> None:
+        self.context = context
+        self.partner = partner
+        self.params: dict[str, Any] = {}
+        self.tables: set[str] = set()
+        self.aliases = 0
+
+    def scope(self, c: str) -> str:
+        """The partners the caller sees: all for an admin, else its own."""
+        return "true" if self.partner is None else f"{c}.id = {self.param(self.partner)}"
+
+    def param(self, value: Any) -> str:
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f"%({name})s"
+
+    def obj(
+        self,
+        type_: GraphQLObjectType,
+        fields: Fields,
+        a: str,
+        columns: Mapping[str, str] | None = None,
+    ) -> str:
+        mirrors = MIRRORS.get(type_.name)
+        if mirrors is None or not fields or len(fields) > MAX_KEYS:
+            raise NoMirrorError(type_.name)
+        self.tables.update(TABLES.get(type_.name, ()))
+        pairs = []
+        for key, details in fields.items():
+            first = details[0]
+            if first.fragment_variable_values is not None:
+                raise NoMirrorError(key)
+            name = first.node.name.value
+            if name == "__typename":
+                value = f"'{type_.name}'"
+            else:
+                mirror = mirrors.get(name)
+                if mirror is None:
+                    raise NoMirrorError(f"{type_.name}.{name}")
+                value = self.value(type_, name, mirror, details, a, columns)
+            pairs.append(f"'{key}', {value}")
+        return f"json_build_object({', '.join(pairs)})"
+
+    def value(
+        self,
+        type_: GraphQLObjectType,
+        name: str,
+        mirror: Mirror,
+        details: list[FieldDetails],
+        a: str,
+        columns: Mapping[str, str] | None,
+    ) -> str:
+        field = type_.fields[name]
+        given = get_argument_values(field, details[0].node, self.context.variable_values)
+        args = {k: v for k, v in given.items() if v is not None}
+        allowed = mirror.args if isinstance(mirror, Relation) else frozenset()
+        if not set(args) <= allowed:
+            raise NoMirrorError(f"{type_.name}.{name} arguments")
+        if isinstance(mirror, str):
+            for column, text in (columns or {}).items():
+                mirror = mirror.replace(f"{{{column}}}", text)
+            return mirror.replace("{a}", a)
+        child = self.sub(field.type, details)
+        if isinstance(mirror, Embedded):
+            return self.obj(child[0], child[1], a, mirror.columns)
+        self.tables.add(mirror.table)
+        self.aliases += 1
+        c = f"t{self.aliases}"
+        if mirror.connection:
+            return self.connection(mirror, child, a, c, args.get("first"))
+        text = mirror.sql.replace("{a}", a).replace("{c}", c)
+        return text.replace("{obj}", self.obj(child[0], child[1], c))
+
+    def sub(
+        self, type_: GraphQLOutputType, details: list[FieldDetails]
+    ) -> tuple[GraphQLObjectType, Fields]:
+        named = get_named_type(type_)
+        if not isinstance(named, GraphQLObjectType):
+            raise NoMirrorError(named.name)
+        fields, deferred, _forbidden = self.context.collect_subfields(named, details)
+        if deferred:
+            raise NoMirrorError("@defer")
+        return named, fields
+
+    def connection(
+        self,
+        mirror: Relation,
+        page: tuple[GraphQLObjectType, Fields],
+        a: str,
+        c: str,
+        first: Any,
+    ) -> str:
+        size = DEFAULT_PAGE if first is None else first
+        if not isinstance(size, int) or not 1 <= size <= MAX_PAGE:
+            raise NoMirrorError("first")  # the field's own error, from the fast path
+        pairs = []
+        for key, details in page[1].items():
+            name = details[0].node.name.value
+            if name == "__typename":
+                pairs.append(f"'{key}', '{page[0].name}'")
+                continue
+            if name != "nodes" or details[0].fragment_variable_values is not None:
+                raise NoMirrorError(f"{page[0].name}.{name}")
+            node_type, fields = self.sub(page[0].fields[name].type, details)
+            text = mirror.sql.replace("{scope}", self.scope(c)).replace("{a}", a)
+            text = text.replace("{c}", c).replace("{first}", self.param(size))
+            pairs.append(f"'{key}', {text.replace('{obj}', self.obj(node_type, fields, c))}")
+        return f"json_build_object({', '.join(pairs)})"
+
+
+def compile_answer(
+    context: LeanExecutionContext, root_type: GraphQLObjectType, fields: Fields
+) -> Callable[[], Awaitable[tuple[dict[str, Any], int]]] | None:
+    """The run of a query's answer by PostgreSQL (the answer and its number of fields), or
+    None when a field has no mirror (or the database is not PostgreSQL); the run raises when
+    the answer needs the fast path."""
+    loaders: Loaders | None = getattr(context.context_value, "loaders", None)
+    actor = getattr(context.context_value, "actor", None)
+    if loaders is None or actor is None or loaders.dialect != "postgresql":
+        return None
+    if not actor.is_admin and actor.partner_id is None:
+        return None
+    partner = None if actor.is_admin else actor.partner_id
+    key = _key(context, partner)
+    found = None if key is None else _COMPILED.entries.get(key)
+    if found is None or found[0] is not context.operation:
+        found = (context.operation, _compile(context, partner, root_type, fields))
+        if key is not None:
+            _COMPILED.put(key, found)
+    if found[1] is None:
+        return None
+    sql, static, tables = found[1]
+
+    async def run() -> tuple[dict[str, Any], int]:
+        programs = await loaders.all_programs()
+        nonce = secrets.token_hex(16)
+        params = {
+            **static,
+            "program_ids": [p.id for p in programs],
+            "days": [present(loaders.loaded_today(p.id)) for p in programs],
+            "kinds": orjson.dumps({str(p.id): _kinds(p) for p in programs}).decode(),
+            "nonce": nonce,
+        }
+        text = await loaders.read(lambda s: json_answers.read_answer(s, sql, params, tables))
+        if nonce in text:
+            text = await _fill(loaders, text, nonce)
+        data: dict[str, Any] = orjson.loads(text)
+        return data, json_answers.count_keys(text)
+
+    return run
+
+
+Compiled = tuple[str, dict[str, Any], frozenset[str]]
+"""A query's statement, its parameters from the query (page sizes, the caller's partner) and
+the tables it reads."""
+
+_COMPILED: BoundedCache[Hashable, tuple[OperationDefinitionNode, Compiled | None]] = BoundedCache(
+    1024
+)
+"""Statements by operation (kept parsed by `schema/document_cache.py`), variables and caller;
+None for a query the fast path answers. The operation is kept to tell a reused id."""
+
+
+def _key(context: LeanExecutionContext, partner: uuid.UUID | None) -> Hashable | None:
+    variables = tuple(sorted(context.variable_values.coerced.items()))
+    try:
+        hash(variables)
+    except TypeError:
+        return None  # an input object: compiled for this request only
+    return (id(context.operation), partner, variables)
+
+
+def _compile(
+    context: LeanExecutionContext,
+    partner: uuid.UUID | None,
+    root_type: GraphQLObjectType,
+    fields: Fields,
+) -> Compiled | None:
+    compiler = _Compiler(context, partner)
+    try:
+        answer = compiler.obj(root_type, fields, "root")
+    except NoMirrorError:
+        return None
+    if not compiler.tables:
+        return None  # `__typename` alone: nothing to read
+    tables = frozenset({*compiler.tables, "programs"})
+    return json_answers.statement(answer), compiler.params, tables
+
+
+_KINDS: BoundedCache[str, dict[str, str]] = BoundedCache(256)
+"""`_kinds` by program definition (a version's definition never changes)."""
+
+
+def _kinds(program: Program) -> dict[str, str]:
+    """Each agreement kind of a program with the kind it supplements ("" for none; "*" when
+    that one is itself a supplement: the placeholder's term engine then decides)."""
+    found = _KINDS.entries.get(program.definition_sha256)
+    if found is None:
+        specs = {s.kind: s.supplements or "" for s in spec_of(program).agreements}
+        found = {k: "*" if specs.get(p) else p for k, p in specs.items()}
+        _KINDS.put(program.definition_sha256, found)
+    return found
+
+
+async def _fill(loaders: Loaders, text: str, nonce: str) -> str:
+    """The answer with each agreement placeholder replaced by the status the term engine
+    gives (`Agreement.status`: `state_among` as of the program's today)."""
+    pattern = re.compile(f'"{nonce}:A:([0-9a-f-]{{36}}):([0-9a-f-]{{36}})"')
+    wanted = {(uuid.UUID(p), uuid.UUID(a)) for p, a in pattern.findall(text)}
+    partners = sorted({p for p, _ in wanted})
+    lists = await asyncio.gather(*(loaders.agreements_of_partner.load(p) for p in partners))
+    siblings = dict(zip(partners, lists, strict=True))
+    statuses: dict[str, str] = {}
+    for partner, ident in wanted:
+        row = present(next((r for r in siblings[partner] if r.id == ident), None))
+        program = present(loaders.loaded_program(row.program_id))
+        present(agreement_spec(program, row.kind))  # an undefined kind: the field's error
+        today = present(loaders.loaded_today(row.program_id))
+        state = state_among(program, row, siblings[partner], today, loaders.states_today)
+        statuses[str(ident)] = AgreementStatus(state.status).name
+    return pattern.sub(lambda m: f'"{statuses[m.group(2)]}"', text)
