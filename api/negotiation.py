@@ -104,7 +104,15 @@ def encode_json(value: object) -> bytes:
     try:
         return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
     except TypeError:
-        return json.dumps(value, separators=(",", ":")).encode()
+        return json.dumps(value, separators=(",", ":"), default=_fragment).encode()
+
+
+def _fragment(value: object) -> Any:
+    """A JSON value written elsewhere (`orjson.Fragment`: an answer PostgreSQL wrote,
+    `schema/sql_path.py`), decoded for the standard library's encoder."""
+    if isinstance(value, orjson.Fragment):
+        return json.loads(value.contents)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def decode_json(raw: bytes) -> tuple[Any, str | None]:

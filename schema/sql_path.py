@@ -15,7 +15,7 @@ import asyncio
 import re
 import secrets
 import uuid
-from collections.abc import Awaitable, Callable, Hashable, Mapping
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -86,6 +86,17 @@ class _Compiler:
         a: str,
         columns: Mapping[str, str] | None = None,
     ) -> str:
+        pairs = [f"'{key}', {value}" for key, value in self.values(type_, fields, a, columns)]
+        return f"json_build_object({', '.join(pairs)})"
+
+    def values(
+        self,
+        type_: GraphQLObjectType,
+        fields: Fields,
+        a: str,
+        columns: Mapping[str, str] | None = None,
+    ) -> list[tuple[str, str]]:
+        """Each response key of `fields` on the row `a` with the SQL of its JSON value."""
         mirrors = MIRRORS.get(type_.name)
         if mirrors is None or not fields or len(fields) > MAX_KEYS:
             raise NoMirrorError(type_.name)
@@ -103,8 +114,8 @@ class _Compiler:
                 if mirror is None:
                     raise NoMirrorError(f"{type_.name}.{name}")
                 value = self.value(type_, name, mirror, details, a, columns)
-            pairs.append(f"'{key}', {value}")
-        return f"json_build_object({', '.join(pairs)})"
+            pairs.append((key, value))
+        return pairs
 
     def value(
         self,
@@ -167,7 +178,10 @@ class _Compiler:
             if name != "nodes" or details[0].fragment_variable_values is not None:
                 raise NoMirrorError(f"{page[0].name}.{name}")
             node_type, fields = self.sub(page[0].fields[name].type, details)
-            text = mirror.sql.replace("{scope}", self.scope(c)).replace("{a}", a)
+            text = mirror.sql
+            if "{scope}" in text:
+                text = text.replace("{scope}", self.scope(c))
+            text = text.replace("{a}", a)
             text = text.replace("{c}", c).replace("{first}", self.param(size))
             pairs.append(f"'{key}', {text.replace('{obj}', self.obj(node_type, fields, c))}")
         return f"json_build_object({', '.join(pairs)})"
@@ -175,7 +189,7 @@ class _Compiler:
 
 def compile_answer(
     context: LeanExecutionContext, root_type: GraphQLObjectType, fields: Fields
-) -> Callable[[], Awaitable[tuple[dict[str, Any], int]]] | None:
+) -> Callable[[], Awaitable[tuple[dict[str, orjson.Fragment], int]]] | None:
     """The run of a query's answer by PostgreSQL (the answer and its number of fields), or
     None when a field has no mirror (or the database is not PostgreSQL); the run raises when
     the answer needs the fast path."""
@@ -194,9 +208,9 @@ def compile_answer(
             _COMPILED.put(key, found)
     if found[1] is None:
         return None
-    sql, static, tables = found[1]
+    keys, sql, static, tables = found[1]
 
-    async def run() -> tuple[dict[str, Any], int]:
+    async def run() -> tuple[dict[str, orjson.Fragment], int]:
         programs = await loaders.all_programs()
         nonce = secrets.token_hex(16)
         params = {
@@ -205,19 +219,24 @@ def compile_answer(
             "days": [present(loaders.loaded_today(p.id)) for p in programs],
             "kinds": orjson.dumps({str(p.id): _kinds(p) for p in programs}).decode(),
             "nonce": nonce,
+            "minor": json_answers.MINOR,
         }
-        text = await loaders.read(lambda s: json_answers.read_answer(s, sql, params, tables))
-        if nonce in text:
-            text = await _fill(loaders, text, nonce)
-        data: dict[str, Any] = orjson.loads(text)
-        return data, json_answers.count_keys(text)
+        texts: Sequence[str] = await loaders.read(
+            lambda s: json_answers.read_answer(s, sql, params, tables)
+        )
+        if any(nonce in text for text in texts):
+            texts = await _fill(loaders, texts, nonce)
+        # Each root field's JSON goes into the response as PostgreSQL wrote it: orjson embeds
+        # a Fragment verbatim, so the answer is neither decoded nor encoded again in Python.
+        data = {key: orjson.Fragment(text) for key, text in zip(keys, texts, strict=True)}
+        return data, len(keys) + sum(json_answers.count_keys(text) for text in texts)
 
     return run
 
 
-Compiled = tuple[str, dict[str, Any], frozenset[str]]
-"""A query's statement, its parameters from the query (page sizes, the caller's partner) and
-the tables it reads."""
+Compiled = tuple[tuple[str, ...], str, dict[str, Any], frozenset[str]]
+"""A query's root response keys, its statement (one JSON value per key), its parameters from
+the query (page sizes, the caller's partner) and the tables it reads."""
 
 _COMPILED: BoundedCache[Hashable, tuple[OperationDefinitionNode, Compiled | None]] = BoundedCache(
     1024
@@ -243,13 +262,14 @@ def _compile(
 ) -> Compiled | None:
     compiler = _Compiler(context, partner)
     try:
-        answer = compiler.obj(root_type, fields, "root")
+        roots = compiler.values(root_type, fields, "root")
     except NoMirrorError:
         return None
     if not compiler.tables:
         return None  # `__typename` alone: nothing to read
     tables = frozenset({*compiler.tables, "programs"})
-    return json_answers.statement(answer), compiler.params, tables
+    keys = tuple(key for key, _ in roots)
+    return keys, json_answers.statement([value for _, value in roots]), compiler.params, tables
 
 
 _KINDS: BoundedCache[str, dict[str, str]] = BoundedCache(256)
@@ -267,11 +287,11 @@ def _kinds(program: Program) -> dict[str, str]:
     return found
 
 
-async def _fill(loaders: Loaders, text: str, nonce: str) -> str:
+async def _fill(loaders: Loaders, texts: Sequence[str], nonce: str) -> list[str]:
     """The answer with each agreement placeholder replaced by the status the term engine
     gives (`Agreement.status`: `state_among` as of the program's today)."""
     pattern = re.compile(f'"{nonce}:A:([0-9a-f-]{{36}}):([0-9a-f-]{{36}})"')
-    wanted = {(uuid.UUID(p), uuid.UUID(a)) for p, a in pattern.findall(text)}
+    wanted = {(uuid.UUID(p), uuid.UUID(a)) for text in texts for p, a in pattern.findall(text)}
     partners = sorted({p for p, _ in wanted})
     lists = await asyncio.gather(*(loaders.agreements_of_partner.load(p) for p in partners))
     siblings = dict(zip(partners, lists, strict=True))
@@ -283,4 +303,4 @@ async def _fill(loaders: Loaders, text: str, nonce: str) -> str:
         today = present(loaders.loaded_today(row.program_id))
         state = state_among(program, row, siblings[partner], today, loaders.states_today)
         statuses[str(ident)] = AgreementStatus(state.status).name
-    return pattern.sub(lambda m: f'"{statuses[m.group(2)]}"', text)
+    return [pattern.sub(lambda m: f'"{statuses[m.group(2)]}"', text) for text in texts]

@@ -39,7 +39,8 @@ async def _evaluate(
     if not database_url.startswith("postgresql"):
         pytest.skip("the answers' JSON is PostgreSQL's (schema/sql_path.py)")
     typed = ", ".join(f"{name} {kind}" for name, kind in {"n": "int", **columns}.items())
-    sql = f"SELECT {expression} FROM jsonb_to_recordset(%(rows)s::jsonb) AS a({typed}) ORDER BY a.n"  # noqa: S608
+    rows_of = f"jsonb_to_recordset(%(rows)s::jsonb) AS a({typed})"
+    sql = f"{json_answers.DEFINED} SELECT {expression} FROM {rows_of} ORDER BY a.n"  # noqa: S608
     payload = [{"n": n, **row} for n, row in enumerate(rows)]
     async with engine.connect() as connection:
         result = await connection.exec_driver_sql(
@@ -49,6 +50,8 @@ async def _evaluate(
                 "program_ids": [PROGRAM],
                 "days": [TODAY],
                 "nonce": "later",
+                "kinds": "{}",
+                "minor": json_answers.MINOR,
                 **params,
             },
         )
@@ -207,11 +210,11 @@ async def test_agreement_statuses_follow_their_dates_or_wait_for_the_term_engine
         {**rows[0], "id": uuid.uuid4(), "kind": kind} for kind in ("gone", "sub-addendum")
     ]
     kinds = json.dumps({str(PROGRAM): {"main": "", "addendum": "main", "sub-addendum": "*"}})
-    expression = json_answers.agreement_status("a")  # `defined` is a CTE of the statement
+    expression = json_answers.agreement_status("a")
     found = await _evaluate(
         engine,
         database_url,
-        expression.replace("(SELECT kinds FROM defined)", "%(kinds)s::jsonb"),
+        expression,
         {
             "id": "uuid",
             "partner_id": "uuid",

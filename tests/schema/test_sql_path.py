@@ -65,15 +65,23 @@ class Reads:
         self.tables: set[str] = set()
         read, note = json_answers.read_answer, json_answers.note_tables_read
 
-        async def reading(*args: Any) -> str:
-            text = await read(*args)
-            self.texts.append(text)
-            return text
+        async def reading(*args: Any) -> tuple[str, ...]:
+            texts = await read(*args)
+            self.texts.extend(texts)
+            return texts
 
         def noting(session: Any, tables: Any) -> None:
             self.tables.update(tables)
             note(session, tables)
 
+        self.answered: list[int] = []
+        report = LeanExecutionContext._answered
+
+        def answered(context: LeanExecutionContext, fields: int) -> None:
+            self.answered.append(fields)
+            report(context, fields)
+
+        monkeypatch.setattr(LeanExecutionContext, "_answered", answered)
         monkeypatch.setattr(json_answers, "read_answer", reading)
         monkeypatch.setattr(json_answers, "note_tables_read", noting)
 
@@ -212,7 +220,10 @@ async def test_answers_are_the_fast_paths_and_graphql_cores(
     ]
     for query, variables, key in runs:
         reads.texts.clear()
+        reads.answered.clear()
         data = await _three_ways(api, monkeypatch, query, variables, key)
+        # what the rate limit charges: the fields of the answer, by each path
+        assert reads.answered[:2] == [count_fields(data)] * 2
         postgres = database_url.startswith("postgresql")
         assert len(reads.texts) == (1 if postgres else 0), "PostgreSQL answered it alone"
         for text in reads.texts:
