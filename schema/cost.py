@@ -4,7 +4,7 @@ size (`first`/`last`, default 20); `nodes(ids:)` by the number of IDs. The cost 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from typing import Any
 
 from graphql import (
@@ -25,6 +25,7 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
+from rules.bounded_cache import BoundedCache
 from schema.pagination import DEFAULT_PAGE
 
 MAX_COST = 20_000
@@ -103,10 +104,34 @@ def _flatten(
                 yield from _flatten(schema, target, fragment.selection_set, fragments)
 
 
+_COSTS: BoundedCache[Hashable, tuple[GraphQLSchema, Any, int]] = BoundedCache(1024)
+"""Costs by schema, document (both kept parsed by their caches: `schema/document_cache.py`,
+the admission's parser), operation and variables; each entry keeps its schema and document to
+tell a reused id. Clients send the same few documents, and walking one cost as much as
+a tenth of a dashboard's CPU, twice per request (issue 14)."""
+
+
 def operation_cost(
     schema: GraphQLSchema, document: Any, operation_name: str | None, variables: dict[str, Any]
 ) -> int:
     """The cost of the operation a request runs."""
+    key: Hashable | None = (id(schema), id(document), operation_name, *sorted(variables.items()))
+    try:
+        hash(key)
+    except TypeError:
+        key = None  # a list or an input object among the variables: not kept
+    found = None if key is None else _COSTS.entries.get(key)
+    if found is not None and found[0] is schema and found[1] is document:
+        return found[2]
+    cost = _operation_cost(schema, document, operation_name, variables)
+    if key is not None:
+        _COSTS.put(key, (schema, document, cost))
+    return cost
+
+
+def _operation_cost(
+    schema: GraphQLSchema, document: Any, operation_name: str | None, variables: dict[str, Any]
+) -> int:
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
