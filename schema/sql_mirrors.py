@@ -56,11 +56,8 @@ def _one(type_name: str, table: str, where: str, via: str = "") -> Relation:
     return Relation(type_name, table, text)
 
 
-def _columns(**names: str) -> dict[str, Mirror]:
-    return {graphql: f"{{a}}.{column}" for graphql, column in names.items()}
-
-
-def _dates(*names: str) -> dict[str, Mirror]:
+def _columns(*names: str) -> dict[str, Mirror]:
+    """Fields that are their row's column of the same name (in snake case)."""
     return {name: f"{{a}}.{_snake(name)}" for name in names}
 
 
@@ -89,12 +86,7 @@ MIRRORS: dict[str, dict[str, Mirror]] = {
     "Partner": {
         "id": sql.global_id("Partner", "{a}.id"),
         **_columns(
-            legalName="legal_name",
-            displayName="display_name",
-            country="country",
-            noticeAddress="notice_address",
-            websiteDomain="website_domain",
-            version="version",
+            "legalName", "displayName", "country", "noticeAddress", "websiteDomain", "version"
         ),
         "createdAt": sql.date_time("{a}.created_at"),
         "updatedAt": sql.date_time("{a}.updated_at"),
@@ -111,20 +103,16 @@ MIRRORS: dict[str, dict[str, Mirror]] = {
     "Membership": {
         "id": sql.global_id("Membership", "{a}.id"),
         "status": sql.enum_name("{a}.status"),
-        **_dates("joinedOn"),
-        **_columns(version="version"),
+        **_columns("joinedOn", "version"),
         "tier": _one("Tier", "tiers", "{c}.id = {a}.tier_id"),
     },
     "Tier": {
         "id": sql.global_id("Tier", "{a}.id"),
-        **_columns(
-            key="key", name="name", description="description", rank="rank", inviteOnly="invite_only"
-        ),
+        **_columns("key", "name", "description", "rank", "inviteOnly"),
     },
     "Agreement": {
         "id": sql.global_id("Agreement", "{a}.id"),
-        **_columns(kind="kind", version="version", decisionReason="decision_reason"),
-        **_dates("appliedOn"),
+        **_columns("kind", "version", "decisionReason", "appliedOn"),
         "effectiveDate": "{a}.effective_on",
         "decidedAt": sql.date_time("{a}.decided_at"),
         "status": sql.agreement_status("{a}"),
@@ -132,20 +120,18 @@ MIRRORS: dict[str, dict[str, Mirror]] = {
     "Referral": {
         "id": sql.global_id("Referral", "{a}.id"),
         **_columns(
-            clientName="client_name",
-            clientWebsite="client_website",
-            contactName="contact_name",
-            contactRole="contact_role",
-            contactEmail="contact_email",
-            contactPhone="contact_phone",
-            description="description",
-            opportunityKind="opportunity_kind",
-            decisionReason="decision_reason",
-            notViableReason="not_viable_reason",
-            closeReason="close_reason",
-            version="version",
-        ),
-        **_dates(
+            "clientName",
+            "clientWebsite",
+            "contactName",
+            "contactRole",
+            "contactEmail",
+            "contactPhone",
+            "description",
+            "opportunityKind",
+            "decisionReason",
+            "notViableReason",
+            "closeReason",
+            "version",
             "submittedOn",
             "decisionDeadline",
             "meetingDeadline",
@@ -166,7 +152,7 @@ MIRRORS: dict[str, dict[str, Mirror]] = {
     },
     "Commission": {
         "id": sql.global_id("Commission", "{a}.id"),
-        **_columns(year="year", scheduleVersion="schedule_version"),
+        **_columns("year", "scheduleVersion"),
         "amount": Embedded("Money", {"amount": "{a}.amount", "currency": "{a}.currency"}),
         "ncr": Embedded("Money", {"amount": "{a}.ncr", "currency": "{a}.currency"}),
         "status": sql.commission_status("{a}"),
