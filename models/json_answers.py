@@ -14,8 +14,9 @@ as the API's Python path does (`tests/schema/test_sql_path.py` compares both on 
   without notices). An agreement with a notice, or whose parent agreement has one, gets a
   placeholder that the caller replaces with the term engine's answer (`PLACEHOLDER`).
 
-Statements run on the request's read session (autocommit reads) and note the tables they
-read for the response cache (`models.versions.note_read`).
+Statements run on the request's session (autocommit reads, or a savepoint of an
+Idempotency-Key's transaction) and note the tables they read for the response cache
+(`models.versions.note_tables_read`).
 """
 
 from __future__ import annotations
@@ -138,9 +139,10 @@ def agreement_status(a: str) -> str:
 def statement(values: Sequence[str]) -> str:
     """The statement of an answer's JSON, one text column per root field of `values` (JSON
     expressions), with the request's programs and their todays (`program_ids`, `days`), and
-    `DEFINED`'s parameters."""
+    `DEFINED`'s parameters; its first column counts the programs not among `program_ids`."""
     columns = ", ".join(f"({value})::text" for value in values)
-    return f"{DEFINED} SELECT {columns}"
+    unknown = "(SELECT count(*) FROM programs WHERE id <> ALL(%(program_ids)s::uuid[]))"
+    return f"{DEFINED} SELECT {unknown}, {columns}"
 
 
 DEFINED = (
@@ -162,8 +164,23 @@ def count_keys(text: str) -> int:
 async def read_answer(
     session: AsyncSession, sql: str, params: Mapping[str, Any], tables: Iterable[str]
 ) -> tuple[str, ...]:
-    """Run an answer's statement on the session's connection; its JSON texts."""
-    note_tables_read(session.sync_session, tables)
+    """Run an answer's statement on the session's connection; its JSON texts. In a
+    transaction (a request under an Idempotency-Key) it runs in a savepoint, so that a failed
+    statement leaves the transaction usable for the fast path's reads. LookupError when a
+    program the request did not read exists (added since): its today is not bound."""
+    sync = session.sync_session
+    if sync.autoflush and (sync.new or sync.dirty or sync.deleted):
+        await session.flush()
+    note_tables_read(sync, tables)
     connection = await session.connection()
-    result = await connection.exec_driver_sql(sql, dict(params))
-    return tuple(result.one())
+    driver = (await connection.get_raw_connection()).driver_connection
+    if driver is not None and driver.autocommit:
+        result = await connection.exec_driver_sql(sql, dict(params))
+        row = result.one()
+    else:
+        async with session.begin_nested():  # the savepoint is set by the next connection()
+            result = await (await session.connection()).exec_driver_sql(sql, dict(params))
+            row = result.one()
+    if row[0]:
+        raise LookupError("a program was added since the request read the programs")
+    return tuple(row[1:])

@@ -3,9 +3,10 @@ derived values: statements, parsed or compiled files, figures of a program versi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
+from enum import Enum
 from threading import Lock
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -42,3 +43,23 @@ class BoundedCache(Generic[K, V]):
         """Forget `key`, if kept."""
         with self._lock:
             self._entries.pop(key, None)
+
+
+KEPT_STRING = 256
+"""The longest string a cache key keeps (`variables_key`)."""
+
+
+def variables_key(variables: Mapping[str, Any]) -> tuple[Hashable, ...] | None:
+    """A request's variables as part of a cache key: each name with its value's type and the
+    value (1, 1.0 and True are equal in Python, and must not share an entry); None when a value
+    is not a short scalar (a list, an input object, a string over `KEPT_STRING` characters),
+    so that what a cache keeps stays small."""
+    key: list[Hashable] = []
+    for name in sorted(variables):
+        value = variables[name]
+        if isinstance(value, str) and len(value) > KEPT_STRING:
+            return None
+        if value is not None and not isinstance(value, str | int | float | Enum):
+            return None
+        key.append((name, type(value), value))
+    return tuple(key)

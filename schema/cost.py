@@ -25,7 +25,7 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-from rules.bounded_cache import BoundedCache
+from rules.bounded_cache import BoundedCache, variables_key
 from schema.pagination import DEFAULT_PAGE
 
 MAX_COST = 20_000
@@ -48,6 +48,8 @@ def _argument(node: FieldNode, name: str, variables: dict[str, Any]) -> Any:
 def _multiplier(node: FieldNode, type_name: str, variables: dict[str, Any]) -> int:
     if type_name.endswith("Connection"):
         size = _argument(node, "first", variables) or _argument(node, "last", variables)
+        if isinstance(size, float) and size.is_integer():
+            size = int(size)  # graphql-core takes 100.0 for the Int 100
         return max(1, int(size)) if isinstance(size, int) else DEFAULT_PAGE
     if node.name.value == "nodes":
         ids = _argument(node, "ids", variables)
@@ -106,20 +108,18 @@ def _flatten(
 
 _COSTS: BoundedCache[Hashable, tuple[GraphQLSchema, Any, int]] = BoundedCache(1024)
 """Costs by schema, document (both kept parsed by their caches: `schema/document_cache.py`,
-the admission's parser), operation and variables; each entry keeps its schema and document to
-tell a reused id. Clients send the same few documents, and walking one cost as much as
-a tenth of a dashboard's CPU, twice per request (issue 14)."""
+the admission's parser), operation and variables (`variables_key`: typed, short scalars
+only); each entry keeps its schema and document to tell a reused id. Clients send the same
+few documents, and walking one cost as much as a tenth of a dashboard's CPU, twice per request
+(issue 14)."""
 
 
 def operation_cost(
     schema: GraphQLSchema, document: Any, operation_name: str | None, variables: dict[str, Any]
 ) -> int:
     """The cost of the operation a request runs."""
-    key: Hashable | None = (id(schema), id(document), operation_name, *sorted(variables.items()))
-    try:
-        hash(key)
-    except TypeError:
-        key = None  # a list or an input object among the variables: not kept
+    kept = variables_key(variables)  # None: a list, input object or long string: not kept
+    key = None if kept is None else (id(schema), id(document), operation_name, kept)
     found = None if key is None else _COSTS.entries.get(key)
     if found is not None and found[0] is schema and found[1] is document:
         return found[2]

@@ -167,13 +167,15 @@ def weak_helpers(executor: Executor[Any]) -> GraphQLResolveInfoHelpers:
 
 class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
     """Strawberry's execution context with a short path for scalar and enum attributes, and
-    queries run through `schema.fast_path.FastPath`."""
+    queries answered by PostgreSQL alone (`schema.sql_path`) or run through
+    `schema.fast_path.FastPath`."""
 
     fast_path = True
     """Whether queries try the fast path first (tests compare both ways)."""
 
     sql_path = True
-    """Whether queries PostgreSQL can answer alone are answered so (`schema/sql_path.py`)."""
+    """Whether queries PostgreSQL can answer alone are answered so (`schema/sql_path.py`;
+    only with `fast_path` on)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -195,8 +197,10 @@ class LeanExecutionContext(StrawberryGraphQLCoreExecutionContext):
         serially: bool,
         position_context: Any,
     ) -> Any:
-        """A query's root fields through `FastPath`; graphql-core's own execution for the rest,
-        and again for a query the fast path gives up on (`schema/fast_path.py`)."""
+        """A query's root fields by one PostgreSQL statement when every field has a mirror
+        (`schema/sql_path.py`), else (or when that fails) through `FastPath`; graphql-core's
+        own execution for the rest, and again for a query the fast path gives up on
+        (`schema/fast_path.py`)."""
         if (
             serially
             or position_context is not None

@@ -6,7 +6,9 @@ ones the mirror takes, the whole answer is written as JSON by ONE statement
 database cannot decide alone (an agreement with a notice: the term engine's reading) come
 back as placeholders that `_fill` replaces with the rules' answers. Anything else (another
 field, a filter, a cursor, `@defer`, an unexpected value, any error, SQLite) is answered by
-the fast path as before (`schema/fast_path.py`), and so is a query whose statement fails.
+the fast path as before (`schema/fast_path.py`), and so is a query whose statement fails (in
+a savepoint when the request reads in a transaction) or meets a program added since the
+request read the programs.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from prometheus_client import Counter
 from models import json_answers
 from models.programs.tables import Program
 from rules.agreement_terms import AgreementStatus
-from rules.bounded_cache import BoundedCache
+from rules.bounded_cache import BoundedCache, variables_key
 from schema.common import present
 from schema.pagination import DEFAULT_PAGE, MAX_PAGE
 from schema.sql_mirrors import MIRRORS, TABLES, Embedded, Mirror, Relation
@@ -246,11 +248,9 @@ None for a query the fast path answers. The operation is kept to tell a reused i
 
 
 def _key(context: LeanExecutionContext, partner: uuid.UUID | None) -> Hashable | None:
-    variables = tuple(sorted(context.variable_values.coerced.items()))
-    try:
-        hash(variables)
-    except TypeError:
-        return None  # an input object: compiled for this request only
+    variables = variables_key(context.variable_values.coerced)
+    if variables is None:
+        return None  # a list, an input object, a long string: compiled for this request only
     return (id(context.operation), partner, variables)
 
 

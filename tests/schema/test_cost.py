@@ -9,6 +9,7 @@ import pytest
 from graphql import parse
 
 from benchmarks.dashboard import DASHBOARD
+from rules.bounded_cache import variables_key
 from schema import build_schema, cost
 
 GRAPHQL = build_schema()._schema
@@ -40,3 +41,21 @@ def test_a_cost_is_walked_once_per_document_and_variables(
     assert cost.operation_cost(GRAPHQL, document, None, listed) == first
     assert cost.operation_cost(GRAPHQL, document, None, listed) == first
     assert len(walked) == 5
+
+
+def test_variables_of_other_types_or_long_ones_are_not_taken_for_each_other() -> None:
+    """1, 1.0 and True are equal in Python: each is kept under its own type, so one never
+    gives the others its cost; graphql-core takes 100.0 for the Int 100, and so does the
+    cost; a long string is not kept."""
+    query = """query($n: Int) {
+      partners(first: $n) { nodes { referrals(first: 100) { nodes { id } } } } }"""
+    document = parse(query)
+    as_float = cost.operation_cost(GRAPHQL, document, None, {"n": 100.0})
+    as_int = cost.operation_cost(GRAPHQL, document, None, {"n": 100})
+    assert (
+        as_float == as_int == 1 + 100 * (1 + 1 + 100 * 2)
+    )  # partners, nodes, referrals, nodes, id
+    assert cost.operation_cost(GRAPHQL, document, None, {"n": True}) != as_int
+    assert variables_key({"n": 1}) != variables_key({"n": 1.0})
+    assert variables_key({"n": "x" * 300}) is None
+    assert variables_key({"n": ["a"]}) is None

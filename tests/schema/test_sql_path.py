@@ -18,10 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from benchmarks import dataset
 from benchmarks.dashboard import DASHBOARD
 from models import Agreement, AgreementNotice, Commission, Partner, Referral, json_answers
+from rules.bounded_cache import BoundedCache
 from rules.enums import ApiKeyRole
+from schema import sql_path
 from schema.answers import count_fields
 from schema.ids import decode_id
 from schema.lean import LeanExecutionContext
+from schema.loaders import Loaders
 from tests.conftest import Api
 
 pytestmark = pytest.mark.anyio
@@ -312,3 +315,52 @@ async def test_an_answer_the_rules_refuse_is_the_fast_paths(
     postgres = database_url.startswith("postgresql")
     assert len(reads.texts) == (1 if postgres else 0)
     assert fallbacks() - before == (1 if postgres else 0)
+
+
+def _fallbacks(error: str) -> float:
+    sample = REGISTRY.get_sample_value("partnergraph_sql_path_fallbacks_total", {"error": error})
+    return sample or 0.0
+
+
+async def test_a_failed_statement_under_an_idempotency_key_leaves_the_fast_path_its_reads(
+    api: Api, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A request under an Idempotency-Key reads in a transaction: the statement runs in a
+    savepoint, so when it fails the fast path still answers in full."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("the answers' JSON is PostgreSQL's (schema/sql_path.py)")
+    dataset.load(database_url, partners=2, referrals=4, agreements=2)
+    monkeypatch.setattr(sql_path, "_COMPILED", BoundedCache(8))
+    monkeypatch.setattr(json_answers, "DEFINED", "WITH defined AS (SELECT 1 AS nothing)")
+    variables = {"partners": 2, "referrals": 2}
+    expected = await api.gql(DASHBOARD, variables)
+    before = _fallbacks("ProgrammingError")
+    response = await api.client.post(
+        "/graphql",
+        json={"query": DASHBOARD, "variables": variables},
+        headers={"Authorization": f"Bearer {api.admin_key}", "Idempotency-Key": "sql-path-1"},
+    )
+    assert response.status_code == 200
+    assert response.json() == {"data": expected, "extensions": response.json()["extensions"]}
+    assert _fallbacks("ProgrammingError") - before == 1
+
+
+async def test_a_program_added_since_the_programs_were_read_is_the_fast_paths(
+    api: Api, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The statement counts the programs whose today the request did not bind (one added
+    since it read them): the fast path answers instead of a status taken on a null day."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("the answers' JSON is PostgreSQL's (schema/sql_path.py)")
+    dataset.load(database_url, partners=2, referrals=4, agreements=2)
+    expected = await api.gql(DASHBOARD, {"partners": 2, "referrals": 3})
+    read = Loaders.all_programs
+
+    async def one_missing(loaders: Loaders) -> list[Any]:
+        programs = await read(loaders)
+        return [p for p in programs if p.slug == "contentsquare"]
+
+    monkeypatch.setattr(Loaders, "all_programs", one_missing)
+    before = _fallbacks("LookupError")
+    assert await api.gql(DASHBOARD, {"partners": 2, "referrals": 3}) == expected
+    assert _fallbacks("LookupError") - before == 1
