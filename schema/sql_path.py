@@ -32,15 +32,12 @@ from graphql.execution.values import get_argument_values
 from prometheus_client import Counter
 
 from models import json_answers
-from models.programs.tables import Program
-from rules.agreement_terms import AgreementStatus
 from rules.bounded_cache import BoundedCache, variables_key
+from schema.agreements.types import status_among
 from schema.common import present
 from schema.pagination import DEFAULT_PAGE, MAX_PAGE
 from schema.sql_mirrors import MIRRORS, TABLES, Embedded, Mirror, Relation
-from services.agreements.state import agreement_spec
-from services.agreements.supplements import state_among
-from services.programs.typed import spec_of
+from services.agreements.state import supplemented_kinds
 
 if TYPE_CHECKING:
     from schema.lean import LeanExecutionContext
@@ -219,7 +216,7 @@ def compile_answer(
             **static,
             "program_ids": [p.id for p in programs],
             "days": [present(loaders.loaded_today(p.id)) for p in programs],
-            "kinds": orjson.dumps({str(p.id): _kinds(p) for p in programs}).decode(),
+            "kinds": orjson.dumps({str(p.id): supplemented_kinds(p) for p in programs}).decode(),
             "nonce": nonce,
             "minor": json_answers.MINOR,
         }
@@ -272,21 +269,6 @@ def _compile(
     return keys, json_answers.statement([value for _, value in roots]), compiler.params, tables
 
 
-_KINDS: BoundedCache[str, dict[str, str]] = BoundedCache(256)
-"""`_kinds` by program definition (a version's definition never changes)."""
-
-
-def _kinds(program: Program) -> dict[str, str]:
-    """Each agreement kind of a program with the kind it supplements ("" for none; "*" when
-    that one is itself a supplement: the placeholder's term engine then decides)."""
-    found = _KINDS.entries.get(program.definition_sha256)
-    if found is None:
-        specs = {s.kind: s.supplements or "" for s in spec_of(program).agreements}
-        found = {k: "*" if specs.get(p) else p for k, p in specs.items()}
-        _KINDS.put(program.definition_sha256, found)
-    return found
-
-
 async def _fill(loaders: Loaders, texts: Sequence[str], nonce: str) -> list[str]:
     """The answer with each agreement placeholder replaced by the status the term engine
     gives (`Agreement.status`: `state_among` as of the program's today)."""
@@ -298,9 +280,5 @@ async def _fill(loaders: Loaders, texts: Sequence[str], nonce: str) -> list[str]
     statuses: dict[str, str] = {}
     for partner, ident in wanted:
         row = present(next((r for r in siblings[partner] if r.id == ident), None))
-        program = present(loaders.loaded_program(row.program_id))
-        present(agreement_spec(program, row.kind))  # an undefined kind: the field's error
-        today = present(loaders.loaded_today(row.program_id))
-        state = state_among(program, row, siblings[partner], today, loaders.states_today)
-        statuses[str(ident)] = AgreementStatus(state.status).name
+        statuses[str(ident)] = status_among(loaders, row, siblings[partner]).name
     return [pattern.sub(lambda m: f'"{statuses[m.group(2)]}"', text) for text in texts]

@@ -25,6 +25,9 @@ from services.partners.memberships import program_today
 from services.programs.sections.agreements import AgreementDef
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from schema.loaders import Loaders
     from schema.partners.types import Partner
 
 AgreementStatusEnum = strawberry.enum(
@@ -115,6 +118,17 @@ class AgreementState:
     ends_on: dt.date | None = strawberry.field(
         description="The day the agreement stops, once a notice fixes it."
     )
+
+
+def status_among(
+    loaders: Loaders, row: AnyAgreement, siblings: Sequence[AnyAgreement]
+) -> AgreementStatus:
+    """`Agreement.status` once the program, its today and the partner's agreements
+    (`siblings`) are loaded: `state_among` as of the program's today."""
+    program = present(loaders.loaded_program(row.program_id))
+    present(agreement_spec(program, row.kind))  # an undefined kind: the field's error
+    today = present(loaders.loaded_today(row.program_id))
+    return state_among(program, row, siblings, today, loaders.states_today).status
 
 
 @strawberry.type(description="An agreement of one kind between a program and a partner.")
@@ -271,7 +285,7 @@ class Agreement(Node):
             if not self._spec(program).supplements:
                 return state_of(program, self.row, today).status
             return self._status_later(info)
-        return state_among(program, self.row, siblings.result(), today, loaders.states_today).status
+        return status_among(loaders, self.row, siblings.result())
 
     async def _status_later(self, info: Info) -> AgreementStatus:
         program = await self._program(info)

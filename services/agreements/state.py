@@ -36,6 +36,20 @@ def agreement_spec(program: Program, kind: str) -> AgreementDef | None:
     return None if found is None else found[0]
 
 
+_SUPPLEMENTED: BoundedCache[str, dict[str, str]] = BoundedCache(256)
+
+
+def supplemented_kinds(program: Program) -> dict[str, str]:
+    """Each agreement kind of a program with the kind it supplements ("" for none; "*" when
+    that one is itself a supplement, so a status needs the term engine's reading)."""
+    found = _SUPPLEMENTED.entries.get(program.definition_sha256)
+    if found is None:
+        specs = {s.kind: s.supplements or "" for s in spec_of(program).agreements}
+        found = {k: "*" if specs.get(p) else p for k, p in specs.items()}
+        _SUPPLEMENTED.put(program.definition_sha256, found)
+    return found
+
+
 def terms_of(spec: AgreementDef) -> Terms:
     """The term engine's figures for an agreement kind."""
     return Terms(

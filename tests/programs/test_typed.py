@@ -11,7 +11,6 @@ import pytest
 from benchmarks import dataset
 from benchmarks.dashboard import DASHBOARD
 from rules.bounded_cache import BoundedCache
-from schema import sql_path
 from services.agreements import state
 from services.programs import typed
 from services.programs.definition import ProgramDefinition
@@ -37,7 +36,7 @@ async def test_the_dashboard_parses_each_program_version_once_per_process(
     monkeypatch.setattr(typed, "_cache", BoundedCache(64))
     # what earlier tests looked up in this process
     monkeypatch.setattr(state, "_kinds", BoundedCache(256))
-    monkeypatch.setattr(sql_path, "_KINDS", BoundedCache(256))
+    monkeypatch.setattr(state, "_SUPPLEMENTED", BoundedCache(256))
     monkeypatch.setattr(typed, "ProgramDefinition", Counting)
     for _ in range(3):
         data = await api.gql(DASHBOARD, {"partners": 4, "referrals": 3})
