@@ -16,14 +16,17 @@ from models import json_answers as sql
 class Relation:
     """A field whose value is another object (or a list of them, or a connection's `nodes`):
     `sql` reads it under the row `{a}` as `{c}`, with `{obj}` the child's JSON (and `{first}`
-    the page size of a connection, `{scope}` the rows the caller may see); `table` is the
-    child's."""
+    the page size of a connection, `{scope}` the rows the caller may see, `{joins}` where
+    the joined relations of `{c}` go); `table` is the child's. A `joined` relation is a
+    to-one relation read by LEFT JOINs (`sql`) into the FROM that reads its parent's rows:
+    one join per page instead of one subquery per row."""
 
     type_name: str
     table: str
     sql: str
     connection: bool = False
     args: frozenset[str] = frozenset()
+    joined: bool = False
 
 
 @dataclass(frozen=True)
@@ -37,13 +40,13 @@ class Embedded:
 Mirror = str | Relation | Embedded
 
 _LIST = (
-    "(SELECT coalesce(json_agg({obj} ORDER BY {order}), '[]'::json) FROM {table} {c} WHERE {where})"
+    "(SELECT coalesce(json_agg({obj} ORDER BY {order}), '[]'::json) "
+    "FROM {table} {c}{joins} WHERE {where})"
 )
 _PAGE = (
     "(SELECT coalesce(json_agg({obj} ORDER BY {order}), '[]'::json) FROM "
-    "(SELECT * FROM {table} {c} WHERE {where} ORDER BY {order} LIMIT {first}) {c})"
+    "(SELECT * FROM {table} {c} WHERE {where} ORDER BY {order} LIMIT {first}) {c}{joins})"
 )
-_ONE = "(SELECT {obj} FROM {table} {c}{via} WHERE {where})"
 
 
 def _list(type_name: str, table: str, where: str, order: str) -> Relation:
@@ -51,9 +54,11 @@ def _list(type_name: str, table: str, where: str, order: str) -> Relation:
     return Relation(type_name, table, text)
 
 
-def _one(type_name: str, table: str, where: str, via: str = "") -> Relation:
-    text = _ONE.replace("{table}", table).replace("{via}", via).replace("{where}", where)
-    return Relation(type_name, table, text)
+def _joined(type_name: str, table: str, on: str, via: str = "") -> Relation:
+    """The row of `table` that `on` matches (at most one: a key or a unique column), after
+    the joins `via`."""
+    text = f"{via} LEFT JOIN {table} {{c}} ON {on}{{joins}}"
+    return Relation(type_name, table, text, joined=True)
 
 
 def _columns(*names: str) -> dict[str, Mirror]:
@@ -78,7 +83,7 @@ MIRRORS: dict[str, dict[str, Mirror]] = {
             "partners",
             "(SELECT coalesce(json_agg({obj} ORDER BY lower({c}.display_name), {c}.id), "
             "'[]'::json) FROM (SELECT * FROM partners {c} WHERE {scope} "
-            "ORDER BY lower({c}.display_name), {c}.id LIMIT {first}) {c})",
+            "ORDER BY lower({c}.display_name), {c}.id LIMIT {first}) {c}{joins})",
             connection=True,
             args=frozenset({"first"}),
         ),
@@ -104,7 +109,7 @@ MIRRORS: dict[str, dict[str, Mirror]] = {
         "id": sql.global_id("Membership", "{a}.id"),
         "status": sql.enum_name("{a}.status"),
         **_columns("joinedOn", "version"),
-        "tier": _one("Tier", "tiers", "{c}.id = {a}.tier_id"),
+        "tier": _joined("Tier", "tiers", "{c}.id = {a}.tier_id"),
     },
     "Tier": {
         "id": sql.global_id("Tier", "{a}.id"),
@@ -143,11 +148,11 @@ MIRRORS: dict[str, dict[str, Mirror]] = {
         ),
         "submittedAt": sql.date_time("{a}.submitted_at"),
         "status": sql.referral_status("{a}"),
-        "commission": _one(
+        "commission": _joined(
             "Commission",
             "commissions",
-            "q.referral_id = {a}.id",
-            " JOIN qualified_agreements q ON q.id = {c}.qualified_agreement_id",
+            "{c}.qualified_agreement_id = {c}q.id",
+            " LEFT JOIN qualified_agreements {c}q ON {c}q.referral_id = {a}.id",
         ),
     },
     "Commission": {

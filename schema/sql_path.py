@@ -68,6 +68,8 @@ class _Compiler:
         self.params: dict[str, Any] = {}
         self.tables: set[str] = set()
         self.aliases = 0
+        self.joins: dict[str, str] = {}
+        """The joins of each row alias's joined relations, until its FROM takes them."""
 
     def scope(self, c: str) -> str:
         """The partners the caller sees: all for an admin, else its own."""
@@ -143,8 +145,13 @@ class _Compiler:
         c = f"t{self.aliases}"
         if mirror.connection:
             return self.connection(mirror, child, a, c, args.get("first"))
+        obj = self.obj(child[0], child[1], c)
         text = mirror.sql.replace("{a}", a).replace("{c}", c)
-        return text.replace("{obj}", self.obj(child[0], child[1], c))
+        text = text.replace("{joins}", self.joins.pop(c, ""))
+        if mirror.joined:
+            self.joins[a] = self.joins.get(a, "") + text
+            return f"CASE WHEN {c}.id IS NULL THEN NULL ELSE {obj} END"
+        return text.replace("{obj}", obj)
 
     def sub(
         self, type_: GraphQLOutputType, details: list[FieldDetails]
@@ -182,7 +189,9 @@ class _Compiler:
                 text = text.replace("{scope}", self.scope(c))
             text = text.replace("{a}", a)
             text = text.replace("{c}", c).replace("{first}", self.param(size))
-            pairs.append(f"'{key}', {text.replace('{obj}', self.obj(node_type, fields, c))}")
+            obj = self.obj(node_type, fields, c)
+            text = text.replace("{joins}", self.joins.pop(c, "")).replace("{obj}", obj)
+            pairs.append(f"'{key}', {text}")
         return f"json_build_object({', '.join(pairs)})"
 
 
@@ -262,8 +271,8 @@ def _compile(
         roots = compiler.values(root_type, fields, "root")
     except NoMirrorError:
         return None
-    if not compiler.tables:
-        return None  # `__typename` alone: nothing to read
+    if not compiler.tables or compiler.joins:
+        return None  # `__typename` alone: nothing to read; a join with no FROM to take it
     tables = frozenset({*compiler.tables, "programs"})
     keys = tuple(key for key, _ in roots)
     return keys, json_answers.statement([value for _, value in roots]), compiler.params, tables

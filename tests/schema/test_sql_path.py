@@ -32,7 +32,7 @@ pytestmark = pytest.mark.anyio
 WIDE = """query($first: Int) { list: partners(first: $first) { __typename nodes { __typename
   key: id legalName displayName country noticeAddress websiteDomain version createdAt updatedAt
   memberships { id status joinedOn version tier { __typename id key name description rank
-    inviteOnly } }
+    inviteOnly } rank: tier { rank } }
   agreements { id kind version appliedOn effectiveDate decidedAt decisionReason status }
   recent: referrals(first: 3) { nodes { id status } }
   referrals(first: 20) { nodes { id clientName clientWebsite contactName contactRole
@@ -40,7 +40,8 @@ WIDE = """query($first: Int) { list: partners(first: $first) { __typename nodes 
     decisionDeadline meetingDeadline approvedOn rejectedOn decisionReason meetingOn notViableOn
     notViableReason closedOn closeReason version status
     commission { id year scheduleVersion status payableOn dueDate paidOn
-      amount { amount currency } ncr { currency amount } } } } } } }"""
+      amount { amount currency } ncr { currency amount } }
+    again: commission { id amount { amount } } } } } } }"""
 
 FRAGMENTS = """query($partners: Int!, $no: Boolean!, $yes: Boolean!) {
   partners(first: $partners) { nodes { ...P @include(if: $no) ...Q @include(if: $yes) id
