@@ -127,9 +127,10 @@ def agreement_status(a: str) -> str:
         f"WHEN {_by(f'{a}.rejected_on', t)} THEN 'REJECTED' "
         f"WHEN {a}.effective_on IS NULL OR {a}.effective_on > {t} THEN 'PENDING' "
         f"WHEN EXISTS ({noticed.format(x=f'{a}.id')}) "
-        f"OR EXISTS (SELECT 1 FROM agreements up WHERE up.partner_id = {a}.partner_id "
-        f"AND up.program_id = {a}.program_id AND up.kind = {parent} "
-        f"AND EXISTS ({noticed.format(x='up.id')})) "
+        # from the notices (few) to their agreements, not from every agreement to its notices
+        "OR EXISTS (SELECT 1 FROM agreement_notices n JOIN agreements up ON up.id = n.agreement_id "
+        f"WHERE up.partner_id = {a}.partner_id AND up.program_id = {a}.program_id "
+        f"AND up.kind = {parent}) "
         f"THEN {later} "
         "ELSE 'ACTIVE' END",
         f", (SELECT kinds FROM defined) -> ({a}.program_id::text) ->> {a}.kind AS parent",
