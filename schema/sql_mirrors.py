@@ -2,7 +2,10 @@
 SQL that writes their values (`models/json_answers.py`), for `schema/sql_path.py`.
 
 A field missing here sends its whole query to the fast path. `{a}` is the row's alias; an
-embedded object (`Money`) reads its parent's columns, named by its `Embedded` mapping.
+embedded object (`Money`) reads its parent's columns, named by its `Embedded` mapping; the
+relations' SQL (joins, orderings, the partner scope) is `models/json_relations.py`'s. A
+mirrored field's resolver is not called on this path: a permission or a rule added to a
+resolver must be added to its mirror too, or the field taken out of `MIRRORS`.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from models import json_answers as sql
+from models import json_relations as rel
 
 
 @dataclass(frozen=True)
@@ -39,27 +43,6 @@ class Embedded:
 
 Mirror = str | Relation | Embedded
 
-_LIST = (
-    "(SELECT coalesce(json_agg({obj} ORDER BY {order}), '[]'::json) "
-    "FROM {table} {c}{joins} WHERE {where})"
-)
-_PAGE = (
-    "(SELECT coalesce(json_agg({obj} ORDER BY {order}), '[]'::json) FROM "
-    "(SELECT * FROM {table} {c} WHERE {where} ORDER BY {order} LIMIT {first}) {c}{joins})"
-)
-
-
-def _list(type_name: str, table: str, where: str, order: str) -> Relation:
-    text = _LIST.replace("{table}", table).replace("{where}", where).replace("{order}", order)
-    return Relation(type_name, table, text)
-
-
-def _joined(type_name: str, table: str, on: str, via: str = "") -> Relation:
-    """The row of `table` that `on` matches (at most one: a key or a unique column), after
-    the joins `via`."""
-    text = f"{via} LEFT JOIN {table} {{c}} ON {on}{{joins}}"
-    return Relation(type_name, table, text, joined=True)
-
 
 def _columns(*names: str) -> dict[str, Mirror]:
     """Fields that are their row's column of the same name (in snake case)."""
@@ -70,23 +53,13 @@ def _snake(name: str) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
 
 
-def _page(type_name: str, table: str, parent: str, order: str) -> Relation:
-    """A forward page of a connection's `nodes`, as the nested pages read it (models.paging)."""
-    text = _PAGE.replace("{table}", table).replace("{where}", parent).replace("{order}", order)
-    return Relation(type_name, table, text, connection=True, args=frozenset({"first"}))
+_PAGE_ARGS = frozenset({"first"})
+"""A connection's forward page: `nodes` of its `first` rows."""
 
 
 MIRRORS: dict[str, dict[str, Mirror]] = {
     "Query": {
-        "partners": Relation(
-            "Partner",
-            "partners",
-            "(SELECT coalesce(json_agg({obj} ORDER BY lower({c}.display_name), {c}.id), "
-            "'[]'::json) FROM (SELECT * FROM partners {c} WHERE {scope} "
-            "ORDER BY lower({c}.display_name), {c}.id LIMIT {first}) {c}{joins})",
-            connection=True,
-            args=frozenset({"first"}),
-        ),
+        "partners": Relation("Partner", "partners", rel.PARTNERS, connection=True, args=_PAGE_ARGS),
     },
     "Partner": {
         "id": sql.global_id("Partner", "{a}.id"),
@@ -95,21 +68,17 @@ MIRRORS: dict[str, dict[str, Mirror]] = {
         ),
         "createdAt": sql.date_time("{a}.created_at"),
         "updatedAt": sql.date_time("{a}.updated_at"),
-        "memberships": _list(
-            "Membership", "memberships", "{c}.partner_id = {a}.id", "{c}.joined_on, {c}.id"
-        ),
-        "agreements": _list(
-            "Agreement", "agreements", "{c}.partner_id = {a}.id", "{c}.created_at, {c}.id"
-        ),
-        "referrals": _page(
-            "Referral", "referrals", "{c}.partner_id = {a}.id", "{c}.submitted_at DESC, {c}.id DESC"
+        "memberships": Relation("Membership", "memberships", rel.MEMBERSHIPS_OF_PARTNER),
+        "agreements": Relation("Agreement", "agreements", rel.AGREEMENTS_OF_PARTNER),
+        "referrals": Relation(
+            "Referral", "referrals", rel.REFERRALS_OF_PARTNER, connection=True, args=_PAGE_ARGS
         ),
     },
     "Membership": {
         "id": sql.global_id("Membership", "{a}.id"),
         "status": sql.enum_name("{a}.status"),
         **_columns("joinedOn", "version"),
-        "tier": _joined("Tier", "tiers", "{c}.id = {a}.tier_id"),
+        "tier": Relation("Tier", "tiers", rel.TIER_OF_MEMBERSHIP, joined=True),
     },
     "Tier": {
         "id": sql.global_id("Tier", "{a}.id"),
@@ -148,11 +117,8 @@ MIRRORS: dict[str, dict[str, Mirror]] = {
         ),
         "submittedAt": sql.date_time("{a}.submitted_at"),
         "status": sql.referral_status("{a}"),
-        "commission": _joined(
-            "Commission",
-            "commissions",
-            "{c}.qualified_agreement_id = {c}q.id",
-            " LEFT JOIN qualified_agreements {c}q ON {c}q.referral_id = {a}.id",
+        "commission": Relation(
+            "Commission", "commissions", rel.COMMISSION_OF_REFERRAL, joined=True
         ),
     },
     "Commission": {

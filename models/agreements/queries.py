@@ -21,6 +21,9 @@ from models.agreements.records import (
 from models.batch import dialect_of, grouped, keyed, keys_of
 from models.records import read_rows
 
+AGREEMENT_ORDER = (Agreement.created_at, Agreement.id)
+"""A partner's agreements, oldest first."""
+
 
 @cache
 def _agreements_of_partners(dialect: str) -> Select[Any]:
@@ -29,9 +32,7 @@ def _agreements_of_partners(dialect: str) -> Select[Any]:
         .select_from(Agreement)
         .outerjoin(AgreementNotice, AgreementNotice.agreement_id == Agreement.id)
         .where(keyed(Agreement.partner_id, dialect))
-        .order_by(
-            Agreement.created_at, Agreement.id, AgreementNotice.sent_on, AgreementNotice.created_at
-        )
+        .order_by(*AGREEMENT_ORDER, AgreementNotice.sent_on, AgreementNotice.created_at)
     )
 
 

@@ -19,14 +19,18 @@ from models.programs.records import TIER_COLUMNS, TierRecord
 from models.records import read_rows
 from rules.enums import MembershipStatus
 
+PARTNER_ORDER = (func.lower(Partner.display_name), Partner.id)
+"""The partner list's default order (by display name, case-insensitive)."""
+
+MEMBERSHIP_ORDER = (Membership.joined_on, Membership.id)
+"""A partner's memberships, oldest first."""
+
 
 async def memberships_of_partners(
     session: AsyncSession, ids: Sequence[uuid.UUID]
 ) -> list[list[Membership]]:
     """Each partner's memberships, oldest first."""
-    return await grouped(
-        session, Membership, Membership.partner_id, ids, Membership.joined_on, Membership.id
-    )
+    return await grouped(session, Membership, Membership.partner_id, ids, *MEMBERSHIP_ORDER)
 
 
 async def tier_history_of_memberships(
@@ -81,7 +85,7 @@ def _memberships_and_tiers(dialect: str) -> Select[Any]:
         select(*MEMBERSHIP_COLUMNS.attributes, *TIER_COLUMNS.attributes)
         .join(Tier, Tier.id == Membership.tier_id)
         .where(keyed(Membership.partner_id, dialect))
-        .order_by(Membership.joined_on, Membership.id)
+        .order_by(*MEMBERSHIP_ORDER)
     )
 
 

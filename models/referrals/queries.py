@@ -19,6 +19,9 @@ from models.paging import NestedPage, Page, nested_counts, nested_pages
 from models.referrals.records import REFERRAL_COLUMNS, ReferralRecord
 from models.referrals.stages import statuses_predicate
 
+REFERRAL_ORDER = (Referral.submitted_at, Referral.id)
+"""A partner's referrals by submission (`Partner.referrals` reads them newest first)."""
+
 
 @dataclass(frozen=True)
 class ReferralFilter:
@@ -112,9 +115,8 @@ async def referral_pages(
 ) -> list[Page[ReferralRecord]]:
     """A page of referrals per (partner, page) key (`NestedPage.where`: a ReferralFilter), as
     plain records (a dashboard reads hundreds: no ORM objects, issue 14)."""
-    order = [Referral.submitted_at, Referral.id]
     return await nested_pages(
-        session, REFERRAL_COLUMNS, keys, referrals_query, Referral.partner_id, order
+        session, REFERRAL_COLUMNS, keys, referrals_query, Referral.partner_id, list(REFERRAL_ORDER)
     )
 
 

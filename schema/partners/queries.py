@@ -8,12 +8,11 @@ from enum import Enum
 from typing import Any
 
 import strawberry
-from sqlalchemy import func
 
 from models import Partner as PartnerRow
 from models.paging import OrderColumn
+from models.partners.queries import PARTNER_ORDER, partners_query
 from models.partners.queries import PartnerFilter as PartnerQuery
-from models.partners.queries import partners_query
 from models.partners.records import PARTNER_COLUMNS, AnyPartner
 from schema.context import Info
 from schema.errors import CodedError
@@ -62,7 +61,7 @@ class PartnerFilter:
 def _partner_order(order: PartnerOrder) -> tuple[str, list[OrderColumn]]:
     if order.field is PartnerOrderField.CREATED_AT:
         return "created_at", [PartnerRow.created_at, PartnerRow.id]
-    return "display_name", [func.lower(PartnerRow.display_name), PartnerRow.id]
+    return "display_name", list(PARTNER_ORDER)
 
 
 def _partner_key(order_name: str, row: AnyPartner) -> tuple[Any, ...]:
