@@ -159,7 +159,9 @@ MINOR = json.dumps(MINOR_UNITS, sort_keys=True)
 def count_keys(text: str) -> int:
     """The fields of an answer's JSON text as PostgreSQL writes it (`"key" : value`): every
     quote inside a string is escaped, so `" : ` ends a key unless a backslash precedes it."""
-    return text.count('" : ') - text.count('\\" : ')
+    keys = text.count('" : ')
+    # most answers hold no backslash: then one scan is enough (the dashboard's 78 KB: 50 us)
+    return keys - text.count('\\" : ') if "\\" in text else keys
 
 
 async def read_answer(
