@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -71,22 +73,28 @@ def serve(host: str, port: int, workers: int) -> int:
     """Serve until interrupted; configuration and database problems are raised before."""
     import uvicorn
 
+    from api.worker_sockets import balanced, run_workers
+
     settings = get_settings()
     settings.check()
     check_database(settings)
     configure_logging(json_lines=settings.json_logs, level=settings.log_level)
     made = _metrics_folder(workers)
     try:
-        uvicorn.run(
-            "api.app:serve_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_level=settings.log_level,
-            log_config=None,
-            access_log=False,  # api.request_telemetry logs one line per request
-        )
+        options: dict[str, Any] = {
+            "factory": True,
+            "host": host,
+            "port": port,
+            "workers": workers,
+            "log_level": settings.log_level,
+            "log_config": None,
+            "access_log": False,  # api.request_telemetry logs one line per request
+        }
+        if workers > 1 and balanced():
+            with contextlib.suppress(KeyboardInterrupt):
+                run_workers(uvicorn.Config("api.app:serve_app", **options))
+        else:
+            uvicorn.run("api.app:serve_app", **options)
     finally:
         if made is not None:
             shutil.rmtree(made, ignore_errors=True)
