@@ -6,7 +6,8 @@ throwaway database (50 partners, 150 agreements, 250 referrals with commissions)
 temporary folder; Node 20 gets a `Promise.withResolvers` polyfill), then loads both with the
 same generator (benchmarks/load.py): the dashboard uncached, then as a persisted query served
 from the response cache. Prints req/s, p50, p99 and the ratio to PostGraphile, our server's CPU
-per request (`acceptAgreement`'s p50 end to end is `benchmarks.accept`).
+per request (`acceptAgreement`'s p50 end to end is `benchmarks.accept`), then the uncached
+dashboard on N workers against one worker (`--scale-connections`).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import httpx
 
 from benchmarks import dataset
 from benchmarks.common import ROOT, load_average, load_programs, seeded_database
-from benchmarks.dashboard import DASHBOARD, POSTGRAPHILE_DASHBOARD
+from benchmarks.dashboard import DASHBOARD, FAST_PATH_DASHBOARD, POSTGRAPHILE_DASHBOARD
 from benchmarks.load import Run, cpu_seconds, load
 
 POSTGRAPHILE = "postgraphile@5.1.5"
@@ -140,6 +141,46 @@ def line(name: str, ours: Run, theirs: Run | None, cpu_ms: float | None = None) 
     return row
 
 
+def scale(
+    stack: ExitStack,
+    env: dict[str, str],
+    ours: tuple[int, int],
+    bodies: dict[str, dict[str, Any]],
+    auth: dict[str, str],
+    args: argparse.Namespace,
+) -> None:
+    """The dashboard on `--workers` workers against the same on one worker (a second server on
+    the same data), alternating twice: uncached (its statement's PostgreSQL CPU included),
+    uncached on Python's fast path (mostly the server's own CPU) and persisted+cached. The
+    ratio is the throughput the workers add (issue 14: `serve --workers N` grows with N);
+    the load generator and PostgreSQL share the machine's cores."""
+    port = free_port()
+    single = stack.enter_context(
+        running(
+            [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1",
+             "--port", str(port), "--workers", "1"],
+            env, ROOT,
+        )
+    )  # fmt: skip
+    one_url = f"http://127.0.0.1:{port}/graphql"
+    wait_for(one_url)
+    many_url = f"http://127.0.0.1:{ours[1]}/graphql"
+    c = args.scale_connections
+    print(f"workers: {args.workers} against 1 (the reference columns), c={c}; the cores each "
+          "server's processes kept busy")  # fmt: skip
+    for round_ in (1, 2):
+        for name, body in bodies.items():
+            document = DASHBOARD if "extensions" in body else None
+            before = cpu_seconds(single.pid)
+            one = asyncio.run(load(one_url, body, auth, c, args.seconds, document))
+            one_cores = (cpu_seconds(single.pid) - before) / args.seconds
+            before = cpu_seconds(ours[0])
+            many = asyncio.run(load(many_url, body, auth, c, args.seconds, document))
+            many_cores = (cpu_seconds(ours[0]) - before) / args.seconds
+            row = line(f"{name} {round_}", many, one)
+            print(f"{row}  cores {many_cores:.2f} against {one_cores:.2f}")
+
+
 def main() -> int:
     """Run the comparison and print the table."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -147,6 +188,12 @@ def main() -> int:
     parser.add_argument("--connections", type=int, nargs="+", default=[1, 8, 32])
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--referrals", type=int, default=5, help="referrals per partner page")
+    parser.add_argument(
+        "--scale-connections",
+        type=int,
+        default=8,
+        help="connections for the workers' scaling rows (N workers against one; 0: none)",
+    )
     args = parser.parse_args()
     with ExitStack() as stack:
         url = stack.enter_context(seeded_database())
@@ -202,6 +249,13 @@ def main() -> int:
             print(line(f"uncached c={c}", ours, theirs, cpu))
             cached = asyncio.run(load(ours_url, persisted, auth, c, args.seconds, DASHBOARD))
             print(line(f"persisted+cached c={c}", cached, theirs))
+        if args.workers > 1 and args.scale_connections:
+            bodies = {
+                "uncached": plain,
+                "fast path": {**plain, "query": FAST_PATH_DASHBOARD},
+                "cached": persisted,
+            }
+            scale(stack, env, (server.pid, ours_port), bodies, auth, args)
         print(f"load average after: {load_average()}")
     return 0
 
