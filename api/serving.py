@@ -19,6 +19,10 @@ from api.settings import Settings, get_settings
 from models.db import make_sync_engine
 
 
+class ListenError(Exception):
+    """The server's address cannot be listened on (in use, not this machine's, no right)."""
+
+
 def default_workers() -> int:
     """One worker process per core."""
     return max(1, os.cpu_count() or 1)

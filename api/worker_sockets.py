@@ -18,6 +18,8 @@ from typing import Any
 from uvicorn.config import Config
 from uvicorn.supervisors import multiprocess
 
+from api.serving import ListenError
+
 logger = logging.getLogger("uvicorn.error")
 
 
@@ -53,8 +55,12 @@ def run_workers(config: Config) -> None:
 
     The supervisor binds the address first (not listening: the kernel only hands connections
     to listening sockets), so an address in use fails here, once, and port 0 picks one port
-    for every worker."""
-    reserved = reuse_port_socket(config.host, config.port)
+    for every worker. ListenError when the address cannot be bound."""
+    try:
+        reserved = reuse_port_socket(config.host, config.port)
+    except OSError as exc:
+        where = f"{config.host}:{config.port}"
+        raise ListenError(f"cannot listen on {where}: {exc.strerror or exc}") from exc
     try:
         config.port = int(reserved.getsockname()[1])
         logger.info(

@@ -13,7 +13,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from api.cli import apikey, db, imports, programs, schema, serve, sweep, templates, tiers, worker
 from api.cli.common import EXIT_USAGE
-from api.serving import database_problem, package_version
+from api.serving import ListenError, database_problem, package_version
 from api.settings import ConfigurationError
 from models.db import UnsupportedDatabaseError
 
@@ -49,4 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except (OperationalError, InterfaceError) as exc:
         print(f"error: {database_problem(exc)}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    except ListenError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNAVAILABLE

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 import time
 from collections import Counter
 from contextlib import ExitStack
@@ -12,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from api.worker_sockets import balanced, reuse_port_socket
+from tests.conftest import ROOT
 from tests.helpers.servers import api_server
 
 linux_only = pytest.mark.skipif(not balanced(), reason="SO_REUSEPORT balancing is Linux's")
@@ -71,3 +74,24 @@ def test_connections_opened_together_reach_every_worker(database_url: str, tmp_p
         assert sum(owners.values()) == 16
         # a hash spreads 16 connections over 2 sockets; all on one: 2 in 65,536
         assert len(owners) == 2, owners
+
+
+@linux_only
+def test_an_address_in_use_is_one_clear_line(database_url: str, tmp_path: Path) -> None:
+    env = {**os.environ, "DATABASE_URL": database_url, "PARTNERGRAPH_DATA_DIR": str(tmp_path)}
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "api.cli", "serve", "--workers", "2", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+    assert result.returncode == 69
+    assert "Traceback" not in result.stderr
+    assert f"error: cannot listen on 127.0.0.1:{port}: Address already in use" in result.stderr
